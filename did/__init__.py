@@ -1,0 +1,1 @@
+"""Provides DIDs (did:key, did:jwk, did:web), DID documents and their resolution."""

@@ -1,0 +1,78 @@
+"""Provides the error tree of the `did` package.
+
+    DidError                      root of everything this package raises
+    ├── InvalidDid                a DID or DID URL that breaks its method's syntax
+    ├── MethodNotSupported        a well-formed DID of a method we do not resolve
+    ├── ResolutionError           a DID we could not resolve (network, bad document)
+    ├── EncodingError             bad multibase, base58, base64url, multicodec or JWK
+    └── CredentialError           credentials, presentations, proofs, SD-JWT, status lists
+        ├── ParsingError          input that is not the expected structure
+        ├── CryptographicError    a signature, digest or key that does not verify
+        ├── MalformedValueError   a value of the wrong type or form
+        └── RangeError            a value outside what is allowed (time window, index)
+
+The last four carry the problem-detail types of VC Data Model 2.0 (`PARSING_ERROR`,
+`CRYPTOGRAPHIC_SECURITY_ERROR`, `MALFORMED_VALUE_ERROR`, `RANGE_ERROR`) in `problem_type`.
+"""
+
+from __future__ import annotations
+
+
+class DidError(Exception):
+    """Root of every error the `did` package raises."""
+
+    def diagnostics(self) -> str:
+        """Return a one-line human explanation."""
+        return str(self)
+
+
+class InvalidDid(DidError):
+    """A DID or DID URL that does not follow its method's syntax (resolution error `invalidDid`)."""
+
+    code = "invalidDid"
+
+
+class MethodNotSupported(DidError):
+    """A syntactically valid DID whose method this library does not resolve."""
+
+    code = "methodNotSupported"
+
+
+class ResolutionError(DidError):
+    """A DID that could not be resolved: unreachable host, bad document, mismatched id."""
+
+    code = "notFound"
+
+
+class EncodingError(DidError):
+    """Malformed multibase, base58btc, base64url, multicodec prefix or JWK."""
+
+
+class CredentialError(DidError):
+    """Root of errors about credentials, presentations, proofs and status lists."""
+
+    problem_type = "https://www.w3.org/TR/vc-data-model#PARSING_ERROR"
+
+
+class ParsingError(CredentialError):
+    """Input that is not the expected JSON or JWT structure."""
+
+    problem_type = "https://www.w3.org/TR/vc-data-model#PARSING_ERROR"
+
+
+class CryptographicError(CredentialError):
+    """A signature, digest or key that does not verify."""
+
+    problem_type = "https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR"
+
+
+class MalformedValueError(CredentialError):
+    """A value of the wrong type or form."""
+
+    problem_type = "https://www.w3.org/TR/vc-data-model#MALFORMED_VALUE_ERROR"
+
+
+class RangeError(CredentialError):
+    """A value outside the allowed range: a validity window, a status index."""
+
+    problem_type = "https://www.w3.org/TR/vc-data-model#RANGE_ERROR"

@@ -1,0 +1,1 @@
+"""Provides verifiable voting: the election group, proofs, ballots, trustees, the tally chain."""

@@ -1,0 +1,79 @@
+"""Provides the error tree of the `voting` package.
+
+    VotingError                   root of everything this package raises
+    ├── EncodingError             bytes or JSON that do not decode to a valid object
+    ├── GroupError                an invalid point or scalar (small order, non-canonical, identity)
+    ├── ProofError                a zero-knowledge proof that does not verify
+    ├── ManifestError             an election manifest that breaks its rules
+    ├── BallotError               a ballot that cannot be made or does not verify
+    ├── CeremonyError             a key-ceremony message that does not check out
+    ├── TallyError                aggregation, decryption shares, combination or decoding
+    ├── ChainError                the tally chain: entries, Merkle proofs, checkpoints, storage
+    │   ├── MerkleError           an inclusion or consistency proof that does not verify
+    │   ├── CheckpointError       a signed note or checkpoint that does not parse or verify
+    │   ├── RejectedEntry         the board refused an entry (reason in the message)
+    │   └── StorageError          the store could not be read or written
+    └── AuditError                a record the audit cannot even read
+"""
+
+from __future__ import annotations
+
+
+class VotingError(Exception):
+    """Root of every error the `voting` package raises."""
+
+    def diagnostics(self) -> str:
+        """Return a one-line human explanation."""
+        return str(self)
+
+
+class EncodingError(VotingError):
+    """Bytes or JSON that do not decode to a valid object."""
+
+
+class GroupError(VotingError):
+    """An invalid group element or scalar."""
+
+
+class ProofError(VotingError):
+    """A zero-knowledge proof that does not verify."""
+
+
+class ManifestError(VotingError):
+    """An election manifest that breaks its rules."""
+
+
+class BallotError(VotingError):
+    """A ballot that cannot be produced or does not verify."""
+
+
+class CeremonyError(VotingError):
+    """A key-ceremony message (commitments, shares, complaints) that does not check out."""
+
+
+class TallyError(VotingError):
+    """Aggregation, decryption shares, their combination or decoding failed."""
+
+
+class ChainError(VotingError):
+    """Root of the tally chain's errors."""
+
+
+class MerkleError(ChainError):
+    """An inclusion or consistency proof that does not verify."""
+
+
+class CheckpointError(ChainError):
+    """A signed note or checkpoint that does not parse or verify."""
+
+
+class RejectedEntry(ChainError):
+    """The board refused an entry; the message gives the reason."""
+
+
+class StorageError(ChainError):
+    """The store could not be read or written."""
+
+
+class AuditError(VotingError):
+    """A record the audit cannot read at all."""

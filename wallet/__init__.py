@@ -1,0 +1,1 @@
+"""Provides the wallet: keystore, wallet home, services and the command line."""

@@ -1,0 +1,65 @@
+"""Provides the error tree of the `wallet` package and the exit code of each branch.
+
+    WalletError                   root (exit 1 unless a subclass says otherwise)
+    ├── UsageError                bad arguments the parser could not catch (exit 2)
+    ├── EnvironmentProblem        the machine, not the input (exit 3)
+    │   ├── KeystoreUnavailable   the recorded keystore backend does not answer
+    │   ├── KeystoreLocked        wrong or missing passphrase, locked keyring
+    │   ├── KeystoreCorrupted     a truncated or tampered keystore file
+    │   ├── HomeError             no wallet here, or one already exists
+    │   └── FileProblem           a file that cannot be read or written
+    ├── NotFound                  no identity, credential or election by that name (exit 1)
+    └── VerificationFailed        a verification that ran and failed (exit 1)
+"""
+
+from __future__ import annotations
+
+
+class WalletError(Exception):
+    """Root of every error the `wallet` package raises."""
+
+    exit_code = 1
+
+    def diagnostics(self) -> str:
+        """Return a one-line human explanation."""
+        return str(self)
+
+
+class UsageError(WalletError):
+    """Arguments that parse but make no sense together."""
+
+    exit_code = 2
+
+
+class EnvironmentProblem(WalletError):
+    """A problem with the machine or its files rather than with the input."""
+
+    exit_code = 3
+
+
+class KeystoreUnavailable(EnvironmentProblem):
+    """The keystore backend recorded for this wallet does not answer."""
+
+
+class KeystoreLocked(EnvironmentProblem):
+    """The keystore needs a passphrase that is missing or wrong."""
+
+
+class KeystoreCorrupted(EnvironmentProblem):
+    """The keystore file is truncated, tampered with, or not a keystore file."""
+
+
+class HomeError(EnvironmentProblem):
+    """No wallet in this home, or one already there when creating."""
+
+
+class FileProblem(EnvironmentProblem):
+    """A file that cannot be read, parsed or written."""
+
+
+class NotFound(WalletError):
+    """No identity, credential, election or receipt by that name."""
+
+
+class VerificationFailed(WalletError):
+    """A verification that ran and failed."""
