@@ -1,0 +1,83 @@
+"""Checks the import direction `tui → wallet → voting → did` and the start-up path."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ORDER = ["did", "voting", "wallet", "tui"]
+
+# Third-party packages each layer may import (DESIGN §1). The project's own packages are
+# checked by position in ORDER instead.
+THIRD_PARTY = {
+    "did": {"nacl", "cryptography", "rfc8785", "httpx"},
+    "voting": {"nacl", "rich"},
+    "wallet": {"keyring", "typer", "click", "platformdirs", "secretstorage", "jeepney", "rich"},
+    "tui": {"textual", "rich"},
+}
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    roots: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def layer_violations(package: str) -> list[str]:
+    allowed_own = set(ORDER[: ORDER.index(package) + 1])
+    problems = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        for root in sorted(imported_roots(path)):
+            if root in ORDER and root not in allowed_own:
+                problems.append(f"{path.relative_to(ROOT)} imports {root} against the arrow")
+            elif (
+                root not in ORDER
+                and root not in sys.stdlib_module_names
+                and root not in THIRD_PARTY[package]
+            ):
+                problems.append(f"{path.relative_to(ROOT)} imports {root}, not allowed here")
+    return problems
+
+
+@pytest.mark.parametrize("package", ORDER)
+def test_imports_follow_the_arrow(package: str) -> None:
+    assert layer_violations(package) == []
+
+
+def test_the_checker_catches_a_backward_import(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text("from wallet import services\nimport typer\n", encoding="utf-8")
+    assert imported_roots(module) == {"wallet", "typer"}
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    probe = (
+        "import sys, json\n"
+        "sys.argv = ['wallet', '--help']\n"
+        "from wallet.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    modules = json.loads(done.stderr.strip().splitlines()[-1])
+    assert "Usage" in done.stdout
+    heavy = [
+        name
+        for name in modules
+        if name.split(".")[0] in {"textual", "nacl", "cryptography"}
+        or name.startswith("keyring.backends")
+    ]
+    assert heavy == []

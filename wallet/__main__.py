@@ -1,0 +1,5 @@
+"""Provides `python -m wallet`."""
+
+from wallet.cli import main
+
+main()

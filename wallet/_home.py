@@ -1,0 +1,134 @@
+"""Provides the wallet home: where it is, its `config.toml`, and creating it safely.
+
+A home holds `config.toml` (wallet id, keystore kind, defaults) and `wallet.db`. The home is
+chosen by an explicit path, else `WALLET_HOME` from the environment mapping the caller passes,
+else the platform's user data directory.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from wallet.errors import FileProblem, HomeError
+
+CONFIG_NAME = "config.toml"
+DB_NAME = "wallet.db"
+CONFIG_VERSION = 1
+KEYSTORE_KINDS = ("os", "file")
+
+
+def resolve_home(explicit: Path | None, environ: Mapping[str, str]) -> Path:
+    """Pick the home directory: `--home`, then `WALLET_HOME`, then the user data directory."""
+    if explicit is not None:
+        return explicit.expanduser()
+    configured = environ.get("WALLET_HOME")
+    if configured:
+        return Path(configured).expanduser()
+    # platformdirs is imported here so that commands which never touch a home stay fast.
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("ssi-wallet", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Config:
+    """The contents of `config.toml`."""
+
+    wallet_id: str
+    keystore: str
+    version: int = CONFIG_VERSION
+
+    def to_toml(self) -> str:
+        """Render the config as TOML (flat string and integer keys only)."""
+        return (
+            "# ssi-wallet configuration; written by `wallet init`.\n"
+            f"version = {self.version}\n"
+            f'wallet_id = "{self.wallet_id}"\n'
+            f'keystore = "{self.keystore}"\n'
+        )
+
+    @classmethod
+    def from_toml(cls, text: str, source: Path) -> Config:
+        """Parse and check `config.toml`."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise FileProblem(f"{source}: not valid TOML ({exc})") from None
+        wallet_id = data.get("wallet_id")
+        keystore = data.get("keystore")
+        version = data.get("version")
+        if version != CONFIG_VERSION:
+            raise FileProblem(f"{source}: config version {version!r}, want {CONFIG_VERSION}")
+        if not isinstance(wallet_id, str) or not wallet_id.isalnum():
+            raise FileProblem(f"{source}: wallet_id missing or malformed")
+        if keystore not in KEYSTORE_KINDS:
+            raise FileProblem(f"{source}: keystore {keystore!r}, want one of {KEYSTORE_KINDS}")
+        return cls(wallet_id=wallet_id, keystore=keystore, version=version)
+
+
+def new_wallet_id() -> str:
+    """A fresh random wallet id: 16 lowercase hex characters."""
+    return secrets.token_hex(8)
+
+
+@dataclass(frozen=True)
+class Home:
+    """An existing wallet home and its configuration."""
+
+    path: Path
+    config: Config
+
+    @property
+    def db_path(self) -> Path:
+        return self.path / DB_NAME
+
+    @property
+    def config_path(self) -> Path:
+        return self.path / CONFIG_NAME
+
+    @classmethod
+    def open(cls, path: Path) -> Home:
+        """Open the wallet at `path`, or raise HomeError saying how to create one."""
+        config_path = path / CONFIG_NAME
+        try:
+            text = config_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise HomeError(f"no wallet at {path}: run `wallet init` first") from None
+        except OSError as exc:
+            raise FileProblem(f"cannot read {config_path}: {exc.strerror}") from None
+        return cls(path=path, config=Config.from_toml(text, config_path))
+
+
+def is_wallet(path: Path) -> bool:
+    """Whether `path` already holds a wallet (config or database)."""
+    return (path / CONFIG_NAME).exists() or (path / DB_NAME).exists()
+
+
+def prepare_empty_home(path: Path) -> None:
+    """Create `path` (mode 0700) for a new wallet, refusing one that holds a wallet already."""
+    if is_wallet(path):
+        raise HomeError(f"a wallet already exists at {path}; refusing to overwrite it")
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileProblem(f"cannot create {path}: {exc.strerror}") from None
+
+
+def write_config(path: Path, config: Config) -> None:
+    """Write `config.toml` atomically: a temporary file, fsync, then rename."""
+    target = path / CONFIG_NAME
+    temporary = path / f".{CONFIG_NAME}.tmp"
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(config.to_toml())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise FileProblem(f"cannot write {target}: {exc.strerror}") from None

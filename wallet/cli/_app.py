@@ -1,0 +1,61 @@
+"""Provides the root `wallet` application: global options, the command groups, `main()`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wallet.cli import _identity, _keystore, _setup
+from wallet.cli._common import settings
+
+app = typer.Typer(
+    name="wallet",
+    help="A terminal wallet for self-sovereign identity and verifiable voting.",
+    epilog="Exit codes: 0 ok, 1 verification failed or not found, 2 usage, 3 environment "
+    "(keystore, files, network).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    home: Annotated[
+        Path | None,
+        typer.Option("--home", help="Wallet home (default: $WALLET_HOME, else the user data directory)."),
+    ] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
+    keystore: Annotated[
+        str | None,
+        typer.Option("--keystore", help="Keystore for `init` and `backup import`: auto (default), os or file."),
+    ] = None,
+) -> None:
+    """A terminal wallet for self-sovereign identity and verifiable voting."""
+    chosen = settings(ctx)
+    chosen.home, chosen.json, chosen.keystore = home, json_, keystore
+
+
+_setup.register(app)
+app.add_typer(_identity.app, name="did")
+app.add_typer(_keystore.app, name="keystore")
+app.add_typer(_setup.backup_app, name="backup")
+
+
+def main() -> None:
+    """Run the command line; map our errors to a one-line message and an exit code."""
+    from wallet.cli._errors import report
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:
+        sys.exit(report(exc))

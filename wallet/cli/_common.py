@@ -1,0 +1,77 @@
+"""Provides what every command shares: the common options, output, and the service context.
+
+Data goes to stdout (JSON with `--json`), human messages to stderr. Nothing here imports the
+cryptography or keyring packages, so `wallet --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from wallet.services import Environment
+
+HomeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--home",
+        help="Wallet home directory (default: $WALLET_HOME, else the user data directory).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")
+]
+
+
+class Settings:
+    """Global options given before the command, as `wallet --home H --json did list`."""
+
+    home: Path | None = None
+    json: bool = False
+    keystore: str | None = None
+
+
+def settings(ctx: typer.Context) -> Settings:
+    root = ctx.find_root()
+    if not isinstance(root.obj, Settings):
+        root.obj = Settings()
+    return root.obj
+
+
+def home_of(ctx: typer.Context, home: Path | None) -> Path | None:
+    """The command's own `--home`, else the global one."""
+    return home if home is not None else settings(ctx).home
+
+
+def json_of(ctx: typer.Context, flag: bool) -> bool:
+    return flag or settings(ctx).json
+
+
+def environment() -> Environment:
+    """The service environment of this process: its variables, stderr notices, a terminal?"""
+    from wallet.services import Environment
+
+    return Environment(
+        environ=dict(os.environ), notify=message, interactive=sys.stdin.isatty()
+    )
+
+
+def message(text: str) -> None:
+    """A human message, on stderr."""
+    typer.echo(text, err=True)
+
+
+def emit(data: Any, as_json: bool, human: Callable[[Any], str] | None = None) -> None:
+    """Print data: JSON when asked for (or when no human form exists), else the human form."""
+    if as_json or human is None:
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        typer.echo(human(data))

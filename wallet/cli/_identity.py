@@ -1,0 +1,83 @@
+"""Provides `wallet did …`: create, list, show and resolve DIDs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of
+
+app = typer.Typer(help="Create, list, show and resolve DIDs.", no_args_is_help=True)
+
+
+def _identity_line(item: dict[str, Any]) -> str:
+    label = f"  ({item['label']})" if item.get("label") else ""
+    return f"{item['did']}{label}"
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    method: Annotated[str, typer.Option("--method", help="DID method: key or jwk.")] = "key",
+    label: Annotated[str | None, typer.Option("--label", help="A short name for it.")] = None,
+    home: HomeOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Create a new Ed25519 key in the keystore and print its DID."""
+    from wallet.services import Wallet, create_identity
+
+    with Wallet.open(home_of(ctx, home), environment()) as wallet:
+        identity = create_identity(wallet, method=method, label=label)
+    emit(identity.to_json(), json_of(ctx, json_), lambda item: item["did"])
+
+
+@app.command("list")
+def list_(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False) -> None:
+    """List the wallet's identities."""
+    from wallet.services import Wallet, list_identities
+
+    with Wallet.open(home_of(ctx, home), environment()) as wallet:
+        items = [identity.to_json() for identity in list_identities(wallet)]
+    emit(items, json_of(ctx, json_), lambda rows: "\n".join(map(_identity_line, rows)))
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    did_or_label: Annotated[str, typer.Argument(metavar="DID|LABEL")],
+    home: HomeOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Print the DID document of one of the wallet's identities."""
+    from wallet.services import Wallet, identity_document
+
+    with Wallet.open(home_of(ctx, home), environment()) as wallet:
+        document = identity_document(wallet, did_or_label)
+    emit(document, True)
+
+
+@app.command("resolve")
+def resolve(
+    ctx: typer.Context,
+    did: Annotated[str, typer.Argument(help="Any did:key, did:jwk or did:web.")],
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for did:web.")] = 5.0,
+    json_: JsonOption = False,
+) -> None:
+    """Resolve a DID: the DID document, or with --json the whole W3C resolution result.
+
+    Exits 1 when the DID is invalid, of an unsupported method, or not found.
+    """
+    from wallet.cli._common import message
+    from wallet.services import resolve_did
+
+    result = resolve_did(did, timeout=timeout)
+    error = result["didResolutionMetadata"].get("error")
+    if json_of(ctx, json_):
+        emit(result, True)
+    elif error is None:
+        emit(result["didDocument"], True)
+    if error is not None:
+        detail = result["didResolutionMetadata"].get("errorMessage", "")
+        message(f"error: {error}" + (f": {detail}" if detail else ""))
+        raise typer.Exit(1)

@@ -1,0 +1,148 @@
+"""Provides wallet backups: one passphrase-sealed file holding the keys and the database.
+
+A backup is a sealed file in the keystore file format (Argon2id + XSalsa20-Poly1305; see
+`wallet.keystore`), whose map holds two sections:
+
+    "ssi-wallet-backup": {"version": "1", "config": <config.toml text>,
+                          "database": <base64 of a consistent SQLite snapshot>}
+    "keys":              {<key id>: <base64 secret>, ...}
+
+The passphrase comes from `WALLET_BACKUP_PASSPHRASE` or a prompt. Import checks everything
+before it writes anything, into an empty home only, and undoes its keystore writes if a
+later step fails.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from wallet._db import Database
+from wallet._home import (
+    DB_NAME,
+    Config,
+    new_wallet_id,
+    prepare_empty_home,
+    resolve_home,
+    write_config,
+)
+from wallet.errors import FileProblem, KeystoreCorrupted, UsageError
+from wallet.services._keys import new_keystore, passphrase_source
+from wallet.services._session import Environment, Wallet
+
+SECTION = "ssi-wallet-backup"
+KEYS = "keys"
+VERSION = "1"
+PASSPHRASE_VARIABLE = "WALLET_BACKUP_PASSPHRASE"
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    path: Path
+    keys: int
+    identities: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": str(self.path), "keys": self.keys, "identities": self.identities}
+
+
+def _sealed(path: Path, env: Environment) -> Any:
+    from nacl.pwhash import argon2id
+
+    from wallet.keystore import SealedFile
+
+    # A backup travels and may be attacked offline, so it gets libsodium's MODERATE cost
+    # rather than the interactive cost the everyday keystore uses.
+    return SealedFile(
+        path,
+        passphrase_source(env, variable=PASSPHRASE_VARIABLE),
+        opslimit=argon2id.OPSLIMIT_MODERATE,
+        memlimit=argon2id.MEMLIMIT_MODERATE,
+    )
+
+
+def export_backup(wallet: Wallet, target: Path) -> BackupSummary:
+    """Seal the wallet's keys, config and database into `target` (which must not exist)."""
+    if target.exists():
+        raise UsageError(f"{target} exists already; choose another file name")
+    keys = {key_id: base64.b64encode(wallet.keystore.get(key_id) or b"").decode()
+            for key_id in wallet.keystore.ids()}
+    if any(not value for value in keys.values()):
+        raise KeystoreCorrupted("a keystore entry vanished while it was being read")
+    snapshot = wallet.db.connection.serialize()
+    section = {
+        "version": VERSION,
+        "config": wallet.home.config.to_toml(),
+        "database": base64.b64encode(snapshot).decode(),
+    }
+
+    def fill(entries: dict[str, dict[str, str]]) -> None:
+        entries[SECTION] = section
+        entries[KEYS] = keys
+
+    _sealed(target, wallet.env).update(fill)
+    return BackupSummary(target, len(keys), len(wallet.db.identities()))
+
+
+def _check_database(data: bytes) -> int:
+    """Open the snapshot in memory, check it is a sound wallet database; count identities."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.deserialize(data)
+        (verdict,) = conn.execute("PRAGMA integrity_check").fetchone()
+        if verdict != "ok":
+            raise FileProblem(f"the backup's database is damaged ({verdict})")
+        (count,) = conn.execute("SELECT count(*) FROM identities").fetchone()
+        return int(count)
+    except sqlite3.DatabaseError as exc:
+        raise FileProblem(f"the backup's database is not a wallet database ({exc})") from None
+    finally:
+        conn.close()
+
+
+def import_backup(
+    source: Path, home: Path | None, env: Environment, *, keystore: str = "auto"
+) -> BackupSummary:
+    """Restore a backup into an empty home, with a new wallet id and keystore of this machine."""
+    if not source.is_file():
+        raise FileProblem(f"no backup file at {source}")
+    entries = _sealed(source, env).read()
+    section, keys = entries.get(SECTION), entries.get(KEYS)
+    if not isinstance(section, dict) or not isinstance(keys, dict):
+        raise FileProblem(f"{source} is a sealed file but not a wallet backup")
+    if section.get("version") != VERSION:
+        raise FileProblem(f"backup version {section.get('version')!r}, want {VERSION}")
+    try:
+        database = base64.b64decode(section["database"], validate=True)
+        secrets = {key_id: base64.b64decode(value, validate=True) for key_id, value in keys.items()}
+    except (KeyError, TypeError, binascii.Error):
+        raise FileProblem(f"{source}: the backup's contents are malformed") from None
+    Config.from_toml(str(section.get("config", "")), source)
+    identities = _check_database(database)
+
+    path = resolve_home(home, env.environ)
+    prepare_empty_home(path)
+    wallet_id = new_wallet_id()
+    store = new_keystore(keystore, wallet_id=wallet_id, home=path, env=env)
+    written: list[str] = []
+    db_path = path / DB_NAME
+    try:
+        for key_id, secret in secrets.items():
+            store.put(key_id, secret)
+            written.append(key_id)
+        temporary = path / f".{DB_NAME}.restore"
+        temporary.write_bytes(database)
+        os.replace(temporary, db_path)
+        Database(db_path).close()
+        write_config(path, Config(wallet_id=wallet_id, keystore=store.kind))
+    except BaseException:
+        for key_id in written:
+            store.delete(key_id)
+        db_path.unlink(missing_ok=True)
+        raise
+    return BackupSummary(source, len(secrets), identities)

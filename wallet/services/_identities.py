@@ -1,0 +1,109 @@
+"""Provides the identity use-cases: create, list, show and resolve DIDs."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from wallet._db import IdentityRow
+from wallet.errors import NotFound, UsageError
+from wallet.services._session import Wallet
+
+METHODS = ("key", "jwk")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """One of the wallet's identities, as the front ends show it."""
+
+    did: str
+    label: str | None
+    method: str
+    created: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"did": self.did, "label": self.label, "method": self.method, "created": self.created}
+
+
+def _identity(row: IdentityRow) -> Identity:
+    return Identity(did=row.did, label=row.label, method=row.method, created=row.created)
+
+
+def create_identity(
+    wallet: Wallet, *, method: str = "key", label: str | None = None, now: datetime | None = None
+) -> Identity:
+    """Generate an Ed25519 key in the keystore and record its DID.
+
+    The key goes into the keystore before the database row, and the row is removed again
+    if the keystore write fails, so neither a DID without a key nor a lost key can result.
+    """
+    from did import Ed25519Key, did_jwk_from_public_key, did_key_from_public_key
+
+    if method not in METHODS:
+        raise UsageError(f"unknown DID method {method!r}; choose one of {', '.join(METHODS)}")
+    if label is not None:
+        if not label or label.startswith("did:"):
+            raise UsageError("a label must be non-empty and must not start with 'did:'")
+        if wallet.db.label_taken(label):
+            raise UsageError(f"the label {label!r} is already used by another identity")
+    key = Ed25519Key.generate()
+    did = (
+        did_key_from_public_key(key.public_key)
+        if method == "key"
+        else did_jwk_from_public_key(key.public_key)
+    )
+    key_id = f"ed25519-{secrets.token_hex(8)}"
+    created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    row = IdentityRow(did, label, method, key_id, key.public_key, created)
+    wallet.keystore.put(key_id, key.seed)
+    try:
+        wallet.db.add_identity(row)
+    except BaseException:
+        wallet.keystore.delete(key_id)
+        raise
+    return _identity(row)
+
+
+def list_identities(wallet: Wallet) -> list[Identity]:
+    return [_identity(row) for row in wallet.db.identities()]
+
+
+def find_identity(wallet: Wallet, did_or_label: str) -> IdentityRow:
+    row = wallet.db.find_identity(did_or_label)
+    if row is None:
+        raise NotFound(f"no identity {did_or_label!r} in this wallet (see `wallet did list`)")
+    return row
+
+
+def identity_document(wallet: Wallet, did_or_label: str) -> dict[str, Any]:
+    """The DID document of one of the wallet's own identities."""
+    from did import Resolver
+
+    row = find_identity(wallet, did_or_label)
+    return Resolver().resolve_document(row.did).to_json()
+
+
+def signing_key(wallet: Wallet, did_or_label: str) -> tuple[IdentityRow, Any]:
+    """The identity row and its `did.Ed25519Key`, loaded from the keystore."""
+    from did import Ed25519Key
+
+    from wallet.errors import KeystoreCorrupted
+
+    row = find_identity(wallet, did_or_label)
+    seed = wallet.keystore.get(row.key_id)
+    if seed is None:
+        raise KeystoreCorrupted(f"the key of {row.did} is missing from the keystore")
+    key = Ed25519Key.from_seed(seed)
+    if key.public_key != row.public_key:
+        raise KeystoreCorrupted(f"the keystore holds a different key for {row.did}")
+    return row, key
+
+
+def resolve_did(did: str, *, timeout: float = 5.0) -> dict[str, Any]:
+    """Resolve any supported DID; a W3C DID resolution result, errors in its metadata."""
+    from did import Resolver
+
+    result: dict[str, Any] = Resolver(timeout=timeout).resolve(did).to_json()
+    return result
