@@ -124,7 +124,7 @@ class Database:
     def identities(self) -> list[IdentityRow]:
         rows = self._conn.execute(
             "SELECT did, label, method, key_id, public_key, created FROM identities "
-            "ORDER BY created, did"
+            "ORDER BY rowid"
         ).fetchall()
         return [IdentityRow(*row) for row in rows]
 

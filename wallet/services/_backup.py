@@ -74,11 +74,15 @@ def export_backup(wallet: Wallet, target: Path) -> BackupSummary:
             for key_id in wallet.keystore.ids()}
     if any(not value for value in keys.values()):
         raise KeystoreCorrupted("a keystore entry vanished while it was being read")
-    snapshot = wallet.db.connection.serialize()
+    snapshot = bytearray(wallet.db.connection.serialize())
+    # Bytes 18 and 19 of a SQLite header say WAL (2) or rollback journal (1). A snapshot
+    # marked WAL cannot be opened from memory, so it is marked rollback; the restored
+    # database switches back to WAL when it is first opened.
+    snapshot[18:20] = b"\x01\x01"
     section = {
         "version": VERSION,
         "config": wallet.home.config.to_toml(),
-        "database": base64.b64encode(snapshot).decode(),
+        "database": base64.b64encode(bytes(snapshot)).decode(),
     }
 
     def fill(entries: dict[str, dict[str, str]]) -> None:
