@@ -123,8 +123,7 @@ class Database:
 
     def identities(self) -> list[IdentityRow]:
         rows = self._conn.execute(
-            "SELECT did, label, method, key_id, public_key, created FROM identities "
-            "ORDER BY rowid"
+            "SELECT did, label, method, key_id, public_key, created FROM identities ORDER BY rowid"
         ).fetchall()
         return [IdentityRow(*row) for row in rows]
 

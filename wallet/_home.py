@@ -129,6 +129,6 @@ def write_config(path: Path, config: Config) -> None:
             handle.write(config.to_toml())
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, target)
+        temporary.replace(target)
     except OSError as exc:
         raise FileProblem(f"cannot write {target}: {exc.strerror}") from None

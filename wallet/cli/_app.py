@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from wallet.cli import _identity, _keystore, _setup
-from wallet.cli._common import settings
+from wallet.cli import _demo, _identity, _keystore, _setup
+from wallet.cli._common import HomeOption, JsonOption, settings
 
 app = typer.Typer(
     name="wallet",
@@ -27,14 +26,14 @@ app = typer.Typer(
 @app.callback()
 def _root(
     ctx: typer.Context,
-    home: Annotated[
-        Path | None,
-        typer.Option("--home", help="Wallet home (default: $WALLET_HOME, else the user data directory)."),
-    ] = None,
-    json_: Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")] = False,
+    home: HomeOption = None,
+    json_: JsonOption = False,
     keystore: Annotated[
         str | None,
-        typer.Option("--keystore", help="Keystore for `init` and `backup import`: auto (default), os or file."),
+        typer.Option(
+            "--keystore",
+            help="Keystore for `init` and `backup import`: auto (default), os or file.",
+        ),
     ] = None,
 ) -> None:
     """A terminal wallet for self-sovereign identity and verifiable voting."""
@@ -46,6 +45,7 @@ _setup.register(app)
 app.add_typer(_identity.app, name="did")
 app.add_typer(_keystore.app, name="keystore")
 app.add_typer(_setup.backup_app, name="backup")
+app.command("demo")(_demo.demo)
 
 
 def main() -> None:

@@ -26,9 +26,7 @@ HomeOption = Annotated[
         show_default=False,
     ),
 ]
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")
-]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
 
 class Settings:
@@ -59,9 +57,7 @@ def environment() -> Environment:
     """The service environment of this process: its variables, stderr notices, a terminal?"""
     from wallet.services import Environment
 
-    return Environment(
-        environ=dict(os.environ), notify=message, interactive=sys.stdin.isatty()
-    )
+    return Environment(environ=dict(os.environ), notify=message, interactive=sys.stdin.isatty())
 
 
 def message(text: str) -> None:

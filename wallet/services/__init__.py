@@ -1,6 +1,7 @@
 """Provides the wallet's use-cases, one function each, shared by the CLI and the TUI."""
 
 from wallet.services._backup import BackupSummary, export_backup, import_backup
+from wallet.services._demo import DemoReport, run_demo
 from wallet.services._identities import (
     Identity,
     create_identity,
@@ -15,6 +16,7 @@ from wallet.services._setup import InitResult, init_wallet, keystore_info, rekey
 
 __all__ = [
     "BackupSummary",
+    "DemoReport",
     "Environment",
     "Identity",
     "InitResult",
@@ -29,5 +31,6 @@ __all__ = [
     "list_identities",
     "rekey",
     "resolve_did",
+    "run_demo",
     "signing_key",
 ]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +37,7 @@ from wallet.services._session import Environment, Wallet
 SECTION = "ssi-wallet-backup"
 KEYS = "keys"
 VERSION = "1"
-PASSPHRASE_VARIABLE = "WALLET_BACKUP_PASSPHRASE"
+PASSPHRASE_VARIABLE = "WALLET_BACKUP_PASSPHRASE"  # noqa: S105 -- a variable name, not a secret
 
 
 @dataclass(frozen=True)
@@ -70,8 +69,10 @@ def export_backup(wallet: Wallet, target: Path) -> BackupSummary:
     """Seal the wallet's keys, config and database into `target` (which must not exist)."""
     if target.exists():
         raise UsageError(f"{target} exists already; choose another file name")
-    keys = {key_id: base64.b64encode(wallet.keystore.get(key_id) or b"").decode()
-            for key_id in wallet.keystore.ids()}
+    keys = {
+        key_id: base64.b64encode(wallet.keystore.get(key_id) or b"").decode()
+        for key_id in wallet.keystore.ids()
+    }
     if any(not value for value in keys.values()):
         raise KeystoreCorrupted("a keystore entry vanished while it was being read")
     snapshot = bytearray(wallet.db.connection.serialize())
@@ -141,7 +142,7 @@ def import_backup(
             written.append(key_id)
         temporary = path / f".{DB_NAME}.restore"
         temporary.write_bytes(database)
-        os.replace(temporary, db_path)
+        temporary.replace(db_path)
         Database(db_path).close()
         write_config(path, Config(wallet_id=wallet_id, keystore=store.kind))
     except BaseException:

@@ -24,7 +24,12 @@ class Identity:
     created: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"did": self.did, "label": self.label, "method": self.method, "created": self.created}
+        return {
+            "did": self.did,
+            "label": self.label,
+            "method": self.method,
+            "created": self.created,
+        }
 
 
 def _identity(row: IdentityRow) -> Identity:
@@ -88,7 +93,6 @@ def identity_document(wallet: Wallet, did_or_label: str) -> dict[str, Any]:
 def signing_key(wallet: Wallet, did_or_label: str) -> tuple[IdentityRow, Any]:
     """The identity row and its `did.Ed25519Key`, loaded from the keystore."""
     from did import Ed25519Key
-
     from wallet.errors import KeystoreCorrupted
 
     row = find_identity(wallet, did_or_label)

@@ -59,7 +59,7 @@ def rekey(wallet: Wallet) -> None:
 
     store = wallet.keystore
     if not isinstance(store, FileKeystore):
-        raise UsageError("this wallet keeps its keys in the OS keyring, which has no passphrase here")
+        raise UsageError("this wallet keeps its keys in the OS keyring, which has no passphrase")
     store.rekey(passphrase_source(wallet.env, variable="WALLET_NEW_PASSPHRASE"))
 
 
