@@ -1,1 +1,88 @@
 """Provides DIDs (did:key, did:jwk, did:web), DID documents and their resolution."""
+
+# --- Identity core: keys, encodings, DID methods, documents, resolution, status lists. ---
+from did._did_jwk import did_jwk_document, did_jwk_from_public_key
+from did._did_key import did_key_document, did_key_from_public_key, public_key_from_did_key
+from did._did_web import did_web_url, web_did_document
+from did._document import DidDocument, DidUrl, VerificationMethod, parse_did
+from did._keys import Ed25519Key, verify_ed25519
+from did._multibase import (
+    b58decode,
+    b58encode,
+    b64url_decode,
+    b64url_encode,
+    multibase_decode,
+    multibase_encode,
+)
+from did._resolver import ResolutionResult, Resolver, resolve
+from did._status_list import (
+    StatusList,
+    check_status,
+    fetch_status_list,
+    status_entry,
+    status_list_credential,
+)
+
+__all__ = [
+    "DidDocument",
+    "DidUrl",
+    "Ed25519Key",
+    "ResolutionResult",
+    "Resolver",
+    "StatusList",
+    "VerificationMethod",
+    "b58decode",
+    "b58encode",
+    "b64url_decode",
+    "b64url_encode",
+    "check_status",
+    "did_jwk_document",
+    "did_jwk_from_public_key",
+    "did_key_document",
+    "did_key_from_public_key",
+    "did_web_url",
+    "fetch_status_list",
+    "multibase_decode",
+    "multibase_encode",
+    "parse_did",
+    "public_key_from_did_key",
+    "resolve",
+    "status_entry",
+    "status_list_credential",
+    "verify_ed25519",
+    "web_did_document",
+]
+# --- End of the identity core. ---
+
+# --- Credentials: JCS, eddsa-jcs-2022, VC DM 2.0, presentations, SD-JWT VC (begin) ---
+from did._credential import issue_credential, verify_credential  # noqa: E402
+from did._eddsa_jcs_2022 import (  # noqa: E402
+    DataIntegrityProof,
+    ProofSteps,
+    Signer,
+    add_proof,
+    create_proof_steps,
+    verify_proof,
+)
+from did._jcs import canonicalize, parse_json  # noqa: E402
+from did._presentation import create_presentation, verify_presentation  # noqa: E402
+from did._verification import Check, StatusListSource, VerificationReport  # noqa: E402
+
+__all__ += [
+    "Check",
+    "DataIntegrityProof",
+    "ProofSteps",
+    "Signer",
+    "StatusListSource",
+    "VerificationReport",
+    "add_proof",
+    "canonicalize",
+    "create_presentation",
+    "create_proof_steps",
+    "issue_credential",
+    "parse_json",
+    "verify_credential",
+    "verify_presentation",
+    "verify_proof",
+]
+# --- Credentials (end) ---

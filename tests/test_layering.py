@@ -14,11 +14,21 @@ ROOT = Path(__file__).resolve().parent.parent
 ORDER = ["did", "voting", "wallet", "tui"]
 
 # Third-party packages each layer may import (DESIGN §1). The project's own packages are
-# checked by position in ORDER instead.
+# checked by position in ORDER instead. The wallet also uses PyNaCl: DESIGN §2 has the file
+# keystore derive its key with Argon2id and seal with SecretBox from PyNaCl.
 THIRD_PARTY = {
     "did": {"nacl", "cryptography", "rfc8785", "httpx"},
     "voting": {"nacl", "rich"},
-    "wallet": {"keyring", "typer", "click", "platformdirs", "secretstorage", "jeepney", "rich"},
+    "wallet": {
+        "keyring",
+        "typer",
+        "click",
+        "platformdirs",
+        "secretstorage",
+        "jeepney",
+        "rich",
+        "nacl",
+    },
     "tui": {"textual", "rich"},
 }
 

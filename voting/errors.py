@@ -1,19 +1,20 @@
 """Provides the error tree of the `voting` package.
 
-    VotingError                   root of everything this package raises
-    ├── EncodingError             bytes or JSON that do not decode to a valid object
-    ├── GroupError                an invalid point or scalar (small order, non-canonical, identity)
-    ├── ProofError                a zero-knowledge proof that does not verify
-    ├── ManifestError             an election manifest that breaks its rules
-    ├── BallotError               a ballot that cannot be made or does not verify
-    ├── CeremonyError             a key-ceremony message that does not check out
-    ├── TallyError                aggregation, decryption shares, combination or decoding
-    ├── ChainError                the tally chain: entries, Merkle proofs, checkpoints, storage
-    │   ├── MerkleError           an inclusion or consistency proof that does not verify
-    │   ├── CheckpointError       a signed note or checkpoint that does not parse or verify
-    │   ├── RejectedEntry         the board refused an entry (reason in the message)
-    │   └── StorageError          the store could not be read or written
-    └── AuditError                a record the audit cannot even read
+VotingError                   root of everything this package raises
+├── EncodingError             bytes or JSON that do not decode to a valid object
+├── GroupError                an invalid point or scalar (small order, non-canonical, identity)
+├── ProofError                a zero-knowledge proof that does not verify
+├── ManifestError             an election manifest that breaks its rules
+├── BallotError               a ballot that cannot be made or does not verify
+├── CeremonyError             a key-ceremony message that does not check out
+├── TallyError                aggregation, decryption shares, combination or decoding
+│   └── ShareError            one trustee's decryption share is wrong (names the trustee)
+├── ChainError                the tally chain: entries, Merkle proofs, checkpoints, storage
+│   ├── MerkleError           an inclusion or consistency proof that does not verify
+│   ├── CheckpointError       a signed note or checkpoint that does not parse or verify
+│   ├── RejectedEntry         the board refused an entry (reason in the message)
+│   └── StorageError          the store could not be read or written
+└── AuditError                a record the audit cannot even read
 """
 
 from __future__ import annotations
@@ -53,6 +54,14 @@ class CeremonyError(VotingError):
 
 class TallyError(VotingError):
     """Aggregation, decryption shares, their combination or decoding failed."""
+
+
+class ShareError(TallyError):
+    """One trustee's decryption share does not verify; `trustee` names the culprit."""
+
+    def __init__(self, trustee: int, reason: str) -> None:
+        super().__init__(f"decryption share of trustee {trustee}: {reason}")
+        self.trustee = trustee
 
 
 class ChainError(VotingError):
