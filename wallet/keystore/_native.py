@@ -80,7 +80,10 @@ class OsKeystore:
     """The wallet's keystore in the OS keyring: service `ssi-wallet/<wallet-id>`.
 
     A native keyring cannot list entries portably, so the keystore keeps the sorted list of
-    its key ids as JSON in the reserved entry `__index__` of the same service.
+    its key ids as JSON in the reserved entry `__index__` of the same service. The index is
+    rewritten after each put or delete without a cross-process lock, so two processes adding
+    keys to one wallet at the same instant could each drop the other's id from the list
+    (never the secret itself); the wallet's commands do not write keys concurrently.
     """
 
     kind = "os"
