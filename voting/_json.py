@@ -1,0 +1,117 @@
+"""Provides strict readers for the record's JSON wire objects (record spec §4)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from did import canonicalize
+from did.errors import DidError
+from voting.errors import EncodingError, VotingError
+
+JsonObject = dict[str, Any]
+
+
+def canonical(obj: Any) -> bytes:
+    """Return the RFC 8785 (JCS) bytes of a JSON value."""
+    try:
+        return canonicalize(obj)
+    except DidError as exc:
+        raise EncodingError(f"cannot canonicalize: {exc}") from None
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> JsonObject:
+    # Two parsers that keep different copies of a repeated key would read different objects
+    # out of the same hashed bytes, so repeated keys are refused.
+    obj: JsonObject = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ValueError(f"duplicate key {key!r}")
+        obj[key] = value
+    return obj
+
+
+def load(data: str | bytes | JsonObject, what: str) -> JsonObject:
+    """Accept a parsed object, or JSON text, and return a JSON object."""
+    if isinstance(data, str | bytes):
+        try:
+            data = json.loads(data, object_pairs_hook=_no_duplicates)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise EncodingError(f"{what}: not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise EncodingError(f"{what}: want a JSON object")
+    return data
+
+
+def keys(
+    obj: JsonObject,
+    what: str,
+    required: set[str],
+    optional: frozenset[str] = frozenset(),
+    error: type[VotingError] = EncodingError,
+) -> None:
+    """Fail on a missing required key or on any key not in the schema."""
+    missing = required - obj.keys()
+    if missing:
+        raise error(f"{what}: missing {sorted(missing)}")
+    extra = obj.keys() - required - optional
+    if extra:
+        raise error(f"{what}: unknown keys {sorted(extra)}")
+
+
+def integer(
+    obj: JsonObject,
+    key: str,
+    what: str,
+    low: int,
+    high: int,
+    error: type[VotingError] = EncodingError,
+) -> int:
+    """Read an integer in [low, high]; booleans are not integers here."""
+    value = obj.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise error(f"{what}.{key}: want an integer")
+    if not low <= value <= high:
+        raise error(f"{what}.{key}: got {value}, want {low}..{high}")
+    return value
+
+
+def text(
+    obj: JsonObject,
+    key: str,
+    what: str,
+    max_len: int = 256,
+    error: type[VotingError] = EncodingError,
+) -> str:
+    """Read a non-empty string without control characters."""
+    value = obj.get(key)
+    if not isinstance(value, str) or not value:
+        raise error(f"{what}.{key}: want a non-empty string")
+    if len(value) > max_len or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+        raise error(f"{what}.{key}: too long or has control characters")
+    return value
+
+
+def array(
+    obj: JsonObject,
+    key: str,
+    what: str,
+    low: int,
+    high: int,
+    error: type[VotingError] = EncodingError,
+) -> list[Any]:
+    """Read an array whose length is in [low, high]."""
+    value = obj.get(key)
+    if not isinstance(value, list):
+        raise error(f"{what}.{key}: want an array")
+    if not low <= len(value) <= high:
+        raise error(f"{what}.{key}: got {len(value)} items, want {low}..{high}")
+    return value
+
+
+def version(obj: JsonObject, what: str) -> None:
+    """Require the record version this implementation speaks."""
+    from voting._hashing import RECORD_VERSION
+
+    if obj.get("version") != RECORD_VERSION or isinstance(obj.get("version"), bool):
+        raise EncodingError(f"{what}.version: got {obj.get('version')!r}, want {RECORD_VERSION}")
