@@ -55,8 +55,8 @@ __all__ = [
 # --- End of the identity core. ---
 
 # --- Credentials: JCS, eddsa-jcs-2022, VC DM 2.0, presentations, SD-JWT VC (begin) ---
-from did._credential import issue_credential, verify_credential  # noqa: E402
-from did._eddsa_jcs_2022 import (  # noqa: E402
+from did._credential import issue_credential, verify_credential
+from did._eddsa_jcs_2022 import (
     DataIntegrityProof,
     ProofSteps,
     Signer,
@@ -64,14 +64,24 @@ from did._eddsa_jcs_2022 import (  # noqa: E402
     create_proof_steps,
     verify_proof,
 )
-from did._jcs import canonicalize, parse_json  # noqa: E402
-from did._presentation import create_presentation, verify_presentation  # noqa: E402
-from did._verification import Check, StatusListSource, VerificationReport  # noqa: E402
+from did._jcs import canonicalize, parse_json
+from did._presentation import create_presentation, verify_presentation
+from did._verification import Check, StatusListSource, VerificationReport
+from did.sd_jwt import (
+    Disclosure,
+    SdJwt,
+    disclosure_paths,
+    issue_sd_jwt,
+    present_sd_jwt,
+    verify_sd_jwt,
+)
 
 __all__ += [
     "Check",
     "DataIntegrityProof",
+    "Disclosure",
     "ProofSteps",
+    "SdJwt",
     "Signer",
     "StatusListSource",
     "VerificationReport",
@@ -79,10 +89,14 @@ __all__ += [
     "canonicalize",
     "create_presentation",
     "create_proof_steps",
+    "disclosure_paths",
     "issue_credential",
+    "issue_sd_jwt",
     "parse_json",
+    "present_sd_jwt",
     "verify_credential",
     "verify_presentation",
     "verify_proof",
+    "verify_sd_jwt",
 ]
 # --- Credentials (end) ---

@@ -1,0 +1,22 @@
+"""Provides SD-JWT VC (RFC 9901, draft-ietf-oauth-sd-jwt-vc) by role: issuer, holder, verifier."""
+
+from did.sd_jwt._common import Disclosure, SdJwt, sd_digest
+from did.sd_jwt._holder import disclosure_paths, present_sd_jwt
+from did.sd_jwt._issuer import issue_sd_jwt
+from did.sd_jwt._jws import Jws, ed25519_jwk, sign_jws, verify_jws
+from did.sd_jwt._verifier import process_disclosures, verify_sd_jwt
+
+__all__ = [
+    "Disclosure",
+    "Jws",
+    "SdJwt",
+    "disclosure_paths",
+    "ed25519_jwk",
+    "issue_sd_jwt",
+    "present_sd_jwt",
+    "process_disclosures",
+    "sd_digest",
+    "sign_jws",
+    "verify_jws",
+    "verify_sd_jwt",
+]

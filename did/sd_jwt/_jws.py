@@ -1,0 +1,147 @@
+"""Provides the minimal JSON Web Signature needed by SD-JWT: compact form, EdDSA and ES256.
+
+RFC 7515 §7.1 (compact serialization), RFC 8037 §3.1 (`EdDSA` with an `OKP`/`Ed25519` JWK; the
+fully specified name `Ed25519` of RFC 9864 is accepted too) and RFC 7518 §3.4 (`ES256`, whose
+signature is `R || S`, 32 bytes each, over P-256). ES256 is only verified, never produced: it is
+there so that the published SD-JWT examples, signed with P-256 keys, can be checked.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from did._eddsa_jcs_2022 import Signer
+from did._jcs import parse_json
+from did._keys import is_valid_ed25519_public_key, verify_ed25519
+from did._multibase import b64url_decode, b64url_encode
+from did.errors import (
+    CredentialError,
+    CryptographicError,
+    EncodingError,
+    MalformedValueError,
+    ParsingError,
+)
+
+__all__ = ["EDDSA_NAMES", "Jws", "ed25519_jwk", "sign_jws", "verify_jws"]
+
+# RFC 8037 registers `EdDSA`; RFC 9864 adds the fully specified `Ed25519`. Both mean the same.
+EDDSA_NAMES = ("EdDSA", "Ed25519")
+
+
+def _json_segment(value: dict[str, Any]) -> str:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return b64url_encode(text.encode("utf-8"))
+
+
+def sign_jws(header: dict[str, Any], payload: dict[str, Any], key: Signer) -> str:
+    """Return the compact JWS of `payload` signed with an Ed25519 key (RFC 7515 §5.1)."""
+    if header.get("alg") not in EDDSA_NAMES:
+        raise MalformedValueError(f"JWS alg: got {header.get('alg')!r}, want EdDSA or Ed25519")
+    signing_input = f"{_json_segment(header)}.{_json_segment(payload)}"
+    signature = key.sign(signing_input.encode("ascii"))
+    return f"{signing_input}.{b64url_encode(signature)}"
+
+
+@dataclass(frozen=True)
+class Jws:
+    """A parsed compact JWS; `verify_jws` checks it, parsing never does."""
+
+    header: dict[str, Any]
+    payload: dict[str, Any]
+    signing_input: bytes
+    signature: bytes
+
+    @classmethod
+    def from_text(cls, text: str, what: str = "JWS") -> Jws:
+        """Parse `header.payload.signature` (RFC 7515 §5.2 steps 1-7); raise ParsingError."""
+        if not isinstance(text, str):
+            raise ParsingError(f"{what}: got {type(text).__name__}, want compact JWS text")
+        parts = text.split(".")
+        if len(parts) != 3:
+            raise ParsingError(f"{what}: got {len(parts)} dot-separated parts, want 3")
+        try:
+            header = parse_json(b64url_decode(parts[0]))
+            payload = parse_json(b64url_decode(parts[1]))
+            signature = b64url_decode(parts[2])
+        except EncodingError as exc:
+            raise ParsingError(f"{what}: {exc}") from None
+        if not isinstance(header, dict) or not isinstance(payload, dict):
+            raise ParsingError(f"{what}: header and payload must be JSON objects")
+        # RFC 7515 §4.1.11: a critical extension we do not understand makes the JWS invalid.
+        if "crit" in header:
+            raise MalformedValueError(f"{what}: unsupported critical header {header['crit']!r}")
+        return cls(header, payload, f"{parts[0]}.{parts[1]}".encode("ascii"), signature)
+
+    def to_text(self) -> str:
+        """The compact serialization this object was parsed from."""
+        return f"{self.signing_input.decode('ascii')}.{b64url_encode(self.signature)}"
+
+
+def ed25519_jwk(public_key: bytes) -> dict[str, str]:
+    """The public JWK of an Ed25519 key (RFC 8037 §2)."""
+    return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(public_key)}
+
+
+def _coordinate(jwk: dict[str, Any], name: str, size: int) -> bytes:
+    value = jwk.get(name)
+    try:
+        data = b64url_decode(value) if isinstance(value, str) else b""
+    except EncodingError as exc:
+        raise MalformedValueError(f"JWK {name}: {exc}") from None
+    if len(data) != size:
+        raise MalformedValueError(f"JWK {name}: got {len(data)} bytes, want {size}")
+    return data
+
+
+def verify_jws(jws: Jws, jwk: Any, what: str = "JWS") -> None:
+    """Verify `jws` with a public JWK; raise CryptographicError or MalformedValueError.
+
+    The header's `alg` must match the key type: EdDSA/Ed25519 for an OKP Ed25519 key, ES256
+    for an EC P-256 key. `none` and every other algorithm are refused.
+    """
+    if not isinstance(jwk, dict):
+        raise MalformedValueError(f"{what} key: want a JWK object")
+    if "d" in jwk:
+        raise MalformedValueError(f"{what} key: a private JWK was given where a public one belongs")
+    alg, kty, crv = jws.header.get("alg"), jwk.get("kty"), jwk.get("crv")
+    if alg in EDDSA_NAMES and (kty, crv) == ("OKP", "Ed25519"):
+        public_key = _coordinate(jwk, "x", 32)
+        if not is_valid_ed25519_public_key(public_key):
+            raise CryptographicError(f"{what} key: not a valid Ed25519 public key")
+        try:
+            verify_ed25519(public_key, jws.signing_input, jws.signature)
+        except CredentialError:
+            raise CryptographicError(f"{what}: {alg} signature does not verify") from None
+        return
+    if alg == "ES256" and (kty, crv) == ("EC", "P-256"):
+        # pyca/cryptography is imported only here: ES256 serves interop, and `import did`
+        # stays light for the command line's start-up budget.
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+        x, y = _coordinate(jwk, "x", 32), _coordinate(jwk, "y", 32)
+        if len(jws.signature) != 64:
+            raise CryptographicError(
+                f"{what}: ES256 signature is {len(jws.signature)} bytes, want 64"
+            )
+        try:
+            key = ec.EllipticCurvePublicNumbers(
+                int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1()
+            ).public_key()
+        except ValueError:
+            raise CryptographicError(f"{what} key: not a point on P-256") from None
+        r = int.from_bytes(jws.signature[:32], "big")
+        s = int.from_bytes(jws.signature[32:], "big")
+        try:
+            key.verify(encode_dss_signature(r, s), jws.signing_input, ec.ECDSA(hashes.SHA256()))
+        except InvalidSignature:
+            raise CryptographicError(f"{what}: ES256 signature does not verify") from None
+        return
+    raise MalformedValueError(
+        f"{what}: alg {alg!r} with a {kty!r}/{crv!r} key is not supported, "
+        "want EdDSA/Ed25519 with OKP Ed25519 or ES256 with EC P-256"
+    )

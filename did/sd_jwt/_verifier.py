@@ -1,0 +1,302 @@
+"""Provides SD-JWT VC verification (RFC 9901 §7.1-§7.3, SD-JWT VC §3) as a report.
+
+Checks, in order: `syntax`, `proof` (the issuer's JWS signature), `key` (the issuer's key: the
+`kid` verification method resolved through the DID resolver and authorized for
+`assertionMethod` by the `iss` DID, or a JWK the caller trusts), `disclosures` (every
+disclosure's digest is referenced once, §7.1 step 3-5), `validity` (`iat`, `nbf`, `exp`),
+`trust`, `holder_binding` (the key-binding JWT signed by the `cnf` key over the right
+`sd_hash`, §7.3) and `challenge` (its `nonce`, `aud` and fresh `iat`). The report's `claims`
+are the processed payload, with only the disclosed claims, and are set only when it verified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime, timedelta
+from typing import Any
+
+from did._eddsa_jcs_2022 import DocumentResolver
+from did._verification import Check, VerificationReport, require_aware
+from did.errors import (
+    CredentialError,
+    CryptographicError,
+    DidError,
+    InvalidDid,
+    MalformedValueError,
+    RangeError,
+)
+from did.sd_jwt._common import SD_ALG, Disclosure, SdJwt, sd_digest
+from did.sd_jwt._jws import Jws, ed25519_jwk, verify_jws
+
+__all__ = ["process_disclosures", "verify_sd_jwt"]
+
+VC_TYPES = ("dc+sd-jwt", "vc+sd-jwt")
+
+
+def process_disclosures(payload: dict[str, Any], disclosures: list[Disclosure]) -> dict[str, Any]:
+    """Replace digests by the disclosed claims (RFC 9901 §7.1 steps 3-5); drop the rest."""
+    by_digest: dict[str, Disclosure] = {}
+    for disclosure in disclosures:
+        if disclosure.digest in by_digest:
+            raise MalformedValueError(f"disclosure {disclosure.digest} is presented twice")
+        by_digest[disclosure.digest] = disclosure
+    seen: set[str] = set()
+
+    def claim(digest: Any, want_name: bool) -> Disclosure | None:
+        if not isinstance(digest, str):
+            raise MalformedValueError("digest: want a string")
+        # Step 3.2.3.1 / 3.3.2.1: a digest may appear only once in the whole payload.
+        if digest in seen:
+            raise MalformedValueError(f"digest {digest} appears more than once")
+        seen.add(digest)
+        disclosure = by_digest.get(digest)
+        if disclosure is not None and (disclosure.name is not None) != want_name:
+            kind = "object property" if want_name else "array element"
+            raise MalformedValueError(f"disclosure {digest} is not an {kind} disclosure")
+        return disclosure
+
+    def visit(value: Any) -> Any:
+        if isinstance(value, dict):
+            if "..." in value:
+                raise MalformedValueError("'...' is only allowed as the sole key of an array item")
+            result = {k: visit(v) for k, v in value.items() if k != "_sd"}
+            digests = value.get("_sd", [])
+            if not isinstance(digests, list):
+                raise MalformedValueError("_sd: want an array of digests")
+            for digest in digests:
+                disclosure = claim(digest, True)
+                # claim() has checked that a found disclosure names an object property.
+                if disclosure is None or disclosure.name is None:
+                    continue
+                # Step 3.2.3.2.6: a disclosed name must not overwrite a claim in the clear.
+                if disclosure.name in result:
+                    raise MalformedValueError(f"disclosed claim {disclosure.name!r} already exists")
+                result[disclosure.name] = visit(disclosure.value)
+            return result
+        if isinstance(value, list):
+            items = []
+            for item in value:
+                if isinstance(item, dict) and "..." in item:
+                    if len(item) != 1:
+                        raise MalformedValueError("an array digest object must have only '...'")
+                    disclosure = claim(item["..."], False)
+                    if disclosure is not None:
+                        items.append(visit(disclosure.value))
+                else:
+                    items.append(visit(item))
+            return items
+        return value
+
+    try:
+        result = visit({k: v for k, v in payload.items() if k != "_sd_alg"})
+    except RecursionError:
+        raise MalformedValueError("disclosures nest too deeply") from None
+    # Step 5: every disclosure must be referenced by a digest we met.
+    unused = [d for d in by_digest if d not in seen]
+    if unused:
+        raise CryptographicError(f"disclosure {unused[0]} is not referenced by the SD-JWT")
+    return {**result}
+
+
+def _time(payload: dict[str, Any], name: str) -> float | None:
+    value = payload.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise MalformedValueError(f"{name}: got {value!r}, want a NumericDate")
+    return float(value)
+
+
+def _check_syntax(sd_jwt: SdJwt, accepted_types: Collection[str]) -> Jws:
+    jws = Jws.from_text(sd_jwt.issuer_jwt, "issuer-signed JWT")
+    typ = jws.header.get("typ")
+    if typ not in accepted_types:
+        raise MalformedValueError(f"typ: got {typ!r}, want one of {sorted(accepted_types)}")
+    payload = jws.payload
+    if not isinstance(payload.get("iss"), str):
+        raise MalformedValueError("iss: want the issuer's identifier")
+    if typ in VC_TYPES and not isinstance(payload.get("vct"), str):
+        raise MalformedValueError("vct: an SD-JWT VC needs a string vct")
+    for name in ("iat", "nbf", "exp"):
+        _time(payload, name)
+    if payload.get("_sd_alg", SD_ALG) != SD_ALG:
+        raise MalformedValueError(f"_sd_alg: got {payload['_sd_alg']!r}, want {SD_ALG!r}")
+    cnf = payload.get("cnf")
+    if cnf is not None and not (isinstance(cnf, dict) and isinstance(cnf.get("jwk"), dict)):
+        raise MalformedValueError("cnf: want an object with a 'jwk' holder key")
+    return jws
+
+
+def _issuer_jwk(jws: Jws, resolver: DocumentResolver | None, issuer_jwk: Any) -> Any:
+    if issuer_jwk is not None:
+        return issuer_jwk
+    if resolver is None:
+        raise CryptographicError("no resolver and no issuer key: cannot find the issuer's key")
+    issuer, kid = jws.payload["iss"], jws.header.get("kid")
+    if not isinstance(kid, str) or kid.partition("#")[0] != issuer:
+        raise CryptographicError(f"kid: got {kid!r}, want a verification method of {issuer!r}")
+    try:
+        document = resolver.resolve_document(issuer)
+        method = document.find_verification_method(kid)
+        authorized = document.authorizes(kid, "assertionMethod")
+    except (InvalidDid, MalformedValueError) as exc:
+        raise MalformedValueError(f"issuer {issuer[:80]!r}: {exc}") from None
+    except DidError as exc:
+        raise CryptographicError(f"issuer {issuer[:80]!r}: {exc}") from None
+    if not authorized or method.controller != issuer:
+        raise CryptographicError(f"kid {kid[:80]!r} is not an assertionMethod key of the issuer")
+    return ed25519_jwk(method.public_key)
+
+
+def _key_binding_checks(
+    sd_jwt: SdJwt,
+    payload: dict[str, Any],
+    now: datetime,
+    expect: tuple[str | None, str | None, timedelta, timedelta],
+) -> tuple[Check, Check]:
+    audience, nonce, max_age, skew = expect
+    try:
+        cnf = payload.get("cnf")
+        if cnf is None:
+            raise CryptographicError("the SD-JWT has no cnf holder key to bind to")
+        kb = Jws.from_text(sd_jwt.kb_jwt or "", "key-binding JWT")
+        if kb.header.get("typ") != "kb+jwt":
+            raise MalformedValueError(f"KB-JWT typ: got {kb.header.get('typ')!r}, want 'kb+jwt'")
+        verify_jws(kb, cnf["jwk"], "key-binding JWT")
+    except CredentialError as exc:
+        return Check.failed("holder_binding", exc, "kb_signature_invalid"), _skip_challenge()
+    want_hash = sd_digest(sd_jwt.sd_hash_input())
+    if kb.payload.get("sd_hash") != want_hash:
+        error = CryptographicError(
+            f"sd_hash: got {kb.payload.get('sd_hash')!r}, want {want_hash!r}"
+        )
+        return Check.failed("holder_binding", error, "sd_hash_mismatch"), _skip_challenge()
+    binding = Check.passed("holder_binding", "key-binding JWT signed by the cnf key")
+    if kb.payload.get("nonce") != nonce:
+        error = CryptographicError(f"nonce: got {kb.payload.get('nonce')!r}, want {nonce!r}")
+        return binding, Check.failed("challenge", error, "nonce_mismatch")
+    if kb.payload.get("aud") != audience:
+        error = CryptographicError(f"aud: got {kb.payload.get('aud')!r}, want {audience!r}")
+        return binding, Check.failed("challenge", error, "audience_mismatch")
+    try:
+        issued = _time(kb.payload, "iat")
+    except CredentialError as exc:
+        return binding, Check.failed("challenge", exc, "kb_iat_invalid")
+    stamp = now.timestamp()
+    if (
+        issued is None
+        or not stamp - max_age.total_seconds() <= issued <= stamp + skew.total_seconds()
+    ):
+        stale = RangeError(f"KB-JWT iat: got {issued}, want within {max_age} before {stamp:.0f}")
+        return binding, Check.failed("challenge", stale, "kb_not_fresh")
+    return binding, Check.passed("challenge", "nonce, audience and iat match")
+
+
+def _skip_challenge() -> Check:
+    return Check.skipped("challenge", "the key-binding JWT did not verify")
+
+
+def _validity_check(payload: dict[str, Any], now: datetime, skew: timedelta) -> Check:
+    stamp, slack = now.timestamp(), skew.total_seconds()
+    iat, nbf, exp = (_time(payload, name) for name in ("iat", "nbf", "exp"))
+    if iat is not None and iat > stamp + slack:
+        return Check.failed("validity", RangeError(f"iat {iat:.0f} is after now {stamp:.0f}"),
+                            "issued_in_future")  # fmt: skip
+    if nbf is not None and nbf > stamp + slack:
+        return Check.failed("validity", RangeError(f"nbf: valid from {nbf:.0f}, now {stamp:.0f}"),
+                            "not_yet_valid")  # fmt: skip
+    if exp is not None and exp <= stamp - slack:
+        return Check.failed("validity", RangeError(f"exp: expired at {exp:.0f}, now {stamp:.0f}"),
+                            "expired")  # fmt: skip
+    return Check.passed("validity", "within iat, nbf and exp")
+
+
+def verify_sd_jwt(
+    presentation: str,
+    *,
+    now: datetime,
+    audience: str | None,
+    nonce: str | None,
+    resolver: DocumentResolver | None = None,
+    issuer_jwk: dict[str, Any] | None = None,
+    require_key_binding: bool = True,
+    trusted_issuers: set[str] | None = None,
+    accepted_types: Collection[str] = VC_TYPES,
+    max_kb_age: timedelta = timedelta(minutes=5),
+    clock_skew: timedelta = timedelta(seconds=60),
+) -> VerificationReport:
+    """Verify an SD-JWT (with or without key binding) and return a report of every check.
+
+    The issuer's key comes from `issuer_jwk` when the caller already trusts one (then `kid` is
+    not consulted), else from `resolver`: `kid` must be a verification method of the `iss` DID.
+    `audience` and `nonce` are what this verifier asked for; they are required unless
+    `require_key_binding` is False. `accepted_types` lists the JWT `typ` values accepted; an
+    SD-JWT VC type also requires `vct`. The KB-JWT's `iat` must lie within `max_kb_age`
+    before `now` (and at most `clock_skew` after it).
+    """
+    now = require_aware(now)
+    if require_key_binding and not (audience and nonce):
+        raise MalformedValueError("key binding: the verifier must give its audience and nonce")
+    names = ("proof", "key", "disclosures", "validity", "trust", "holder_binding", "challenge")
+    try:
+        sd_jwt = SdJwt.from_text(presentation)
+        jws = _check_syntax(sd_jwt, accepted_types)
+    except CredentialError as exc:
+        broken = [Check.failed("syntax", exc, "malformed_sd_jwt")]
+        broken += [Check.skipped(name, "the SD-JWT is malformed") for name in names]
+        return VerificationReport("sd-jwt", None, tuple(broken))
+    payload = jws.payload
+    try:
+        jwk = _issuer_jwk(jws, resolver, issuer_jwk)
+        key_check = Check.passed("key", "issuer key found")
+        try:
+            verify_jws(jws, jwk, "issuer-signed JWT")
+            proof_check = Check.passed("proof", f"{jws.header.get('alg')} signature verifies")
+        except CredentialError as exc:
+            proof_check = Check.failed("proof", exc, "signature_invalid")
+    except CredentialError as exc:
+        key_check = Check.failed("key", exc, "key_not_authorized")
+        proof_check = Check.skipped("proof", "no issuer key to verify the signature with")
+    claims = None
+    try:
+        claims = process_disclosures(
+            payload, [Disclosure.from_encoded(d) for d in sd_jwt.disclosures]
+        )
+        disclosure_check = Check.passed("disclosures", f"{len(sd_jwt.disclosures)} disclosed")
+    except CredentialError as exc:
+        reason = "disclosure_unreferenced" if isinstance(exc, CryptographicError) else (
+            "disclosure_malformed")  # fmt: skip
+        disclosure_check = Check.failed("disclosures", exc, reason)
+    issuer = payload["iss"]
+    if trusted_issuers is None:
+        trust = Check.skipped("trust", "no trusted issuers were given")
+    elif issuer in trusted_issuers:
+        trust = Check.passed("trust", f"issuer {issuer[:80]} is trusted")
+    else:
+        error = RangeError(f"issuer {issuer[:80]!r} is not among the trusted issuers")
+        trust = Check.failed("trust", error, "untrusted_issuer")
+    if sd_jwt.kb_jwt is None:
+        if require_key_binding:
+            missing = CryptographicError("no key-binding JWT, and the verifier requires one")
+            binding = Check.failed("holder_binding", missing, "key_binding_missing")
+        else:
+            binding = Check.skipped("holder_binding", "key binding not required")
+        challenge = Check.skipped("challenge", "no key-binding JWT")
+    else:
+        binding, challenge = _key_binding_checks(
+            sd_jwt, payload, now, (audience, nonce, max_kb_age, clock_skew)
+        )
+    checks = (
+        Check.passed("syntax", "SD-JWT"),
+        proof_check,
+        key_check,
+        disclosure_check,
+        _validity_check(payload, now, clock_skew),
+        trust,
+        binding,
+        challenge,
+    )
+    report = VerificationReport("sd-jwt", issuer, checks)
+    if report.verified:
+        return VerificationReport("sd-jwt", issuer, checks, claims=claims)
+    return report
