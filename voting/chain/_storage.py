@@ -57,8 +57,12 @@ class LogStore(ABC):
         """Return a stored perfect-subtree hash; StorageError if it is missing."""
 
     @abstractmethod
-    def _append(self, log_id: str, items: list[bytes]) -> range:
-        """Atomically append leaf data with its new nodes; return the indices assigned."""
+    def _append(self, log_id: str, items: list[bytes], expected_size: int | None) -> range:
+        """Atomically append leaf data with its new nodes; return the indices assigned.
+
+        With `expected_size`, the size is compared inside the same atomic step and a log of
+        another size raises StorageError with nothing written (compare-and-append).
+        """
 
     @abstractmethod
     def leaves(self, log_id: str, start: int, end: int) -> list[bytes]:
@@ -91,17 +95,24 @@ class LogStore(ABC):
     ) -> None:
         self.close()
 
-    def append(self, log_id: str, data: bytes) -> int:
-        """Append one leaf (an entry's canonical bytes) and return its index."""
-        return self._append(log_id, [_check_leaf(data)]).start
+    def append(self, log_id: str, data: bytes, *, expected_size: int | None = None) -> int:
+        """Append one leaf (an entry's canonical bytes) and return its index.
 
-    def append_many(self, log_id: str, items: Iterable[bytes]) -> range:
+        `expected_size` makes the append conditional: a writer that read the log at that size
+        and built its leaf on it fails cleanly if another writer got there first.
+        """
+        return self._append(log_id, [_check_leaf(data)], expected_size).start
+
+    def append_many(
+        self, log_id: str, items: Iterable[bytes], *, expected_size: int | None = None
+    ) -> range:
         """Append many leaves in one transaction and return the indices they received."""
         batch = [_check_leaf(item) for item in items]
         if not batch:
             size = self.size(log_id)
+            _check_expected(log_id, size, expected_size)
             return range(size, size)
-        return self._append(log_id, batch)
+        return self._append(log_id, batch, expected_size)
 
     def leaf(self, log_id: str, index: int) -> bytes:
         """Return the data of leaf `index`."""
@@ -246,9 +257,10 @@ class MemoryLogStore(LogStore):
             raise StorageError(f"log {log_id!r}: node ({level}, {index}) is not stored")
         return levels[level][index]
 
-    def _append(self, log_id: str, items: list[bytes]) -> range:
+    def _append(self, log_id: str, items: list[bytes], expected_size: int | None) -> range:
         log = self._log(log_id)
         start = len(log.leaves)
+        _check_expected(log_id, start, expected_size)
         # Build on a copy of the border so that a failure part-way changes nothing.
         border = log.border.copy()
         new_nodes = [node for data in items for node in border.append(leaf_hash(data))]
@@ -372,11 +384,12 @@ class SqliteLogStore(LogStore):
             raise StorageError(f"log {log_id!r}: node ({level}, {index}) is not stored")
         return bytes(row[0])
 
-    def _append(self, log_id: str, items: list[bytes]) -> range:
+    def _append(self, log_id: str, items: list[bytes], expected_size: int | None) -> range:
         key = self._id(log_id)
         try:
             with self._write() as db:
                 size = int(db.execute("SELECT size FROM logs WHERE id = ?", (key,)).fetchone()[0])
+                _check_expected(log_id, size, expected_size)
                 border = CompactRange(
                     size, [self._node(log_id, lv, ix) for lv, ix in CompactRange.border_nodes(size)]
                 )
@@ -440,3 +453,11 @@ class SqliteLogStore(LogStore):
             (self._id(log_id),),
         ).fetchone()
         return None if row is None else str(row[0])
+
+
+def _check_expected(log_id: str, size: int, expected_size: int | None) -> None:
+    """Refuse a conditional append to a log whose size moved since the writer read it."""
+    if expected_size is not None and size != expected_size:
+        raise StorageError(
+            f"log {log_id!r} has {size} entries, want {expected_size}: another writer appended"
+        )

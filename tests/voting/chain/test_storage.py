@@ -58,6 +58,18 @@ def test_logs_are_separate_and_named(store: LogStore) -> None:
     assert store.root("election-a") == ref_root([leaf_hash(b"x")])
 
 
+def test_contract_conditional_append_refuses_a_moved_log(store: LogStore) -> None:
+    store.create_log("e")
+    assert store.append("e", b"a", expected_size=0) == 0
+    root = store.root("e")
+    with pytest.raises(StorageError, match="has 1 entries, want 0"):
+        store.append("e", b"b", expected_size=0)
+    with pytest.raises(StorageError, match="want 5"):
+        store.append_many("e", _leaves(2), expected_size=5)
+    assert (store.size("e"), store.root("e")) == (1, root)
+    assert store.append_many("e", _leaves(2), expected_size=1) == range(1, 3)
+
+
 def test_contract_reads_roots_and_proofs_match_the_reference(store: LogStore) -> None:
     leaves = _leaves(37)
     hashes = [leaf_hash(x) for x in leaves]

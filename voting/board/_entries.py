@@ -1,0 +1,220 @@
+"""Provides the signed, hash-linked entry envelope of the tally chain (election-entries §2, §3).
+
+An entry is one JSON object whose canonical bytes (RFC 8785 JCS) are both the Merkle leaf and
+the input of the next entry's `prev` hash. The author signs the canonical bytes of the entry
+without its `signature` member with the Ed25519 key named by `author`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import did
+from did.errors import DidError
+from voting._json import JsonObject, canonical, integer, keys
+from voting.board._bodies import EntryBody, parse_body
+from voting.board._election import (
+    check_did,
+    check_election_id,
+    format_time,
+    parse_time,
+    whole_seconds,
+)
+from voting.errors import EncodingError, RejectedEntry, VotingError
+
+ENTRY_VERSION = 1
+ZERO_HASH = bytes(32)
+# A ballot of 64 contests of 64 options each is about 1.3 MB; entries beyond 4 MiB are refused
+# before parsing so that a hostile line cannot make a reader allocate without bound.
+MAX_ENTRY_BYTES = 4 * 1024 * 1024
+_FIELDS = {"version", "type", "election", "seq", "prev", "author", "time", "body", "signature"}
+
+
+@dataclass(frozen=True)
+class Head:
+    """Where the next entry of an election goes: its sequence number and `prev` hash."""
+
+    election: str
+    seq: int
+    prev: bytes
+
+    @classmethod
+    def genesis(cls, election: str) -> Head:
+        """The head of an election with no entries yet: seq 0, prev = 32 zero bytes."""
+        return cls(check_election_id(election), 0, ZERO_HASH)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One signed chain entry; `type` follows from the body's class."""
+
+    election: str
+    seq: int
+    prev: bytes
+    author: str
+    time: datetime
+    body: EntryBody
+    signature: bytes = b""
+
+    def __post_init__(self) -> None:
+        # §2: the invariants every entry holds, built in code or parsed.
+        check_election_id(self.election)
+        if isinstance(self.seq, bool) or not 0 <= self.seq < 2**53:
+            raise EncodingError(f"entry.seq: got {self.seq!r}, want 0..2^53-1")
+        if len(self.prev) != 32:
+            raise EncodingError("entry.prev: want 32 bytes")
+        if (self.seq == 0) != (self.prev == ZERO_HASH):
+            raise EncodingError("entry.prev: the zero hash links the first entry and only it")
+        check_did(self.author, "entry.author", url=True)
+        if (self.type == "election") != (self.seq == 0):
+            raise EncodingError("entry.seq: an election entry comes first, and only there")
+        if self.type == "election" and self.body.manifest.election_id != self.election:  # type: ignore[union-attr]
+            raise EncodingError("entry.election: differs from the manifest's electionId")
+        object.__setattr__(self, "time", whole_seconds(self.time))
+        if self.signature and len(self.signature) != 64:
+            raise EncodingError("entry.signature: want 64 bytes")
+
+    @property
+    def type(self) -> str:
+        """The entry type, e.g. `ballot`."""
+        return self.body.TYPE
+
+    @property
+    def author_did(self) -> str:
+        """The DID part of the author's verification method URL."""
+        return self.author.partition("#")[0]
+
+    def unsigned_json(self) -> JsonObject:
+        """Return the entry object without `signature`: what the author signs (§3)."""
+        return {
+            "version": ENTRY_VERSION,
+            "type": self.type,
+            "election": self.election,
+            "seq": self.seq,
+            "prev": self.prev.hex(),
+            "author": self.author,
+            "time": format_time(self.time),
+            "body": self.body.to_json(),
+        }
+
+    def signing_input(self) -> bytes:
+        """Return JCS(entry without `signature`), the exact bytes the author signs (§3.1)."""
+        return canonical(self.unsigned_json())
+
+    def to_json(self) -> JsonObject:
+        """Return the full entry object; an unsigned entry cannot be serialised."""
+        if not self.signature:
+            raise EncodingError("entry: not signed")
+        return {**self.unsigned_json(), "signature": self.signature.hex()}
+
+    def to_bytes(self) -> bytes:
+        """Return the canonical bytes: the Merkle leaf and the `prev` input of the next entry."""
+        # The entry is immutable, so its bytes are computed once; replaying a long chain
+        # would otherwise canonicalise every entry again for each hash.
+        cached: bytes | None = self.__dict__.get("_canonical")
+        if cached is None:
+            cached = canonical(self.to_json())
+            object.__setattr__(self, "_canonical", cached)
+        return cached
+
+    def hash(self) -> bytes:
+        """Return SHA-256 of the canonical bytes (§3.2)."""
+        return hashlib.sha256(self.to_bytes()).digest()
+
+    def sign(self, key: did.Signer) -> Entry:
+        """Return this entry signed with `key`, the private key of `author`."""
+        return replace(self, signature=key.sign(self.signing_input()))
+
+    def verify_signature(self, public_key: bytes) -> None:
+        """Raise RejectedEntry unless the signature verifies with `public_key`."""
+        if not self.signature:
+            raise RejectedEntry("signature: the entry is not signed")
+        try:
+            did.verify_ed25519(public_key, self.signing_input(), self.signature)
+        except DidError:
+            raise RejectedEntry(f"signature: does not verify with {self.author[:100]}") from None
+
+    def verify(self, resolver: did.Resolver) -> None:
+        """Resolve the author's assertionMethod key and verify the signature (RejectedEntry)."""
+        try:
+            method = resolver.resolve_verification_method(self.author, "assertionMethod")
+        except DidError as exc:
+            raise RejectedEntry(f"author: {exc}") from None
+        self.verify_signature(method.public_key)
+
+    @classmethod
+    def from_json(cls, data: object) -> Entry:
+        """Parse an entry object strictly (every member required, none unknown)."""
+        if not isinstance(data, dict):
+            raise EncodingError("entry: want a JSON object")
+        keys(data, "entry", set(_FIELDS))
+        if data["version"] != ENTRY_VERSION or isinstance(data["version"], bool):
+            raise EncodingError(f"entry.version: got {data['version']!r}, want {ENTRY_VERSION}")
+        kind = data["type"]
+        if not isinstance(kind, str):
+            raise EncodingError("entry.type: want a string")
+        signature = data["signature"]
+        if (
+            not isinstance(signature, str)
+            or len(signature) != 128
+            or signature != signature.lower()
+        ):
+            raise EncodingError("entry.signature: want 128 lowercase hex digits")
+        prev = data["prev"]
+        if not isinstance(prev, str) or len(prev) != 64 or prev.lower() != prev:
+            raise EncodingError("entry.prev: want 64 lowercase hex digits")
+        try:
+            raw_sig, raw_prev = bytes.fromhex(signature), bytes.fromhex(prev)
+        except ValueError:
+            raise EncodingError("entry: prev or signature is not hex") from None
+        return cls(
+            election=check_election_id(data["election"]),
+            seq=integer(data, "seq", "entry", 0, 2**53 - 1),
+            prev=raw_prev,
+            author=check_did(data["author"], "entry.author", url=True),
+            time=parse_time(data["time"], "entry.time"),
+            body=parse_body(kind, data["body"]),
+            signature=raw_sig,
+        )
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, check_canonical: bool = True) -> Entry:
+        """Parse canonical entry bytes; bytes that are not the entry's own JCS form are refused.
+
+        `check_canonical=False` is only for bytes this library wrote after checking them.
+        """
+        if not isinstance(data, bytes | bytearray):
+            raise EncodingError("entry: want bytes")
+        if len(data) > MAX_ENTRY_BYTES:
+            raise EncodingError(f"entry: {len(data)} bytes, at most {MAX_ENTRY_BYTES}")
+        try:
+            obj = did.parse_json(bytes(data))
+        except DidError as exc:
+            raise EncodingError(f"entry: {exc}") from None
+        entry = cls.from_json(obj)
+        if not check_canonical:
+            # The caller wrote these bytes itself after a full check (the board's own store),
+            # so they are taken as the entry's canonical bytes without re-encoding.
+            object.__setattr__(entry, "_canonical", bytes(data))
+            return entry
+        try:
+            again = entry.to_bytes()
+        except VotingError as exc:
+            raise EncodingError(f"entry: {exc}") from None
+        if again != bytes(data):
+            raise EncodingError("entry: bytes are not the canonical (JCS) form of the entry")
+        return entry
+
+
+def sign_entry(
+    body: EntryBody, head: Head, *, author: str, time: datetime, key: did.Signer
+) -> Entry:
+    """Build the entry that extends `head` with `body` and sign it with the author's key."""
+    return Entry(head.election, head.seq, head.prev, author, time, body).sign(key)
+
+
+def next_head(entry: Entry) -> Head:
+    """Return the head after `entry`."""
+    return Head(entry.election, entry.seq + 1, entry.hash())

@@ -1,0 +1,262 @@
+"""Provides the election's state replayed from its entries, and the counted-ballot selection.
+
+The phase and everything the board's rules depend on are derived from the entries alone, so a
+board that restarts, and an auditor, reach the same state from the same chain
+(election-entries §6, §7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from did.errors import DidError
+from voting._ballot import EncryptedBallot
+from voting._ceremony import TrusteeAnnouncement
+from voting._election import Election
+from voting._result import ElectionResult
+from voting._tally import DecryptionShare, EncryptedTally, aggregate
+from voting.board._bodies import (
+    BallotBody,
+    ChallengedBody,
+    CloseBody,
+    DecryptionShareBody,
+    OpenBody,
+    ResultBody,
+    TallyBody,
+    TrusteeKeyBody,
+    TrusteeSharesBody,
+)
+from voting.board._election import ElectionBody
+from voting.board._entries import ZERO_HASH, Entry
+from voting.errors import RejectedEntry, TallyError, VotingError
+
+PHASES = ("empty", "setup", "open", "closed", "tallied", "finished")
+
+
+@dataclass
+class ElectionState:
+    """What the entries so far establish; `apply` moves it on by one entry.
+
+    `apply` checks only the structure a replay needs (links, roles, phase order, one entry
+    per trustee and ballot id); `check_entry` in the board's rules does the full checks
+    before an entry is accepted.
+    """
+
+    election_id: str
+    size: int = 0
+    head: bytes = ZERO_HASH
+    election: ElectionBody | None = None
+    announcements: dict[int, TrusteeAnnouncement] = field(default_factory=dict)
+    shares: dict[int, TrusteeSharesBody] = field(default_factory=dict)
+    opened: OpenBody | None = None
+    crypto: Election | None = None
+    ballots: dict[str, Entry] = field(default_factory=dict)
+    challenged: dict[str, Entry] = field(default_factory=dict)
+    closed: CloseBody | None = None
+    tally: EncryptedTally | None = None
+    decryption_shares: dict[int, DecryptionShare] = field(default_factory=dict)
+    result: ElectionResult | None = None
+    ballot_entries: list[Entry] = field(default_factory=list)
+    all_entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def phase(self) -> str:
+        """One of PHASES, from the latest phase-changing entry."""
+        if self.election is None:
+            return "empty"
+        if self.result is not None:
+            return "finished"
+        if self.tally is not None:
+            return "tallied"
+        if self.closed is not None:
+            return "closed"
+        if self.opened is not None:
+            return "open"
+        return "setup"
+
+    def require_election(self) -> ElectionBody:
+        """Return the election body or refuse (an entry before the election entry)."""
+        if self.election is None:
+            raise RejectedEntry("phase: the election entry must come first")
+        return self.election
+
+    def require_crypto(self) -> Election:
+        """Return the opened election's public context or refuse."""
+        if self.crypto is None:
+            raise RejectedEntry("phase: the election is not open yet")
+        return self.crypto
+
+    def role(self, entry: Entry) -> str:
+        """Return `authority`, `trustee` or `voter` for the entry's author."""
+        election = self.require_election()
+        if entry.author_did == election.authority:
+            return "authority"
+        if election.trustee_index(entry.author_did) is not None:
+            return "trustee"
+        return "voter"
+
+    def trustee_of(self, entry: Entry) -> int:
+        """Return the author's trustee index or refuse the entry."""
+        index = self.require_election().trustee_index(entry.author_did)
+        if index is None:
+            raise RejectedEntry(f"author: {entry.author_did[:80]} is not a listed trustee")
+        return index
+
+    def apply(self, entry: Entry) -> None:
+        """Move the state past `entry`, refusing what no valid chain can contain."""
+        if entry.election != self.election_id:
+            raise RejectedEntry(f"election: got {entry.election!r}, want {self.election_id!r}")
+        if entry.seq != self.size:
+            raise RejectedEntry(f"link: seq got {entry.seq}, want {self.size}")
+        if entry.prev != self.head:
+            raise RejectedEntry(f"link: prev {entry.prev.hex()}, want {self.head.hex()}")
+        self._apply_body(entry)
+        self.size += 1
+        self.head = entry.hash()
+        self.all_entries.append(entry)
+
+    def _apply_body(self, entry: Entry) -> None:
+        body = entry.body
+        if isinstance(body, ElectionBody):
+            self.election = body
+            return
+        self.require_election()
+        if isinstance(body, TrusteeKeyBody):
+            self.announcements[self.trustee_of(entry)] = body.announcement
+        elif isinstance(body, TrusteeSharesBody):
+            self.shares[self.trustee_of(entry)] = body
+        elif isinstance(body, OpenBody):
+            self.opened = body
+            self.crypto = self.derive_election()
+        elif isinstance(body, BallotBody):
+            self.ballots[body.ballot.ballot_id] = entry
+            self.ballot_entries.append(entry)
+        elif isinstance(body, ChallengedBody):
+            self.challenged[body.opening.ballot_id] = entry
+        elif isinstance(body, CloseBody):
+            self.closed = body
+        elif isinstance(body, TallyBody):
+            self.tally = body.tally
+        elif isinstance(body, DecryptionShareBody):
+            self.decryption_shares[self.trustee_of(entry)] = body.share
+        elif isinstance(body, ResultBody):
+            self.result = body.result
+
+    def derive_election(self) -> Election:
+        """Derive the joint key and extended hash from the election and the announcements."""
+        election = self.require_election()
+        try:
+            return Election.create(election.manifest, self.announcements.values())
+        except VotingError as exc:
+            raise RejectedEntry(f"open: the ceremony does not yield a key: {exc}") from None
+
+    @classmethod
+    def replay(cls, entries: Iterable[Entry], election_id: str | None = None) -> ElectionState:
+        """Build the state by applying `entries` in order."""
+        items = list(entries)
+        if election_id is None:
+            if not items:
+                raise RejectedEntry("replay: no entries and no election id")
+            election_id = items[0].election
+        state = cls(election_id)
+        for entry in items:
+            state.apply(entry)
+        return state
+
+
+def _credential(entry: Entry) -> dict[str, Any] | None:
+    body = entry.body
+    if not isinstance(body, BallotBody):
+        return None
+    embedded = body.presentation.get("verifiableCredential")
+    if isinstance(embedded, list) and len(embedded) == 1 and isinstance(embedded[0], dict):
+        return embedded[0]
+    return None
+
+
+def _status_entries(credential: dict[str, Any]) -> list[Any]:
+    status = credential.get("credentialStatus")
+    if status is None:
+        return []
+    return status if isinstance(status, list) else [status]
+
+
+def referenced_status_lists(entries: Iterable[Entry]) -> list[str]:
+    """Return the status list URLs the ballots' credentials point to, sorted and unique."""
+    urls: set[str] = set()
+    for entry in entries:
+        credential = _credential(entry)
+        for item in _status_entries(credential or {}):
+            url = item.get("statusListCredential") if isinstance(item, dict) else None
+            if isinstance(url, str):
+                urls.add(url)
+    return sorted(urls)
+
+
+def frozen_status_allows(entry: Entry, frozen: dict[str, dict[str, Any]]) -> bool:
+    """True unless the frozen lists set a status bit of the ballot's credential (§7 step 2)."""
+    from did import check_status
+
+    credential = _credential(entry)
+    if credential is None:
+        return False
+    for item in _status_entries(credential):
+        url = item.get("statusListCredential") if isinstance(item, dict) else None
+        if not isinstance(url, str) or url not in frozen:
+            return False
+        try:
+            if check_status(item, frozen[url]):
+                return False
+        except DidError:
+            return False
+    return True
+
+
+def counted_ballots(
+    entries: Sequence[Entry], *, excluded: Collection[str] = ()
+) -> tuple[Entry, ...]:
+    """Return the ballot entries that count, in log order (election-entries §7).
+
+    (1) Drop ballots whose id is challenged or in `excluded` (an auditor passes the ids whose
+    checks failed). (2) After a `close` entry, drop ballots whose credential has a status bit
+    set in the frozen lists. (3) Keep one ballot per voter: the last of the remaining ones,
+    or the first when the election's revoting rule is `first`.
+    """
+    election = next((e.body for e in entries if isinstance(e.body, ElectionBody)), None)
+    if election is None:
+        return ()
+    challenged = {e.body.opening.ballot_id for e in entries if isinstance(e.body, ChallengedBody)}
+    close = next((e.body for e in entries if isinstance(e.body, CloseBody)), None)
+    frozen = close.by_id() if close is not None else None
+    chosen: dict[str, Entry] = {}
+    for entry in entries:
+        body = entry.body
+        if not isinstance(body, BallotBody):
+            continue
+        ballot_id = body.ballot.ballot_id
+        if ballot_id in challenged or ballot_id in excluded:
+            continue
+        if frozen is not None and not frozen_status_allows(entry, frozen):
+            continue
+        voter = body.ballot.voter
+        if election.revoting == "first" and voter in chosen:
+            continue
+        chosen[voter] = entry
+    return tuple(sorted(chosen.values(), key=lambda e: e.seq))
+
+
+def counted_encrypted_ballots(entries: Sequence[Entry]) -> list[EncryptedBallot]:
+    """Return the counted ballots themselves, in log order."""
+    return [e.body.ballot for e in counted_ballots(entries) if isinstance(e.body, BallotBody)]
+
+
+def compute_tally(entries: Sequence[Entry]) -> EncryptedTally:
+    """Return the encrypted tally of the counted ballots: what the authority publishes (§4.8)."""
+    state = ElectionState.replay(entries)
+    election = state.require_crypto()
+    try:
+        return aggregate(election, counted_encrypted_ballots(entries))
+    except TallyError as exc:
+        raise RejectedEntry(f"tally: {exc}") from None
