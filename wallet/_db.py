@@ -8,12 +8,12 @@ before they reach this module; it stores bytes and never sees the key.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from wallet.errors import FileProblem, HomeError
+from wallet.errors import FileProblem, HomeError, UsageError
 
 # Each step moves the schema from version i to i + 1; `PRAGMA user_version` records where a
 # database stands, so an older wallet is upgraded in place, inside one transaction.
@@ -34,17 +34,47 @@ MIGRATIONS: tuple[str, ...] = (
         added    TEXT NOT NULL
     );
     CREATE TABLE status_lists (
-        name       TEXT PRIMARY KEY,
-        issuer     TEXT NOT NULL,
-        purpose    TEXT NOT NULL,
-        list_id    TEXT NOT NULL,
-        bits       BLOB NOT NULL,
-        next_index INTEGER NOT NULL
+        name          TEXT PRIMARY KEY,
+        issuer        TEXT NOT NULL,
+        revocation_id TEXT NOT NULL UNIQUE,
+        suspension_id TEXT NOT NULL UNIQUE,
+        revoked       BLOB NOT NULL,
+        suspended     BLOB NOT NULL,
+        created       TEXT NOT NULL
     );
     CREATE TABLE issued (
         credential_id TEXT PRIMARY KEY,
         list_name     TEXT NOT NULL REFERENCES status_lists(name),
-        status_index  INTEGER NOT NULL
+        status_index  INTEGER NOT NULL,
+        issued        TEXT NOT NULL,
+        UNIQUE (list_name, status_index)
+    );
+    """,
+    # Elections: the elections this wallet follows, its ballot receipts (the link between
+    # this wallet and a ballot is personal data, so everything but ids is sealed), and the
+    # newest checkpoint it has seen of each log origin (public data, in clear).
+    """
+    CREATE TABLE elections (
+        board    TEXT NOT NULL,
+        election TEXT NOT NULL,
+        origin   TEXT NOT NULL,
+        vkey     TEXT NOT NULL,
+        role     TEXT NOT NULL,
+        added    TEXT NOT NULL,
+        PRIMARY KEY (board, election)
+    );
+    CREATE TABLE receipts (
+        id       TEXT PRIMARY KEY,
+        election TEXT NOT NULL,
+        sealed   BLOB NOT NULL,
+        added    TEXT NOT NULL
+    );
+    CREATE TABLE checkpoints (
+        origin TEXT PRIMARY KEY,
+        vkey   TEXT NOT NULL,
+        size   INTEGER NOT NULL,
+        note   TEXT NOT NULL,
+        seen   TEXT NOT NULL
     );
     """,
 )
@@ -60,6 +90,39 @@ class IdentityRow:
     key_id: str
     public_key: bytes
     created: str
+
+
+@dataclass(frozen=True)
+class CredentialRow:
+    """A held credential: its local id and format; `sealed` holds the credential itself."""
+
+    id: str
+    format: str
+    sealed: bytes
+    added: str
+
+
+@dataclass(frozen=True)
+class StatusListRow:
+    """A status list this wallet issues: one index space, a revocation and a suspension list."""
+
+    name: str
+    issuer: str
+    revocation_id: str
+    suspension_id: str
+    revoked: bytes
+    suspended: bytes
+    created: str
+
+
+@dataclass(frozen=True)
+class IssuedRow:
+    """A credential this wallet issued with an entry at `status_index` of a status list."""
+
+    credential_id: str
+    list_name: str
+    status_index: int
+    issued: str
 
 
 class Database:
@@ -138,6 +201,110 @@ class Database:
     def label_taken(self, label: str) -> bool:
         found = self._conn.execute("SELECT 1 FROM identities WHERE label = ?", (label,))
         return found.fetchone() is not None
+
+    # Held credentials: the id and format in clear, everything else sealed with the data key.
+
+    def add_credential(self, row: CredentialRow) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO credentials VALUES (?, ?, ?, ?)",
+                (row.id, row.format, row.sealed, row.added),
+            )
+
+    def credentials(self) -> list[CredentialRow]:
+        rows = self._conn.execute(
+            "SELECT id, format, sealed, added FROM credentials ORDER BY added, id"
+        ).fetchall()
+        return [CredentialRow(*row) for row in rows]
+
+    def find_credentials(self, id_prefix: str) -> list[CredentialRow]:
+        """The credentials whose id starts with `id_prefix` (an exact id matches only itself)."""
+        pattern = id_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._conn.execute(
+            "SELECT id, format, sealed, added FROM credentials WHERE id = ? "
+            "UNION SELECT id, format, sealed, added FROM credentials "
+            "WHERE id LIKE ? ESCAPE '\\' AND NOT EXISTS "
+            "(SELECT 1 FROM credentials WHERE id = ?) ORDER BY id",
+            (id_prefix, pattern + "%", id_prefix),
+        ).fetchall()
+        return [CredentialRow(*row) for row in rows]
+
+    def delete_credential(self, credential_id: str) -> bool:
+        with self.transaction() as conn:
+            cursor = conn.execute("DELETE FROM credentials WHERE id = ?", (credential_id,))
+        return cursor.rowcount == 1
+
+    # Status lists this wallet issues, and the credentials it issued with an entry in one.
+
+    def add_status_list(self, row: StatusListRow) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO status_lists VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row.name,
+                    row.issuer,
+                    row.revocation_id,
+                    row.suspension_id,
+                    row.revoked,
+                    row.suspended,
+                    row.created,
+                ),
+            )
+
+    def find_status_list(self, name: str) -> StatusListRow | None:
+        row = self._conn.execute(
+            "SELECT name, issuer, revocation_id, suspension_id, revoked, suspended, created "
+            "FROM status_lists WHERE name = ?",
+            (name,),
+        ).fetchone()
+        return StatusListRow(*row) if row else None
+
+    def find_issued(self, credential_id: str) -> IssuedRow | None:
+        row = self._conn.execute(
+            "SELECT credential_id, list_name, status_index, issued FROM issued "
+            "WHERE credential_id = ?",
+            (credential_id,),
+        ).fetchone()
+        return IssuedRow(*row) if row else None
+
+    def reserve_status_index(
+        self, list_name: str, credential_id: str, issued: str, choose: Callable[[], int]
+    ) -> int:
+        """Record `credential_id` at a fresh index that `choose` draws; raise if none is free."""
+        with self.transaction() as conn:
+            # Indices are drawn at random (Bitstring Status List §6.1: sequential indices
+            # would tell a verifier roughly when, and after whom, a credential was issued).
+            for _ in range(64):
+                index = choose()
+                if conn.execute(
+                    "SELECT 1 FROM issued WHERE list_name = ? AND status_index = ?",
+                    (list_name, index),
+                ).fetchone():
+                    continue
+                conn.execute(
+                    "INSERT INTO issued VALUES (?, ?, ?, ?)",
+                    (credential_id, list_name, index, issued),
+                )
+                return index
+        raise UsageError(f"status list {list_name!r} has no free index left; create another")
+
+    def release_status_index(self, credential_id: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM issued WHERE credential_id = ?", (credential_id,))
+
+    def update_status_bits(self, name: str, column: str, change: Callable[[bytes], bytes]) -> None:
+        """Replace the `revoked` or `suspended` bits of a list by `change(old)`, atomically."""
+        if column not in ("revoked", "suspended"):
+            raise UsageError(f"unknown status column {column!r}")
+        with self.transaction() as conn:
+            (old,) = conn.execute(
+                f"SELECT {column} FROM status_lists WHERE name = ?",  # noqa: S608 -- fixed names
+                (name,),
+            ).fetchone()
+            conn.execute(
+                f"UPDATE status_lists SET {column} = ? WHERE name = ?",  # noqa: S608 -- as above
+                (change(bytes(old)), name),
+            )
 
     @property
     def connection(self) -> sqlite3.Connection:

@@ -7,7 +7,21 @@ from typing import Annotated
 
 import typer
 
-from wallet.cli import _demo, _identity, _keystore, _setup
+from wallet.cli import (
+    _audit,
+    _credential,
+    _demo,
+    _election,
+    _identity,
+    _keystore,
+    _presentation,
+    _receipt,
+    _setup,
+    _status,
+    _trustee,
+    _tui,
+    _vote,
+)
 from wallet.cli._common import HomeOption, JsonOption, settings
 
 app = typer.Typer(
@@ -45,7 +59,16 @@ _setup.register(app)
 app.add_typer(_identity.app, name="did")
 app.add_typer(_keystore.app, name="keystore")
 app.add_typer(_setup.backup_app, name="backup")
+app.add_typer(_credential.app, name="credential")
+app.add_typer(_presentation.app, name="presentation")
+app.add_typer(_status.app, name="status")
 app.command("demo")(_demo.demo)
+app.add_typer(_election.app, name="election")
+app.add_typer(_trustee.app, name="trustee")
+app.command("vote")(_vote.vote)
+app.add_typer(_receipt.app, name="receipt")
+app.command("audit")(_audit.audit)
+app.command("tui")(_tui.tui)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Provides `wallet demo`: the walk-through in throwaway homes."""
+"""Provides `wallet demo`: a whole election in throwaway homes, ending with the audit."""
 
 from __future__ import annotations
 
@@ -13,13 +13,24 @@ from wallet.cli._common import JsonOption, emit, json_of, message
 def demo(
     ctx: typer.Context,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Keep the homes and records in this directory.")
+        Path | None,
+        typer.Option("--out", help="Keep the homes, the board and the record in this directory."),
     ] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Run the walk-through end to end in fresh temporary homes, printing each step."""
-    from wallet.services import run_demo
+    """Run an election end to end: result table and audit verdict on stdout.
+
+    Exits 0 only when the audit of the exported record passes.
+    """
+    from wallet.services import render_report, result_table, run_demo
 
     report = run_demo(out, message)
+    message(f"demo finished in {report.seconds:.1f} s")
     if json_of(ctx, json_):
         emit(report.to_json(), True)
+    else:
+        assert report.result is not None  # noqa: S101 -- the demo always ends with a result.
+        checks, _, verdict = render_report(report.audit, with_result=False).rpartition("\n")
+        emit(None, False, lambda _data: f"{checks}\n{result_table(report.result)}\n{verdict}")
+    if not report.passed:
+        raise typer.Exit(1)

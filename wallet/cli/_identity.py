@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -81,3 +83,35 @@ def resolve(
         detail = result["didResolutionMetadata"].get("errorMessage", "")
         message(f"error: {error}" + (f": {detail}" if detail else ""))
         raise typer.Exit(1)
+
+
+@app.command("web-document")
+def web_document(
+    ctx: typer.Context,
+    did_or_label: Annotated[str, typer.Argument(metavar="DID|LABEL")],
+    domain: Annotated[
+        str, typer.Option(help="host, host:port or host/path of the did:web to publish.")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write did.json to FILE, not stdout.")
+    ] = None,
+    home: HomeOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Write the did.json that makes did:web:DOMAIN resolve to one of your keys.
+
+    Serve the file at the URL printed on stderr (https://DOMAIN/.well-known/did.json, or
+    https://HOST/PATH/did.json for the path form).
+    """
+    from wallet.cli._common import message
+    from wallet.cli._credential import write_output
+    from wallet.services import Wallet
+    from wallet.services import web_document as make_document
+
+    with Wallet.open(home_of(ctx, home), environment()) as wallet:
+        made = make_document(wallet, did_or_label, domain)
+    message(f"{made.did}: serve this document at {made.url}")
+    if json_of(ctx, json_) and output is None:
+        emit(made.to_json(), True)
+    else:
+        write_output(json.dumps(made.document, indent=2), output)

@@ -1,7 +1,22 @@
 """Provides the wallet's use-cases, one function each, shared by the CLI and the TUI."""
 
 from wallet.services._backup import BackupSummary, export_backup, import_backup
+from wallet.services._credentials import (
+    CredentialSummary,
+    Document,
+    HeldCredential,
+    claims_from_json,
+    claims_from_pairs,
+    delete_credential,
+    import_credential,
+    issue_credential,
+    list_credentials,
+    parse_time,
+    present_credential,
+    show_credential,
+)
 from wallet.services._demo import DemoReport, run_demo
+from wallet.services._did_web import WebDocument, did_web_for, web_document
 from wallet.services._identities import (
     Identity,
     create_identity,
@@ -13,6 +28,19 @@ from wallet.services._identities import (
 )
 from wallet.services._session import Environment, Wallet
 from wallet.services._setup import InitResult, init_wallet, keystore_info, rekey
+from wallet.services._status import (
+    StatusChange,
+    StatusListInfo,
+    change_status,
+    create_status_list,
+    publish_status_list,
+)
+from wallet.services._verifying import (
+    read_text,
+    status_source,
+    verify_credential_text,
+    verify_presentation_text,
+)
 
 __all__ = [
     "BackupSummary",
@@ -33,4 +61,85 @@ __all__ = [
     "resolve_did",
     "run_demo",
     "signing_key",
+]
+# Credentials, presentations, status lists and did:web documents.
+__all__ += [
+    "CredentialSummary",
+    "Document",
+    "HeldCredential",
+    "StatusChange",
+    "StatusListInfo",
+    "WebDocument",
+    "change_status",
+    "claims_from_json",
+    "claims_from_pairs",
+    "create_status_list",
+    "delete_credential",
+    "did_web_for",
+    "import_credential",
+    "issue_credential",
+    "list_credentials",
+    "parse_time",
+    "present_credential",
+    "publish_status_list",
+    "read_text",
+    "show_credential",
+    "status_source",
+    "verify_credential_text",
+    "verify_presentation_text",
+    "web_document",
+]
+# Elections: boards, the authority, trustees, voters, receipts and the audit.
+from wallet.services._audit import audit_record, render_report, result_table  # noqa: E402
+from wallet.services._boards import BoardInfo, LocalBoard  # noqa: E402
+from wallet.services._elections import (  # noqa: E402
+    Posted,
+    close_election,
+    create_election,
+    election_result,
+    export_election,
+    followed,
+    list_elections,
+    load_manifest,
+    open_election,
+    show_election,
+    tally_election,
+)
+from wallet.services._receipts import (  # noqa: E402
+    ReceiptCheck,
+    StoredReceipt,
+    check_receipt,
+    find_receipt,
+    list_receipts,
+)
+from wallet.services._trustees import decrypt, keygen, shares  # noqa: E402
+from wallet.services._voting import parse_choices, vote  # noqa: E402
+
+__all__ += [
+    "BoardInfo",
+    "LocalBoard",
+    "Posted",
+    "ReceiptCheck",
+    "StoredReceipt",
+    "audit_record",
+    "check_receipt",
+    "close_election",
+    "create_election",
+    "decrypt",
+    "election_result",
+    "export_election",
+    "find_receipt",
+    "followed",
+    "keygen",
+    "list_elections",
+    "list_receipts",
+    "load_manifest",
+    "open_election",
+    "parse_choices",
+    "render_report",
+    "result_table",
+    "shares",
+    "show_election",
+    "tally_election",
+    "vote",
 ]
