@@ -20,6 +20,8 @@ from did.errors import (
     MalformedValueError,
     ParsingError,
     RangeError,
+    StatusListLengthError,
+    StatusRetrievalError,
 )
 
 __all__ = [
@@ -46,6 +48,9 @@ _ERROR_FOR_TYPE: dict[str, type[CredentialError]] = {
     CRYPTOGRAPHIC_SECURITY_ERROR: CryptographicError,
     MALFORMED_VALUE_ERROR: MalformedValueError,
     RANGE_ERROR: RangeError,
+    # Bitstring Status List §3.3 defines two problem types of its own for status checks.
+    StatusRetrievalError.problem_type: StatusRetrievalError,
+    StatusListLengthError.problem_type: StatusListLengthError,
 }
 
 Outcome: TypeAlias = Literal["passed", "failed", "skipped"]

@@ -142,3 +142,30 @@ def test_revoked_credential_inside_a_presentation() -> None:
         status_lists=lists(revoked=(7,)),
     )
     assert [(p, c.reason) for p, c in report.failures()] == [("credential[0].status", "revoked")]
+
+
+def test_unretrievable_or_short_lists_fail_the_check_without_raising() -> None:
+    import gzip
+
+    from did import b64url_encode
+    from did.errors import StatusRetrievalError
+
+    def unreachable(url: str) -> dict[str, Any]:
+        raise StatusRetrievalError(f"{url}: HTTP 404")
+
+    report = verify_credential(credential(), now=NOW, resolver=RESOLVER, status_lists=unreachable)
+    check = report.check("status")
+    assert check.outcome == "failed"
+    assert check.problem_type == StatusRetrievalError.problem_type
+    assert not report.verified
+
+    short = lists()
+    unsigned = dict(short[REVOCATION_URL])
+    del unsigned["proof"]
+    unsigned["credentialSubject"] = dict(
+        unsigned["credentialSubject"], encodedList="u" + b64url_encode(gzip.compress(bytes(16)))
+    )
+    short[REVOCATION_URL] = add_proof(unsigned, ISSUER_KEY, ISSUER_VM, created=START)
+    report = verify_credential(credential(), now=NOW, resolver=RESOLVER, status_lists=short)
+    assert report.check("status").outcome == "failed"
+    assert not report.verified
