@@ -270,6 +270,7 @@ def _count(
     say: Callable[[str], None],
     report: DemoReport,
 ) -> None:
+    from voting.board import parse_time
     from wallet.services._elections import (
         close_election,
         election_result,
@@ -277,7 +278,6 @@ def _count(
         tally_election,
     )
     from wallet.services._trustees import decrypt
-    from voting.board import parse_time
 
     authority = wallets["authority"]
     closes = parse_time(summary(board, ELECTION)["window"]["closes"], "closes")
@@ -288,9 +288,7 @@ def _count(
     for i in (1, 3):
         decrypt(wallets[f"trustee-{i}"], board, ELECTION, as_=f"trustee-{i}", now=clock.tick())
     say("trustee-1 and trustee-3 posted their decryption shares (trustee-2 stayed away)")
-    report.result = election_result(
-        authority, board, ELECTION, as_="authority", now=clock.tick()
-    )
+    report.result = election_result(authority, board, ELECTION, as_="authority", now=clock.tick())
     report.steps.append({"step": "result", "result": report.result})
 
 

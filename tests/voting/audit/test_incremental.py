@@ -1,0 +1,100 @@
+"""Tests the saved audit state: incremental runs, history rewrites, damaged state files."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from voting.audit import AuditReport, Outcome, verify_record
+from voting.audit._state import load_state
+from voting.chain import MemoryLogStore
+from voting.errors import AuditError
+
+from ..board.world import Clock, Run, World
+from .records import export, honest_run, parsed, rewrite
+
+
+def _same_verdict(a: AuditReport, b: AuditReport) -> bool:
+    return replace(a, stats=b.stats) == b
+
+
+def test_incremental_run_verifies_only_the_new_ballots(tmp_path: Path) -> None:
+    store, state = MemoryLogStore(), tmp_path / "state.json"
+    world, clock = World(), Clock()
+    run = Run(world, world.board(store, clock), clock)
+    run.setup()
+    for i in range(3):
+        run.vote(world.voters[i], f"b{i}", "ada")
+    first = verify_record(export(store, tmp_path / "r1"), state=state, workers=1)
+    assert first.stats.ballots_verified == 3 and first.stats.resumed_from is None
+    # Open election: revocation waits for the frozen list, the tally for the close.
+    assert first.check("V5").outcome is Outcome.SKIPPED
+    assert first.check("V9").outcome is Outcome.SKIPPED
+    run.vote(world.voters[3], "b3", "bob")
+    run.vote(world.voters[0], "b0-again", "bob")
+    second_dir = export(store, tmp_path / "r2")
+    second = verify_record(second_dir, state=state, workers=1)
+    assert second.stats.ballots_verified == 2
+    assert second.stats.resumed_from == first.size
+    assert _same_verdict(second, verify_record(second_dir, workers=1))
+    # At close the pending ballots are judged against the frozen list once; then nothing.
+    run.finish()
+    third_dir = export(store, tmp_path / "r3")
+    third = verify_record(third_dir, state=state, workers=1)
+    assert third.passed, third.to_text()
+    assert third.stats.ballots_verified == 5
+    assert _same_verdict(third, verify_record(third_dir, workers=1))
+    again = verify_record(third_dir, state=state, workers=1)
+    assert again.stats.ballots_verified == 0 and _same_verdict(again, third)
+
+
+def test_incremental_run_after_close_sums_revotes(tmp_path: Path) -> None:
+    store, state = MemoryLogStore(), tmp_path / "state.json"
+    run = honest_run(store, finish=False)
+    verify_record(export(store, tmp_path / "r1"), state=state, workers=1)
+    run.finish()
+    record = export(store, tmp_path / "r2")
+    report = verify_record(record, state=state, workers=1)
+    assert report.passed and _same_verdict(report, verify_record(record, workers=1))
+
+
+def test_rewritten_history_fails_v4_against_the_saved_state(tmp_path: Path) -> None:
+    store, state = MemoryLogStore(), tmp_path / "state.json"
+    run = honest_run(store)
+    record = export(store, tmp_path / "r1")
+    assert verify_record(record, state=state, workers=1).passed
+    saved = load_state(state)
+    # The board swaps two ballots and signs a fresh, self-consistent history.
+    entries = parsed(record)
+    entries[8], entries[9] = entries[9], entries[8]
+    forged = rewrite(run, record, tmp_path / "r2", entries)
+    assert verify_record(forged, workers=1).passed
+    report = verify_record(forged, state=state, workers=1)
+    assert [r.code for r in report.check("V4").reasons] == ["inconsistent-with-saved"]
+    assert not report.passed
+    # The saved state is left as it was, so the rewrite is caught again next time.
+    assert load_state(state) == saved
+
+
+def test_damaged_state_is_refused(tmp_path: Path) -> None:
+    store, state = MemoryLogStore(), tmp_path / "state.json"
+    honest_run(store)
+    record = export(store, tmp_path / "r")
+    verify_record(record, state=state, workers=1)
+    data = json.loads(state.read_text())
+    data["counted"] = {}
+    state.write_text(json.dumps(data))
+    with pytest.raises(AuditError, match="digest"):
+        verify_record(record, state=state, workers=1)
+
+
+def test_state_round_trips(tmp_path: Path) -> None:
+    store, state = MemoryLogStore(), tmp_path / "state.json"
+    honest_run(store)
+    verify_record(export(store, tmp_path / "r"), state=state, workers=1)
+    loaded = load_state(state)
+    assert loaded is not None
+    assert type(loaded).from_json(loaded.to_json()) == loaded

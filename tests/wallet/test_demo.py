@@ -1,0 +1,54 @@
+"""Tests of `wallet demo`: a whole election end to end, through the real command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.wallet.cli_helpers import file_env, wallet
+
+
+def test_demo_prints_the_result_and_the_audit_verdict() -> None:
+    run = wallet("demo", env=file_env())
+    assert run.code == 0, run.stderr
+    lines = run.stdout.rstrip("\n").splitlines()
+    assert lines[-1] == "audit PASSED"
+    table = "\n".join(lines[-9:-1])
+    assert "result: 5 ballots counted" in table
+    assert "Mayor" in table and "Build the new library?" in table
+    # Every numbered check of the audit is shown, and all of them passed.
+    checks = [line for line in lines if line.startswith("  V")]
+    assert len(checks) == 13 and all("  ok  " in line for line in checks)
+    # The story is on stderr: the refusal with the board's reason, the challenge, the revote.
+    assert "outsider was refused by the board: eligibility: credential type" in run.stderr
+    assert "challenged a ballot" in run.stderr and "voted again" in run.stderr
+
+
+def test_demo_out_keeps_homes_board_and_a_record_that_audits(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    run = wallet("demo", "--out", out, "--json", env=file_env())
+    assert run.code == 0, run.stderr
+    report = run.json()
+    assert report["audit"]["passed"] is True
+    counts = {c["contest"]: {r["option"]: r["count"] for r in c["counts"]}
+              for c in report["result"]["contests"]}  # fmt: skip
+    assert counts == {"mayor": {"ada": 4, "bob": 0, "cy": 1}, "library": {"yes": 4, "no": 1}}
+    for name in ("authority", "trustee-1", "voter-5", "outsider"):
+        assert (out / name / "config.toml").is_file()
+    assert (out / "board.sqlite").is_file() and (out / "board.sqlite.keys").is_file()
+    audited = wallet("audit", out / "record", env=file_env())
+    assert audited.code == 0, audited.stderr
+    assert audited.stdout.rstrip().endswith("audit PASSED")
+    # The board file itself is a record too, and gives the same verdict.
+    assert wallet("audit", out / "board.sqlite", "--json", env=file_env()).json()["passed"]
+
+
+def test_audit_of_a_tampered_record_exits_1_naming_the_check(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    assert wallet("demo", "--out", out, env=file_env()).code == 0
+    entries = out / "record" / "entries.jsonl"
+    lines = entries.read_bytes().split(b"\n")
+    lines[12], lines[13] = lines[13], lines[12]
+    entries.write_bytes(b"\n".join(lines))
+    run = wallet("audit", out / "record", env=file_env())
+    assert run.code == 1
+    assert "audit FAILED" in run.stdout and "V4" in run.stdout

@@ -1,0 +1,205 @@
+"""Tests of the election services in one process: a small election world on a fresh board."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from voting.errors import RejectedEntry
+from wallet.errors import UsageError
+from wallet.services import (
+    Environment,
+    LocalBoard,
+    Wallet,
+    audit_record,
+    close_election,
+    create_election,
+    create_identity,
+    create_status_list,
+    decrypt,
+    election_result,
+    export_election,
+    import_credential,
+    init_wallet,
+    issue_credential,
+    keygen,
+    load_manifest,
+    open_election,
+    parse_choices,
+    shares,
+    show_election,
+    tally_election,
+    vote,
+)
+
+PASSPHRASE = "test passphrase"
+BOARD_PASSPHRASE = "board passphrase"
+ELECTION = "test-vote"
+MANIFEST = {
+    "electionId": ELECTION,
+    "title": "Test vote",
+    "contests": [
+        {"id": "pick", "label": "Pick", "minSelections": 1, "maxSelections": 1,
+         "options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]},
+        {"id": "yn", "label": "Yes or no", "minSelections": 0, "maxSelections": 1,
+         "options": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}]},
+    ],
+}  # fmt: skip
+
+
+def env() -> Environment:
+    return Environment(
+        environ={"WALLET_PASSPHRASE": PASSPHRASE, "WALLET_BOARD_PASSPHRASE": BOARD_PASSPHRASE}
+    )
+
+
+@dataclass
+class World:
+    """Homes, the board path, the clock, and the opened wallets by name."""
+
+    root: Path
+    board: Path
+    start: datetime
+    wallets: dict[str, Wallet] = field(default_factory=dict)
+    dids: dict[str, str] = field(default_factory=dict)
+
+    def did(self, name: str) -> str:
+        return self.dids[name]
+
+    def home(self, name: str) -> Path:
+        return self.root / name
+
+
+def make_world(root: Path, voters: int = 3) -> World:
+    """Authority, 3 trustees, `voters` eligible voters and an outsider, each with a home."""
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    world = World(root, root / "board.sqlite", start)
+    names = ["authority", "t1", "t2", "t3", *(f"v{i}" for i in range(1, voters + 1)), "outsider"]
+    for name in names:
+        init_wallet(root / name, env(), keystore="file")
+        world.wallets[name] = Wallet.open(root / name, env())
+        world.dids[name] = create_identity(world.wallets[name], label=name, now=start).did
+    authority = world.wallets["authority"]
+    create_status_list(authority, "voters", issuer="authority", now=start)
+    for name in names[4:]:
+        document = issue_credential(
+            authority, issuer="authority", subject=world.did(name), now=start,
+            types=["VoterCredential" if name != "outsider" else "OtherCredential"],
+            claims={"name": name}, status_list="voters",
+        )  # fmt: skip
+        import_credential(world.wallets[name], document.text(), now=start)
+    return world
+
+
+def setup_election(world: World, *, closes: datetime | None = None) -> None:
+    """Create, run the key ceremony and open; the window opened before `world.start`."""
+    trustees = [world.did(t) for t in ("t1", "t2", "t3")]
+    manifest = load_manifest(
+        json.dumps(MANIFEST), trustees=trustees, threshold=2,
+        issuers=[world.did("authority")], credential_type="VoterCredential",
+    )  # fmt: skip
+    now = world.start + timedelta(minutes=1)
+    create_election(
+        world.wallets["authority"], world.board, manifest, as_="authority", trustees=trustees,
+        now=now, opens=world.start, closes=closes or now + timedelta(hours=2),
+        board_keystore="file",
+    )  # fmt: skip
+    for t in ("t1", "t2", "t3"):
+        keygen(world.wallets[t], world.board, ELECTION, as_=t, now=now)
+    for t in ("t1", "t2", "t3"):
+        shares(world.wallets[t], world.board, ELECTION, as_=t, now=now)
+    open_election(world.wallets["authority"], world.board, ELECTION, as_="authority", now=now)
+
+
+def cast(world: World, name: str, *choices: str, **options: Any) -> dict[str, Any]:
+    return vote(
+        world.wallets[name], world.board, ELECTION, as_=name, choices=parse_choices(choices),
+        now=options.pop("now", world.start + timedelta(minutes=2)), **options,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    made = make_world(tmp_path)
+    setup_election(made)
+    yield made
+    for wallet in made.wallets.values():
+        wallet.__exit__()
+
+
+def test_a_whole_election_through_the_services_audits_clean(world: World) -> None:
+    cast(world, "v1", "pick=a", "yn=yes")
+    cast(world, "v2", "pick=b")
+    cast(world, "v2", "pick=a", "yn=no")  # The revote is the one that counts.
+    challenged = cast(world, "v3", "pick=b", challenge=True)
+    assert challenged["counted"] is False
+    assert challenged["challenge"]["decoded"]["pick"] == {"a": 0, "b": 1}
+    cast(world, "v3", "pick=b", "yn=yes")
+    authority = world.wallets["authority"]
+    after = show_election(world.board, ELECTION, env())
+    closes = datetime.strptime(after["window"]["closes"], "%Y-%m-%dT%H:%M:%SZ")
+    late = closes.replace(tzinfo=UTC) + timedelta(minutes=1)
+    close_election(authority, world.board, ELECTION, as_="authority", now=late)
+    assert tally_election(authority, world.board, ELECTION, as_="authority", now=late).detail == {
+        "counted": 3
+    }
+    for t in ("t2", "t3"):
+        decrypt(world.wallets[t], world.board, ELECTION, as_=t, now=late)
+    result = election_result(authority, world.board, ELECTION, as_="authority", now=late)
+    counts = {
+        c["contest"]: {r["option"]: r["count"] for r in c["counts"]} for c in result["contests"]
+    }
+    assert counts == {"pick": {"a": 2, "b": 1}, "yn": {"yes": 2, "no": 1}}
+    assert result["trustees"] == [2, 3]
+    record = export_election(world.board, ELECTION, world.root / "record", env())["record"]
+    report = audit_record(Path(record))
+    assert report.passed, [c.to_json() for c in report.failed()]
+    assert report.result.counts() == counts
+    assert show_election(world.board, ELECTION, env())["phase"] == "finished"
+
+
+def test_an_ineligible_ballot_is_refused_with_the_reason_and_changes_nothing(world: World) -> None:
+    before = show_election(world.board, ELECTION, env())["entries"]
+    with pytest.raises(RejectedEntry, match="eligibility: credential type"):
+        cast(world, "outsider", "pick=a")
+    assert show_election(world.board, ELECTION, env())["entries"] == before
+
+
+def test_voting_outside_the_window_is_refused_by_the_board(world: World) -> None:
+    with pytest.raises(RejectedEntry, match="window"):
+        cast(world, "v1", "pick=a", now=world.start + timedelta(hours=3))
+
+
+def test_only_the_authority_may_close(world: World) -> None:
+    late = world.start + timedelta(hours=3)
+    with pytest.raises(RejectedEntry, match="role"):
+        close_election(world.wallets["t1"], world.board, ELECTION, as_="t1", now=late)
+
+
+def test_a_choice_the_manifest_does_not_allow_is_a_usage_error(world: World) -> None:
+    with pytest.raises(UsageError, match="selections"):
+        cast(world, "v1", "pick=a", "pick=b")
+    with pytest.raises(UsageError, match="no contest"):
+        cast(world, "v1", "mayor=a")
+
+
+def test_the_board_key_is_sealed_and_the_sidecar_holds_no_secret(world: World) -> None:
+    with LocalBoard.open(world.board, env()) as board:
+        seed = board.signer.seed
+        sidecar = (world.root / "board.sqlite.board.json").read_bytes()
+        keys = (world.root / "board.sqlite.keys").read_bytes()
+    assert seed.hex().encode() not in sidecar and seed not in sidecar
+    assert seed not in keys and seed.hex().encode() not in keys
+    assert json.loads(sidecar)["keystore"] == "file"
+
+
+def test_a_trustee_secret_lives_only_in_the_trustee_keystore(world: World) -> None:
+    ids = world.wallets["t1"].keystore.ids()
+    assert any(i.startswith("trustee-") and i.endswith(ELECTION) for i in ids)
+    assert not any(i.startswith("trustee-") for i in world.wallets["v1"].keystore.ids())

@@ -1,0 +1,6 @@
+"""Provides `python -m voting.audit RECORD [--json] [--state FILE]`."""
+
+from voting.audit._cli import run
+
+if __name__ == "__main__":
+    run()

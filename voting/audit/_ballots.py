@@ -1,0 +1,189 @@
+"""Provides the verification of one ballot entry: checks V5, V6 and V7 of record spec §9.
+
+This runs inside the worker processes of the ballot pool. Its input is the entry's index and
+canonical bytes; its output is a small verdict: the failures, and the ciphertexts that the
+aggregation (V9) sums when the ballot counts. Every failure names its check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import did
+from did.errors import DidError
+from voting._ballot import EncryptedBallot
+from voting._hashing import ProofContext
+from voting._proofs import verify_range
+from voting.board import BallotBody, EligibilityRule, Entry, check_eligibility
+from voting.errors import VotingError
+
+V5, V6, V7 = 5, 6, 7
+
+# check_eligibility's refusal when a credential has a status and no list was frozen yet.
+_NO_LIST = "has a status but no list is available"
+
+# One resolver per worker process: did:key and did:jwk resolve offline and are cached.
+_RESOLVER: list[did.Resolver] = []
+
+
+def _resolver() -> did.Resolver:
+    if not _RESOLVER:
+        _RESOLVER.append(did.Resolver())
+    return _RESOLVER[0]
+
+
+@dataclass(frozen=True, slots=True)
+class BallotContext:
+    """What every worker needs, sent once per process: the election and its rules."""
+
+    election_id: str
+    election: Any  # voting.Election; typed loosely so that this module stays import-light.
+    rule: EligibilityRule
+    opens: datetime
+    closes: datetime
+    # The status list credentials frozen at close, or None while the election is open.
+    status_lists: dict[str, dict[str, Any]] | None
+
+
+@dataclass(frozen=True, slots=True)
+class BallotVerdict:
+    """The outcome of one ballot entry; `ciphertexts` holds alpha || beta per option."""
+
+    entry: int
+    ballot_id: str | None
+    voter: str | None
+    failures: tuple[tuple[int, str, str], ...]
+    ciphertexts: tuple[tuple[bytes, ...], ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        """Whether the ballot passed V5, V6 and V7 (and so may count)."""
+        return not self.failures
+
+
+def verify_ballot_entry(ctx: BallotContext, index: int, data: bytes) -> BallotVerdict:
+    """Check one ballot entry completely; never raises for a bad ballot."""
+    try:
+        entry = Entry.from_bytes(data)
+    except VotingError as exc:
+        return BallotVerdict(index, None, None, ((V6, "ballot-unreadable", str(exc)),))
+    body = entry.body
+    if not isinstance(body, BallotBody):
+        return BallotVerdict(index, None, None, ((V6, "not-a-ballot", f"a {entry.type} entry"),))
+    ballot = body.ballot
+    failures: list[tuple[int, str, str]] = []
+    _eligibility(ctx, entry, data, body, failures)
+    _proofs(ctx, ballot, failures)
+    ciphertexts = tuple(
+        tuple(o.ciphertext.alpha.to_bytes() + o.ciphertext.beta.to_bytes() for o in c.options)
+        for c in ballot.contests
+    )
+    return BallotVerdict(index, ballot.ballot_id, ballot.voter, tuple(failures), ciphertexts)
+
+
+def _verify_signature(entry: Entry, data: bytes, resolver: did.Resolver) -> None:
+    # The entry's bytes are its canonical form (the parser refuses anything else), and JCS
+    # orders members by name, so dropping the one top-level `signature` member from them
+    # gives exactly the signing input, without serialising the whole entry again.
+    member = b'"signature":"' + entry.signature.hex().encode() + b'",'
+    if data.count(member) != 1:
+        entry.verify(resolver)
+        return
+    method = resolver.resolve_verification_method(entry.author, "assertionMethod")
+    try:
+        did.verify_ed25519(method.public_key, data.replace(member, b"", 1), entry.signature)
+    except DidError:
+        raise DidError(f"signature: does not verify with {entry.author[:100]}") from None
+
+
+def _eligibility(
+    ctx: BallotContext,
+    entry: Entry,
+    data: bytes,
+    body: BallotBody,
+    failures: list[tuple[int, str, str]],
+) -> None:
+    ballot = body.ballot
+    # V5: the voter signed the entry, inside the voting window, with an eligible presentation.
+    if entry.election != ctx.election_id:
+        failures.append((V5, "wrong-election", f"entry names election {entry.election!r}"))
+    if entry.author_did != ballot.voter:
+        failures.append((V5, "author-not-voter", f"signed by {entry.author[:100]}"))
+    resolver = _resolver()
+    try:
+        _verify_signature(entry, data, resolver)
+    except (VotingError, DidError) as exc:
+        failures.append((V5, "signature-invalid", str(exc)))
+        return
+    if not ctx.opens <= entry.time < ctx.closes:
+        failures.append((V5, "outside-window", f"cast at {entry.time:%Y-%m-%dT%H:%M:%SZ}"))
+    try:
+        check_eligibility(
+            ctx.rule,
+            ctx.election_id,
+            ballot,
+            body.presentation,
+            at=entry.time,
+            resolver=resolver,
+            status_lists=ctx.status_lists,
+        )
+    except VotingError as exc:
+        message = str(exc)
+        if _NO_LIST in message and ctx.status_lists is None:
+            # Revocation is judged against the list frozen at close; until then it is open.
+            code = "status-pending"
+        elif "revoked" in message or "suspended" in message:
+            code = "revoked"
+        else:
+            code = "ineligible"
+        failures.append((V5, code, message))
+
+
+def _proofs(
+    ctx: BallotContext, ballot: EncryptedBallot, failures: list[tuple[int, str, str]]
+) -> None:
+    election = ctx.election
+    manifest = election.manifest
+    # V6: the ballot belongs to this election and has the manifest's shape.
+    if ballot.election_hash != election.extended_hash:
+        failures.append((V6, "election-hash", "ballot.electionHash is not H_E"))
+        return
+    if [c.contest_id for c in ballot.contests] != [c.id for c in manifest.contests] or [
+        len(c.options) for c in ballot.contests
+    ] != [len(c.options) for c in manifest.contests]:
+        failures.append((V6, "shape", "contests or options differ from the manifest"))
+        return
+    key, h = election.joint_key, election.extended_hash
+    for ci, (c, m) in enumerate(zip(ballot.contests, manifest.contests, strict=True)):
+        # V6: each option's range proof, with its own ballot, voter, contest and option.
+        for oi, o in enumerate(c.options):
+            try:
+                verify_range(
+                    "range",
+                    o.proof,
+                    key,
+                    o.ciphertext,
+                    0,
+                    m.option_max,
+                    h,
+                    ProofContext(ballot.ballot_id, ballot.voter, ci, oi).encode(),
+                )
+            except VotingError as exc:
+                where = f"contest {m.id} option {m.options[oi].id}"
+                failures.append((V6, "range-proof", f"{where}: {exc}"))
+        # V7: the selection-limit proof over the recomputed sum of the contest.
+        try:
+            verify_range(
+                "limit",
+                c.limit_proof,
+                key,
+                c.total(),
+                m.min_selections,
+                m.max_selections,
+                h,
+                ProofContext(ballot.ballot_id, ballot.voter, ci).encode(),
+            )
+        except VotingError as exc:
+            failures.append((V7, "limit-proof", f"contest {m.id}: {exc}"))

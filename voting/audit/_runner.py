@@ -1,0 +1,356 @@
+"""Provides `verify_record`: the audit of a whole election record, check by check (§9).
+
+Order of work: V4's log half (root against the signed checkpoint, and consistency with a
+saved state); the entries' links, order and signatures; V1-V3 from the election's own
+entries; every ballot in the process pool (V5-V7) and its inclusion proof (V8); the counted
+ballots by the revoting rule and their sums (V9); shares, combination and result (V10-V12);
+challenged ballots (V13). With a saved state only the ballots appended since are verified.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from voting.audit._ballots import BallotContext, BallotVerdict, verify_ballot_entry
+from voting.audit._chain import check_authors, scan_entries
+from voting.audit._findings import Findings
+from voting.audit._log import LOG, LogFindings, check_log
+from voting.audit._pool import BallotPool, Progress
+from voting.audit._report import AuditReport, AuditStats, Reason
+from voting.audit._setup import Setup, check_setup
+from voting.audit._source import read_record
+from voting.audit._state import AuditState, load_state, save_state
+from voting.audit._tally import (
+    Sums,
+    add_ballot,
+    as_tally,
+    check_challenged,
+    check_tally,
+    empty_sums,
+)
+from voting.board import ChallengedBody
+from voting.chain import leaf_hash, verify_inclusion
+from voting.errors import AuditError, VotingError
+
+V4, V5, V6, V8, V9 = 4, 5, 6, 8, 9
+# Ballot reasons that exclude a ballot without being a fault of the record.
+_EXCLUDED = "revoked"
+_PENDING = "status-pending"
+
+
+@dataclass
+class _Ballots:
+    """The ballot bookkeeping a run starts from (empty, or a saved state) and extends."""
+
+    ids: dict[str, int] = field(default_factory=dict)
+    valid: dict[str, list[int]] = field(default_factory=dict)
+    pending: list[int] = field(default_factory=list)
+    reasons: list[tuple[int, Reason]] = field(default_factory=list)
+    ciphertexts: dict[int, tuple[tuple[bytes, ...], ...]] = field(default_factory=dict)
+    revoked: dict[int, str] = field(default_factory=dict)
+
+
+def verify_record(
+    record: Any,
+    *,
+    state: str | Path | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> AuditReport:
+    """Audit an election record and return the report of every check of record spec §9.
+
+    `record` is an exported record directory, a board file, or a record read by
+    `voting.board.load_record`. `state` names a file: when it exists, only what was appended
+    since it was written is verified (after proving the history only grew); after a run
+    whose chain checks passed it is rewritten. `workers` is the number of processes that
+    verify ballots (all cores by default); `progress(done, total)` is called as they go.
+    Raises AuditError only when the record (or the state file) cannot be read at all.
+    """
+    source = read_record(record)
+    saved = load_state(state) if state is not None else None
+    entries = source.entries
+    findings = Findings()
+    log = check_log(entries, source.checkpoint, source.vkey, saved)
+    for reason in log.failures:
+        findings.fail(V4, reason)
+    findings.detail(V4, f"{len(entries)} entries linked, root matches the signed checkpoint")
+    resume = saved if saved is not None and log.resume else None
+    if resume is not None:
+        scope = [*resume.others, *range(resume.size, len(entries))]
+    else:
+        scope = list(range(len(entries)))
+    scan = scan_entries(entries, scope, findings)
+    setup = check_setup(scan, findings)
+    if setup is not None:
+        _board_identity(setup, source.vkey, log, findings)
+        for reason in check_authors(scan, setup.body):
+            findings.fail(V4, reason)
+    if resume is not None and (
+        setup is None
+        or setup.election is None
+        or resume.election_hash != setup.election.extended_hash
+    ):
+        raise AuditError("audit state: the saved election differs from the record's")
+    book = _start(resume)
+    verified = table = None
+    counted: dict[str, int] = {}
+    challenged = 0
+    if setup is not None and setup.election is not None:
+        todo = sorted(set(scan.ballots) | set(book.pending if setup.close is not None else ()))
+        verdicts = _verify_ballots(setup, scan.election_id or "", entries, todo, workers, progress)
+        verified = len(verdicts)
+        _absorb(book, verdicts, findings)
+        _receipts(entries, todo, log, findings)
+        challenged_ids = {
+            e.body.opening.ballot_id
+            for _, e in scan.of_type("challenged")
+            if isinstance(e.body, ChallengedBody)
+        }
+        counted = _count(book, challenged_ids, setup.body.revoting)
+        sums = _aggregate(setup, book, counted, resume, entries)
+        table = check_tally(scan, setup, as_tally(setup, sums, len(counted)), findings)
+        if findings.failed(V9) and book.revoked:
+            _revoked_counted(setup, book, challenged_ids, scan, entries, findings)
+        counted_entries = set(counted.values())
+        counted_ids = {bid for bid, i in book.ids.items() if i in counted_entries}
+        challenged = check_challenged(scan, setup, book.ids, counted_ids, entries, findings)
+        _report_ballots(book, findings)
+        if state is not None and not findings.failed(V4):
+            save_state(state, _snapshot(source, log, setup, scan, book, counted, sums))
+    prior = resume.size - len(resume.others) if resume is not None else 0
+    return AuditReport(
+        election_id=scan.election_id,
+        origin=log.checkpoint.origin if log.checkpoint is not None else None,
+        size=len(entries),
+        root=log.root.hex(),
+        checks=findings.results(),
+        result=table,
+        stats=AuditStats(
+            entries=len(entries),
+            ballots=prior + len(scan.ballots),
+            ballots_verified=verified or 0,
+            counted=len(counted),
+            challenged=challenged,
+            resumed_from=resume.size if resume is not None else None,
+        ),
+    )
+
+
+def _board_identity(setup: Setup, vkey: str, log: LogFindings, findings: Findings) -> None:
+    # V4: the key beside the record must be the one the authority named in the election,
+    # or anyone could re-sign a rewritten record with a key of their own.
+    if setup.body.vkey.strip() != vkey.strip():
+        findings.fail(V4, Reason("board-key", "board.vkey is not the key named by the election"))
+    if log.checkpoint is not None and log.checkpoint.origin != setup.body.origin:
+        findings.fail(V4, Reason("origin", f"checkpoint origin {log.checkpoint.origin!r}"))
+
+
+def _start(resume: AuditState | None) -> _Ballots:
+    if resume is None:
+        return _Ballots()
+    book = _Ballots(
+        ids=dict(resume.ballot_ids),
+        valid={v: list(es) for v, es in resume.valid.items()},
+        pending=list(resume.pending),
+    )
+    for number, reason in resume.failures:
+        book.reasons.append((number, reason))
+        if reason.code == _EXCLUDED and reason.entry is not None:
+            book.revoked[reason.entry] = reason.voter or ""
+    return book
+
+
+def _verify_ballots(
+    setup: Setup,
+    election_id: str,
+    entries: Sequence[bytes],
+    todo: Sequence[int],
+    workers: int | None,
+    progress: Progress | None,
+) -> list[BallotVerdict]:
+    body = setup.body
+    ctx = BallotContext(
+        election_id,
+        setup.election,
+        body.eligibility,
+        body.opens,
+        body.closes,
+        setup.close.by_id() if setup.close is not None else None,
+    )
+    pool = BallotPool(verify_ballot_entry, ctx, workers=workers)
+    return pool.map([(i, entries[i]) for i in todo], progress)
+
+
+def _absorb(book: _Ballots, verdicts: Sequence[BallotVerdict], findings: Findings) -> None:
+    redone = {v.entry for v in verdicts}
+    book.reasons = [(n, r) for n, r in book.reasons if r.entry not in redone]
+    book.pending = [i for i in book.pending if i not in redone]
+    for v in sorted(verdicts, key=lambda v: v.entry):
+
+        def reason(code: str, message: str, v: BallotVerdict = v) -> Reason:
+            return Reason(code, message, entry=v.entry, ballot=v.ballot_id, voter=v.voter)
+
+        if v.ballot_id is not None:
+            first = book.ids.setdefault(v.ballot_id, v.entry)
+            if first != v.entry:
+                book.reasons.append(
+                    (V6, reason("duplicate-ballot-id", f"already cast at entry {first}"))
+                )
+                continue
+        for number, code, message in v.failures:
+            book.reasons.append((number, reason(code, message)))
+        codes = {code for _, code, _ in v.failures}
+        if v.valid and v.voter is not None:
+            book.valid.setdefault(v.voter, []).append(v.entry)
+            book.ciphertexts[v.entry] = v.ciphertexts
+        elif codes == {_EXCLUDED}:
+            book.revoked[v.entry] = v.voter or ""
+            book.ciphertexts[v.entry] = v.ciphertexts
+        elif codes == {_PENDING}:
+            book.pending.append(v.entry)
+    for voter in book.valid:
+        book.valid[voter].sort()
+
+
+def _receipts(
+    entries: Sequence[bytes], todo: Sequence[int], log: LogFindings, findings: Findings
+) -> None:
+    # V8: every ballot's receipt (its inclusion proof) leads to the signed checkpoint's root.
+    body = log.checkpoint
+    if body is None or body.size != len(entries) or body.root_hash != log.root:
+        findings.skip(V8, "no-checkpoint", "the signed checkpoint does not cover these entries")
+        return
+    for i in todo:
+        try:
+            proof = log.tree.inclusion_proof(LOG, i, body.size)
+            verify_inclusion(i, body.size, leaf_hash(entries[i]), proof, body.root_hash)
+        except VotingError as exc:
+            findings.fail(V8, Reason("inclusion", str(exc), entry=i))
+    # Ballots of an earlier run are covered by the consistency proof, so the summary is
+    # the same for a full and an incremental run.
+    findings.detail(V8, "every ballot's inclusion proof leads to the checkpoint's root")
+
+
+def _count(book: _Ballots, challenged: set[str], revoting: str) -> dict[str, int]:
+    # §7 of the entries: challenged ballots never count; then one ballot per voter.
+    id_of = {i: bid for bid, i in book.ids.items()}
+    counted = {}
+    for voter, items in book.valid.items():
+        candidates = [i for i in items if id_of.get(i) not in challenged]
+        if candidates:
+            counted[voter] = candidates[0] if revoting == "first" else candidates[-1]
+    return counted
+
+
+def _ciphertexts(book: _Ballots, entries: Sequence[bytes], i: int) -> tuple[tuple[bytes, ...], ...]:
+    cached = book.ciphertexts.get(i)
+    if cached is not None:
+        return cached
+    # A ballot verified by an earlier run: its bytes are bound by the consistency proof.
+    ballot = json.loads(entries[i])["body"]["ballot"]
+    return tuple(
+        tuple(
+            bytes.fromhex(o["ciphertext"]["alpha"]) + bytes.fromhex(o["ciphertext"]["beta"])
+            for o in c["options"]
+        )
+        for c in ballot["contests"]
+    )
+
+
+def _aggregate(
+    setup: Setup,
+    book: _Ballots,
+    counted: dict[str, int],
+    resume: AuditState | None,
+    entries: Sequence[bytes],
+) -> Sums:
+    assert setup.election is not None
+    if resume is None:
+        sums = empty_sums([len(c.options) for c in setup.election.manifest.contests])
+        before: dict[str, int] = {}
+    else:
+        sums = [[(ct[:32], ct[32:]) for ct in row] for row in resume.aggregate]
+        before = resume.counted
+    # Only the voters whose counted ballot changed move the sums.
+    for voter in sorted(set(before) | set(counted)):
+        old, new = before.get(voter), counted.get(voter)
+        if old == new:
+            continue
+        if old is not None:
+            add_ballot(sums, _ciphertexts(book, entries, old), -1)
+        if new is not None:
+            add_ballot(sums, _ciphertexts(book, entries, new), +1)
+    return sums
+
+
+def _revoked_counted(
+    setup: Setup,
+    book: _Ballots,
+    challenged: set[str],
+    scan: Any,
+    entries: Sequence[bytes],
+    findings: Findings,
+) -> None:
+    # When the published tally is off, see whether it is the sum that also counts ballots
+    # whose credential the frozen list revoked: then V5 names each of them.
+    assert setup.election is not None
+    widened = _Ballots(ids=book.ids, valid={v: list(es) for v, es in book.valid.items()})
+    for i, voter in book.revoked.items():
+        widened.valid.setdefault(voter, []).append(i)
+        widened.valid[voter].sort()
+    counted = _count(widened, challenged, setup.body.revoting)
+    sums = empty_sums([len(c.options) for c in setup.election.manifest.contests])
+    for i in counted.values():
+        add_ballot(sums, _ciphertexts(book, entries, i), +1)
+    probe = Findings()
+    check_tally(scan, setup, as_tally(setup, sums, len(counted)), probe)
+    if probe.failed(V9):
+        return
+    for voter, i in sorted(counted.items()):
+        if i in book.revoked:
+            findings.fail(V5, Reason("revoked-counted", "counted though revoked", i, voter=voter))
+
+
+def _report_ballots(book: _Ballots, findings: Findings) -> None:
+    excluded = 0
+    for number, reason in book.reasons:
+        if reason.code == _EXCLUDED:
+            excluded += 1
+        elif reason.code == _PENDING:
+            findings.skip(V5, _PENDING, "revocation waits for the status list frozen at close")
+        else:
+            findings.fail(number, reason)
+    note = f", {excluded} excluded as revoked" if excluded else ""
+    findings.detail(V5, f"{len(book.ids)} ballot(s) checked{note}")
+    findings.detail(6, f"{len(book.ids)} ballot(s): range proofs verified")
+    findings.detail(7, f"{len(book.ids)} ballot(s): selection limits verified")
+
+
+def _snapshot(
+    source: Any,
+    log: LogFindings,
+    setup: Setup,
+    scan: Any,
+    book: _Ballots,
+    counted: dict[str, int],
+    sums: Sums,
+) -> AuditState:
+    assert setup.election is not None and log.checkpoint is not None
+    return AuditState(
+        origin=log.checkpoint.origin,
+        vkey=source.vkey.strip(),
+        size=log.checkpoint.size,
+        root=log.checkpoint.root_hash,
+        election_hash=setup.election.extended_hash,
+        others=tuple(sorted(i for i, kind in scan.types.items() if kind != "ballot")),
+        ballot_ids=dict(book.ids),
+        valid={v: tuple(es) for v, es in book.valid.items()},
+        pending=tuple(sorted(book.pending)),
+        counted=dict(counted),
+        aggregate=tuple(tuple(a + b for a, b in row) for row in sums),
+        failures=tuple(book.reasons),
+    )

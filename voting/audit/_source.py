@@ -1,0 +1,96 @@
+"""Provides the reading of an election record: an exported directory or a board file.
+
+An exported record (DESIGN §5.3) is a directory holding `entries.jsonl` (one entry's
+canonical bytes per line, in log order), `checkpoint` (the signed note) and `board.vkey`.
+Reading takes the bytes as they are: nothing is parsed or trusted here, every check is
+the audit's. A record that cannot be read at all is an AuditError.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from voting.board import load_record
+from voting.errors import AuditError, VotingError
+
+ENTRIES = "entries.jsonl"
+CHECKPOINT = "checkpoint"
+VKEY = "board.vkey"
+
+
+@dataclass(frozen=True)
+class RecordSource:
+    """The raw material of an audit: entry bytes in log order, the checkpoint, the board key."""
+
+    entries: tuple[bytes, ...]
+    checkpoint: str
+    vkey: str
+    name: str = ""
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise AuditError(f"record: {path.name} is missing") from None
+    except OSError as exc:
+        raise AuditError(f"record: cannot read {path.name} ({exc.strerror})") from None
+
+
+def _text(path: Path) -> str:
+    try:
+        return _read(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise AuditError(f"record: {path.name} is not UTF-8") from None
+
+
+def read_directory(path: Path) -> RecordSource:
+    """Read an exported record directory."""
+    raw = _read(path / ENTRIES)
+    if raw and not raw.endswith(b"\n"):
+        raise AuditError(f"record: {ENTRIES} does not end in a newline")
+    # Each line is one entry's canonical bytes; JCS output never holds a raw newline.
+    entries = tuple(raw.split(b"\n")[:-1]) if raw else ()
+    return RecordSource(entries, _text(path / CHECKPOINT), _text(path / VKEY), path.name)
+
+
+def read_board(path: Path, election: str | None = None) -> RecordSource:
+    """Read one election's log from a board file through the board package."""
+    try:
+        loaded: Any = load_record(path) if election is None else load_record(path, election)
+    except VotingError as exc:
+        raise AuditError(f"record {path.name}: {exc}") from None
+    return from_loaded(loaded)
+
+
+def from_loaded(loaded: Any) -> RecordSource:
+    """Adapt a record object read by the board package to the audit's raw material."""
+    try:
+        entries = tuple(bytes(e) for e in loaded.entries)
+        checkpoint = loaded.checkpoint
+        vkey = loaded.vkey
+    except AttributeError as exc:
+        raise AuditError(f"record: unexpected record object ({exc})") from None
+    if not isinstance(checkpoint, str):
+        checkpoint = checkpoint.to_text()
+    if not isinstance(vkey, str):
+        vkey = vkey.to_vkey()
+    return RecordSource(entries, checkpoint, vkey, str(getattr(loaded, "election_id", "")))
+
+
+def read_record(record: Any) -> RecordSource:
+    """Read a record given as a path (directory or board file) or an already loaded one."""
+    if isinstance(record, RecordSource):
+        return record
+    if isinstance(record, str | Path):
+        path = Path(record)
+        # A directory is read here without parsing anything, so that even a damaged first
+        # entry gives a report (V1, V4) rather than an unreadable record.
+        if path.is_dir():
+            return read_directory(path)
+        if path.is_file():
+            return read_board(path)
+        raise AuditError(f"record: {path.name or path} does not exist")
+    return from_loaded(record)

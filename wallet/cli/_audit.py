@@ -1,0 +1,47 @@
+"""Provides `wallet audit`: the record audit (the one in `voting.audit`), exit 0 only on pass."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wallet.cli._common import HomeOption, JsonOption, emit, json_of, message
+
+
+def _progress() -> Callable[[int, int], None]:
+    """Ballot progress on stderr: a line at each quarter of the work."""
+    printed = [-1]
+
+    def update(done: int, total: int) -> None:
+        quarter = 4 * done // total if total else 4
+        if quarter > printed[0]:
+            printed[0] = quarter
+            print(f"verifying ballots: {done}/{total}", file=sys.stderr)
+
+    return update
+
+
+def audit(
+    ctx: typer.Context,
+    record: Annotated[Path, typer.Argument(help="An exported record directory or a board file.")],
+    election: Annotated[
+        str | None, typer.Option("--election", help="Which election of a board file.")
+    ] = None,
+    state: Annotated[
+        Path | None, typer.Option("--state", help="Save progress; next time verify only new.")
+    ] = None,
+    home: HomeOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Audit an election record: every numbered check, the result; exit 0 only if all pass."""
+    from wallet.services import audit_record, render_report
+
+    report = audit_record(record, election=election, state=state, progress=_progress())
+    emit(report.to_json(), json_of(ctx, json_), lambda _data: render_report(report))
+    if not report.passed:
+        message("audit failed: " + ", ".join(c.id for c in report.failed()))
+        raise typer.Exit(1)

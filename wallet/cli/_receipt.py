@@ -1,0 +1,49 @@
+"""Provides `wallet receipt …`: list kept receipts, check one against its board."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of
+
+app = typer.Typer(help="Ballot receipts: list them, check them.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False) -> None:
+    """List the receipts this wallet keeps."""
+    from wallet.services import Wallet, list_receipts
+
+    with Wallet.open(home_of(ctx, home), environment()) as wallet:
+        items = [r.to_json() for r in list_receipts(wallet)]
+    emit(items, json_of(ctx, json_), lambda rows: "\n".join(
+        f"{r['id'][:16]}  {r['election']}  {r['type']}" for r in rows))  # fmt: skip
+
+
+def _line(item: dict[str, Any]) -> str:
+    return (
+        f"receipt {item['receipt'][:16]}: entry {item['index']} is included in checkpoint "
+        f"{item['checkpointSize']}, consistent with the board's newest ({item['boardSize']})"
+    )
+
+
+@app.command("check")
+def check(
+    ctx: typer.Context,
+    receipt: Annotated[str, typer.Argument(metavar="RECEIPT", help="Receipt id or file.")],
+    board: Annotated[Path | None, typer.Option("--board", help="Check against this board.")] = None,
+    home: HomeOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Check inclusion, and consistency with the newest checkpoint this wallet has seen.
+
+    Exits 1 naming the failed step (inclusion or consistency), 3 when the board is unreachable.
+    """
+    from wallet.services import Wallet, check_receipt
+
+    with Wallet.open(home_of(ctx, home), environment()) as wallet:
+        done = check_receipt(wallet, receipt, board_path=board)
+    emit(done.to_json(), json_of(ctx, json_), _line)

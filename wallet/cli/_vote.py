@@ -1,0 +1,51 @@
+"""Provides `wallet vote`: encrypt, present eligibility, sign, cast (or challenge)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+
+from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, message
+from wallet.cli._election import AsOption, BoardOption, ElectionArg
+
+
+def _human(item: dict[str, Any]) -> str:
+    challenge = item.get("challenge")
+    if challenge is not None:
+        picked = ", ".join(
+            f"{c}={o}" for c, v in challenge["decoded"].items() for o, n in v.items() if n
+        )
+        checks = "".join(f"\n  checked: {line}" for line in challenge["checked"])
+        return f"challenged ballot {item['ballotId']} decodes to {picked}{checks}"
+    return str(item["receipt"]).rstrip("\n")
+
+
+def vote(
+    ctx: typer.Context,
+    election: ElectionArg,
+    board: BoardOption,
+    as_: AsOption,
+    choice: Annotated[list[str], typer.Option("--choice", help="CONTEST=OPTION (repeat).")],
+    credential: Annotated[
+        str | None, typer.Option("--credential", help="The eligibility credential's id.")
+    ] = None,
+    challenge: Annotated[
+        bool, typer.Option("--challenge", help="Post the ballot's opening; never counted.")
+    ] = False,
+    home: HomeOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Cast a ballot; print and keep its receipt. A refused ballot exits 1 with the reason."""
+    from wallet.services import Wallet, parse_choices
+    from wallet.services import vote as cast
+
+    with Wallet.open(home_of(ctx, home), environment()) as wallet:
+        done = cast(
+            wallet, board, election, as_=as_, choices=parse_choices(choice),
+            now=datetime.now(UTC), credential_id=credential, challenge=challenge,
+        )  # fmt: skip
+    message(f"ballot {done['ballotId']} accepted at index {done['index']}; "
+            f"receipt {done['receiptId'][:16]}")  # fmt: skip
+    emit(done, json_of(ctx, json_), _human)

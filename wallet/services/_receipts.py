@@ -1,0 +1,286 @@
+"""Provides ballot receipts: storing them, and checking them against the board (DESIGN §5.3).
+
+A receipt is a C2SP tlog-proof: the entry's index, its inclusion proof and the signed
+checkpoint. Its `extra` line carries the entry's RFC 9162 leaf hash, so a receipt file says
+by itself which entry it proves. The wallet keeps the newest checkpoint it has seen of each
+log origin, and accepts a different checkpoint of that origin only with a consistency proof
+between the two: a board that shows two histories, or rewrote its history, is caught here.
+Receipts are sealed with the wallet's data key (the link between a voter and a ballot is
+personal data); checkpoints are public and stored in clear.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wallet.errors import FileProblem, NotFound, UsageError, VerificationFailed
+from wallet.services._boards import Appended, LocalBoard
+from wallet.services._session import Wallet
+
+if TYPE_CHECKING:
+    from voting.chain import Checkpoint, Note, Receipt
+
+TABLE = "receipts"
+_STAMP = "%Y-%m-%dT%H:%M:%SZ"
+
+
+@dataclass(frozen=True)
+class StoredReceipt:
+    """A receipt this wallet keeps, with what it needs to check it later."""
+
+    id: str
+    election: str
+    kind: str
+    text: str
+    board: str
+    origin: str
+    vkey: str
+    voter: str
+    ballot_id: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "election": self.election,
+            "type": self.kind,
+            "board": self.board,
+            "origin": self.origin,
+            "voter": self.voter,
+            "ballotId": self.ballot_id,
+            "receipt": self.text,
+        }
+
+
+def receipt_with_leaf(appended: Appended) -> Receipt:
+    """The board's receipt with the entry's leaf hash in its `extra` line."""
+    from dataclasses import replace
+
+    from voting.chain import leaf_hash
+
+    return replace(appended.receipt, extra=leaf_hash(appended.entry.to_bytes()))
+
+
+def store_receipt(
+    wallet: Wallet, board: LocalBoard, appended: Appended, *, voter: str, ballot_id: str | None
+) -> StoredReceipt:
+    """Seal and keep the receipt of an entry this wallet posted."""
+    from wallet.services._sealing import seal_field
+
+    entry = appended.entry
+    stored = StoredReceipt(
+        id=appended.entry_hash,
+        election=entry.election,
+        kind=entry.type,
+        text=receipt_with_leaf(appended).to_text(),
+        board=str(board.path.resolve()),
+        origin=board.origin(entry.election),
+        vkey=board.info.vkey,
+        voter=voter,
+        ballot_id=ballot_id,
+    )
+    plain = json.dumps(stored.to_json() | {"vkey": stored.vkey}).encode()
+    sealed = seal_field(wallet.data_key(), TABLE, stored.id, plain)
+    added = datetime.now(UTC).strftime(_STAMP)
+    with wallet.db.transaction() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO receipts VALUES (?, ?, ?, ?)",
+            (stored.id, stored.election, sealed, added),
+        )
+    return stored
+
+
+def list_receipts(wallet: Wallet) -> list[StoredReceipt]:
+    rows = wallet.db.connection.execute(
+        "SELECT id, sealed FROM receipts ORDER BY added, id"
+    ).fetchall()
+    if not rows:
+        return []
+    key = wallet.data_key()
+    return [_open(key, row_id, sealed) for row_id, sealed in rows]
+
+
+def _open(key: bytes, row_id: str, sealed: bytes) -> StoredReceipt:
+    from wallet.services._sealing import open_field
+
+    data = json.loads(open_field(key, TABLE, row_id, sealed))
+    return StoredReceipt(
+        data["id"], data["election"], data["type"], data["receipt"], data["board"],
+        data["origin"], data["vkey"], data["voter"], data["ballotId"],
+    )  # fmt: skip
+
+
+def find_receipt(wallet: Wallet, id_prefix: str) -> StoredReceipt:
+    pattern = id_prefix.lower()
+    found = [r for r in list_receipts(wallet) if r.id.startswith(pattern)] if pattern else []
+    if not found:
+        raise NotFound(f"no receipt {id_prefix!r} in this wallet (see `wallet receipt list`)")
+    if len(found) > 1:
+        raise UsageError(f"{id_prefix!r} matches {len(found)} receipts; give more of the id")
+    return found[0]
+
+
+# The newest checkpoint seen per origin.
+
+
+def _seen(wallet: Wallet, origin: str) -> tuple[str, Note] | None:
+    from voting.chain import Note
+
+    row = wallet.db.connection.execute(
+        "SELECT vkey, note FROM checkpoints WHERE origin = ?", (origin,)
+    ).fetchone()
+    return None if row is None else (row[0], Note.from_text(row[1]))
+
+
+def _remember(wallet: Wallet, origin: str, vkey: str, note: Note, size: int) -> None:
+    with wallet.db.transaction() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?, ?, ?)",
+            (origin, vkey, size, note.to_text(), datetime.now(UTC).strftime(_STAMP)),
+        )
+
+
+def _body(note: Note) -> Checkpoint:
+    from voting.chain import Checkpoint
+
+    return Checkpoint.from_text(note.text)
+
+
+def _consistent(board: LocalBoard, election: str, old: Checkpoint, new: Checkpoint) -> None:
+    """Raise VerificationFailed unless the board proves `new` extends `old` (or vice versa)."""
+    from voting.chain import verify_checkpoint_consistency
+    from voting.errors import ChainError
+
+    first, second = (old, new) if old.size <= new.size else (new, old)
+    try:
+        proof = board.consistency_proof(election, first.size, second.size) if first.size else []
+        verify_checkpoint_consistency(first, second, proof)
+    except ChainError as exc:
+        raise VerificationFailed(
+            f"consistency: the board's checkpoint of size {new.size} does not extend the one "
+            f"of size {old.size} this wallet saw before ({exc}); the board rewrote its history"
+        ) from None
+
+
+def observe_checkpoint(wallet: Wallet, board: LocalBoard, election: str, note: Note) -> int:
+    """Verify a checkpoint of `board` and keep it when newer; return the newest size seen."""
+    from voting.chain import open_checkpoint
+    from voting.errors import ChainError
+
+    origin = board.origin(election)
+    try:
+        new = open_checkpoint(note, [board.verifier()], origin=origin).checkpoint
+    except ChainError as exc:
+        raise VerificationFailed(f"checkpoint: {exc}") from None
+    seen = _seen(wallet, origin)
+    if seen is not None:
+        vkey, old_note = seen
+        if vkey != board.info.vkey:
+            raise VerificationFailed(f"checkpoint: {origin} is now signed by another board key")
+        old = _body(old_note)
+        _consistent(board, election, old, new)
+        if new.size <= old.size:
+            return old.size
+    _remember(wallet, origin, board.info.vkey, note, new.size)
+    return new.size
+
+
+# Checking.
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    """The outcome of `receipt check`: every step passed, or VerificationFailed was raised."""
+
+    id: str
+    election: str
+    index: int
+    checkpoint_size: int
+    board_size: int
+    newest_seen: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "receipt": self.id,
+            "election": self.election,
+            "index": self.index,
+            "checkpointSize": self.checkpoint_size,
+            "boardSize": self.board_size,
+            "newestSeen": self.newest_seen,
+            "inclusion": "passed",
+            "consistency": "passed",
+        }
+
+
+def _from_file(path: Path, board: Path | None) -> tuple[str, str, Any]:
+    """A receipt file's text, its election id and its leaf hash (from the `extra` line)."""
+    from voting.chain import Receipt
+    from voting.errors import ChainError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        receipt = Receipt.from_text(text)
+    except OSError as exc:
+        raise FileProblem(f"receipt {path}: {exc.strerror}") from None
+    except ChainError as exc:
+        raise VerificationFailed(f"receipt: {exc}") from None
+    if receipt.extra is None or len(receipt.extra) != 32:
+        raise VerificationFailed("receipt: no leaf hash in its extra line")
+    if board is None:
+        raise UsageError("a receipt file needs --board to be checked against")
+    election = _body(receipt.note).origin.rpartition("/")[2]
+    return text, election, receipt.extra
+
+
+def check_receipt(
+    wallet: Wallet, reference: str, *, board_path: Path | None = None
+) -> ReceiptCheck:
+    """Check inclusion against the receipt's checkpoint, then consistency with the board.
+
+    (1) The checkpoint is signed by the board's key for the election's origin, and the
+    inclusion proof leads from the entry's leaf hash to its root. (2) The board's newest
+    checkpoint verifies and extends both the receipt's checkpoint and the newest one this
+    wallet saw before (consistency proofs from the board). (3) The newest is remembered.
+    """
+    from voting.chain import Receipt, open_checkpoint, verify_receipt
+    from voting.errors import ChainError
+
+    path = Path(reference)
+    if path.is_file():
+        text, election, leaf = _from_file(path, board_path)
+        rid, location = leaf.hex()[:16], board_path
+    else:
+        stored = find_receipt(wallet, reference)
+        text, election, rid = stored.text, stored.election, stored.id
+        location = board_path or Path(stored.board)
+        leaf = Receipt.from_text(text).extra
+    assert location is not None  # _from_file demands a board for files.
+    receipt = Receipt.from_text(text)
+    with LocalBoard.open(location, wallet.env) as board:
+        origin = board.origin(election)
+        seen = _seen(wallet, origin)
+        vkey = seen[0] if seen is not None else board.info.vkey
+        if vkey != board.info.vkey:
+            raise VerificationFailed(f"checkpoint: {origin} is signed by another key than before")
+        from voting.chain import Ed25519Verifier
+
+        verifier = Ed25519Verifier.from_vkey(vkey)
+        try:
+            opened = verify_receipt(receipt, leaf or b"", [verifier], origin=origin)
+        except ChainError as exc:
+            raise VerificationFailed(f"inclusion: {exc}") from None
+        latest = board.latest_note(election) if election in board.elections() else None
+        if latest is None:
+            raise VerificationFailed(f"consistency: board {location} has no log {election!r}")
+        try:
+            newest = open_checkpoint(latest, [verifier], origin=origin).checkpoint
+        except ChainError as exc:
+            raise VerificationFailed(f"checkpoint: the board's newest: {exc}") from None
+        _consistent(board, election, opened.checkpoint, newest)
+        newest_seen = observe_checkpoint(wallet, board, election, latest)
+    return ReceiptCheck(
+        rid, election, receipt.index, opened.checkpoint.size, newest.size, newest_seen
+    )

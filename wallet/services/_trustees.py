@@ -1,0 +1,158 @@
+"""Provides the trustee's use-cases: key ceremony (keygen, shares) and decryption shares.
+
+A trustee's ceremony secret (its polynomial and sealing key, record spec §6) lives in the
+trustee's own keystore under `trustee-<board-id>-<election>` and never anywhere else; the
+shares it receives are read back from the board and opened again when needed, so nothing
+else secret is stored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wallet.errors import KeystoreCorrupted, UsageError, VerificationFailed
+from wallet.services._boards import LocalBoard, using_board
+from wallet.services._elections import Posted, _posted, _state, follow, post
+from wallet.services._identities import find_identity
+from wallet.services._session import Wallet
+
+if TYPE_CHECKING:
+    from voting import Trustee
+    from voting.board import ElectionState
+
+
+def _secret_id(board: LocalBoard, election: str) -> str:
+    return f"trustee-{board.info.board_id}-{election}"
+
+
+def _index(wallet: Wallet, state: ElectionState, as_: str) -> int:
+    did = find_identity(wallet, as_).did
+    index = state.require_election().trustee_index(did)
+    if index is None:
+        raise UsageError(f"{did} is not a trustee of {state.election_id}")
+    return index
+
+
+def _trustee(wallet: Wallet, board: LocalBoard, state: ElectionState, index: int) -> Trustee:
+    from voting import Trustee
+    from voting.errors import VotingError
+
+    secret = wallet.keystore.get(_secret_id(board, state.election_id))
+    if secret is None:
+        raise KeystoreCorrupted(
+            f"no ceremony secret for {state.election_id} in this wallet's keystore "
+            "(run `wallet trustee keygen` with the same wallet)"
+        )
+    try:
+        trustee = Trustee.import_secret(state.require_election().manifest, secret)
+    except VotingError as exc:
+        raise KeystoreCorrupted(f"ceremony secret of {state.election_id}: {exc}") from None
+    if trustee.index != index:
+        raise KeystoreCorrupted(f"the stored ceremony secret is for trustee {trustee.index}")
+    return trustee
+
+
+def keygen(
+    wallet: Wallet, board_path: Path | LocalBoard, election: str, *, as_: str, now: datetime
+) -> Posted:
+    """Draw this trustee's ceremony secret into the keystore and post its announcement."""
+    from voting import Trustee
+    from voting.board import TrusteeKeyBody
+
+    with using_board(board_path, wallet.env) as board:
+        state = _state(board, election)
+        index = _index(wallet, state, as_)
+        if index in state.announcements:
+            raise UsageError(f"trustee {index} has already posted its key for {election}")
+        key_id = _secret_id(board, election)
+        trustee = Trustee.generate(state.require_election().manifest, index)
+        # The secret is stored before the announcement is posted: an announcement whose
+        # secret was lost would stall the ceremony for good.
+        wallet.keystore.put(key_id, trustee.export_secret())
+        try:
+            appended = post(
+                wallet, board, election, TrusteeKeyBody(trustee.announce()), as_=as_, now=now
+            )
+        except BaseException:
+            wallet.keystore.delete(key_id)
+            raise
+        follow(wallet, board, election, "trustee", now)
+        return _posted(appended, trustee=index)
+
+
+def _received(trustee: Trustee, state: ElectionState) -> tuple[dict[int, int], list[str]]:
+    """Open every share addressed to this trustee: the good ones, and what was wrong."""
+    from voting.errors import VotingError
+
+    good: dict[int, int] = {}
+    problems: list[str] = []
+    for dealer, body in sorted(state.shares.items()):
+        if dealer == trustee.index:
+            continue
+        sealed = next((s for s in body.shares if s.recipient == trustee.index), None)
+        if sealed is None:
+            problems.append(f"trustee {dealer} sent no share to trustee {trustee.index}")
+            continue
+        try:
+            good[dealer] = trustee.open_share(state.announcements[dealer], sealed)
+        except VotingError as exc:
+            problems.append(str(exc))
+    return good, problems
+
+
+def shares(
+    wallet: Wallet, board_path: Path | LocalBoard, election: str, *, as_: str, now: datetime
+) -> dict[str, Any]:
+    """Post this trustee's sealed shares; once all are in, check the ones it received.
+
+    A bad share is reported (exit 1, naming its dealer). The board has no complaint entry
+    yet, so the complaint is not posted; the record still lets anyone see the sealed share.
+    """
+    from voting.board import TrusteeSharesBody
+
+    with using_board(board_path, wallet.env) as board:
+        state = _state(board, election)
+        index = _index(wallet, state, as_)
+        trustee = _trustee(wallet, board, state, index)
+        n = state.require_election().manifest.trustee_count
+        if len(state.announcements) != n:
+            missing = sorted(set(range(1, n + 1)) - set(state.announcements))
+            raise UsageError(f"waiting for the keys of trustees {missing}")
+        outcome: dict[str, Any] = {"election": election, "trustee": index, "posted": None}
+        if index not in state.shares:
+            sealed = tuple(
+                trustee.seal_share(state.announcements[j]) for j in range(1, n + 1) if j != index
+            )
+            appended = post(wallet, board, election, TrusteeSharesBody(sealed), as_=as_, now=now)
+            outcome["posted"] = _posted(appended).to_json()
+            state = board.state(election)
+        good, problems = _received(trustee, state)
+        outcome["received"] = sorted(good)
+        outcome["waiting"] = sorted(set(range(1, n + 1)) - set(state.shares))
+        if problems:
+            raise VerificationFailed(f"key ceremony: {problems[0]}")
+        return outcome
+
+
+def decrypt(
+    wallet: Wallet, board_path: Path | LocalBoard, election: str, *, as_: str, now: datetime
+) -> Posted:
+    """Post this trustee's decryption share of the tally, with its proofs (record spec §8.2)."""
+    from voting import partial_decrypt
+    from voting.board import DecryptionShareBody
+
+    with using_board(board_path, wallet.env) as board:
+        state = _state(board, election)
+        index = _index(wallet, state, as_)
+        if state.tally is None:
+            raise UsageError(f"{election}: there is no tally to decrypt yet (phase {state.phase})")
+        trustee = _trustee(wallet, board, state, index)
+        good, problems = _received(trustee, state)
+        if problems:
+            raise VerificationFailed(f"key ceremony: {problems[0]}")
+        key = trustee.decryption_key(good)
+        share = partial_decrypt(state.require_crypto(), state.tally, key)
+        body = DecryptionShareBody(share)
+        return _posted(post(wallet, board, election, body, as_=as_, now=now), trustee=index)

@@ -1,0 +1,138 @@
+"""Provides the voter's use-case: encrypt a ballot, prove eligibility, cast or challenge it.
+
+The ballot is encrypted under the election's joint key with its proofs (record spec §7);
+the eligibility credential is presented with a challenge bound to this election and this
+ballot (election-entries §5.2), signed by the voter's key. With `challenge`, the ballot is
+posted and then opened (a Benaloh challenge, DESIGN §5.1): the opening is published, the
+wallet checks that it encrypts what the voter chose, and the ballot is never counted.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from wallet.errors import NotFound, UsageError, VerificationFailed
+from wallet.services._boards import LocalBoard, using_board
+from wallet.services._elections import _state, follow, post
+from wallet.services._identities import find_identity
+from wallet.services._receipts import store_receipt
+from wallet.services._session import Wallet
+
+
+def parse_choices(pairs: Iterable[str]) -> dict[str, dict[str, int]]:
+    """Read `CONTEST=OPTION` pairs; an option named twice gets two votes (where allowed)."""
+    selections: dict[str, dict[str, int]] = {}
+    for pair in pairs:
+        contest, equals, option = pair.partition("=")
+        if not equals or not contest or not option:
+            raise UsageError(f"--choice {pair!r}: want CONTEST=OPTION")
+        chosen = selections.setdefault(contest, {})
+        chosen[option] = chosen.get(option, 0) + 1
+    return selections
+
+
+def _chosen(selections: dict[str, dict[str, int]]) -> set[tuple[str, str, int]]:
+    return {(c, o, n) for c, v in selections.items() for o, n in v.items() if n}
+
+
+def eligibility_credential(
+    wallet: Wallet, voter: str, rule: Any, credential_id: str | None
+) -> dict[str, Any]:
+    """The held credential to present: the one named, else the best match for the rule."""
+    from wallet.services._credentials import list_credentials, show_credential
+
+    if credential_id is not None:
+        content = show_credential(wallet, credential_id).content
+        if not isinstance(content, dict):
+            raise UsageError("ballots carry a Data Integrity (di) credential, not an SD-JWT")
+        return content
+    held = [c for c in list_credentials(wallet) if c.format == "di" and c.subject == voter]
+    if not held:
+        raise NotFound(f"no credential about {voter} in this wallet (see `credential list`)")
+    # Prefer a credential the rule accepts; otherwise present the nearest one and let the
+    # board give its reason, which is what the voter needs to see.
+    held.sort(key=lambda c: (rule.credential_type not in c.types, c.issuer not in rule.issuers))
+    content = show_credential(wallet, held[0].id).content
+    assert isinstance(content, dict)  # Only di credentials were kept above.
+    return content
+
+
+def vote(
+    wallet: Wallet,
+    board_path: Path | LocalBoard,
+    election: str,
+    *,
+    as_: str,
+    choices: dict[str, dict[str, int]],
+    now: datetime,
+    credential_id: str | None = None,
+    challenge: bool = False,
+    rng: Any = None,
+) -> dict[str, Any]:
+    """Cast (or, with `challenge`, cast and open) a ballot; keep and return its receipt."""
+    from voting import encrypt_ballot, verify_opening
+    from voting.board import BallotBody, ChallengedBody, ballot_presentation
+    from voting.errors import VotingError
+    from wallet.services._credentials import method_of
+    from wallet.services._identities import signing_key
+
+    with using_board(board_path, wallet.env) as board:
+        state = _state(board, election)
+        if state.phase != "open":
+            raise UsageError(f"{election} is not open for voting (phase {state.phase})")
+        crypto = state.require_crypto()
+        voter = find_identity(wallet, as_).did
+        unknown = set(choices) - {c.id for c in crypto.manifest.contests}
+        if unknown:
+            raise UsageError(f"--choice: no contest {sorted(unknown)[0]!r} in {election}")
+        ballot_id = f"b-{secrets.token_hex(12)}"
+        try:
+            ballot, opening = encrypt_ballot(crypto, ballot_id, voter, choices, rng)
+        except VotingError as exc:
+            raise UsageError(f"--choice: {exc}") from None
+        credential = eligibility_credential(
+            wallet, voter, state.require_election().eligibility, credential_id
+        )
+        _, key = signing_key(wallet, as_)
+        method, _ = method_of(voter, "authentication")
+        presentation = ballot_presentation(
+            credential, ballot, election_id=election, key=key, verification_method=method,
+            created=now,
+        )  # fmt: skip
+        appended = post(wallet, board, election, BallotBody(ballot, presentation), as_=as_, now=now)
+        follow(wallet, board, election, "voter", now)
+        stored = store_receipt(wallet, board, appended, voter=voter, ballot_id=ballot_id)
+        outcome: dict[str, Any] = {
+            "election": election,
+            "ballotId": ballot_id,
+            "voter": voter,
+            "index": appended.index,
+            "receiptId": stored.id,
+            "receipt": stored.text,
+            "counted": not challenge,
+        }
+        if challenge:
+            # The voter's own check (DESIGN §5.1): the opening re-encrypts to the posted
+            # ciphertexts and decodes to the choices made; anyone can repeat it from the chain.
+            try:
+                decoded = verify_opening(crypto, ballot, opening)
+            except VotingError as exc:
+                raise VerificationFailed(f"challenge: the opening does not check: {exc}") from None
+            if _chosen(decoded) != _chosen(choices):
+                raise VerificationFailed("challenge: the ballot does not encrypt your choices")
+            opened = post(wallet, board, election, ChallengedBody(opening), as_=as_, now=now)
+            store_receipt(wallet, board, opened, voter=voter, ballot_id=ballot_id)
+            outcome["challenge"] = {
+                "index": opened.index,
+                "decoded": decoded,
+                "checked": [
+                    "every ciphertext re-encrypts from the published nonce and value",
+                    "the values decode to the choices given",
+                    "the ballot is marked challenged on the chain and is never counted",
+                ],
+            }
+        return outcome
