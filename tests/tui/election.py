@@ -1,0 +1,93 @@
+"""Provides an open election on a local board, and a voter's wallet eligible to vote in it.
+
+The authority and the three trustees have wallets of their own; the voter's wallet (the one
+the TUI opens) holds the voter's identity and the eligibility credential the authority issued.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from wallet.services import (
+    Environment,
+    Wallet,
+    create_election,
+    create_identity,
+    import_credential,
+    init_wallet,
+    issue_credential,
+    keygen,
+    load_manifest,
+    open_election,
+    shares,
+)
+
+PASSPHRASE = "tui test passphrase"
+BOARD_PASSPHRASE = "tui board passphrase"
+ELECTION = "town-vote"
+MANIFEST = {
+    "electionId": ELECTION,
+    "title": "Town vote",
+    "contests": [
+        {"id": "mayor", "label": "Mayor", "minSelections": 1, "maxSelections": 1,
+         "options": [{"id": "ada", "label": "Ada"}, {"id": "bob", "label": "Bob"}]},
+        {"id": "library", "label": "New library", "minSelections": 0, "maxSelections": 1,
+         "options": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}]},
+    ],
+}  # fmt: skip
+
+
+def election_environ() -> dict[str, str]:
+    return {"WALLET_PASSPHRASE": PASSPHRASE, "WALLET_BOARD_PASSPHRASE": BOARD_PASSPHRASE}
+
+
+def election_env() -> Environment:
+    return Environment(environ=election_environ())
+
+
+@dataclass(frozen=True)
+class ElectionWorld:
+    voter_home: Path
+    board: Path
+    voter: str
+    start: datetime
+
+
+def make_election(root: Path) -> ElectionWorld:
+    """Create the wallets, run the key ceremony and open the election (window: now ± 1 h)."""
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    board = root / "board.sqlite"
+    wallets: dict[str, Wallet] = {}
+    dids: dict[str, str] = {}
+    for name in ("authority", "t1", "t2", "t3", "voter"):
+        init_wallet(root / name, election_env(), keystore="file")
+        wallets[name] = Wallet.open(root / name, election_env())
+        dids[name] = create_identity(wallets[name], label=name, now=start).did
+    try:
+        credential = issue_credential(
+            wallets["authority"], issuer="authority", subject=dids["voter"], now=start,
+            types=["VoterCredential"], claims={"name": "Vera Voter"},
+        )  # fmt: skip
+        import_credential(wallets["voter"], credential.text(), now=start)
+        trustees = [dids[t] for t in ("t1", "t2", "t3")]
+        manifest = load_manifest(
+            json.dumps(MANIFEST), trustees=trustees, threshold=2,
+            issuers=[dids["authority"]], credential_type="VoterCredential",
+        )  # fmt: skip
+        now = start + timedelta(minutes=1)
+        create_election(
+            wallets["authority"], board, manifest, as_="authority", trustees=trustees, now=now,
+            opens=start, closes=start + timedelta(hours=2), board_keystore="file",
+        )  # fmt: skip
+        for t in ("t1", "t2", "t3"):
+            keygen(wallets[t], board, ELECTION, as_=t, now=now)
+        for t in ("t1", "t2", "t3"):
+            shares(wallets[t], board, ELECTION, as_=t, now=now)
+        open_election(wallets["authority"], board, ELECTION, as_="authority", now=now)
+    finally:
+        for wallet in wallets.values():
+            wallet.__exit__()
+    return ElectionWorld(root / "voter", board, dids["voter"], start)

@@ -1,0 +1,102 @@
+"""Tests of the TUI's non-visual layer: passphrase redaction, error wording, saving files."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.tui.conftest import PASSPHRASE, locked_env
+from tui.data import (
+    BallotChoices,
+    ContestSpec,
+    SaveError,
+    Secret,
+    Session,
+    contests_from_summary,
+    describe_error,
+    save_new_file,
+)
+from wallet.services import Wallet, keystore_info
+
+
+def test_the_typed_passphrase_opens_the_keystore_but_never_shows(home: Path) -> None:
+    session = Session(home, locked_env())
+    assert session.needs_passphrase()
+    env = session.candidate(Secret(PASSPHRASE))
+    with Wallet.open(home, env) as wallet:
+        assert keystore_info(wallet)["kind"] == "file"
+    assert PASSPHRASE not in repr(env)
+    assert PASSPHRASE not in repr(Secret(PASSPHRASE))
+    assert env.environ["WALLET_PASSPHRASE"] == PASSPHRASE
+    session.unlock(env)
+    assert not session.needs_passphrase()
+
+
+def test_a_passphrase_in_the_environment_needs_no_dialog(home: Path) -> None:
+    from wallet.services import Environment
+
+    assert not Session(home, Environment(environ={"WALLET_PASSPHRASE": "x"})).needs_passphrase()
+
+
+def test_errors_are_worded_by_their_diagnostics_never_their_internals(tmp_path: Path) -> None:
+    with pytest.raises(Exception) as caught:
+        Wallet.open(tmp_path, locked_env())
+    assert "run `wallet init` first" in describe_error(caught.value)
+    secret_bearing = KeyError("passphrase=hunter2")
+    assert describe_error(secret_bearing) == "internal error: KeyError"
+
+
+def test_saving_never_overwrites_and_is_private(tmp_path: Path) -> None:
+    path = save_new_file(tmp_path / "vp.json", "{}")
+    assert path.read_text(encoding="utf-8") == "{}\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with pytest.raises(SaveError, match="already exists"):
+        save_new_file(path, "{}")
+    assert path.read_text(encoding="utf-8") == "{}\n"
+    with pytest.raises(SaveError, match="cannot create"):
+        save_new_file(tmp_path / "missing-dir" / "vp.json", "{}")
+
+
+def test_wallet_help_lists_the_tui_command() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "wallet", "tui", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "Open the terminal UI" in done.stdout
+
+
+def test_the_form_enforces_limits_when_the_summary_carries_them() -> None:
+    summary = {
+        "contests": [
+            {"id": "mayor", "label": "Mayor", "minSelections": 1, "maxSelections": 1,
+             "options": [{"id": "ada", "label": "Ada"}, {"id": "bob", "label": "Bob"}]},
+            {"id": "seats", "label": "Council", "minSelections": 0, "maxSelections": 2,
+             "options": ["a", "b", "c"]},
+        ]
+    }  # fmt: skip
+    mayor, seats = contests_from_summary(summary)
+    assert mayor == ContestSpec("mayor", "Mayor", (("ada", "Ada"), ("bob", "Bob")), 1, 1)
+    assert mayor.limits() == "Choose exactly 1 option."
+    assert mayor.problem(0) == "Mayor: choose at least 1 option (you chose 0)."
+    assert mayor.problem(2) == "Mayor: choose at most 1 option (you chose 2)."
+    assert mayor.problem(1) is None
+    assert seats.limits() == "Choose up to 2 options (or none)."
+    ballot = BallotChoices([mayor, seats], {"mayor": ["ada", "bob"], "seats": ["a"]})
+    assert ballot.problems() == ["Mayor: choose at most 1 option (you chose 2)."]
+    ballot.chosen["mayor"] = ["bob"]
+    assert ballot.problems() == []
+    assert ballot.for_service() == {"mayor": {"bob": 1}, "seats": {"a": 1}}
+    assert ballot.review() == [("Mayor", "Bob"), ("Council", "a")]
+
+
+def test_without_limits_in_the_summary_the_form_says_the_service_checks() -> None:
+    [contest] = contests_from_summary({"contests": [{"id": "x", "label": "X", "options": ["a"]}]})
+    assert contest.problem(5) is None
+    assert "checked when you cast" in contest.limits()

@@ -1,0 +1,131 @@
+"""Pilot tests of voting: election list → ballot → receipt, a Benaloh challenge, the limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tests.tui.election import ELECTION, ElectionWorld, election_env, make_election
+from tests.tui.helpers import settle, static_text
+from tui.app import WalletApp, create_app
+from tui.dialogs import ChallengeDialog, ErrorDialog, PathDialog
+from tui.screens import BallotScreen, ElectionsScreen, ReceiptScreen, ReceiptsScreen
+from tui.widgets import ElectionTable
+from wallet.services import Wallet, check_receipt, list_receipts, show_election
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> ElectionWorld:
+    return make_election(tmp_path)
+
+
+async def open_board(pilot: Pilot[None], app: WalletApp, board: Path) -> None:
+    await pilot.press("3")
+    await settle(pilot)
+    assert isinstance(app.screen, ElectionsScreen)
+    await pilot.press("o")
+    assert isinstance(app.screen, PathDialog)
+    app.screen.query_one("#path", Input).value = str(board)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def start_ballot(pilot: Pilot[None], app: WalletApp, world: ElectionWorld) -> None:
+    await settle(pilot)
+    await open_board(pilot, app, world.board)
+    table = app.screen.query_one(ElectionTable)
+    assert table.selected is not None
+    assert (table.selected["election"], table.selected["phase"]) == (ELECTION, "open")
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, BallotScreen)
+
+
+def entries(world: ElectionWorld) -> int:
+    return int(show_election(world.board, ELECTION, election_env())["entries"])
+
+
+async def test_vote_from_the_election_list_to_a_verified_receipt(world: ElectionWorld) -> None:
+    app = create_app(world.voter_home, election_env())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_ballot(pilot, app, world)
+        assert static_text(app, "#step").startswith("Mayor (1 of 3)")
+        await pilot.press("space", "n")  # Mayor: the first option, ada.
+        assert static_text(app, "#step").startswith("New library (2 of 3)")
+        await pilot.press("down", "space", "n")  # New library: the second option, no.
+        assert static_text(app, "#step").startswith("Review")
+        assert "Mayor: ada" in static_text(app, "#review")
+        assert "New library: no" in static_text(app, "#review")
+        await pilot.press("c")
+        await settle(pilot)
+
+        screen = app.screen
+        assert isinstance(screen, ReceiptScreen)
+        assert static_text(app, "#status").startswith("✓ Inclusion passed")
+        receipt_id = screen.receipt_id
+
+        await pilot.press("escape")
+        await pilot.press("4")
+        await settle(pilot)
+        assert isinstance(app.screen, ReceiptsScreen)
+        assert static_text(app, "#hint").startswith("Enter checks")
+
+    with Wallet.open(world.voter_home, election_env()) as wallet:
+        [stored] = list_receipts(wallet)
+        assert stored.id == receipt_id
+        assert check_receipt(wallet, receipt_id).index == stored_index(stored.text)
+
+
+def stored_index(text: str) -> int:
+    return int(next(line for line in text.splitlines() if line.startswith("index "))[6:])
+
+
+async def test_challenge_shows_what_was_checked_then_cast(world: ElectionWorld) -> None:
+    app = create_app(world.voter_home, election_env())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_ballot(pilot, app, world)
+        await pilot.press("down", "space", "n", "n")  # Mayor: bob; no library choice.
+        await pilot.press("h")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ChallengeDialog)
+        assert dialog.outcome["counted"] is False
+        assert dialog.outcome["challenge"]["decoded"]["mayor"] == {"ada": 0, "bob": 1}
+        assert len(dialog.outcome["challenge"]["checked"]) == 3
+
+        await pilot.press("enter")
+        await pilot.pause()
+        # Back on the ballot's first step, the choices kept; now cast it for real.
+        assert isinstance(app.screen, BallotScreen)
+        assert static_text(app, "#step").startswith("Mayor (1 of 3)")
+        await pilot.press("n", "n", "c")
+        await settle(pilot)
+        assert isinstance(app.screen, ReceiptScreen)
+
+    with Wallet.open(world.voter_home, election_env()) as wallet:
+        kinds = sorted(r.kind for r in list_receipts(wallet))
+    assert kinds == ["ballot", "ballot", "challenged"]
+
+
+async def test_a_ballot_outside_the_limits_is_not_submitted_and_says_why(
+    world: ElectionWorld,
+) -> None:
+    app = create_app(world.voter_home, election_env())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_ballot(pilot, app, world)
+        before = entries(world)
+        await pilot.press("space", "down", "space", "n", "n")  # Both mayors: max is 1.
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert "selections" in static_text(app, "#reason")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BallotScreen)
+        assert "selections" in static_text(app, "#problem")
+    assert entries(world) == before

@@ -1,0 +1,204 @@
+"""Snapshot tests of each screen and dialog (pytest-textual-snapshot), from fixed wallets.
+
+The seeded wallet's keys come from fixed seeds and its dates are fixed, so every SVG is
+the same on every run; refresh them with `pytest tests/tui --snapshot-update` after
+looking at the change. Screens whose text is random by design (a ballot's tracking code,
+a challenged ballot's id, an audit's hashes, a board's temporary path) are covered by the
+Pilot tests instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from tests.tui.conftest import NOW, locked_env, unlocked_env
+from tests.tui.election import election_env, make_election
+from tests.tui.helpers import settle, type_text
+from tui.app import WalletApp, create_app
+
+SIZE = (120, 40)
+Compare = Callable[..., bool]
+
+
+async def _settled(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+
+
+def test_identities_empty(snap_compare: Compare, home: Path) -> None:
+    assert snap_compare(create_app(home, locked_env()), terminal_size=SIZE, run_before=_settled)
+
+
+def test_identities_listed(snap_compare: Compare, seeded_home: Path) -> None:
+    assert snap_compare(
+        create_app(seeded_home, locked_env()), terminal_size=SIZE, run_before=_settled
+    )
+
+
+def test_did_document(snap_compare: Compare, seeded_home: Path) -> None:
+    async def open_document(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(
+        create_app(seeded_home, locked_env()), terminal_size=SIZE, run_before=open_document
+    )
+
+
+def test_passphrase_dialog(snap_compare: Compare, home: Path) -> None:
+    async def ask(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("n")
+        await type_text(pilot, "secret")
+        await pilot.pause()
+
+    assert snap_compare(create_app(home, locked_env()), terminal_size=SIZE, run_before=ask)
+
+
+def test_create_identity_dialog(snap_compare: Compare, home: Path) -> None:
+    async def ask(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("n")
+        await type_text(pilot, "voter")
+        await pilot.pause()
+
+    assert snap_compare(create_app(home, unlocked_env()), terminal_size=SIZE, run_before=ask)
+
+
+def test_error_dialog(snap_compare: Compare, seeded_home: Path) -> None:
+    async def fail(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("n")
+        await type_text(pilot, "work")
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(
+        create_app(seeded_home, unlocked_env()), terminal_size=SIZE, run_before=fail
+    )
+
+
+def _holding_app(home: Path) -> WalletApp:
+    return create_app(home, unlocked_env(), clock=lambda: NOW)
+
+
+def test_credentials_listed(snap_compare: Compare, holding_home: Path) -> None:
+    async def open_list(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+
+    assert snap_compare(_holding_app(holding_home), terminal_size=SIZE, run_before=open_list)
+
+
+async def _open_details(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def test_credential_details(snap_compare: Compare, holding_home: Path) -> None:
+    assert snap_compare(_holding_app(holding_home), terminal_size=SIZE, run_before=_open_details)
+
+
+def test_present_dialog(snap_compare: Compare, holding_home: Path) -> None:
+    async def ask(pilot: Pilot[Any]) -> None:
+        await _open_details(pilot)
+        await pilot.press("p")
+        await type_text(pilot, "nonce-123")
+        await pilot.pause()
+
+    assert snap_compare(_holding_app(holding_home), terminal_size=SIZE, run_before=ask)
+
+
+def test_presentation(snap_compare: Compare, holding_home: Path) -> None:
+    async def present(pilot: Pilot[Any]) -> None:
+        await _open_details(pilot)
+        await pilot.press("p")
+        await type_text(pilot, "nonce-123")
+        await pilot.press("tab")
+        await type_text(pilot, "verifier.example")
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(_holding_app(holding_home), terminal_size=SIZE, run_before=present)
+
+
+def test_import_dialog(snap_compare: Compare, holding_home: Path) -> None:
+    async def ask(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("i")
+        await type_text(pilot, "degree.json")
+        await pilot.pause()
+
+    assert snap_compare(_holding_app(holding_home), terminal_size=SIZE, run_before=ask)
+
+
+def test_elections_empty(snap_compare: Compare, home: Path) -> None:
+    async def open_tab(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+
+    assert snap_compare(create_app(home, unlocked_env()), terminal_size=SIZE, run_before=open_tab)
+
+
+def test_receipts_empty(snap_compare: Compare, home: Path) -> None:
+    async def open_tab(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+
+    assert snap_compare(create_app(home, unlocked_env()), terminal_size=SIZE, run_before=open_tab)
+
+
+def test_audit_before_a_record(snap_compare: Compare, home: Path) -> None:
+    async def open_tab(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+
+    assert snap_compare(create_app(home, unlocked_env()), terminal_size=SIZE, run_before=open_tab)
+
+
+def _ballot_app(tmp_path: Path) -> tuple[WalletApp, Path]:
+    world = make_election(tmp_path)
+    app = create_app(world.voter_home, election_env())
+    app.session.boards.append(world.board)
+    return app, world.board
+
+
+async def _open_ballot(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("3")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def test_ballot_contest_step(snap_compare: Compare, tmp_path: Path, fixed_keys: None) -> None:
+    async def choose(pilot: Pilot[Any]) -> None:
+        await _open_ballot(pilot)
+        await pilot.press("space", "down", "space")
+        await pilot.pause()
+
+    app, _ = _ballot_app(tmp_path)
+    assert snap_compare(app, terminal_size=SIZE, run_before=choose)
+
+
+def test_ballot_review(snap_compare: Compare, tmp_path: Path, fixed_keys: None) -> None:
+    async def review(pilot: Pilot[Any]) -> None:
+        await _open_ballot(pilot)
+        await pilot.press("space", "n", "down", "space", "n")
+        await pilot.pause()
+
+    app, _ = _ballot_app(tmp_path)
+    assert snap_compare(app, terminal_size=SIZE, run_before=review)

@@ -1,0 +1,129 @@
+"""Provides `WalletApp` and `create_app`, the one factory `wallet tui` and the tests both use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from tui.data import Secret, Session, describe_error
+from tui.dialogs import ErrorDialog, PassphraseDialog
+from tui.messages import ServiceNotice, Unlocked, UnlockFailed
+from tui.screens import (
+    AuditScreen,
+    CredentialsScreen,
+    ElectionsScreen,
+    IdentitiesScreen,
+    ReceiptsScreen,
+)
+from wallet.services import Environment, Wallet, keystore_info
+
+
+class WalletApp(App[None]):
+    """The terminal UI of one wallet home: identities first, dialogs for what goes wrong."""
+
+    TITLE = "ssi-wallet"
+    CSS = """
+    Screen { background: $background; }
+    .heading { text-style: bold; padding: 0 1; }
+    .hint { color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit")]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self._after_unlock: Callable[[], object] | None = None
+
+    def on_mount(self) -> None:
+        self.install_screen(IdentitiesScreen(self.session), "identities")
+        self.install_screen(CredentialsScreen(self.session), "credentials")
+        self.install_screen(ElectionsScreen(self.session), "elections")
+        self.install_screen(ReceiptsScreen(self.session), "receipts")
+        self.install_screen(AuditScreen(self.session), "audit")
+        self.push_screen("identities")
+
+    def action_switch(self, name: str) -> None:
+        """Show one of the main screens (identities, credentials, elections,
+        receipts, audit) in place of another."""
+        if self.screen is not self.get_screen(name):
+            self.switch_screen(name)
+
+    def show_error(self, action: str, reason: str, then: Callable[[], None] | None = None) -> None:
+        """Show why `action` failed; `then` runs once the dialog is closed."""
+        self.push_screen(ErrorDialog(action, reason), lambda _: then() if then else None)
+
+    def require_unlock(self, then: Callable[[], object]) -> None:
+        """Run `then` once the keystore can be opened, asking for its passphrase if needed."""
+        try:
+            needed = self.session.needs_passphrase()
+        except Exception as exc:
+            self.show_error("open the wallet", describe_error(exc))
+            return
+        if not needed:
+            then()
+            return
+        self._after_unlock = then
+        self._ask_passphrase()
+
+    def _ask_passphrase(self) -> None:
+        self.push_screen(PassphraseDialog(), self._passphrase_given)
+
+    def _passphrase_given(self, secret: Secret | None) -> None:
+        if secret is None:
+            self._after_unlock = None
+            return
+        self._try_passphrase(secret)
+
+    @work(thread=True, exclusive=True, group="unlock")
+    def _try_passphrase(self, secret: Secret) -> None:
+        """Open the keystore with the typed passphrase: one Argon2id derivation, off-screen."""
+        env = self.session.candidate(secret)
+        try:
+            with Wallet.open(self.session.home, env) as wallet:
+                keystore_info(wallet)
+        except Exception as exc:
+            self.post_message(UnlockFailed(describe_error(exc)))
+            return
+        self.post_message(Unlocked(env))
+
+    def on_unlocked(self, message: Unlocked) -> None:
+        self.session.unlock(message.env)
+        then, self._after_unlock = self._after_unlock, None
+        if then is not None:
+            then()
+
+    def on_service_notice(self, message: ServiceNotice) -> None:
+        self.notify(message.text)
+
+    def on_unlock_failed(self, message: UnlockFailed) -> None:
+        # A wrong passphrase is the usual cause, so the dialog comes back for another try.
+        self.show_error("unlock the keystore", message.reason, then=self._ask_passphrase)
+
+
+def create_app(
+    home: Path | None, env: Environment, *, clock: Callable[[], datetime] | None = None
+) -> WalletApp:
+    """The TUI for the wallet at `home` (None: `WALLET_HOME`, else the default home).
+
+    The services must never prompt on the terminal or write to stderr while Textual owns the
+    screen: passphrases come from the dialog, and notices become toasts. `clock` (default:
+    the system's UTC time) is the `now` handed to verification and presentation.
+    """
+    app: WalletApp
+
+    def notice(text: str) -> None:
+        # Services may notify from a worker thread; posting a message is thread-safe.
+        app.post_message(ServiceNotice(text))
+
+    session = Session(home, replace(env, interactive=False, notify=notice))
+    if clock is not None:
+        session.clock = clock
+    app = WalletApp(session)
+    return app

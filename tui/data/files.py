@@ -1,0 +1,31 @@
+"""Provides saving a presentation the person asked for to a new, private file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+class SaveError(Exception):
+    """The file could not be written; `diagnostics()` says why, as the error dialog shows."""
+
+    def diagnostics(self) -> str:
+        return str(self)
+
+
+def save_new_file(path: Path, text: str) -> Path:
+    """Write `text` to `path`, which must not exist yet; only its owner may read it.
+
+    A presentation holds personal data, so the file is created with mode 0600, and an
+    existing file is never overwritten by a keystroke.
+    """
+    target = path.expanduser()
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise SaveError(f"{target} already exists; choose another name") from None
+    except OSError as exc:
+        raise SaveError(f"cannot create {target}: {exc.strerror}") from None
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text if text.endswith("\n") else text + "\n")
+    return target

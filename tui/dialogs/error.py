@@ -1,0 +1,53 @@
+"""Provides `ErrorDialog`: what failed and the reason the service gave, never a traceback."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+
+class ErrorDialog(ModalScreen[None]):
+    """A modal naming the action that failed and why; Enter or Escape closes it."""
+
+    DEFAULT_CSS = """
+    ErrorDialog { align: center middle; }
+    ErrorDialog > Vertical {
+        width: 70; height: auto; padding: 1 2;
+        border: thick $error; background: $surface;
+    }
+    ErrorDialog .title { text-style: bold; color: $error; margin-bottom: 1; }
+    ErrorDialog #reason { margin-bottom: 1; }
+    ErrorDialog Horizontal { height: auto; align-horizontal: right; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close"),
+        Binding("enter", "close", "Close", show=False),
+    ]
+
+    def __init__(self, action: str, reason: str) -> None:
+        super().__init__()
+        self.action_text = action
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Could not {self.action_text}", classes="title")
+            # The reason is plain text: markup in a message (a DID, a path) must not be parsed.
+            yield Static(self.reason, id="reason", markup=False)
+            with Horizontal():
+                yield Button("OK", variant="error", id="ok")
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

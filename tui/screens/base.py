@@ -1,0 +1,42 @@
+"""Provides `WalletScreen` (the session, errors, the app's helpers) and `MainScreen` (tabs)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from tui.data import Session
+from tui.messages import ServiceFailed
+
+if TYPE_CHECKING:
+    from tui.app import WalletApp
+
+
+class WalletScreen(Screen[None]):
+    """A full screen over one session; a failed service opens the error dialog."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    @property
+    def wallet_app(self) -> WalletApp:
+        return cast("WalletApp", self.app)
+
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        message.stop()
+        self.wallet_app.show_error(message.action, message.reason)
+
+
+class MainScreen(WalletScreen):
+    """A top-level screen; the digits 1 to 5 switch between the main screens."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "app.switch('identities')", "Identities"),
+        Binding("2", "app.switch('credentials')", "Credentials"),
+        Binding("3", "app.switch('elections')", "Elections"),
+        Binding("4", "app.switch('receipts')", "Receipts"),
+        Binding("5", "app.switch('audit')", "Audit"),
+    ]

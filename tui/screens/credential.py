@@ -1,0 +1,147 @@
+"""Provides `CredentialScreen`: one held credential, each verification check, and presenting."""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Header, Label, Static
+
+from tui.data import Session, describe_error
+from tui.dialogs import PresentDialog, PresentRequest
+from tui.messages import CredentialChecked, PresentationMade, ServiceFailed
+from tui.screens.base import WalletScreen
+from tui.screens.presentation import PresentationScreen
+from tui.widgets import CheckTable, JsonView, verdict
+from wallet.services import (
+    HeldCredential,
+    Identity,
+    list_identities,
+    present_credential,
+    show_credential,
+    verify_credential_text,
+    verify_presentation_text,
+)
+
+
+class CredentialScreen(WalletScreen):
+    """Summary, verdict, the checks and the credential itself; p presents it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("p", "present", "Present"),
+        Binding("v", "verify", "Verify again"),
+    ]
+
+    def __init__(self, session: Session, credential_id: str) -> None:
+        super().__init__(session)
+        self.credential_id = credential_id
+        self.held: HeldCredential | None = None
+        self.identities: list[Identity] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("Credential", classes="heading")
+        yield Static("", id="summary", classes="hint")
+        yield Static("", id="verdict", classes="heading")
+        yield CheckTable(id="checks")
+        yield JsonView(id="content")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Credential"
+        self.action_verify()
+
+    def action_verify(self) -> None:
+        self.query_one(CheckTable).loading = True
+        self.check()
+
+    @work(thread=True, exclusive=True, group="verify-credential")
+    def check(self) -> None:
+        """Verify the held credential as a verifier would, now (issuer keys may be resolved)."""
+        try:
+            with self.session.open() as wallet:
+                held = show_credential(wallet, self.credential_id)
+                identities = list_identities(wallet)
+            text = held.content if isinstance(held.content, str) else json.dumps(held.content)
+            report = verify_credential_text(text, now=self.session.clock()).to_json()
+        except Exception as exc:
+            self.post_message(ServiceFailed("verify the credential", describe_error(exc)))
+            return
+        self.post_message(CredentialChecked(held, report, identities))
+
+    def on_credential_checked(self, message: CredentialChecked) -> None:
+        self.held, self.identities = message.held, message.identities
+        summary = message.held.summary
+        lines = [
+            f"id        {summary.id}   format {summary.format}",
+            f"type      {', '.join(summary.types)}",
+            f"issuer    {summary.issuer}",
+            f"subject   {summary.subject or '—'}",
+            f"valid     {summary.valid_from or '—'} → {summary.valid_until or 'no end'}",
+        ]
+        self.query_one("#summary", Static).update(Text("\n".join(lines)))
+        self.query_one("#verdict", Static).update(verdict(message.report))
+        table = self.query_one(CheckTable)
+        table.loading = False
+        table.show(message.report)
+        view = self.query_one(JsonView)
+        if isinstance(message.held.content, str):
+            view.show_text(message.held.content)
+        else:
+            view.show(message.held.content)
+        table.focus()
+
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        # Textual then runs WalletScreen's handler too, which opens the error dialog.
+        self.query_one(CheckTable).loading = False
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_present(self) -> None:
+        if self.held is None:
+            self.notify("The credential is still loading.", severity="warning")
+            return
+        self.wallet_app.require_unlock(self._ask_request)
+
+    def _ask_request(self) -> None:
+        assert self.held is not None
+        dialog = PresentDialog(
+            self.identities, self.held.summary.subject, isinstance(self.held.content, str)
+        )
+        self.app.push_screen(dialog, self._request_chosen)
+
+    def _request_chosen(self, request: PresentRequest | None) -> None:
+        if request is not None:
+            self.present(request)
+
+    @work(thread=True, exclusive=True, group="present")
+    def present(self, request: PresentRequest) -> None:
+        """Sign the presentation, then verify it as the verifier will."""
+        now = self.session.clock()
+        try:
+            with self.session.open() as wallet:
+                document = present_credential(
+                    wallet,
+                    self.credential_id,
+                    holder=request.holder,
+                    challenge=request.challenge,
+                    domain=request.domain,
+                    disclose=request.disclose,
+                    now=now,
+                )
+            report = verify_presentation_text(
+                document.text(), challenge=request.challenge, domain=request.domain, now=now
+            ).to_json()
+        except Exception as exc:
+            self.post_message(ServiceFailed("present the credential", describe_error(exc)))
+            return
+        self.post_message(PresentationMade(document, report))
+
+    def on_presentation_made(self, message: PresentationMade) -> None:
+        self.app.push_screen(PresentationScreen(self.session, message.document, message.report))

@@ -1,0 +1,49 @@
+"""Provides `ElectionTable`: the elections on the boards the wallet knows, with their phase."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+_PHASE_STYLE = {"open": "bold green", "closed": "yellow", "finished": "cyan"}
+
+
+class ElectionTable(DataTable[Text]):
+    """A row-cursor table of elections; each row keeps its board and summary line."""
+
+    DEFAULT_CSS = """
+    ElectionTable { height: 1fr; }
+    """
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        self.add_columns("Election", "Title", "Phase", "Ballots", "Role", "Board")
+        self.rows_by_key: dict[str, dict[str, Any]] = {}
+
+    def show(self, elections: list[dict[str, Any]]) -> None:
+        self.clear()
+        self.rows_by_key = {}
+        for item in elections:
+            key = f"{item['board']}#{item['election']}"
+            self.rows_by_key[key] = item
+            phase = str(item.get("phase", "?"))
+            self.add_row(
+                Text(str(item["election"])),
+                Text(str(item.get("title", ""))),
+                Text(phase, style=_PHASE_STYLE.get(phase, "")),
+                Text(str(item.get("ballots", ""))),
+                Text(str(item.get("role") or "—")),
+                Text(str(item["board"])),
+                key=key,
+            )
+
+    @property
+    def selected(self) -> dict[str, Any] | None:
+        """The election under the cursor, or None when the table is empty."""
+        if self.row_count == 0:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return self.rows_by_key.get(key or "")
