@@ -1,15 +1,15 @@
 """Provides the error tree of the `wallet` package and the exit code of each branch.
 
-    WalletError                   root (exit 1 unless a subclass says otherwise)
-    ├── UsageError                bad arguments the parser could not catch (exit 2)
-    ├── EnvironmentProblem        the machine, not the input (exit 3)
-    │   ├── KeystoreUnavailable   the recorded keystore backend does not answer
-    │   ├── KeystoreLocked        wrong or missing passphrase, locked keyring
-    │   ├── KeystoreCorrupted     a truncated or tampered keystore file
-    │   ├── HomeError             no wallet here, or one already exists
-    │   └── FileProblem           a file that cannot be read or written
-    ├── NotFound                  no identity, credential or election by that name (exit 1)
-    └── VerificationFailed        a verification that ran and failed (exit 1)
+WalletError                   root (exit 1 unless a subclass says otherwise)
+├── UsageError                bad arguments the parser could not catch (exit 2)
+├── EnvironmentProblem        the machine, not the input (exit 3)
+│   ├── KeystoreUnavailable   the recorded keystore backend does not answer
+│   ├── KeystoreLocked        wrong or missing passphrase, locked keyring
+│   ├── KeystoreCorrupted     a truncated or tampered keystore file
+│   ├── HomeError             no wallet here, or one already exists
+│   └── FileProblem           a file that cannot be read or written
+├── NotFound                  nothing by that name: identity, credential, election (1)
+└── VerificationFailed        a verification that ran and failed (exit 1)
 """
 
 from __future__ import annotations
