@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.wallet.cli_helpers import file_env, wallet
+from tests.wallet.cli_helpers import ROOT, file_env, wallet
+
+
+def _voting_audit(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run `python -m voting.audit ARGS`, the auditor's own command line."""
+    return subprocess.run(
+        [sys.executable, "-m", "voting.audit", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+    )
 
 
 def test_demo_prints_the_result_and_the_audit_verdict() -> None:
@@ -40,6 +54,17 @@ def test_demo_out_keeps_homes_board_and_a_record_that_audits(tmp_path: Path) -> 
     assert audited.stdout.rstrip().endswith("audit PASSED")
     # The board file itself is a record too, and gives the same verdict.
     assert wallet("audit", out / "board.sqlite", "--json", env=file_env()).json()["passed"]
+    # `wallet audit` and `python -m voting.audit` print the same, as text and as JSON.
+    for args in ((), ("--json",), ("--election", "demo-election")):
+        for target in (out / "record", out / "board.sqlite"):
+            ours = wallet("audit", target, *args, env=file_env())
+            theirs = _voting_audit(target, *args)
+            assert ours.code == theirs.returncode == 0, ours.stderr + theirs.stderr
+            assert ours.stdout == theirs.stdout
+    # An election the board file does not hold is an unreadable record (exit 3), named.
+    missing = wallet("audit", out / "board.sqlite", "--election", "nope", env=file_env())
+    assert missing.code == 3 and "no election 'nope'" in missing.stderr
+    assert "demo-election" in missing.stderr
 
 
 def test_audit_of_a_tampered_record_exits_1_naming_the_check(tmp_path: Path) -> None:

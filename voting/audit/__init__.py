@@ -2,7 +2,8 @@
 
 `verify_record(record)` reads an exported record directory or a board file and returns an
 `AuditReport`: each numbered check with its outcome and typed reasons, and the result table
-it recomputed. `python -m voting.audit RECORD [--json] [--state FILE]` runs the same code.
+it recomputed; `render_text(report)` is its human form. `python -m voting.audit RECORD
+[--election E] [--json] [--state FILE]` runs the same code and prints the same text.
 """
 
 from voting.audit._pool import Progress
@@ -18,6 +19,7 @@ from voting.audit._report import (
 )
 from voting.audit._runner import verify_record
 from voting.audit._source import RecordSource
+from voting.audit._text import render_text
 
 __all__ = [
     "CHECKS",
@@ -30,5 +32,6 @@ __all__ = [
     "Reason",
     "RecordSource",
     "ResultTable",
+    "render_text",
     "verify_record",
 ]

@@ -1,4 +1,4 @@
-"""Provides `python -m voting.audit RECORD [--json] [--state FILE]`."""
+"""Provides `python -m voting.audit RECORD [--election E] [--json] [--state FILE]`."""
 
 from voting.audit._cli import run
 

@@ -1,8 +1,11 @@
 """Provides the verification of one ballot entry: checks V5, V6 and V7 of record spec §9.
 
 This runs inside the worker processes of the ballot pool. Its input is the entry's index and
-canonical bytes; its output is a small verdict: the failures, and the ciphertexts that the
-aggregation (V9) sums when the ballot counts. Every failure names its check.
+canonical bytes; its output is a small verdict: the failures, the ciphertexts that the
+aggregation (V9) sums when the ballot counts, the status lists its credential names, and,
+once the election is closed, whether the lists frozen at close revoke it. Eligibility is
+judged at the ballot's own time without its status; revocation is judged only against the
+frozen lists (election-entries §5.3, §7), so a ballot is verified once, open or closed.
 """
 
 from __future__ import annotations
@@ -16,13 +19,17 @@ from did.errors import DidError
 from voting._ballot import EncryptedBallot
 from voting._hashing import ProofContext
 from voting._proofs import verify_range
-from voting.board import BallotBody, EligibilityRule, Entry, check_eligibility
+from voting.board import (
+    BallotBody,
+    EligibilityRule,
+    Entry,
+    check_eligibility,
+    frozen_status_allows,
+    referenced_status_lists,
+)
 from voting.errors import VotingError
 
 V5, V6, V7 = 5, 6, 7
-
-# check_eligibility's refusal when a credential has a status and no list was frozen yet.
-_NO_LIST = "has a status but no list is available"
 
 # One resolver per worker process: did:key and did:jwk resolve offline and are cached.
 _RESOLVER: list[did.Resolver] = []
@@ -43,8 +50,9 @@ class BallotContext:
     rule: EligibilityRule
     opens: datetime
     closes: datetime
-    # The status list credentials frozen at close, or None while the election is open.
-    status_lists: dict[str, dict[str, Any]] | None
+    # The status list credentials frozen at close, or None while the election is open. They
+    # only decide revocation (§7 step 2); eligibility is judged without them.
+    frozen: dict[str, dict[str, Any]] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +64,16 @@ class BallotVerdict:
     voter: str | None
     failures: tuple[tuple[int, str, str], ...]
     ciphertexts: tuple[tuple[bytes, ...], ...] = ()
+    # The status list URLs the ballot's credential names (`referenced_status_lists`).
+    status_urls: tuple[str, ...] = ()
+    # Whether the credential has a `credentialStatus`, so revocation must be judged.
+    has_status: bool = False
+    # Whether the frozen lists revoke it; None when there are none yet or it is not valid.
+    revoked: bool | None = None
 
     @property
     def valid(self) -> bool:
-        """Whether the ballot passed V5, V6 and V7 (and so may count)."""
+        """Whether the ballot passed V5, V6 and V7 (and so may count, unless revoked)."""
         return not self.failures
 
 
@@ -80,7 +94,38 @@ def verify_ballot_entry(ctx: BallotContext, index: int, data: bytes) -> BallotVe
         tuple(o.ciphertext.alpha.to_bytes() + o.ciphertext.beta.to_bytes() for o in c.options)
         for c in ballot.contests
     )
-    return BallotVerdict(index, ballot.ballot_id, ballot.voter, tuple(failures), ciphertexts)
+    has_status = _has_status(body)
+    revoked: bool | None = None
+    if ctx.frozen is not None and not failures:
+        # §7 step 2, with the board's own function, so the audit counts what the board did.
+        revoked = not frozen_status_allows(entry, ctx.frozen)
+    return BallotVerdict(
+        index,
+        ballot.ballot_id,
+        ballot.voter,
+        tuple(failures),
+        ciphertexts,
+        tuple(referenced_status_lists([entry])),
+        has_status,
+        revoked,
+    )
+
+
+def judge_status_entry(frozen: dict[str, dict[str, Any]], index: int, data: bytes) -> bool:
+    """Return True when the frozen lists revoke (or cannot read) this earlier-valid ballot.
+
+    Used once, at close, for the ballots an earlier run verified while the election was
+    open: their bytes are bound by the consistency proof, so only the status is read here.
+    """
+    entry = Entry.from_bytes(data, check_canonical=False)
+    return not frozen_status_allows(entry, frozen)
+
+
+def _has_status(body: BallotBody) -> bool:
+    embedded = body.presentation.get("verifiableCredential")
+    if not isinstance(embedded, list) or len(embedded) != 1 or not isinstance(embedded[0], dict):
+        return False
+    return embedded[0].get("credentialStatus") is not None
 
 
 def _verify_signature(entry: Entry, data: bytes, resolver: did.Resolver) -> None:
@@ -119,6 +164,8 @@ def _eligibility(
         return
     if not ctx.opens <= entry.time < ctx.closes:
         failures.append((V5, "outside-window", f"cast at {entry.time:%Y-%m-%dT%H:%M:%SZ}"))
+    # The credential is judged at the ballot's time without its status: the lists frozen at
+    # close were signed at close, and revocation is judged against them once (§7 step 2).
     try:
         check_eligibility(
             ctx.rule,
@@ -127,18 +174,10 @@ def _eligibility(
             body.presentation,
             at=entry.time,
             resolver=resolver,
-            status_lists=ctx.status_lists,
+            judge_status=False,
         )
     except VotingError as exc:
-        message = str(exc)
-        if _NO_LIST in message and ctx.status_lists is None:
-            # Revocation is judged against the list frozen at close; until then it is open.
-            code = "status-pending"
-        elif "revoked" in message or "suspended" in message:
-            code = "revoked"
-        else:
-            code = "ineligible"
-        failures.append((V5, code, message))
+        failures.append((V5, "ineligible", str(exc)))
 
 
 def _proofs(

@@ -1,5 +1,6 @@
-"""Provides `python -m voting.audit RECORD [--json] [--state FILE]`: the audit's command line.
+"""Provides `python -m voting.audit`: the audit's command line.
 
+Usage: `python -m voting.audit RECORD [--election E] [--json] [--state FILE] [--workers N]`.
 Exit codes (DESIGN §6): 0 every check passed; 1 a check failed or could not run; 2 usage;
 3 the record or the state file cannot be read. The report goes to stdout; progress and
 messages go to stderr. `rich` draws the progress bar and is imported only here, and only
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, Any
 
-from voting.audit._report import AuditReport, Outcome
+from voting.audit._text import render_text
 from voting.errors import AuditError, VotingError
 
 EXIT_OK = 0
@@ -24,50 +25,6 @@ EXIT_UNREADABLE = 3
 
 # Without a terminal, progress is a handful of plain lines: at each quarter of the work.
 _PLAIN_STEPS = 4
-
-_MARK = {Outcome.PASSED: "ok", Outcome.FAILED: "FAIL", Outcome.SKIPPED: "skip"}
-
-
-def render_text(report: AuditReport) -> str:
-    """Return the human form of a report: the table of checks, then the result."""
-    lines = []
-    where = report.election_id or "?"
-    root = report.root[:16] + "…" if report.root else "?"
-    lines.append(f"election {where}: {report.size} entries, root {root}")
-    width = max(len(c.title) for c in report.checks)
-    for c in report.checks:
-        lines.append(f"  {c.id:<4} {c.title:<{width}}  {_MARK[c.outcome]:<4}  {c.details}")
-        for r in c.reasons:
-            subject = _subject(r.entry, r.ballot, r.voter, r.trustee)
-            lines.append(f"         - [{r.code}]{subject} {r.message}")
-        if c.more:
-            lines.append(f"         - … and {c.more} more")
-    if report.result is not None:
-        lines.append(
-            f"result: {report.result.ballot_count} ballots, total weight "
-            f"{report.result.total_weight}"
-        )
-        for contest in report.result.contests:
-            lines.append(f"  {contest.contest}")
-            for option, count in contest.counts:
-                lines.append(f"    {option:<24} {count:>10}")
-    verdict = "PASSED" if report.passed else "FAILED"
-    failed = ", ".join(c.id for c in report.failed())
-    lines.append(f"audit {verdict}" + (f": {failed}" if failed else ""))
-    return "\n".join(lines) + "\n"
-
-
-def _subject(entry: int | None, ballot: str | None, voter: str | None, trustee: int | None) -> str:
-    parts = []
-    if entry is not None:
-        parts.append(f"entry {entry}")
-    if ballot is not None:
-        parts.append(f"ballot {ballot}")
-    if voter is not None:
-        parts.append(f"voter {voter}")
-    if trustee is not None:
-        parts.append(f"trustee {trustee}")
-    return f" ({', '.join(parts)})" if parts else ""
 
 
 @contextmanager
@@ -111,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Audit an election record: a board file or an exported record directory.",
     )
     parser.add_argument("record", help="the board file or the exported record directory")
+    parser.add_argument(
+        "--election", metavar="E", help="which election of a board file holding several"
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
         "--state",
@@ -145,7 +105,11 @@ def main(
     try:
         with progress_reporter(err) as progress:
             report = verify_record(
-                args.record, state=args.state, workers=args.workers, progress=progress
+                args.record,
+                election=args.election,
+                state=args.state,
+                workers=args.workers,
+                progress=progress,
             )
     except AuditError as exc:
         print(f"error: {exc.diagnostics()}", file=err)

@@ -2,9 +2,11 @@
 
 Order of work: V4's log half (root against the signed checkpoint, and consistency with a
 saved state); the entries' links, order and signatures; V1-V3 from the election's own
-entries; every ballot in the process pool (V5-V7) and its inclusion proof (V8); the counted
-ballots by the revoting rule and their sums (V9); shares, combination and result (V10-V12);
-challenged ballots (V13). With a saved state only the ballots appended since are verified.
+entries; every ballot in the process pool (V5-V7, eligibility at the ballot's own time) and
+its inclusion proof (V8); once closed, the frozen status lists verified at close and each
+ballot's revocation read from them (V5); the counted ballots by the revoting rule and their
+sums (V9); shares, combination and result (V10-V12); challenged ballots (V13). With a saved
+state only the ballots appended since are verified; none is ever verified twice.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from voting.audit._findings import Findings
 from voting.audit._log import LOG, LogFindings, check_log
 from voting.audit._pool import BallotPool, Progress
 from voting.audit._report import AuditReport, AuditStats, Reason
+from voting.audit._revocation import REVOKED, REVOKED_MESSAGE, check_frozen_lists, judge_earlier
 from voting.audit._setup import Setup, check_setup
 from voting.audit._source import read_record
 from voting.audit._state import AuditState, load_state, save_state
@@ -37,9 +40,6 @@ from voting.chain import leaf_hash, verify_inclusion
 from voting.errors import AuditError, VotingError
 
 V4, V5, V6, V8, V9 = 4, 5, 6, 8, 9
-# Ballot reasons that exclude a ballot without being a fault of the record.
-_EXCLUDED = "revoked"
-_PENDING = "status-pending"
 
 
 @dataclass
@@ -47,8 +47,11 @@ class _Ballots:
     """The ballot bookkeeping a run starts from (empty, or a saved state) and extends."""
 
     ids: dict[str, int] = field(default_factory=dict)
+    # Per voter, the ballots that passed V5-V7 and that no frozen list revokes, in log order.
     valid: dict[str, list[int]] = field(default_factory=dict)
-    pending: list[int] = field(default_factory=list)
+    # Valid ballots with a credential status whose revocation awaits the lists of the close.
+    unjudged: set[int] = field(default_factory=set)
+    status_urls: set[str] = field(default_factory=set)
     reasons: list[tuple[int, Reason]] = field(default_factory=list)
     ciphertexts: dict[int, tuple[tuple[bytes, ...], ...]] = field(default_factory=dict)
     revoked: dict[int, str] = field(default_factory=dict)
@@ -57,6 +60,7 @@ class _Ballots:
 def verify_record(
     record: Any,
     *,
+    election: str | None = None,
     state: str | Path | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
@@ -64,13 +68,16 @@ def verify_record(
     """Audit an election record and return the report of every check of record spec §9.
 
     `record` is an exported record directory, a board file, or a record read by
-    `voting.board.load_record`. `state` names a file: when it exists, only what was appended
-    since it was written is verified (after proving the history only grew); after a run
-    whose chain checks passed it is rewritten. `workers` is the number of processes that
-    verify ballots (all cores by default); `progress(done, total)` is called as they go.
-    Raises AuditError only when the record (or the state file) cannot be read at all.
+    `voting.board.load_record`. `election` chooses one election of a board file that holds
+    several (without it the file must hold exactly one); for a directory or a loaded record
+    it must be the record's own election. `state` names a file: when it exists, only what
+    was appended since it was written is verified (after proving the history only grew);
+    after a run whose chain checks passed it is rewritten. `workers` is the number of
+    processes that verify ballots (all cores by default); `progress(done, total)` is called
+    as they go. Raises AuditError only when the record (or the state file) cannot be read
+    at all, or holds no such election.
     """
-    source = read_record(record)
+    source = read_record(record, election)
     saved = load_state(state) if state is not None else None
     entries = source.entries
     findings = Findings()
@@ -100,10 +107,17 @@ def verify_record(
     counted: dict[str, int] = {}
     challenged = 0
     if setup is not None and setup.election is not None:
-        todo = sorted(set(scan.ballots) | set(book.pending if setup.close is not None else ()))
-        verdicts = _verify_ballots(setup, scan.election_id or "", entries, todo, workers, progress)
+        todo = sorted(scan.ballots)
+        frozen = setup.close.by_id() if setup.close is not None else None
+        verdicts = _verify_ballots(
+            setup, scan.election_id or "", entries, todo, frozen, workers, progress
+        )
         verified = len(verdicts)
-        _absorb(book, verdicts, findings)
+        _absorb(book, verdicts)
+        lists = 0
+        if frozen is not None:
+            _judge(book, frozen, entries, workers)
+            lists = check_frozen_lists(setup, scan, book.status_urls, findings)
         _receipts(entries, todo, log, findings)
         challenged_ids = {
             e.body.opening.ballot_id
@@ -118,7 +132,7 @@ def verify_record(
         counted_entries = set(counted.values())
         counted_ids = {bid for bid, i in book.ids.items() if i in counted_entries}
         challenged = check_challenged(scan, setup, book.ids, counted_ids, entries, findings)
-        _report_ballots(book, findings)
+        _report_ballots(book, findings, None if frozen is None else lists)
         if state is not None and not findings.failed(V4):
             save_state(state, _snapshot(source, log, setup, scan, book, counted, sums))
     prior = resume.size - len(resume.others) if resume is not None else 0
@@ -155,11 +169,12 @@ def _start(resume: AuditState | None) -> _Ballots:
     book = _Ballots(
         ids=dict(resume.ballot_ids),
         valid={v: list(es) for v, es in resume.valid.items()},
-        pending=list(resume.pending),
+        unjudged=set(resume.unjudged),
+        status_urls=set(resume.status_urls),
     )
     for number, reason in resume.failures:
         book.reasons.append((number, reason))
-        if reason.code == _EXCLUDED and reason.entry is not None:
+        if reason.code == REVOKED and reason.entry is not None:
             book.revoked[reason.entry] = reason.voter or ""
     return book
 
@@ -169,31 +184,26 @@ def _verify_ballots(
     election_id: str,
     entries: Sequence[bytes],
     todo: Sequence[int],
+    frozen: dict[str, dict[str, Any]] | None,
     workers: int | None,
     progress: Progress | None,
 ) -> list[BallotVerdict]:
     body = setup.body
     ctx = BallotContext(
-        election_id,
-        setup.election,
-        body.eligibility,
-        body.opens,
-        body.closes,
-        setup.close.by_id() if setup.close is not None else None,
+        election_id, setup.election, body.eligibility, body.opens, body.closes, frozen
     )
     pool = BallotPool(verify_ballot_entry, ctx, workers=workers)
     return pool.map([(i, entries[i]) for i in todo], progress)
 
 
-def _absorb(book: _Ballots, verdicts: Sequence[BallotVerdict], findings: Findings) -> None:
-    redone = {v.entry for v in verdicts}
-    book.reasons = [(n, r) for n, r in book.reasons if r.entry not in redone]
-    book.pending = [i for i in book.pending if i not in redone]
+def _absorb(book: _Ballots, verdicts: Sequence[BallotVerdict]) -> None:
     for v in sorted(verdicts, key=lambda v: v.entry):
 
         def reason(code: str, message: str, v: BallotVerdict = v) -> Reason:
             return Reason(code, message, entry=v.entry, ballot=v.ballot_id, voter=v.voter)
 
+        # The close must freeze a list for every ballot's credential (§4.7), valid or not.
+        book.status_urls.update(v.status_urls)
         if v.ballot_id is not None:
             first = book.ids.setdefault(v.ballot_id, v.entry)
             if first != v.entry:
@@ -203,17 +213,38 @@ def _absorb(book: _Ballots, verdicts: Sequence[BallotVerdict], findings: Finding
                 continue
         for number, code, message in v.failures:
             book.reasons.append((number, reason(code, message)))
-        codes = {code for _, code, _ in v.failures}
-        if v.valid and v.voter is not None:
-            book.valid.setdefault(v.voter, []).append(v.entry)
-            book.ciphertexts[v.entry] = v.ciphertexts
-        elif codes == {_EXCLUDED}:
-            book.revoked[v.entry] = v.voter or ""
-            book.ciphertexts[v.entry] = v.ciphertexts
-        elif codes == {_PENDING}:
-            book.pending.append(v.entry)
+        if not v.valid or v.voter is None:
+            continue
+        book.ciphertexts[v.entry] = v.ciphertexts
+        if v.revoked:
+            book.revoked[v.entry] = v.voter
+            book.reasons.append((V5, reason(REVOKED, REVOKED_MESSAGE)))
+            continue
+        book.valid.setdefault(v.voter, []).append(v.entry)
+        if v.revoked is None and v.has_status:
+            book.unjudged.add(v.entry)
     for voter in book.valid:
         book.valid[voter].sort()
+
+
+def _judge(
+    book: _Ballots, frozen: dict[str, dict[str, Any]], entries: Sequence[bytes], workers: int | None
+) -> None:
+    # §7 step 2 for the valid ballots that earlier runs verified while the election was
+    # open: read once from the frozen lists, then they are judged for good.
+    if not book.unjudged:
+        return
+    voter_of = {i: voter for voter, items in book.valid.items() for i in items}
+    id_of = {i: bid for bid, i in book.ids.items()}
+    for i in judge_earlier(frozen, entries, book.unjudged, workers):
+        voter = voter_of[i]
+        book.valid[voter].remove(i)
+        if not book.valid[voter]:
+            del book.valid[voter]
+        book.revoked[i] = voter
+        reason = Reason(REVOKED, REVOKED_MESSAGE, entry=i, ballot=id_of.get(i), voter=voter)
+        book.reasons.append((V5, reason))
+    book.unjudged.clear()
 
 
 def _receipts(
@@ -315,17 +346,19 @@ def _revoked_counted(
             findings.fail(V5, Reason("revoked-counted", "counted though revoked", i, voter=voter))
 
 
-def _report_ballots(book: _Ballots, findings: Findings) -> None:
+def _report_ballots(book: _Ballots, findings: Findings, lists: int | None) -> None:
     excluded = 0
     for number, reason in book.reasons:
-        if reason.code == _EXCLUDED:
+        if reason.code == REVOKED:
             excluded += 1
-        elif reason.code == _PENDING:
-            findings.skip(V5, _PENDING, "revocation waits for the status list frozen at close")
         else:
             findings.fail(number, reason)
     note = f", {excluded} excluded as revoked" if excluded else ""
-    findings.detail(V5, f"{len(book.ids)} ballot(s) checked{note}")
+    if lists is None:
+        status = "revocation is judged at close, against the status lists it freezes"
+    else:
+        status = f"revocation judged against the {lists} status list(s) frozen at close"
+    findings.detail(V5, f"{len(book.ids)} ballot(s) checked{note}; {status}")
     findings.detail(6, f"{len(book.ids)} ballot(s): range proofs verified")
     findings.detail(7, f"{len(book.ids)} ballot(s): selection limits verified")
 
@@ -349,7 +382,8 @@ def _snapshot(
         others=tuple(sorted(i for i, kind in scan.types.items() if kind != "ballot")),
         ballot_ids=dict(book.ids),
         valid={v: tuple(es) for v, es in book.valid.items()},
-        pending=tuple(sorted(book.pending)),
+        unjudged=tuple(sorted(book.unjudged)),
+        status_urls=tuple(sorted(book.status_urls)),
         counted=dict(counted),
         aggregate=tuple(tuple(a + b for a, b in row) for row in sums),
         failures=tuple(book.reasons),

@@ -2,7 +2,9 @@
 
 The state records the checkpoint it verified (origin, board key, size, root) and what the
 audit learnt up to it: which ballots failed and why, every ballot id seen, the ballot that
-counts for each voter, and the running encrypted sums. It is bound to that root: a later
+counts for each voter, the running encrypted sums, the status lists the ballots' credentials
+name, and which valid ballots still await the status lists frozen at close (only their
+status is read then; no ballot is verified twice). It is bound to that root: a later
 run first proves, with a consistency proof computed from the record's own entries, that
 the new checkpoint extends the saved one, and fails check V4 otherwise. A digest over the
 state's content detects a damaged file; the state is never trusted across a history change.
@@ -21,7 +23,9 @@ from typing import Any
 from voting.audit._report import Reason
 from voting.errors import AuditError
 
-STATE_VERSION = 1
+# Version 2 dropped the ballots kept "pending" for re-verification at close; a state of
+# another version is refused, never read with the wrong meaning.
+STATE_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +43,11 @@ class AuditState:
     ballot_ids: dict[str, int]
     # Per voter, the entries of the voter's ballots that passed V5-V7, in log order.
     valid: dict[str, tuple[int, ...]]
-    # Ballots whose eligibility waits for the status list frozen at close.
-    pending: tuple[int, ...]
+    # Valid ballots with a credential status, verified while the election was open: at close
+    # the frozen lists are read for them once (empty once the election is closed).
+    unjudged: tuple[int, ...]
+    # The status list URLs named by the credentials of every ballot seen, sorted.
+    status_urls: tuple[str, ...]
     # Per voter, the entry of the ballot included in `aggregate`.
     counted: dict[str, int]
     # Per contest, per option: the 64 bytes alpha || beta of the sum over counted ballots.
@@ -60,7 +67,8 @@ class AuditState:
             "others": list(self.others),
             "ballotIds": dict(sorted(self.ballot_ids.items())),
             "valid": {voter: list(v) for voter, v in sorted(self.valid.items())},
-            "pending": list(self.pending),
+            "unjudged": list(self.unjudged),
+            "statusUrls": list(self.status_urls),
             "counted": dict(sorted(self.counted.items())),
             "aggregate": [[ct.hex() for ct in row] for row in self.aggregate],
             "failures": [{"check": n, "reason": r.to_json()} for n, r in self.failures],
@@ -77,7 +85,10 @@ class AuditState:
         if data["digest"] != _digest(body):
             raise AuditError("audit state: digest does not match its content (file damaged)")
         if body.get("version") != STATE_VERSION:
-            raise AuditError(f"audit state: version {body.get('version')!r}, want 1")
+            raise AuditError(
+                f"audit state: version {body.get('version')!r}, want {STATE_VERSION}; "
+                "remove the file to audit in full"
+            )
         try:
             return cls(
                 origin=_typed(body["origin"], str),
@@ -91,7 +102,8 @@ class AuditState:
                     _typed(k, str): tuple(_typed(i, int) for i in v)
                     for k, v in body["valid"].items()
                 },
-                pending=tuple(_typed(i, int) for i in body["pending"]),
+                unjudged=tuple(_typed(i, int) for i in body["unjudged"]),
+                status_urls=tuple(_typed(u, str) for u in body["statusUrls"]),
                 counted={_typed(k, str): _typed(v, int) for k, v in body["counted"].items()},
                 aggregate=tuple(tuple(_hex(ct, 64) for ct in row) for row in body["aggregate"]),
                 failures=tuple(

@@ -145,12 +145,16 @@ def check_eligibility(
     *,
     at: datetime,
     resolver: Any,
-    status_lists: did.StatusListSource | None,
+    status_lists: did.StatusListSource | None = None,
+    judge_status: bool = True,
 ) -> None:
     """Raise RejectedEntry unless the presentation makes `ballot.voter` eligible (§5.3).
 
-    `at` is the entry's time; `status_lists` is the board's live source, or at audit time
-    the list credentials frozen by the `close` entry (`CloseBody.by_id()`).
+    `at` is the entry's time and `status_lists` the board's live source. With
+    `judge_status=False` the credential's status is not judged at all: no list is required
+    and none is passed on, so the library skips its `status` check (steps 3 and 4). An
+    auditor does that, because revocation is judged once, against the lists frozen at
+    close, rather than with list credentials checked at each ballot's time (§7).
     """
     voter = ballot.voter
     # (1) Exactly one embedded credential, presented by the voter.
@@ -181,9 +185,13 @@ def check_eligibility(
     for name, want in rule.required_claims.items():
         if name not in subject or not _same_json(subject[name], want):
             raise RejectedEntry(f"eligibility: claim {name!r} is not {want!r}")
-    if credential.get("credentialStatus") is not None and status_lists is None:
+    has_status = credential.get("credentialStatus") is not None
+    if not judge_status:
+        status_lists = None
+    elif has_status and status_lists is None:
         raise RejectedEntry("eligibility: the credential has a status but no list is available")
-    # (3) Proofs, holder key, challenge and domain, validity at `at`, status, trust.
+    # (3) Proofs, holder key, challenge and domain, validity at `at`, status (when judged),
+    # trust.
     challenge = ballot_challenge(election_id, ballot.ballot_id, ballot_hash(ballot))
     try:
         report = did.verify_presentation(
@@ -201,6 +209,6 @@ def check_eligibility(
     if failures:
         path, check = failures[0]
         raise RejectedEntry(f"eligibility: {path} failed ({check.reason}): {check.message}")
-    has_status = credential.get("credentialStatus") is not None
-    if has_status and report.credentials[0].check("status").outcome != "passed":
+    # (4) A status the caller asked to judge must have been judged, not skipped.
+    if judge_status and has_status and report.credentials[0].check("status").outcome != "passed":
         raise RejectedEntry("eligibility: the credential's status could not be checked")

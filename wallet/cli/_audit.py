@@ -1,4 +1,8 @@
-"""Provides `wallet audit`: the record audit (the one in `voting.audit`), exit 0 only on pass."""
+"""Provides `wallet audit`: the record audit (the one in `voting.audit`), exit 0 only on pass.
+
+It prints what `python -m voting.audit` prints: the audit's own text, or with `--json` its
+report as JSON.
+"""
 
 from __future__ import annotations
 

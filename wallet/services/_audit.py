@@ -1,7 +1,9 @@
 """Provides `wallet audit`: the one audit implementation, `voting.audit.verify_record`.
 
-The wallet adds nothing to the checks; it only picks the record (an exported directory, or
-one election of a board file) and renders the report. Exit 0 only when every check passed.
+The wallet adds nothing to the checks and draws nothing of its own: it passes the record
+(an exported directory, or one election of a board file) to the audit and renders the
+report with the audit's own `render_text`, so `wallet audit` and `python -m voting.audit`
+print the same. Exit 0 only when every check passed.
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ from typing import Any
 
 from wallet.errors import FileProblem
 
-_MARK = {"passed": "ok", "failed": "FAIL", "skipped": "skip"}
-
 
 def audit_record(
     record: Path,
@@ -22,37 +22,32 @@ def audit_record(
     state: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Any:
-    """Audit `record` and return the `voting.audit.AuditReport`."""
+    """Audit `record` and return the `voting.audit.AuditReport`.
+
+    `election` chooses one election of a board file that holds several; a record the audit
+    cannot read at all (or an election it does not hold) is a FileProblem.
+    """
     from voting.audit import verify_record
-    from voting.board import load_record
-    from voting.errors import VotingError
+    from voting.errors import AuditError
 
     if not record.exists():
         raise FileProblem(f"record {record}: no such file or directory")
-    target: Any = record
-    if election is not None:
-        try:
-            target = load_record(record, election)
-        except VotingError as exc:
-            raise FileProblem(f"record {record}: {exc}") from None
-    return verify_record(target, state=state, progress=progress)
+    try:
+        return verify_record(record, election=election, state=state, progress=progress)
+    except AuditError as exc:
+        raise FileProblem(exc.diagnostics()) from None
 
 
 def render_report(report: Any, *, with_result: bool = True) -> str:
-    """The human form: one line per numbered check, reasons under failures, the result."""
-    lines = [f"election {report.election_id or '?'}: {report.size} entries"]
-    width = max(len(c.title) for c in report.checks)
-    for check in report.checks:
-        mark = _MARK[check.outcome.value]
-        lines.append(f"  {check.id:<4} {check.title:<{width}}  {mark:<4}  {check.details}")
-        for reason in check.reasons:
-            lines.append(f"         - [{reason.code}] {reason.message}")
-    if with_result and report.result is not None:
-        lines.append(result_table(report.result.to_json()))
-    failed = [c.id for c in report.failed()]
-    verdict = "PASSED" if report.passed else "FAILED"
-    lines.append(f"audit {verdict}" + (f": {', '.join(failed)}" if failed else ""))
-    return "\n".join(lines)
+    """The audit's own human form (`voting.audit.render_text`), without the final newline.
+
+    With `with_result=False` the recomputed result table is left out; the verdict stays
+    the last line, so a caller can put a result table of its own before it.
+    """
+    from voting.audit import render_text
+
+    text: str = render_text(report, with_result=with_result)
+    return text.rstrip("\n")
 
 
 def result_table(result: dict[str, Any]) -> str:

@@ -295,16 +295,18 @@ def _own_lists(wallet: Wallet, issuers: Sequence[str]) -> dict[str, tuple[str, s
 def _publish_lists(
     wallet: Wallet, board: LocalBoard, state: ElectionState, now: datetime
 ) -> list[dict[str, Any]]:
-    """Sign this wallet's current status lists and hand them to the board's checks."""
+    """Sign this wallet's current status lists, dated `now`, and hand them to the board.
+
+    The lists signed at close are the ones `close` freezes: the board verifies them at the
+    close entry's time, and an auditor judges every ballot's revocation against them once
+    (election-entries §7), so they are dated when they are signed.
+    """
     from wallet.services._status import publish_status_list
 
     election = state.require_election()
-    # The lists are dated from the opening of the window: the audit judges each ballot's
-    # status at the ballot's own time against the list frozen at close (election-entries §7).
-    dated = min(now, election.opens)
     published = []
     for name, purpose in _own_lists(wallet, election.eligibility.issuers).values():
-        credential = publish_status_list(wallet, name, purpose=purpose, now=dated)
+        credential = publish_status_list(wallet, name, purpose=purpose, now=now)
         board.publish_status_list(credential)
         published.append(credential)
     return published

@@ -7,9 +7,11 @@ that a semantic check catches a change on its own, with V4 passing.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+import did
 from voting.board import ZERO_HASH, BallotBody, ChallengedBody, Entry, export_record
 from voting.chain import (
     Checkpoint,
@@ -21,12 +23,45 @@ from voting.chain import (
 )
 from voting.errors import RejectedEntry
 
-from ..board.world import ELECTION_ID, Clock, Party, Run, World
+from ..board.world import ELECTION_ID, STATUS_URL, Clock, Party, Run, World
 
 
-def honest_run(store: MemoryLogStore, *, finish: bool = True, revoked: int | None = None) -> Run:
-    """Five voters, voter 0 revotes, voter 4 challenges a ballot then casts; closed and tallied."""
-    world, clock = World(), Clock()
+@dataclass
+class FreshListWorld(World):
+    """A world whose authority signs its status list afresh at every lookup, dated now.
+
+    The list the board checks a ballot against is valid from the ballot's time, and the
+    list frozen by `close` is valid from the close: what an issuer publishing live does.
+    """
+
+    clock: Clock = field(default_factory=Clock)
+
+    def status_list(self) -> dict[str, Any]:
+        """The revocation list with the bits of `revoked` set, signed at the clock's time."""
+        bits = did.StatusList()
+        for index in self.revoked:
+            bits.set(index, True)
+        now = self.clock.now
+        unsigned = did.status_list_credential(
+            STATUS_URL, self.authority.did, "revocation", bits, now
+        )
+        return did.add_proof(unsigned, self.authority.key, self.authority.vm, created=now)
+
+
+def honest_run(
+    store: MemoryLogStore,
+    *,
+    finish: bool = True,
+    revoked: int | None = None,
+    fresh_lists: bool = False,
+) -> Run:
+    """Five voters, voter 0 revotes, voter 4 challenges a ballot then casts; closed and tallied.
+
+    With `fresh_lists` the status lists are signed at the time they are looked up, so the
+    list frozen at close is valid only from the close.
+    """
+    clock = Clock()
+    world = FreshListWorld(clock=clock) if fresh_lists else World()
     run = Run(world, world.board(store, clock), clock)
     run.setup()
     voters = world.voters

@@ -20,7 +20,14 @@ from voting.board import (
     ResultBody,
     TallyBody,
 )
-from voting.chain import Ed25519Signer, MemoryLogStore, SqliteLogStore
+from voting.chain import (
+    Checkpoint,
+    Ed25519Signer,
+    MemoryLogStore,
+    SqliteLogStore,
+    sign_checkpoint,
+)
+from voting.errors import AuditError
 
 from ..board.world import ELECTION_ID
 from .records import export, forged_ballot, honest_run, parsed, read_entries, rewrite, write_raw
@@ -261,3 +268,37 @@ def test_checkpoint_signed_by_another_key_fails_v4(
     shutil.copy(swapped / "checkpoint", only / "checkpoint")
     report = verify_record(only, workers=1)
     assert [r.code for r in report.check("V4").reasons] == ["checkpoint-signature"]
+
+
+@pytest.fixture(scope="module")
+def two_elections(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A board file holding the honest election and a second, one-entry log beside it."""
+    path = tmp_path_factory.mktemp("two") / "board.db"
+    with SqliteLogStore(path) as store:
+        run = honest_run(store)  # type: ignore[arg-type]
+        first = store.leaves(ELECTION_ID, 0, 1)
+        store.create_log("other-2031")
+        store.append("other-2031", first[0])
+        checkpoint = Checkpoint("board.example/other-2031", 1, store.root("other-2031"))
+        store.put_checkpoint(
+            "other-2031", sign_checkpoint(checkpoint, run.world.board_signer).to_text()
+        )
+    return path
+
+
+def test_board_file_with_several_elections_needs_a_choice(two_elections: Path) -> None:
+    with pytest.raises(AuditError, match=r"holds 2 elections.*'city-2030', 'other-2031'"):
+        verify_record(two_elections, workers=1)
+    with pytest.raises(AuditError) as caught:
+        verify_record(two_elections, election="nope", workers=1)
+    message = str(caught.value)
+    assert "no election 'nope'" in message and "'city-2030', 'other-2031'" in message
+    chosen = verify_record(two_elections, election=ELECTION_ID, workers=1)
+    assert chosen.passed and chosen.election_id == ELECTION_ID
+
+
+def test_election_choice_must_match_a_directory(honest: tuple[object, Path]) -> None:
+    _, record = honest
+    assert verify_record(record, election=ELECTION_ID, workers=1).passed
+    with pytest.raises(AuditError, match="of election 'city-2030', not 'other'"):
+        verify_record(record, election="other", workers=1)

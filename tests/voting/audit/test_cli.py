@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from voting.audit import AuditReport
+from voting.audit import AuditReport, render_text, verify_record
 from voting.audit._cli import main, progress_reporter
 from voting.chain import MemoryLogStore
 
@@ -92,3 +92,19 @@ def test_module_entry_point(record: Path) -> None:
     assert json.loads(proc.stdout)["passed"] is True
     # Library users never load rich; the CLI loads it only for a terminal.
     assert "rich" not in proc.stderr
+
+
+def test_text_is_the_exported_renderer(record: Path) -> None:
+    code, out, _ = _run(str(record), "--workers", "1")
+    assert code == 0
+    assert out == render_text(verify_record(record, workers=1))
+    # Without the result the verdict is still the last line, and no count is shown.
+    short = render_text(verify_record(record, workers=1), with_result=False)
+    assert short.endswith("audit PASSED\n") and "result:" not in short
+
+
+def test_election_option_chooses_and_refuses(record: Path) -> None:
+    code, out, _ = _run(str(record), "--election", "city-2030", "--workers", "1")
+    assert code == 0 and out.rstrip().endswith("audit PASSED")
+    code, out, err = _run(str(record), "--election", "nope", "--workers", "1")
+    assert (code, out) == (3, "") and "of election 'city-2030', not 'nope'" in err

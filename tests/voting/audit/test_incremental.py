@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from voting.audit import AuditReport, Outcome, verify_record
-from voting.audit._state import load_state
+from voting.audit._state import _digest, load_state
 from voting.chain import MemoryLogStore
 from voting.errors import AuditError
 
@@ -30,8 +30,9 @@ def test_incremental_run_verifies_only_the_new_ballots(tmp_path: Path) -> None:
         run.vote(world.voters[i], f"b{i}", "ada")
     first = verify_record(export(store, tmp_path / "r1"), state=state, workers=1)
     assert first.stats.ballots_verified == 3 and first.stats.resumed_from is None
-    # Open election: revocation waits for the frozen list, the tally for the close.
-    assert first.check("V5").outcome is Outcome.SKIPPED
+    # Open election: eligibility passes without a status judgement; the tally waits.
+    assert first.check("V5").outcome is Outcome.PASSED
+    assert "revocation is judged at close" in first.check("V5").details
     assert first.check("V9").outcome is Outcome.SKIPPED
     run.vote(world.voters[3], "b3", "bob")
     run.vote(world.voters[0], "b0-again", "bob")
@@ -40,12 +41,13 @@ def test_incremental_run_verifies_only_the_new_ballots(tmp_path: Path) -> None:
     assert second.stats.ballots_verified == 2
     assert second.stats.resumed_from == first.size
     assert _same_verdict(second, verify_record(second_dir, workers=1))
-    # At close the pending ballots are judged against the frozen list once; then nothing.
+    # After close no ballot is verified again: only the frozen lists are read for them.
     run.finish()
     third_dir = export(store, tmp_path / "r3")
     third = verify_record(third_dir, state=state, workers=1)
     assert third.passed, third.to_text()
-    assert third.stats.ballots_verified == 5
+    assert third.stats.ballots_verified == 0
+    assert "judged against the 1 status list(s) frozen at close" in third.check("V5").details
     assert _same_verdict(third, verify_record(third_dir, workers=1))
     again = verify_record(third_dir, state=state, workers=1)
     assert again.stats.ballots_verified == 0 and _same_verdict(again, third)
@@ -98,3 +100,42 @@ def test_state_round_trips(tmp_path: Path) -> None:
     loaded = load_state(state)
     assert loaded is not None
     assert type(loaded).from_json(loaded.to_json()) == loaded
+
+
+def test_incremental_run_after_close_judges_revocation_without_verifying(tmp_path: Path) -> None:
+    store, state = MemoryLogStore(), tmp_path / "state.json"
+    # Every ballot is verified while the election is open, when no list is frozen yet.
+    run = honest_run(store, finish=False, fresh_lists=True)
+    first = verify_record(export(store, tmp_path / "r1"), state=state, workers=1)
+    assert first.stats.ballots_verified == 7 and first.stats.counted == 5
+    saved = load_state(state)
+    assert saved is not None and len(saved.unjudged) == 7
+    assert saved.status_urls == ("https://authority.example/status/1",)
+    # Voter 2 is revoked before the close; the close freezes a list signed at close.
+    run.world.revoked.add(2)
+    run.finish()
+    record = export(store, tmp_path / "r2")
+    second = verify_record(record, state=state, workers=1)
+    assert second.passed, second.to_text()
+    assert second.stats.ballots_verified == 0
+    assert second.stats.counted == 4
+    assert "1 excluded as revoked" in second.check("V5").details
+    assert _same_verdict(second, verify_record(record, workers=1))
+    after = load_state(state)
+    assert after is not None and after.unjudged == ()
+    again = verify_record(record, state=state, workers=1)
+    assert again.stats.ballots_verified == 0 and _same_verdict(again, second)
+
+
+def test_state_of_another_version_is_refused(tmp_path: Path) -> None:
+    store, state = MemoryLogStore(), tmp_path / "state.json"
+    honest_run(store)
+    record = export(store, tmp_path / "r")
+    verify_record(record, state=state, workers=1)
+    # A version-1 state (with its "pending" ballots), its digest intact: refused, not misread.
+    body = {k: v for k, v in json.loads(state.read_text()).items() if k != "digest"}
+    del body["unjudged"], body["statusUrls"]
+    body.update(version=1, pending=[])
+    state.write_text(json.dumps({**body, "digest": _digest(body)}))
+    with pytest.raises(AuditError, match="version 1, want 2"):
+        verify_record(record, state=state, workers=1)
