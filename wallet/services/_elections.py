@@ -217,7 +217,14 @@ def summary(board: LocalBoard, election: str) -> dict[str, Any]:
         "revoting": body.revoting,
         "eligibility": manifest.eligibility,
         "contests": [
-            {"id": c.id, "label": c.label, "options": [o.id for o in c.options]}
+            {
+                "id": c.id,
+                "label": c.label,
+                "minSelections": c.min_selections,
+                "maxSelections": c.max_selections,
+                "optionMax": c.option_max,
+                "options": [{"id": o.id, "label": o.label} for o in c.options],
+            }
             for c in manifest.contests
         ],
         "origin": board.origin(election),
