@@ -5,10 +5,12 @@ The cryptographic record is specified byte for byte in docs/record-spec.md.
 
 from voting._ballot import (
     BallotOpening,
+    BallotProblem,
     EncryptedBallot,
     EncryptedContest,
     EncryptedOption,
     Selections,
+    ballot_problems,
     encrypt_ballot,
     verify_ballot,
     verify_opening,
@@ -56,6 +58,7 @@ __all__ = [
     "IDENTITY",
     "RECORD_VERSION",
     "BallotOpening",
+    "BallotProblem",
     "Ciphertext",
     "CompactProof",
     "Complaint",
@@ -87,6 +90,7 @@ __all__ = [
     "Trustee",
     "TrusteeAnnouncement",
     "aggregate",
+    "ballot_problems",
     "base_mul",
     "challenge",
     "check_share",

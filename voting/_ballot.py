@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from voting._election import Election
 from voting._elgamal import ZERO, Ciphertext, encrypt
@@ -12,7 +13,7 @@ from voting._hashing import RECORD_VERSION, ProofContext
 from voting._json import JsonObject, array, keys, load, text, version
 from voting._manifest import MAX_CONTESTS, MAX_OPTIONS, Contest
 from voting._proofs import RangeProof, prove_range, verify_range
-from voting.errors import BallotError, EncodingError, ProofError
+from voting.errors import BallotError, EncodingError, VotingError
 
 Selections = Mapping[str, Mapping[str, int]]
 
@@ -259,25 +260,42 @@ def _check_shape(election: Election, ballot: EncryptedBallot) -> None:
             )
 
 
-def verify_ballot(election: Election, ballot: EncryptedBallot) -> None:
-    """Check a ballot's shape and every proof (record spec checks V6, V7); raise if bad."""
-    _check_shape(election, ballot)
+@dataclass(frozen=True, slots=True)
+class BallotProblem:
+    """One failed check of a ballot: its shape, an option's range proof, or a contest's limit."""
+
+    check: Literal["shape", "range", "limit"]
+    where: str
+    error: VotingError
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.error}"
+
+
+def ballot_problems(election: Election, ballot: EncryptedBallot) -> list[BallotProblem]:
+    """Check a ballot's shape and every proof (record spec V6, V7); return every failure.
+
+    An empty list means the ballot is sound. `verify_ballot` raises the first problem; the
+    audit reports them all. A ballot of the wrong shape is not checked further.
+    """
+    try:
+        _check_shape(election, ballot)
+    except BallotError as exc:
+        return [BallotProblem("shape", "ballot", exc)]
+    problems: list[BallotProblem] = []
     key, h = election.joint_key, election.extended_hash
     for ci, (c, m) in enumerate(zip(ballot.contests, election.manifest.contests, strict=True)):
+        # V6: each option's range proof, bound to its own ballot, voter, contest and option.
         for oi, o in enumerate(c.options):
+            context = ProofContext(ballot.ballot_id, ballot.voter, ci, oi).encode()
             try:
-                verify_range(
-                    "range",
-                    o.proof,
-                    key,
-                    o.ciphertext,
-                    0,
-                    m.option_max,
-                    h,
-                    ProofContext(ballot.ballot_id, ballot.voter, ci, oi).encode(),
+                verify_range("range", o.proof, key, o.ciphertext, 0, m.option_max, h, context)
+            except VotingError as exc:
+                problems.append(
+                    BallotProblem("range", f"contest {m.id} option {m.options[oi].id}", exc)
                 )
-            except ProofError as exc:
-                raise ProofError(f"contest {m.id} option {m.options[oi].id}: {exc}") from None
+        # V7: the selection-limit proof over the recomputed sum of the contest.
+        context = ProofContext(ballot.ballot_id, ballot.voter, ci).encode()
         try:
             verify_range(
                 "limit",
@@ -287,10 +305,22 @@ def verify_ballot(election: Election, ballot: EncryptedBallot) -> None:
                 m.min_selections,
                 m.max_selections,
                 h,
-                ProofContext(ballot.ballot_id, ballot.voter, ci).encode(),
+                context,
             )
-        except ProofError as exc:
-            raise ProofError(f"contest {m.id} selection limit: {exc}") from None
+        except VotingError as exc:
+            problems.append(BallotProblem("limit", f"contest {m.id} selection limit", exc))
+    return problems
+
+
+def verify_ballot(election: Election, ballot: EncryptedBallot) -> None:
+    """Check a ballot's shape and every proof (record spec checks V6, V7); raise if bad."""
+    problems = ballot_problems(election, ballot)
+    if not problems:
+        return
+    first = problems[0]
+    if first.check == "shape":
+        raise first.error
+    raise type(first.error)(str(first)) from None
 
 
 def verify_opening(

@@ -216,17 +216,8 @@ def summary(board: LocalBoard, election: str) -> dict[str, Any]:
         "window": {"opens": format_time(body.opens), "closes": format_time(body.closes)},
         "revoting": body.revoting,
         "eligibility": manifest.eligibility,
-        "contests": [
-            {
-                "id": c.id,
-                "label": c.label,
-                "minSelections": c.min_selections,
-                "maxSelections": c.max_selections,
-                "optionMax": c.option_max,
-                "options": [{"id": o.id, "label": o.label} for o in c.options],
-            }
-            for c in manifest.contests
-        ],
+        # The manifest's normal form: labels, selection limits and options, as hashed.
+        "contests": manifest.to_json()["contests"],
         "origin": board.origin(election),
         "entries": state.size,
         "ballots": len(state.ballots),
