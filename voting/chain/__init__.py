@@ -13,6 +13,7 @@ from voting.chain._checkpoint import (
     sign_checkpoint,
     verify_checkpoint_consistency,
 )
+from voting.chain._memory_store import MemoryLogStore
 from voting.chain._merkle import (
     EMPTY_ROOT,
     HASH_SIZE,
@@ -41,7 +42,8 @@ from voting.chain._note import (
     sign_note,
 )
 from voting.chain._receipt import TLOG_PROOF_HEADER, Receipt, verify_receipt
-from voting.chain._storage import LogStore, MemoryLogStore, SqliteLogStore
+from voting.chain._sqlite_store import SqliteLogStore
+from voting.chain._storage import LogStore
 
 __all__ = [
     "EMPTY_ROOT",
