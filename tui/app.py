@@ -12,9 +12,17 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from tui.data import Secret, Session, describe_error
+from tui.data import (
+    BOARD_PASSPHRASE_VARIABLE,
+    PASSPHRASE_VARIABLE,
+    Secret,
+    Session,
+    describe_error,
+    open_board_key,
+    shown_path,
+)
 from tui.dialogs import ErrorDialog, PassphraseDialog
-from tui.messages import ServiceNotice, Unlocked, UnlockFailed
+from tui.messages import PendingUnlock, ServiceNotice, Unlocked, UnlockFailed
 from tui.screens import (
     AuditScreen,
     CredentialsScreen,
@@ -23,6 +31,14 @@ from tui.screens import (
     ReceiptsScreen,
 )
 from wallet.services import Environment, Wallet, keystore_info
+
+
+def _check_keystore(home: Path | None) -> Callable[[Environment], None]:
+    def check(env: Environment) -> None:
+        with Wallet.open(home, env) as wallet:
+            keystore_info(wallet)
+
+    return check
 
 
 class WalletApp(App[None]):
@@ -39,7 +55,6 @@ class WalletApp(App[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self._after_unlock: Callable[[], object] | None = None
 
     def on_mount(self) -> None:
         self.install_screen(IdentitiesScreen(self.session), "identities")
@@ -69,42 +84,76 @@ class WalletApp(App[None]):
         if not needed:
             then()
             return
-        self._after_unlock = then
-        self._ask_passphrase()
+        self._ask(
+            PendingUnlock(
+                PASSPHRASE_VARIABLE,
+                "Unlock the keystore",
+                "This wallet keeps its keys in a passphrase file.",
+                "unlock the keystore",
+                _check_keystore(self.session.home),
+                then,
+            )
+        )
 
-    def _ask_passphrase(self) -> None:
-        self.push_screen(PassphraseDialog(), self._passphrase_given)
+    def require_board_unlock(self, board: Path, then: Callable[[], object]) -> None:
+        """Run `then` once `board` can sign, asking for its key's passphrase if needed.
 
-    def _passphrase_given(self, secret: Secret | None) -> None:
-        if secret is None:
-            self._after_unlock = None
+        A local board whose checkpoint key is in a sealed file needs that file's passphrase
+        for every entry posted to it, a ballot included.
+        """
+        try:
+            needed = self.session.needs_board_passphrase(board)
+        except Exception as exc:
+            self.show_error("open the board", describe_error(exc))
             return
-        self._try_passphrase(secret)
+        if not needed:
+            then()
+            return
+        self.ask_board_passphrase(board, then)
+
+    def ask_board_passphrase(self, board: Path, then: Callable[[], object]) -> None:
+        """Ask for the board key's passphrase, try it, and run `then` once it opens the key."""
+        self._ask(
+            PendingUnlock(
+                BOARD_PASSPHRASE_VARIABLE,
+                "Unlock the board's key",
+                f"The board {shown_path(board)} keeps its checkpoint key in a passphrase "
+                "file; posting a ballot signs a checkpoint with it.",
+                "unlock the board's key",
+                lambda env: open_board_key(board, env),
+                then,
+            )
+        )
+
+    def _ask(self, lock: PendingUnlock) -> None:
+        def given(secret: Secret | None) -> None:
+            if secret is not None:
+                self._try_passphrase(lock, secret)
+
+        self.push_screen(PassphraseDialog(lock.purpose, title=lock.title), given)
 
     @work(thread=True, exclusive=True, group="unlock")
-    def _try_passphrase(self, secret: Secret) -> None:
-        """Open the keystore with the typed passphrase: one Argon2id derivation, off-screen."""
-        env = self.session.candidate(secret)
+    def _try_passphrase(self, lock: PendingUnlock, secret: Secret) -> None:
+        """Try the typed passphrase: one Argon2id derivation, off-screen."""
+        env = self.session.candidate(secret, lock.variable)
         try:
-            with Wallet.open(self.session.home, env) as wallet:
-                keystore_info(wallet)
+            lock.check(env)
         except Exception as exc:
-            self.post_message(UnlockFailed(describe_error(exc)))
+            self.post_message(UnlockFailed(lock, describe_error(exc)))
             return
-        self.post_message(Unlocked(env))
+        self.post_message(Unlocked(lock, env))
 
     def on_unlocked(self, message: Unlocked) -> None:
         self.session.unlock(message.env)
-        then, self._after_unlock = self._after_unlock, None
-        if then is not None:
-            then()
-
-    def on_service_notice(self, message: ServiceNotice) -> None:
-        self.notify(message.text)
+        message.lock.then()
 
     def on_unlock_failed(self, message: UnlockFailed) -> None:
         # A wrong passphrase is the usual cause, so the dialog comes back for another try.
-        self.show_error("unlock the keystore", message.reason, then=self._ask_passphrase)
+        lock = message.lock
+        self.show_error(lock.action, message.reason, then=lambda: self._ask(lock))
+
+    def on_service_notice(self, message: ServiceNotice) -> None:
+        self.notify(message.text)
 
 
 def create_app(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,17 +34,38 @@ class ServiceNotice(Message):
     text: str
 
 
+@dataclass(frozen=True)
+class PendingUnlock:
+    """A passphrase the next step waits for: how to ask for it, how to try it, what follows.
+
+    `variable` is the environment variable the services read it from; `check` raises the
+    services' error when a candidate environment does not open the keystore.
+    """
+
+    variable: str
+    title: str
+    purpose: str
+    action: str
+    check: Callable[[Environment], None]
+    then: Callable[[], object]
+
+
 @dataclass
 class Unlocked(Message):
-    """A typed passphrase opened the keystore; `env` carries it to later services."""
+    """A typed passphrase opened its keystore; `env` carries it to later services.
 
+    `lock` is what was waiting for it (the wallet's keystore or a board's key).
+    """
+
+    lock: PendingUnlock
     env: Environment
 
 
 @dataclass
 class UnlockFailed(Message):
-    """A typed passphrase did not open the keystore (or the keystore could not be read)."""
+    """A typed passphrase did not open its keystore (or the keystore could not be read)."""
 
+    lock: PendingUnlock
     reason: str
 
 

@@ -6,7 +6,11 @@ from fixed seeds while `create_identity` runs, so DIDs (and so the snapshots) ne
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import os
+import secrets
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -66,6 +70,39 @@ def fixed_keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         return original(cls, lambda size: seed[:size])  # type: ignore[no-any-return]
 
     monkeypatch.setattr(did.Ed25519Key, "generate", classmethod(generate))
+    yield
+
+
+class FixedRandomness:
+    """A reproducible stand-in for the system's randomness: SHAKE-256 of a draw counter.
+
+    The draws are numbered under a lock, so the bytes depend only on the order of the
+    draws; the snapshot flows draw from one thread at a time, so that order is fixed.
+    """
+
+    def __init__(self) -> None:
+        self._count = itertools.count()
+        self._lock = threading.Lock()
+
+    def __call__(self, size: int) -> bytes:
+        with self._lock:
+            number = next(self._count)
+        return hashlib.shake_256(b"tui snapshot draw %d" % number).digest(size)
+
+
+@pytest.fixture
+def fixed_randomness(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Make every random draw of the services reproducible, for snapshots of random content.
+
+    Keys, group scalars and encryption nonces come from `os.urandom`; wallet, board and
+    ballot ids from `secrets`; credential ids from `uuid4`. All of them draw from one
+    fixed stream while the test runs.
+    """
+    draw = FixedRandomness()
+    monkeypatch.setattr(os, "urandom", draw)
+    monkeypatch.setattr(secrets, "token_bytes", lambda n=None: draw(32 if n is None else n))
+    monkeypatch.setattr(secrets, "token_hex", lambda n=None: draw(32 if n is None else n).hex())
+    monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(bytes=draw(16), version=4))
     yield
 
 

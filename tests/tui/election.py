@@ -14,8 +14,12 @@ from pathlib import Path
 from wallet.services import (
     Environment,
     Wallet,
+    close_election,
     create_election,
     create_identity,
+    decrypt,
+    election_result,
+    export_election,
     import_credential,
     init_wallet,
     issue_credential,
@@ -23,6 +27,8 @@ from wallet.services import (
     load_manifest,
     open_election,
     shares,
+    tally_election,
+    vote,
 )
 
 PASSPHRASE = "tui test passphrase"
@@ -56,9 +62,19 @@ class ElectionWorld:
     start: datetime
 
 
-def make_election(root: Path) -> ElectionWorld:
-    """Create the wallets, run the key ceremony and open the election (window: now ± 1 h)."""
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+#: The start of the snapshot tests' election; their TUI runs on `SNAPSHOT_NOW`.
+SNAPSHOT_START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+SNAPSHOT_NOW = SNAPSHOT_START + timedelta(minutes=10)
+
+
+def make_election(root: Path, start: datetime | None = None) -> ElectionWorld:
+    """Create the wallets, run the key ceremony and open the election.
+
+    The window opens at `start` (default: half an hour ago) and lasts two hours; the setup
+    happens a minute after `start`.
+    """
+    if start is None:
+        start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
     board = root / "board.sqlite"
     wallets: dict[str, Wallet] = {}
     dids: dict[str, str] = {}
@@ -91,3 +107,23 @@ def make_election(root: Path) -> ElectionWorld:
         for wallet in wallets.values():
             wallet.__exit__()
     return ElectionWorld(root / "voter", board, dids["voter"], start)
+
+
+def finish_election(root: Path, world: ElectionWorld, record: Path) -> Path:
+    """Cast one ballot (Mayor: Ada), close, tally, decrypt, publish the result; export it.
+
+    Every step is dated from `world.start`, so with fixed randomness the exported record
+    (and so its audit) is the same on every run.
+    """
+    cast, closed = world.start + timedelta(minutes=5), world.start + timedelta(hours=2, minutes=1)
+    with Wallet.open(world.voter_home, election_env()) as voter:
+        vote(voter, world.board, ELECTION, as_="voter", choices={"mayor": {"ada": 1}}, now=cast)
+    with Wallet.open(root / "authority", election_env()) as authority:
+        close_election(authority, world.board, ELECTION, as_="authority", now=closed)
+        tally_election(authority, world.board, ELECTION, as_="authority", now=closed)
+        for t in ("t1", "t2"):
+            with Wallet.open(root / t, election_env()) as trustee:
+                decrypt(trustee, world.board, ELECTION, as_=t, now=closed)
+        election_result(authority, world.board, ELECTION, as_="authority", now=closed)
+    export_election(world.board, ELECTION, record, election_env())
+    return record

@@ -9,6 +9,7 @@ import pytest
 
 from tests.tui.conftest import PASSPHRASE, locked_env
 from tui.data import (
+    BOARD_PASSPHRASE_VARIABLE,
     BallotChoices,
     ContestSpec,
     SaveError,
@@ -32,6 +33,31 @@ def test_the_typed_passphrase_opens_the_keystore_but_never_shows(home: Path) -> 
     assert env.environ["WALLET_PASSPHRASE"] == PASSPHRASE
     session.unlock(env)
     assert not session.needs_passphrase()
+
+
+def test_the_board_passphrase_joins_the_wallet_passphrase_and_both_stay_hidden(
+    home: Path,
+) -> None:
+    from wallet.services import Environment
+
+    session = Session(home, Environment(environ={"LANG": "C"}))
+    session.unlock(session.candidate(Secret(PASSPHRASE)))
+    env = session.candidate(Secret("board secret"), BOARD_PASSPHRASE_VARIABLE)
+    # Trying the board's passphrase leaves the session as it was until it is accepted.
+    assert BOARD_PASSPHRASE_VARIABLE not in session.env.environ
+    assert dict(env.environ) == {
+        "LANG": "C",
+        "WALLET_PASSPHRASE": PASSPHRASE,
+        BOARD_PASSPHRASE_VARIABLE: "board secret",
+    }
+    assert len(env.environ) == 3
+    shown = repr(env.environ)
+    assert PASSPHRASE not in shown and "board secret" not in shown
+    assert "WALLET_BOARD_PASSPHRASE, WALLET_PASSPHRASE redacted" in shown
+    # A second try replaces the first rather than stacking up.
+    again = session.candidate(Secret("another"), BOARD_PASSPHRASE_VARIABLE)
+    assert again.environ[BOARD_PASSPHRASE_VARIABLE] == "another"
+    assert len(again.environ) == 3
 
 
 def test_a_passphrase_in_the_environment_needs_no_dialog(home: Path) -> None:

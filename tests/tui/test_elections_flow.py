@@ -8,13 +8,21 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.tui.election import ELECTION, ElectionWorld, election_env, make_election
-from tests.tui.helpers import settle, static_text
+from tests.tui.election import (
+    BOARD_PASSPHRASE,
+    ELECTION,
+    PASSPHRASE,
+    ElectionWorld,
+    election_env,
+    make_election,
+)
+from tests.tui.helpers import settle, static_text, type_text
 from tui.app import WalletApp, create_app
-from tui.dialogs import ChallengeDialog, PathDialog
+from tui.data import Session
+from tui.dialogs import ChallengeDialog, ErrorDialog, PassphraseDialog, PathDialog
 from tui.screens import BallotScreen, ElectionsScreen, ReceiptScreen, ReceiptsScreen
 from tui.widgets import ElectionTable
-from wallet.services import Wallet, check_receipt, list_receipts, show_election
+from wallet.services import Environment, Wallet, check_receipt, list_receipts, show_election
 
 pytestmark = pytest.mark.asyncio
 
@@ -133,3 +141,68 @@ async def test_a_ballot_outside_the_limits_is_not_submitted_and_says_why(
         assert "choose at least 1 option (you chose 0)" in static_text(app, "#problem")
         assert static_text(app, "#step").startswith("Mayor (1 of 3)")
     assert entries(world) == before
+
+
+def without_board_passphrase() -> Environment:
+    """The voter's environment with the wallet's passphrase but not the board's."""
+    return Environment(environ={"WALLET_PASSPHRASE": PASSPHRASE})
+
+
+async def give_board_passphrase(pilot: Pilot[None], app: WalletApp, passphrase: str) -> None:
+    assert isinstance(app.screen, PassphraseDialog)
+    await type_text(pilot, passphrase)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_the_board_passphrase_is_asked_for_and_a_wrong_one_refused(
+    world: ElectionWorld,
+) -> None:
+    app = create_app(world.voter_home, without_board_passphrase())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_ballot(pilot, app, world)
+        await pilot.press("space", "n", "n")
+        before = entries(world)
+        await pilot.press("c")
+        await settle(pilot)
+        # The board's sidecar says its key is in a sealed file, so casting asks first.
+        dialog = app.screen
+        assert isinstance(dialog, PassphraseDialog)
+        assert static_text(app, ".title") == "Unlock the board's key"
+        assert "keeps its checkpoint key in a passphrase file" in dialog.purpose
+
+        await give_board_passphrase(pilot, app, "not the board passphrase")
+        refusal = app.screen
+        assert isinstance(refusal, ErrorDialog)
+        assert refusal.action_text == "unlock the board's key"
+        assert refusal.reason.startswith("wrong passphrase for keystore file")
+        assert "board.sqlite.keys" in refusal.reason
+        assert entries(world) == before, "a refused passphrase must post nothing"
+        await pilot.press("enter")
+        await pilot.pause()
+
+        # Closing the reason asks again; the right passphrase casts the ballot.
+        await give_board_passphrase(pilot, app, BOARD_PASSPHRASE)
+        assert isinstance(app.screen, ReceiptScreen)
+        assert static_text(app, "#status").startswith("✓ Inclusion passed")
+        assert BOARD_PASSPHRASE not in repr(app.session.env)
+        assert "WALLET_BOARD_PASSPHRASE redacted" in repr(app.session.env.environ)
+    assert entries(world) == before + 1
+
+
+async def test_a_board_that_asks_late_gets_the_dialog_then_the_ballot_is_cast(
+    world: ElectionWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Should the check before casting miss that the key is in a file, the board's own
+    # refusal (naming WALLET_BOARD_PASSPHRASE) opens the dialog instead of an error.
+    monkeypatch.setattr(Session, "needs_board_passphrase", lambda self, board: False)
+    app = create_app(world.voter_home, without_board_passphrase())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_ballot(pilot, app, world)
+        await pilot.press("space", "n", "n", "c")
+        await settle(pilot)
+        assert isinstance(app.screen, PassphraseDialog)
+        await give_board_passphrase(pilot, app, BOARD_PASSPHRASE)
+        assert isinstance(app.screen, ReceiptScreen)
+    with Wallet.open(world.voter_home, election_env()) as wallet:
+        assert [r.kind for r in list_receipts(wallet)] == ["ballot"]

@@ -3,8 +3,9 @@
 The seeded wallet's keys come from fixed seeds and its dates are fixed, so every SVG is
 the same on every run; refresh them with `pytest tests/tui --snapshot-update` after
 looking at the change. Screens whose text is random by design (a ballot's tracking code,
-a challenged ballot's id, an audit's hashes, a board's temporary path) are covered by the
-Pilot tests instead.
+a challenged ballot's id, an audit's hashes) are snapshotted from an election made with
+fixed randomness (`fixed_randomness`) on a fixed clock, and run from inside the test's
+folder so that the board and record paths are shown relative to it.
 """
 
 from __future__ import annotations
@@ -13,12 +14,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
-from tests.tui.conftest import NOW, locked_env, unlocked_env
-from tests.tui.election import election_env, make_election
+from tests.tui.conftest import NOW, PASSPHRASE, locked_env, unlocked_env
+from tests.tui.election import (
+    SNAPSHOT_NOW,
+    SNAPSHOT_START,
+    ElectionWorld,
+    election_env,
+    finish_election,
+    make_election,
+)
 from tests.tui.helpers import settle, type_text
 from tui.app import WalletApp, create_app
+from wallet.services import Environment
 
 SIZE = (120, 40)
 Compare = Callable[..., bool]
@@ -202,3 +212,99 @@ def test_ballot_review(snap_compare: Compare, tmp_path: Path, fixed_keys: None) 
 
     app, _ = _ballot_app(tmp_path)
     assert snap_compare(app, terminal_size=SIZE, run_before=review)
+
+
+# Screens whose content is random by design: an election made with fixed randomness.
+
+
+@pytest.fixture
+def fixed_election(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixed_randomness: None
+) -> ElectionWorld:
+    """An open election made with fixed randomness at a fixed time; the test runs inside it.
+
+    Working from its folder makes the TUI show the board and record by relative paths.
+    """
+    monkeypatch.chdir(tmp_path)
+    return make_election(tmp_path, SNAPSHOT_START)
+
+
+def _voting_app(world: ElectionWorld, env: Environment | None = None) -> WalletApp:
+    app = create_app(world.voter_home, env or election_env(), clock=lambda: SNAPSHOT_NOW)
+    app.session.boards.append(world.board)
+    return app
+
+
+async def _review(pilot: Pilot[Any]) -> None:
+    """From the first screen to the ballot's review: Mayor Ada, no library choice."""
+    await _open_ballot(pilot)
+    await pilot.press("space", "n", "n")
+    await pilot.pause()
+
+
+def test_elections_listed(snap_compare: Compare, fixed_election: ElectionWorld) -> None:
+    async def open_tab(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+
+    assert snap_compare(_voting_app(fixed_election), terminal_size=SIZE, run_before=open_tab)
+
+
+def test_receipt(snap_compare: Compare, fixed_election: ElectionWorld) -> None:
+    async def cast(pilot: Pilot[Any]) -> None:
+        await _review(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+
+    assert snap_compare(_voting_app(fixed_election), terminal_size=SIZE, run_before=cast)
+
+
+def test_receipts_listed(snap_compare: Compare, fixed_election: ElectionWorld) -> None:
+    async def cast_then_list(pilot: Pilot[Any]) -> None:
+        await _review(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("escape", "4")
+        await settle(pilot)
+
+    assert snap_compare(_voting_app(fixed_election), terminal_size=SIZE, run_before=cast_then_list)
+
+
+def test_challenge_dialog(snap_compare: Compare, fixed_election: ElectionWorld) -> None:
+    async def challenge(pilot: Pilot[Any]) -> None:
+        await _review(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+
+    assert snap_compare(_voting_app(fixed_election), terminal_size=SIZE, run_before=challenge)
+
+
+def test_board_passphrase_dialog(snap_compare: Compare, fixed_election: ElectionWorld) -> None:
+    async def ask(pilot: Pilot[Any]) -> None:
+        await _review(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await type_text(pilot, "board secret")
+        await pilot.pause()
+
+    without_board = Environment(environ={"WALLET_PASSPHRASE": PASSPHRASE})
+    app = _voting_app(fixed_election, without_board)
+    assert snap_compare(app, terminal_size=SIZE, run_before=ask)
+
+
+def test_audit_report(snap_compare: Compare, fixed_election: ElectionWorld) -> None:
+    root = fixed_election.board.parent
+    finish_election(root, fixed_election, root / "record")
+
+    async def audit(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.press("o")
+        await type_text(pilot, "record")
+        await pilot.press("enter")
+        await settle(pilot)
+
+    app = _voting_app(fixed_election)
+    assert snap_compare(app, terminal_size=SIZE, run_before=audit)

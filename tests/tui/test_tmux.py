@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.tui.conftest import PASSPHRASE
-from tests.tui.election import election_environ, make_election
+from tests.tui.election import BOARD_PASSPHRASE, election_environ, make_election
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -139,7 +139,8 @@ def test_create_a_did_in_the_real_tui(tmp_path: Path, tmux: Tmux) -> None:
 
 def test_cast_a_ballot_in_the_real_tui_and_check_its_receipt(tmp_path: Path, tmux: Tmux) -> None:
     world = make_election(tmp_path)
-    start_tui(tmux, world.voter_home, election_environ())
+    # The board's passphrase is not in the environment: the TUI asks for it when casting.
+    start_tui(tmux, world.voter_home, {"WALLET_PASSPHRASE": PASSPHRASE})
     tmux.wait_for("n New DID")
     tmux.keys("3")
     tmux.wait_for("o Open board")
@@ -157,6 +158,8 @@ def test_cast_a_ballot_in_the_real_tui_and_check_its_receipt(tmp_path: Path, tmu
     tmux.wait_for("Review (3 of 3)")
     tmux.wait_for("Mayor: Ada")
     tmux.keys("c")
+    tmux.wait_for("Unlock the board's key")
+    tmux.keys(BOARD_PASSPHRASE, "Enter")
     screen = tmux.wait_for("Inclusion passed")
     code = re.search(r"Tracking code\s+([0-9a-f]{16,})", screen)
     assert code is not None, screen

@@ -2,10 +2,18 @@
 
 from tui.data.ballot import BallotChoices, ContestSpec, contests_from_summary
 from tui.data.errors import describe_error
-from tui.data.files import SaveError, save_new_file
-from tui.data.session import Secret, Session
+from tui.data.files import SaveError, save_new_file, shown_path
+from tui.data.session import (
+    BOARD_PASSPHRASE_VARIABLE,
+    PASSPHRASE_VARIABLE,
+    Secret,
+    Session,
+    open_board_key,
+)
 
 __all__ = [
+    "BOARD_PASSPHRASE_VARIABLE",
+    "PASSPHRASE_VARIABLE",
     "BallotChoices",
     "ContestSpec",
     "SaveError",
@@ -13,5 +21,7 @@ __all__ = [
     "Session",
     "contests_from_summary",
     "describe_error",
+    "open_board_key",
     "save_new_file",
+    "shown_path",
 ]

@@ -1,4 +1,4 @@
-"""Provides saving a presentation the person asked for to a new, private file."""
+"""Provides file helpers: saving a presentation to a new, private file, and showing a path."""
 
 from __future__ import annotations
 
@@ -29,3 +29,17 @@ def save_new_file(path: Path, text: str) -> Path:
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(text if text.endswith("\n") else text + "\n")
     return target
+
+
+def shown_path(path: str | Path, cwd: Path | None = None) -> str:
+    """`path` as the screens show it: relative to the working directory when it is inside it.
+
+    Boards and records are usually named from the folder the TUI was started in, so the
+    short form is the one the person typed; a path elsewhere is shown whole.
+    """
+    target = Path(path)
+    base = Path.cwd() if cwd is None else cwd
+    try:
+        return str(target.relative_to(base))
+    except ValueError:
+        return str(target)

@@ -1,4 +1,4 @@
-"""Provides `Session`: which wallet the TUI works on, and the passphrase it was unlocked with.
+"""Provides `Session`: which wallet the TUI works on, and the passphrases typed into it.
 
 SQLite connections belong to the thread that opened them, so every worker opens its own
 `Wallet` through `Session.open()` instead of sharing one across threads.
@@ -11,9 +11,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from wallet.services import Environment, Wallet
+from wallet.services import Environment, LocalBoard, Wallet
 
 PASSPHRASE_VARIABLE = "WALLET_PASSPHRASE"  # noqa: S105 -- a variable name, not a secret.
+BOARD_PASSPHRASE_VARIABLE = "WALLET_BOARD_PASSPHRASE"  # noqa: S105 -- a variable name.
 
 
 class Secret:
@@ -37,27 +38,36 @@ class Secret:
     __str__ = __repr__
 
 
-class _EnvironWithPassphrase(Mapping[str, str]):
-    """The process environment plus the typed passphrase, with a repr that hides it."""
+class _EnvironWithSecrets(Mapping[str, str]):
+    """The process environment plus typed passphrases, with a repr that hides them.
 
-    def __init__(self, base: Mapping[str, str], passphrase: Secret) -> None:
+    The services read passphrases from their environment mapping (`WALLET_PASSPHRASE`,
+    `WALLET_BOARD_PASSPHRASE`), so a typed one is handed over as a variable of this mapping
+    and never copied into a plain dict that a traceback could print.
+    """
+
+    def __init__(self, base: Mapping[str, str], secrets: Mapping[str, Secret]) -> None:
         self._base = base
-        self._passphrase = passphrase
+        self._secrets = dict(secrets)
+
+    def with_secret(self, name: str, secret: Secret) -> _EnvironWithSecrets:
+        return _EnvironWithSecrets(self._base, {**self._secrets, name: secret})
 
     def __getitem__(self, name: str) -> str:
-        if name == PASSPHRASE_VARIABLE:
-            return self._passphrase.reveal()
+        if name in self._secrets:
+            return self._secrets[name].reveal()
         return self._base[name]
 
     def __iter__(self) -> Iterator[str]:
-        yield from (name for name in self._base if name != PASSPHRASE_VARIABLE)
-        yield PASSPHRASE_VARIABLE
+        yield from (name for name in self._base if name not in self._secrets)
+        yield from self._secrets
 
     def __len__(self) -> int:
-        return len(self._base) + (PASSPHRASE_VARIABLE not in self._base)
+        return sum(1 for _ in self)
 
     def __repr__(self) -> str:
-        return f"<environment of {len(self)} variables, {PASSPHRASE_VARIABLE} redacted>"
+        hidden = ", ".join(sorted(self._secrets))
+        return f"<environment of {len(self)} variables, {hidden} redacted>"
 
 
 def _utc_now() -> datetime:
@@ -67,7 +77,7 @@ def _utc_now() -> datetime:
 class Session:
     """The wallet home the TUI shows, the service environment, its unlock state and clock.
 
-    `clock` is what services get as `now` (verification, presentation); tests fix it.
+    `clock` is what services get as `now` (verification, presentation, casting); tests fix it.
     """
 
     def __init__(
@@ -77,12 +87,11 @@ class Session:
         self.clock = clock
         #: Board files opened in this session, beside those the wallet already follows.
         self.boards: list[Path] = []
-        self._base = env
         self._env = env
 
     @property
     def env(self) -> Environment:
-        """The environment to hand to services (with the typed passphrase once unlocked)."""
+        """The environment to hand to services (with the typed passphrases once accepted)."""
         return self._env
 
     def open(self) -> Wallet:
@@ -100,10 +109,41 @@ class Session:
         with self.open() as wallet:
             return wallet.home.config.keystore == "file"
 
-    def candidate(self, passphrase: Secret) -> Environment:
-        """The environment a typed passphrase would give, to try before keeping it."""
-        return replace(self._base, environ=_EnvironWithPassphrase(self._base.environ, passphrase))
+    def needs_board_passphrase(self, board: Path) -> bool:
+        """Whether posting to `board` needs a board passphrase that nobody has given yet.
+
+        A local board signs a checkpoint for every entry; its sidecar records whether the
+        signing key is in the OS keyring or in a sealed file, and only the file needs one.
+        Reading the sidecar raises the services' error when the board cannot be opened.
+        """
+        if self._env.environ.get(BOARD_PASSPHRASE_VARIABLE):
+            return False
+        with LocalBoard.open(board, self._env) as opened:
+            return opened.info.keystore == "file"
+
+    def candidate(self, passphrase: Secret, variable: str = PASSPHRASE_VARIABLE) -> Environment:
+        """The environment a typed passphrase would give, to try before keeping it.
+
+        It keeps the passphrases already accepted, so unlocking the board after the keystore
+        (or the other way round) hands both to the services.
+        """
+        environ = self._env.environ
+        if isinstance(environ, _EnvironWithSecrets):
+            merged = environ.with_secret(variable, passphrase)
+        else:
+            merged = _EnvironWithSecrets(environ, {variable: passphrase})
+        return replace(self._env, environ=merged)
 
     def unlock(self, env: Environment) -> None:
-        """Keep an environment whose passphrase has opened the keystore."""
+        """Keep an environment whose passphrase has been accepted."""
         self._env = env
+
+
+def open_board_key(board: Path, env: Environment) -> None:
+    """Open the board's checkpoint key with `env`, raising the services' error if it fails.
+
+    This tries a typed board passphrase before a ballot is encrypted and posted, so a wrong
+    one is refused at once with the keystore's reason and nothing reaches the board.
+    """
+    with LocalBoard.open(board, env) as opened:
+        opened.signer  # noqa: B018 -- reading it opens the keystore and checks the key.

@@ -1,4 +1,7 @@
-"""Provides `PassphraseDialog`: asks for the file keystore's passphrase, hidden as it is typed."""
+"""Provides `PassphraseDialog`: asks for a keystore's passphrase, hidden as it is typed.
+
+The wallet's file keystore and a local board's sealed checkpoint key both use it.
+"""
 
 from __future__ import annotations
 
@@ -29,13 +32,18 @@ class PassphraseDialog(ModalScreen[Secret | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, purpose: str = "This wallet keeps its keys in a passphrase file.") -> None:
+    def __init__(
+        self,
+        purpose: str = "This wallet keeps its keys in a passphrase file.",
+        title: str = "Unlock the keystore",
+    ) -> None:
         super().__init__()
         self.purpose = purpose
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Unlock the keystore", classes="title")
+            yield Label(self.title_text, classes="title", markup=False)
             yield Static(self.purpose, markup=False)
             yield Input(password=True, placeholder="passphrase", id="passphrase")
             with Horizontal():

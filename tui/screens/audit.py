@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
-from tui.data import describe_error
+from tui.data import describe_error, shown_path
 from tui.dialogs import PathDialog
 from tui.messages import AuditFinished, AuditProgress, ServiceFailed
 from tui.screens.base import MainScreen
@@ -62,7 +62,7 @@ class AuditScreen(MainScreen):
         if self.record is None:
             self.action_open()
             return
-        self.query_one("#record", Static).update(f"Record {self.record}")
+        self.query_one("#record", Static).update(f"Record {shown_path(self.record)}")
         self.query_one("#verdict", Static).update("Auditing…")
         self.query_one(AuditTable).clear()
         bar = self.query_one(ProgressBar)

@@ -13,7 +13,13 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from tui.data import BallotChoices, Session, contests_from_summary, describe_error
+from tui.data import (
+    BOARD_PASSPHRASE_VARIABLE,
+    BallotChoices,
+    Session,
+    contests_from_summary,
+    describe_error,
+)
 from tui.dialogs.challenge import ChallengeDialog
 from tui.messages import BallotCast, ServiceFailed
 from tui.screens.base import WalletScreen
@@ -49,6 +55,7 @@ class BallotScreen(WalletScreen):
         self.identities = identities
         self.step = 0
         self.busy = False
+        self.challenging = False
 
     @property
     def reviewing(self) -> bool:
@@ -182,7 +189,14 @@ class BallotScreen(WalletScreen):
         if not isinstance(voter, str):
             self.query_one("#problem", Static).update("Choose the identity that votes.")
             return
+        # Posting signs a checkpoint with the board's key, which may need its passphrase.
+        self.wallet_app.require_board_unlock(self.board, lambda: self._post(voter, challenge))
+
+    def _post(self, voter: str, challenge: bool) -> None:
+        if not self.reviewing or self.busy:
+            return
         self.busy = True
+        self.challenging = challenge
         self.refresh_bindings()
         what = "Challenging" if challenge else "Casting"
         self.query_one("#problem", Static).update(Text(f"{what} the ballot…", style="bold"))
@@ -204,10 +218,22 @@ class BallotScreen(WalletScreen):
         self.post_message(BallotCast(outcome))
 
     def on_service_failed(self, message: ServiceFailed) -> None:
-        # Textual then runs WalletScreen's handler too, which opens the error dialog.
         self.busy = False
-        self.query_one("#problem", Static).update(message.reason)
         self.refresh_bindings()
+        if BOARD_PASSPHRASE_VARIABLE in message.reason:
+            # The board wanted its key's passphrase although the check before posting did not
+            # ask (its sidecar changed in between, say): ask now, then post the ballot again.
+            # prevent_default keeps WalletScreen's handler from opening the error dialog.
+            message.prevent_default()
+            message.stop()
+            self.query_one("#problem", Static).update("")
+            voter = self.query_one(Select).value
+            if isinstance(voter, str):
+                retry = self.challenging
+                self.wallet_app.ask_board_passphrase(self.board, lambda: self._post(voter, retry))
+            return
+        # Textual then runs WalletScreen's handler too, which opens the error dialog.
+        self.query_one("#problem", Static).update(message.reason)
 
     def on_ballot_cast(self, message: BallotCast) -> None:
         self.busy = False

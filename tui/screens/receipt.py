@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Label, Static
 
-from tui.data import Session, describe_error
+from tui.data import Session, describe_error, shown_path
 from tui.messages import ReceiptChecked
 from tui.screens.base import WalletScreen
 from tui.widgets import JsonView
@@ -64,7 +64,7 @@ class ReceiptScreen(WalletScreen):
         if receipt is not None:
             about = (
                 f"election {receipt.election}   {receipt.kind} {receipt.ballot_id or ''}"
-                f"\nvoter {receipt.voter}\nboard {receipt.board}"
+                f"\nvoter {receipt.voter}\nboard {shown_path(receipt.board)}"
             )
             self.query_one("#about", Static).update(Text(about))
             self.query_one(JsonView).show_text(receipt.text)

@@ -14,6 +14,7 @@ from tui.data import describe_error
 from tui.messages import ReceiptsLoaded, ServiceFailed
 from tui.screens.base import MainScreen
 from tui.screens.receipt import ReceiptScreen
+from tui.widgets import FittedTable
 from wallet.services import list_receipts
 
 
@@ -31,13 +32,13 @@ class ReceiptsScreen(MainScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("Receipts", classes="heading")
-        yield DataTable[Text](id="receipts", cursor_type="row", zebra_stripes=True)
+        yield FittedTable(id="receipts", cursor_type="row", zebra_stripes=True)
         yield Label("", id="hint", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Receipts"
-        self.query_one(DataTable).add_columns("Tracking code", "Election", "Kind", "Ballot")
+        self.query_one(FittedTable).add_columns("Tracking code", "Election", "Kind", "Ballot")
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
@@ -59,16 +60,16 @@ class ReceiptsScreen(MainScreen):
         self.post_message(ReceiptsLoaded(receipts))
 
     def on_receipts_loaded(self, message: ReceiptsLoaded) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
-        for receipt in message.receipts:
-            table.add_row(
+        table = self.query_one(FittedTable)
+        table.fill(
+            ([
                 Text(receipt.id),
                 Text(receipt.election),
                 Text(receipt.kind),
                 Text(receipt.ballot_id or "—"),
-                key=receipt.id,
-            )
+            ], receipt.id)
+            for receipt in message.receipts
+        )  # fmt: skip
         self.query_one("#hint", Label).update(
             "No receipts yet: cast a ballot from Elections (3)."
             if not message.receipts
@@ -81,7 +82,7 @@ class ReceiptsScreen(MainScreen):
         self.action_open()
 
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(FittedTable)
         if table.row_count == 0:
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value

@@ -4,6 +4,7 @@ from tui.widgets.audit_table import AuditTable
 from tui.widgets.check_table import CheckTable, verdict
 from tui.widgets.credential_table import CredentialTable
 from tui.widgets.election_table import ElectionTable
+from tui.widgets.fitted_table import FittedTable
 from tui.widgets.identity_table import IdentityTable
 from tui.widgets.json_view import JsonView
 
@@ -12,6 +13,7 @@ __all__ = [
     "CheckTable",
     "CredentialTable",
     "ElectionTable",
+    "FittedTable",
     "IdentityTable",
     "JsonView",
     "verdict",

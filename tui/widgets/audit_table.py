@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import DataTable
+
+from tui.widgets.fitted_table import FittedTable
 
 _STYLE = {"passed": "green", "failed": "bold red", "skipped": "yellow"}
 _MARK = {"passed": "✓ passed", "failed": "✗ failed", "skipped": "○ skipped"}
 
 
-class AuditTable(DataTable[Text]):
+class AuditTable(FittedTable):
     """One row per check (V1 …), and one indented row per reason under it."""
 
     DEFAULT_CSS = """
@@ -23,19 +24,20 @@ class AuditTable(DataTable[Text]):
         self.add_columns("Check", "Title", "Outcome", "Details")
 
     def show(self, checks: list[dict[str, Any]]) -> None:
-        self.clear()
+        rows: list[tuple[list[Text], str | None]] = []
         for check in checks:
             outcome = str(check["outcome"])
-            self.add_row(
+            rows.append(([
                 Text(str(check["id"])),
                 Text(str(check["title"])),
                 Text(_MARK.get(outcome, outcome), style=_STYLE.get(outcome, "")),
                 Text(str(check["details"])),
-            )
+            ], None))  # fmt: skip
             for reason in check["reasons"]:
-                self.add_row(
+                rows.append(([
                     Text(""),
                     Text(f"  [{reason['code']}]", style="red"),
                     Text(""),
                     Text(str(reason["message"])),
-                )
+                ], None))  # fmt: skip
+        self.fill(rows)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import DataTable
+
+from tui.widgets.fitted_table import FittedTable
 
 _STYLE = {"passed": "green", "failed": "bold red", "skipped": "yellow"}
 _MARK = {"passed": "✓ passed", "failed": "✗ failed", "skipped": "○ skipped"}
 
 
-class CheckTable(DataTable[Text]):
+class CheckTable(FittedTable):
     """The checks of a report (as its JSON form), those of contained credentials indented."""
 
     DEFAULT_CSS = """
@@ -23,10 +24,13 @@ class CheckTable(DataTable[Text]):
         self.add_columns("Check", "Outcome", "Detail")
 
     def show(self, report: dict[str, Any]) -> None:
-        self.clear()
-        self._add(report, prefix="")
+        rows: list[tuple[list[Text], str | None]] = []
+        self._add(rows, report, prefix="")
+        self.fill(rows)
 
-    def _add(self, report: dict[str, Any], prefix: str) -> None:
+    def _add(
+        self, rows: list[tuple[list[Text], str | None]], report: dict[str, Any], prefix: str
+    ) -> None:
         for check in report.get("checks", []):
             outcome = str(check.get("outcome"))
             problem = check.get("problem")
@@ -34,13 +38,13 @@ class CheckTable(DataTable[Text]):
                 detail = f"{problem.get('type')}: {problem.get('detail')}"
             else:
                 detail = str(check.get("message", ""))
-            self.add_row(
+            rows.append(([
                 Text(prefix + str(check.get("check"))),
                 Text(_MARK.get(outcome, outcome), style=_STYLE.get(outcome, "")),
                 Text(detail),
-            )
+            ], None))  # fmt: skip
         for index, inner in enumerate(report.get("credentials", [])):
-            self._add(inner, prefix=f"{prefix}credential[{index}].")
+            self._add(rows, inner, prefix=f"{prefix}credential[{index}].")
 
 
 def verdict(report: dict[str, Any]) -> Text:

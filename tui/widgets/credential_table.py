@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import DataTable
 
+from tui.widgets.fitted_table import FittedTable
 from wallet.services import CredentialSummary
 
 
-class CredentialTable(DataTable[Text]):
+class CredentialTable(FittedTable):
     """A row-cursor table of held credentials; the row key is the credential's local id."""
 
     DEFAULT_CSS = """
@@ -21,18 +21,18 @@ class CredentialTable(DataTable[Text]):
         self.add_columns("Id", "Format", "Type", "Issuer", "Valid until", "Added")
 
     def show(self, credentials: list[CredentialSummary]) -> None:
-        self.clear()
-        for item in credentials:
-            # Plain Text cells: DIDs and types must not be read as markup or emoji codes.
-            self.add_row(
+        # Plain Text cells: DIDs and types must not be read as markup or emoji codes.
+        self.fill(
+            ([
                 Text(item.id[:8]),
                 Text(item.format),
                 Text(", ".join(item.types)),
                 Text(_short(item.issuer)),
                 Text(item.valid_until or "—"),
                 Text(item.added),
-                key=item.id,
-            )
+            ], item.id)
+            for item in credentials
+        )  # fmt: skip
 
     @property
     def selected_id(self) -> str | None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import DataTable
+
+from tui.data import shown_path
+from tui.widgets.fitted_table import FittedTable
 
 _PHASE_STYLE = {"open": "bold green", "closed": "yellow", "finished": "cyan"}
 
 
-class ElectionTable(DataTable[Text]):
+class ElectionTable(FittedTable):
     """A row-cursor table of elections; each row keeps its board and summary line."""
 
     DEFAULT_CSS = """
@@ -24,21 +26,21 @@ class ElectionTable(DataTable[Text]):
         self.rows_by_key: dict[str, dict[str, Any]] = {}
 
     def show(self, elections: list[dict[str, Any]]) -> None:
-        self.clear()
         self.rows_by_key = {}
+        rows: list[tuple[list[Text], str | None]] = []
         for item in elections:
             key = f"{item['board']}#{item['election']}"
             self.rows_by_key[key] = item
             phase = str(item.get("phase", "?"))
-            self.add_row(
+            rows.append(([
                 Text(str(item["election"])),
                 Text(str(item.get("title", ""))),
                 Text(phase, style=_PHASE_STYLE.get(phase, "")),
                 Text(str(item.get("ballots", ""))),
                 Text(str(item.get("role") or "—")),
-                Text(str(item["board"])),
-                key=key,
-            )
+                Text(shown_path(str(item["board"]))),
+            ], key))  # fmt: skip
+        self.fill(rows)
 
     @property
     def selected(self) -> dict[str, Any] | None:

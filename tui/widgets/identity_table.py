@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import DataTable
 
+from tui.widgets.fitted_table import FittedTable
 from wallet.services import Identity
 
 
-class IdentityTable(DataTable[Text]):
+class IdentityTable(FittedTable):
     """A row-cursor table of identities; the row key is the DID."""
 
     DEFAULT_CSS = """
@@ -23,17 +23,17 @@ class IdentityTable(DataTable[Text]):
     def show(self, identities: list[Identity]) -> None:
         """Replace the rows, keeping the cursor on the same DID when it is still there."""
         keep = self.selected_did
-        self.clear()
-        for identity in identities:
-            # Cells are plain Text: a string cell would be read as markup, and "did:key:"
-            # would even turn into an emoji.
-            self.add_row(
+        # Cells are plain Text: a string cell would be read as markup, and "did:key:" would
+        # even turn into an emoji.
+        self.fill(
+            ([
                 Text(identity.label or "—"),
                 Text(f"did:{identity.method}"),
                 Text(identity.created),
                 Text(identity.did),
-                key=identity.did,
-            )
+            ], identity.did)
+            for identity in identities
+        )  # fmt: skip
         if keep is not None and keep in {identity.did for identity in identities}:
             self.move_cursor(row=self.get_row_index(keep))
 
