@@ -20,19 +20,10 @@ from nacl.public import Box, PrivateKey, PublicKey, SealedBox
 
 from voting._group import Point, Q, Rng, Scalar, base_mul, parse_scalar, random_scalar
 from voting._hashing import digest, fields, u32
-from voting._json import JsonObject, array, integer, keys, load, version
+from voting._json import JsonObject, array, hex_bytes, integer, keys, load, version
 from voting._manifest import Manifest
 from voting._proofs import CompactProof, prove_schnorr, verify_schnorr
 from voting.errors import CeremonyError, EncodingError, ProofError, VotingError
-
-
-def _hex32(value: object, what: str) -> bytes:
-    if not isinstance(value, str) or len(value) != 64 or value.lower() != value:
-        raise EncodingError(f"{what}: want 64 lowercase hex digits")
-    try:
-        return bytes.fromhex(value)
-    except ValueError:
-        raise EncodingError(f"{what}: not hex") from None
 
 
 def commitment_context(trustee: int, coefficient: int) -> bytes:
@@ -79,7 +70,7 @@ class TrusteeAnnouncement:
         ps = array(obj, "proofs", "announcement", 1, 64)
         return cls(
             trustee=integer(obj, "trustee", "announcement", 1, 64),
-            encryption_key=_hex32(obj["encryptionKey"], "announcement.encryptionKey"),
+            encryption_key=hex_bytes(obj["encryptionKey"], "announcement.encryptionKey"),
             commitments=tuple(
                 Point.from_hex(c, what=f"announcement.commitments[{k}]") for k, c in enumerate(cs)
             ),
@@ -226,7 +217,7 @@ class ComplaintAnswer:
             integer(obj, "dealer", "answer", 1, 64),
             integer(obj, "recipient", "answer", 1, 64),
             parse_scalar(obj["share"], "answer.share"),
-            _hex32(obj["sealKey"], "answer.sealKey"),
+            hex_bytes(obj["sealKey"], "answer.sealKey"),
         )
 
     def __repr__(self) -> str:
@@ -314,7 +305,7 @@ class Trustee:
         try:
             obj = load(data, "trustee secret")
             coefficients = tuple(parse_scalar(a, "coefficient") for a in obj["coefficients"])
-            return cls(manifest, int(obj["trustee"]), coefficients, _hex32(obj["seed"], "seed"))
+            return cls(manifest, int(obj["trustee"]), coefficients, hex_bytes(obj["seed"], "seed"))
         except (KeyError, TypeError, ValueError) as exc:
             raise CeremonyError(f"trustee secret: {type(exc).__name__}") from None
 

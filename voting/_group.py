@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 from nacl import bindings as _sodium
 
-from voting.errors import EncodingError, GroupError
+from voting._json import hex_bytes
+from voting.errors import GroupError
 
 # The order of the prime-order subgroup (record spec §2.1).
 Q = 2**252 + 27742317777372353535851937790883648493
@@ -29,18 +30,6 @@ _sub = _sodium.crypto_core_ed25519_sub
 _mul = _sodium.crypto_scalarmult_ed25519_noclamp
 _base = _sodium.crypto_scalarmult_ed25519_base_noclamp
 _is_valid = _sodium.crypto_core_ed25519_is_valid_point
-
-
-def _decode_hex(text: object, what: str) -> bytes:
-    """Decode exactly 64 lowercase hex digits, the only text form of points and scalars."""
-    if not isinstance(text, str) or len(text) != 64:
-        raise EncodingError(f"{what}: want 64 lowercase hex digits")
-    if text.lower() != text:
-        raise EncodingError(f"{what}: hex must be lowercase")
-    try:
-        return bytes.fromhex(text)
-    except ValueError:
-        raise EncodingError(f"{what}: not hex") from None
 
 
 class Point:
@@ -77,7 +66,7 @@ class Point:
     def from_hex(cls, text: object, *, what: str = "point", allow_identity: bool = False) -> Point:
         """Parse and validate 64 lowercase hex digits."""
         try:
-            return cls(_decode_hex(text, what), allow_identity=allow_identity)
+            return cls(hex_bytes(text, what), allow_identity=allow_identity)
         except GroupError as exc:
             raise GroupError(f"{what}: {str(exc).split(': ', 1)[-1]}") from None
 
@@ -165,7 +154,7 @@ class Scalar:
     def from_hex(cls, text: object, *, what: str = "scalar") -> Scalar:
         """Parse 64 lowercase hex digits of the little-endian encoding."""
         try:
-            return cls.from_bytes(_decode_hex(text, what))
+            return cls.from_bytes(hex_bytes(text, what))
         except GroupError as exc:
             raise GroupError(f"{what}: {str(exc).split(': ', 1)[-1]}") from None
 

@@ -59,6 +59,19 @@ def keys(
         raise error(f"{what}: unknown keys {sorted(extra)}")
 
 
+def hex_bytes(value: object, what: str, size: int = 32) -> bytes:
+    """Decode exactly `2 * size` lowercase hex digits (record spec §1: points, scalars, hashes).
+
+    Uppercase is refused so that every value has one text form and hashed JSON is canonical.
+    """
+    if not isinstance(value, str) or len(value) != 2 * size or value.lower() != value:
+        raise EncodingError(f"{what}: want {2 * size} lowercase hex digits")
+    try:
+        return bytes.fromhex(value)
+    except ValueError:
+        raise EncodingError(f"{what}: not hex") from None
+
+
 def integer(
     obj: JsonObject,
     key: str,

@@ -12,7 +12,7 @@ from voting._election import Election
 from voting._elgamal import ZERO, Ciphertext
 from voting._group import IDENTITY, G, Point, Q, Rng
 from voting._hashing import RECORD_VERSION, fields, u32
-from voting._json import JsonObject, array, integer, keys, load, version
+from voting._json import JsonObject, array, hex_bytes, integer, keys, load, version
 from voting._proofs import CompactProof, prove_dleq, verify_dleq
 from voting.errors import EncodingError, ProofError, ShareError, TallyError
 
@@ -20,13 +20,7 @@ MAX_WEIGHT = 2**32 - 1
 
 
 def _hash_field(obj: JsonObject, what: str) -> bytes:
-    raw = obj.get("electionHash")
-    if not isinstance(raw, str) or len(raw) != 64 or raw.lower() != raw:
-        raise EncodingError(f"{what}.electionHash: want 64 lowercase hex digits")
-    try:
-        return bytes.fromhex(raw)
-    except ValueError:
-        raise EncodingError(f"{what}.electionHash: not hex") from None
+    return hex_bytes(obj.get("electionHash"), f"{what}.electionHash")
 
 
 @dataclass(frozen=True, slots=True)

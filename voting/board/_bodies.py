@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from voting._ballot import BallotOpening, EncryptedBallot
 from voting._ceremony import SealedShare, TrusteeAnnouncement
-from voting._json import JsonObject, array, keys, load, text
+from voting._json import JsonObject, array, hex_bytes, keys, load, text
 from voting._manifest import MAX_TRUSTEES
 from voting._result import ElectionResult
 from voting._tally import DecryptionShare, EncryptedTally
@@ -67,15 +67,6 @@ class TrusteeSharesBody:
         return cls(tuple(SealedShare.from_json(obj_of(s, "trustee-shares.shares")) for s in items))
 
 
-def _hex32(value: object, what: str) -> bytes:
-    if not isinstance(value, str) or len(value) != 64 or value.lower() != value:
-        raise EncodingError(f"{what}: want 64 lowercase hex digits")
-    try:
-        return bytes.fromhex(value)
-    except ValueError:
-        raise EncodingError(f"{what}: not hex") from None
-
-
 def launch_code(election_hash: bytes) -> str:
     """Return the short code voters compare out of band: H_E[0:8] as four hex groups (§4.4)."""
     digits = election_hash[:8].hex()
@@ -111,8 +102,8 @@ class OpenBody:
         obj = obj_of(data, "open")
         keys(obj, "open", {"jointKey", "electionHash", "launchCode"})
         return cls(
-            _hex32(obj["jointKey"], "open.jointKey"),
-            _hex32(obj["electionHash"], "open.electionHash"),
+            hex_bytes(obj["jointKey"], "open.jointKey"),
+            hex_bytes(obj["electionHash"], "open.electionHash"),
             text(obj, "launchCode", "open", 19),
         )
 

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import did
 from did.errors import DidError
-from voting._json import JsonObject, canonical, integer, keys
+from voting._json import JsonObject, canonical, hex_bytes, integer, keys
 from voting.board._bodies import EntryBody, parse_body
 from voting.board._election import (
     check_did,
@@ -155,20 +155,8 @@ class Entry:
         kind = data["type"]
         if not isinstance(kind, str):
             raise EncodingError("entry.type: want a string")
-        signature = data["signature"]
-        if (
-            not isinstance(signature, str)
-            or len(signature) != 128
-            or signature != signature.lower()
-        ):
-            raise EncodingError("entry.signature: want 128 lowercase hex digits")
-        prev = data["prev"]
-        if not isinstance(prev, str) or len(prev) != 64 or prev.lower() != prev:
-            raise EncodingError("entry.prev: want 64 lowercase hex digits")
-        try:
-            raw_sig, raw_prev = bytes.fromhex(signature), bytes.fromhex(prev)
-        except ValueError:
-            raise EncodingError("entry: prev or signature is not hex") from None
+        raw_sig = hex_bytes(data["signature"], "entry.signature", 64)
+        raw_prev = hex_bytes(data["prev"], "entry.prev")
         return cls(
             election=check_election_id(data["election"]),
             seq=integer(data, "seq", "entry", 0, 2**53 - 1),
