@@ -55,7 +55,7 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise MalformedValueError(f"JSON: duplicate member name {key!r}")
+            raise MalformedValueError(f"JSON: duplicate key {key!r}")
         result[key] = value
     return result
 

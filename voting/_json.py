@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from did import canonicalize
+from did import canonicalize, parse_json
 from did.errors import DidError
 from voting.errors import EncodingError, VotingError
 
@@ -20,23 +19,15 @@ def canonical(obj: Any) -> bytes:
         raise EncodingError(f"cannot canonicalize: {exc}") from None
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> JsonObject:
-    # Two parsers that keep different copies of a repeated key would read different objects
-    # out of the same hashed bytes, so repeated keys are refused.
-    obj: JsonObject = {}
-    for key, value in pairs:
-        if key in obj:
-            raise ValueError(f"duplicate key {key!r}")
-        obj[key] = value
-    return obj
-
-
 def load(data: str | bytes | JsonObject, what: str) -> JsonObject:
     """Accept a parsed object, or JSON text, and return a JSON object."""
     if isinstance(data, str | bytes):
+        # The one strict reader of the project (did.parse_json): repeated keys, NaN, numbers
+        # beyond I-JSON and excessive nesting are refused, so two readers of the same hashed
+        # bytes can never see different objects.
         try:
-            data = json.loads(data, object_pairs_hook=_no_duplicates)
-        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            data = parse_json(data)
+        except DidError as exc:
             raise EncodingError(f"{what}: not JSON: {exc}") from None
     if not isinstance(data, dict):
         raise EncodingError(f"{what}: want a JSON object")
