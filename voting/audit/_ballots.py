@@ -21,9 +21,11 @@ from voting.board import (
     BallotBody,
     EligibilityRule,
     Entry,
+    EntryFacts,
     check_eligibility,
+    facts_of,
     frozen_status_allows,
-    referenced_status_lists,
+    status_references,
 )
 from voting.errors import VotingError
 
@@ -62,12 +64,16 @@ class BallotVerdict:
     voter: str | None
     failures: tuple[tuple[int, str, str], ...]
     ciphertexts: tuple[tuple[bytes, ...], ...] = ()
-    # The status list URLs the ballot's credential names (`referenced_status_lists`).
-    status_urls: tuple[str, ...] = ()
+    # The status list URLs the ballot's credential names, each with the credential's issuer
+    # (`status_references`): the close must freeze each, signed by that issuer.
+    status_refs: tuple[tuple[str, str], ...] = ()
     # Whether the credential has a `credentialStatus`, so revocation must be judged.
     has_status: bool = False
     # Whether the frozen lists revoke it; None when there are none yet or it is not valid.
     revoked: bool | None = None
+    # The entry's link members (checked under V4 by the caller) and what the rules read.
+    link: tuple[int, bytes, str] | None = None
+    facts: EntryFacts | None = None
 
     @property
     def valid(self) -> bool:
@@ -97,15 +103,20 @@ def verify_ballot_entry(ctx: BallotContext, index: int, data: bytes) -> BallotVe
     if ctx.frozen is not None and not failures:
         # §7 step 2, with the board's own function, so the audit counts what the board did.
         revoked = not frozen_status_allows(entry, ctx.frozen)
+    refs = tuple(
+        (url, issuer) for url, issuers in status_references([entry]).items() for issuer in issuers
+    )
     return BallotVerdict(
         index,
         ballot.ballot_id,
         ballot.voter,
         tuple(failures),
         ciphertexts,
-        tuple(referenced_status_lists([entry])),
+        refs,
         has_status,
         revoked,
+        (entry.seq, entry.prev, entry.election),
+        facts_of(entry),
     )
 
 
@@ -149,19 +160,14 @@ def _eligibility(
     failures: list[tuple[int, str, str]],
 ) -> None:
     ballot = body.ballot
-    # V5: the voter signed the entry, inside the voting window, with an eligible presentation.
-    if entry.election != ctx.election_id:
-        failures.append((V5, "wrong-election", f"entry names election {entry.election!r}"))
-    if entry.author_did != ballot.voter:
-        failures.append((V5, "author-not-voter", f"signed by {entry.author[:100]}"))
+    # V5: the voter signed the entry with an eligible presentation. Who may cast, when, and
+    # under which ballot id are the board's rules, replayed in order by the caller.
     resolver = _resolver()
     try:
         _verify_signature(entry, data, resolver)
     except (VotingError, DidError) as exc:
         failures.append((V5, "signature-invalid", str(exc)))
         return
-    if not ctx.opens <= entry.time < ctx.closes:
-        failures.append((V5, "outside-window", f"cast at {entry.time:%Y-%m-%dT%H:%M:%SZ}"))
     # The credential is judged at the ballot's time without its status: the lists frozen at
     # close were signed at close, and revocation is judged against them once (§7 step 2).
     try:

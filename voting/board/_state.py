@@ -8,7 +8,7 @@ board that restarts, and an auditor, reach the same state from the same chain
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from did.errors import DidError
@@ -25,11 +25,14 @@ from voting.board._bodies import (
     OpenBody,
     ResultBody,
     TallyBody,
+    TrusteeAckBody,
+    TrusteeComplaintBody,
     TrusteeKeyBody,
     TrusteeSharesBody,
 )
 from voting.board._election import ElectionBody
 from voting.board._entries import ZERO_HASH, Entry
+from voting.board._replay import EntryFacts, RuleState
 from voting.errors import RejectedEntry, TallyError, VotingError
 
 PHASES = ("empty", "setup", "open", "closed", "tallied", "finished")
@@ -50,6 +53,8 @@ class ElectionState:
     election: ElectionBody | None = None
     announcements: dict[int, TrusteeAnnouncement] = field(default_factory=dict)
     shares: dict[int, TrusteeSharesBody] = field(default_factory=dict)
+    acks: dict[int, TrusteeAckBody] = field(default_factory=dict)
+    complaints: list[tuple[int, TrusteeComplaintBody]] = field(default_factory=list)
     opened: OpenBody | None = None
     crypto: Election | None = None
     ballots: dict[str, Entry] = field(default_factory=dict)
@@ -60,6 +65,10 @@ class ElectionState:
     result: ElectionResult | None = None
     ballot_entries: list[Entry] = field(default_factory=list)
     all_entries: list[Entry] = field(default_factory=list)
+    rules: RuleState = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rules = RuleState(self.election_id)
 
     @property
     def phase(self) -> str:
@@ -113,6 +122,7 @@ class ElectionState:
         if entry.prev != self.head:
             raise RejectedEntry(f"link: prev {entry.prev.hex()}, want {self.head.hex()}")
         self._apply_body(entry)
+        self.rules.apply(facts_of(entry))
         self.size += 1
         self.head = entry.hash()
         self.all_entries.append(entry)
@@ -127,6 +137,10 @@ class ElectionState:
             self.announcements[self.trustee_of(entry)] = body.announcement
         elif isinstance(body, TrusteeSharesBody):
             self.shares[self.trustee_of(entry)] = body
+        elif isinstance(body, TrusteeAckBody):
+            self.acks[self.trustee_of(entry)] = body
+        elif isinstance(body, TrusteeComplaintBody):
+            self.complaints.append((self.trustee_of(entry), body))
         elif isinstance(body, OpenBody):
             self.opened = body
             self.crypto = self.derive_election()
@@ -166,6 +180,28 @@ class ElectionState:
         return state
 
 
+def facts_of(entry: Entry) -> EntryFacts:
+    """Return what the replayable rules read of an entry (`voting.board._replay`)."""
+    body = entry.body
+    facts = EntryFacts(entry.type, entry.seq, entry.author_did, entry.time)
+    if isinstance(body, ElectionBody):
+        return replace(facts, election=body)
+    if isinstance(body, TrusteeKeyBody):
+        return replace(facts, trustee=body.announcement.trustee)
+    if isinstance(body, TrusteeSharesBody):
+        others = tuple(s.recipient for s in body.shares)
+        return replace(facts, trustee=body.shares[0].dealer, others=others)
+    if isinstance(body, TrusteeAckBody | TrusteeComplaintBody):
+        # The acknowledging or complaining trustee is the author itself.
+        others = body.dealers if isinstance(body, TrusteeAckBody) else (body.dealer,)
+        return replace(facts, others=others)
+    if isinstance(body, DecryptionShareBody):
+        return replace(facts, trustee=body.share.trustee)
+    if isinstance(body, BallotBody | ChallengedBody):
+        return replace(facts, ballot_id=body.ballot.ballot_id, voter=body.ballot.voter)
+    return facts
+
+
 def _credential(entry: Entry) -> dict[str, Any] | None:
     body = entry.body
     if not isinstance(body, BallotBody):
@@ -181,6 +217,28 @@ def _status_entries(credential: dict[str, Any]) -> list[Any]:
     if status is None:
         return []
     return status if isinstance(status, list) else [status]
+
+
+def credential_issuer(credential: dict[str, Any]) -> str | None:
+    """The issuer's id of a credential (`issuer` or `issuer.id`), or None."""
+    issuer = credential.get("issuer")
+    issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+    return issuer if isinstance(issuer, str) else None
+
+
+def status_references(entries: Iterable[Entry]) -> dict[str, set[str]]:
+    """Return, per status list URL named by a ballot's credential, the issuers naming it."""
+    refs: dict[str, set[str]] = {}
+    for entry in entries:
+        credential = _credential(entry)
+        if credential is None:
+            continue
+        issuer = credential_issuer(credential) or ""
+        for item in _status_entries(credential):
+            url = item.get("statusListCredential") if isinstance(item, dict) else None
+            if isinstance(url, str):
+                refs.setdefault(url, set()).add(issuer)
+    return refs
 
 
 def referenced_status_lists(entries: Iterable[Entry]) -> list[str]:

@@ -8,11 +8,12 @@ that a semantic check catches a change on its own, with V4 passing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import did
-from voting.board import ZERO_HASH, BallotBody, ChallengedBody, Entry, export_record
+from voting.board import ZERO_HASH, BallotBody, Entry, export_record
 from voting.chain import (
     Checkpoint,
     Ed25519Signer,
@@ -36,7 +37,7 @@ class FreshListWorld(World):
 
     clock: Clock = field(default_factory=Clock)
 
-    def status_list(self) -> dict[str, Any]:
+    def status_list(self, at: datetime | None = None) -> dict[str, Any]:
         """The revocation list with the bits of `revoked` set, signed at the clock's time."""
         bits = did.StatusList()
         for index in self.revoked:
@@ -68,9 +69,8 @@ def honest_run(
     for i, voter in enumerate(voters[:4]):
         run.vote(voter, f"b{i}", "bob" if i % 2 else "ada")
     run.vote(voters[0], "b0-again", "bob")
-    # Voter 4 challenges its first ballot (published with its opening), then casts another.
-    run.vote(voters[4], "b4-challenged", "ada")
-    run.post(ChallengedBody(run.openings["b4-challenged"]), voters[4])
+    # Voter 4 challenges an encryption (published with its opening, never cast), then casts.
+    run.challenge(voters[4], "b4-challenged", "ada")
     run.vote(voters[4], "b4", "bob")
     # An outsider whose credential it issued itself is refused by the board.
     try:

@@ -27,6 +27,7 @@ from voting import (
 from voting.board import (
     BallotBody,
     Board,
+    ChallengedBody,
     CloseBody,
     DecryptionShareBody,
     ElectionBody,
@@ -35,6 +36,7 @@ from voting.board import (
     OpenBody,
     ResultBody,
     TallyBody,
+    TrusteeAckBody,
     TrusteeKeyBody,
     TrusteeSharesBody,
     ballot_presentation,
@@ -141,15 +143,18 @@ class World:
             credential_status=did.status_entry(STATUS_URL, index, "revocation"),
         )
 
-    def status_list(self) -> dict[str, Any]:
-        """The authority's signed revocation list, with the bits of `revoked` set."""
+    def status_list(self, at: datetime | None = None) -> dict[str, Any]:
+        """The authority's signed revocation list, with the bits of `revoked` set.
+
+        `at` dates it (valid from then); without it the list dates from the day before T0.
+        """
         bits = did.StatusList()
         for index in self.revoked:
             bits.set(index, True)
         unsigned = did.status_list_credential(
-            STATUS_URL, self.authority.did, "revocation", bits, T0 - timedelta(days=1)
+            STATUS_URL, self.authority.did, "revocation", bits, at or T0 - timedelta(days=1)
         )
-        return did.add_proof(unsigned, self.authority.key, self.authority.vm, created=T0)
+        return did.add_proof(unsigned, self.authority.key, self.authority.vm, created=at or T0)
 
     def status_source(self) -> Any:
         """A live status source: the current list, re-signed on every lookup."""
@@ -208,6 +213,9 @@ class Run:
                 trustee.seal_share(a) for a in self.announcements if a.trustee != trustee.index
             )
             self.post(TrusteeSharesBody(shares), party)
+        for party, trustee in zip(self.world.trustees, self.trustees, strict=True):
+            others = tuple(j for j in range(1, 4) if j != trustee.index)
+            self.post(TrusteeAckBody(others), party)
         self.clock.now = OPENS
         self.election = Election.create(self.manifest, self.announcements)
         h = self.election.extended_hash
@@ -245,6 +253,11 @@ class Run:
         )
         return BallotBody(ballot, presentation)
 
+    def challenge(self, voter: Party, ballot_id: str, choice: str) -> Receipt:
+        """Encrypt a vote and post it with its opening, as a Benaloh challenge (never cast)."""
+        body = self.ballot_body(voter, ballot_id, choice)
+        return self.post(ChallengedBody(body.ballot, self.openings[ballot_id]), voter)
+
     def vote(self, voter: Party, ballot_id: str, choice: str) -> Receipt:
         """Cast a ballot."""
         return self.post(self.ballot_body(voter, ballot_id, choice), voter)
@@ -269,7 +282,7 @@ class Run:
         """Close (freezing the status list), tally, decrypt with `quorum`, publish the result."""
         assert self.election is not None
         self.clock.now = CLOSES
-        self.post(CloseBody((self.world.status_list(),)), self.world.authority)
+        self.post(CloseBody((self.world.status_list(CLOSES),)), self.world.authority)
         tally = compute_tally(self.board.entries(ELECTION_ID))
         self.post(TallyBody(tally), self.world.authority)
         keys = self.keys()
