@@ -123,3 +123,27 @@ def test_a_deeply_nested_state_file_is_an_error_not_a_traceback(
     code = main([str(record), "--state", str(state), "--workers", "1"], stdout=out, stderr=err)
     assert code == 3
     assert "Traceback" not in err.getvalue()
+
+
+def test_receipts_catch_a_board_that_reorders_and_resigns(tmp_path: Path) -> None:
+    # Finding 8: with the voters' receipts, V8 has something the entries alone cannot show.
+    store = MemoryLogStore()
+    run = honest_run(store, finish=False)
+    receipts = [run.board.receipt(ELECTION_ID, i) for i in range(len(run.board.entries(ELECTION_ID)))]
+    record = export(store, tmp_path / "honest")
+    (tmp_path / "receipt").write_text(receipts[-1].to_text())
+    given = [receipts[12], receipts[-1].to_text(), tmp_path / "receipt"]
+    honest = verify_record(record, workers=1, receipts=given)
+    assert honest.passed and honest.check("V8").outcome is Outcome.PASSED
+    assert verify_record(record, workers=1).check("V8").outcome is Outcome.NOT_APPLICABLE
+    # The board swaps two ballots of different voters and re-signs everything.
+    entries = parsed(record)
+    a, b = (i for i, e in enumerate(entries) if e.type == "ballot" and i in (12, 13))
+    entries[a], entries[b] = replace(entries[b], time=entries[a].time), replace(
+        entries[a], time=entries[b].time
+    )
+    reordered = rewrite(run, record, tmp_path / "r", entries)  # type: ignore[arg-type]
+    assert verify_record(reordered, workers=1).passed
+    report = verify_record(reordered, workers=1, receipts=[receipts[12]])
+    assert not report.passed
+    assert {r.code for r in report.check("V8").reasons} == {"receipt-inclusion"}
