@@ -28,6 +28,11 @@ THIRD_PARTY = {
         "jeepney",
         "rich",
         "nacl",
+        # The board and witness servers and their clients (issue: the board as a service).
+        "starlette",
+        "uvicorn",
+        "httpx",
+        "psycopg",
     },
     "tui": {"textual", "rich"},
 }
@@ -131,7 +136,8 @@ def test_help_does_not_import_heavy_modules() -> None:
     heavy = [
         name
         for name in modules
-        if name.split(".")[0] in {"textual", "nacl", "cryptography"}
+        if name.split(".")[0]
+        in {"textual", "nacl", "cryptography", "starlette", "uvicorn", "psycopg"}
         or name.startswith("keyring.backends")
     ]
     assert heavy == []
