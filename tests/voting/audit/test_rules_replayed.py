@@ -17,9 +17,9 @@ from voting.audit import Outcome, verify_record
 from voting.audit._cli import main
 from voting.board import ElectionBody, Entry
 from voting.chain import Ed25519Signer, MemoryLogStore
+from voting.testing import CLOSES, ELECTION_ID, honest_run, write_record
 
-from ..board.world import CLOSES, ELECTION_ID
-from .records import export, honest_run, parsed, resign, rewrite, write_raw
+from .records import export, parsed, resign, rewrite
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def test_the_checkpoint_origin_must_be_the_board_key_name_and_election(
     other = replace(first.body, origin=f"elsewhere/{ELECTION_ID}")
     entries[0] = replace(first, body=other)
     signer: Ed25519Signer = run.world.board_signer  # type: ignore[attr-defined]
-    target = write_raw(tmp_path / "r", resign(run, entries), signer, other.origin)  # type: ignore[arg-type]
+    target = write_record(tmp_path / "r", resign(run, entries), signer, other.origin)  # type: ignore[arg-type]
     report = verify_record(target, workers=1)
     assert "rule-origin" in _codes(report, "V4")
 
@@ -129,7 +129,8 @@ def test_receipts_catch_a_board_that_reorders_and_resigns(tmp_path: Path) -> Non
     # Finding 8: with the voters' receipts, V8 has something the entries alone cannot show.
     store = MemoryLogStore()
     run = honest_run(store, finish=False)
-    receipts = [run.board.receipt(ELECTION_ID, i) for i in range(len(run.board.entries(ELECTION_ID)))]
+    size = len(run.board.entries(ELECTION_ID))
+    receipts = [run.board.receipt(ELECTION_ID, i) for i in range(size)]
     record = export(store, tmp_path / "honest")
     (tmp_path / "receipt").write_text(receipts[-1].to_text())
     given = [receipts[12], receipts[-1].to_text(), tmp_path / "receipt"]
@@ -139,10 +140,11 @@ def test_receipts_catch_a_board_that_reorders_and_resigns(tmp_path: Path) -> Non
     # The board swaps two ballots of different voters and re-signs everything.
     entries = parsed(record)
     a, b = (i for i, e in enumerate(entries) if e.type == "ballot" and i in (12, 13))
-    entries[a], entries[b] = replace(entries[b], time=entries[a].time), replace(
-        entries[a], time=entries[b].time
+    entries[a], entries[b] = (
+        replace(entries[b], time=entries[a].time),
+        replace(entries[a], time=entries[b].time),
     )
-    reordered = rewrite(run, record, tmp_path / "r", entries)  # type: ignore[arg-type]
+    reordered = rewrite(run, record, tmp_path / "r", entries)
     assert verify_record(reordered, workers=1).passed
     report = verify_record(reordered, workers=1, receipts=[receipts[12]])
     assert not report.passed

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 import did
-from voting import Election, Trustee
 from voting.audit import verify_record
 from voting.board import (
     CloseBody,
@@ -23,9 +22,10 @@ from voting.board import (
     launch_code,
 )
 from voting.chain import MemoryLogStore
+from voting.election import Election
 from voting.errors import RejectedEntry
-
-from .world import CLOSES, ELECTION_ID, OPENS, STATUS_URL, Clock, Run, World
+from voting.testing import CLOSES, ELECTION_ID, OPENS, STATUS_URL, Run, World
+from voting.trustees import Trustee
 
 
 def _keys(r: Run) -> None:
@@ -56,8 +56,9 @@ def _refused(r: Run, body: object, party: object, match: str) -> None:
 
 
 def test_open_needs_every_trustees_acknowledgement() -> None:
-    world, clock = World(), Clock()
-    r = Run(world, world.board(MemoryLogStore(), clock), clock)
+    world = World()
+    clock = world.clock
+    r = world.run(MemoryLogStore())
     _keys(r)
     t1, t2, t3 = world.trustees
     _refused(r, TrusteeAckBody((2, 3)), t1, "every trustee's shares")
@@ -74,9 +75,10 @@ def test_open_needs_every_trustees_acknowledgement() -> None:
 
 def test_a_dealer_with_bad_shares_is_named_and_blocks_the_opening(tmp_path: Path) -> None:
     # Finding 2: trustee 2 announces one polynomial and deals shares of another.
-    world, clock = World(), Clock()
+    world = World()
+    clock = world.clock
     store = MemoryLogStore()
-    r = Run(world, world.board(store, clock), clock)
+    r = world.run(store)
     _keys(r)
     honest = r.trustees[1]
     cheat = Trustee(r.manifest, 2, (5, 7), honest.complaint_secret())
@@ -97,9 +99,9 @@ def test_a_dealer_with_bad_shares_is_named_and_blocks_the_opening(tmp_path: Path
 
 
 def test_an_unfounded_complaint_names_the_complainant(tmp_path: Path) -> None:
-    world, clock = World(), Clock()
+    world = World()
     store = MemoryLogStore()
-    r = Run(world, world.board(store, clock), clock)
+    r = world.run(store)
     _keys(r)
     _shares(r, {})
     r.post(TrusteeComplaintBody(3, r.trustees[0].complaint_secret()), world.trustees[0])
@@ -111,16 +113,16 @@ def test_an_unfounded_complaint_names_the_complainant(tmp_path: Path) -> None:
 @pytest.mark.parametrize("key", [bytes(32), bytes([1]) + bytes(31)])
 def test_a_low_order_encryption_key_is_refused(key: bytes) -> None:
     # Finding 2: the all-zero X25519 key made every honest trustee's `shares` crash.
-    world, clock = World(), Clock()
-    r = Run(world, world.board(MemoryLogStore(), clock), clock)
+    world = World()
+    r = world.run(MemoryLogStore())
     r.post(r.election_body(), world.authority)
     announcement = replace(r.trustees[0].announce(r.rng), encryption_key=key)
     _refused(r, TrusteeKeyBody(announcement), world.trustees[0], "low-order")
 
 
 def _voted(world: World) -> Run:
-    clock = Clock()
-    r = Run(world, world.board(MemoryLogStore(), clock), clock)
+    clock = world.clock
+    r = world.run(MemoryLogStore())
     r.setup()
     r.vote(world.voters[0], "b0", "ada")
     clock.now = OPENS + timedelta(hours=1)
@@ -157,8 +159,8 @@ def test_a_frozen_list_must_come_from_the_credentials_issuer() -> None:
             return lambda url: signed
 
     world = TwoIssuers()
-    clock = Clock()
-    r = Run(world, world.board(MemoryLogStore(), clock), clock)
+    clock = world.clock
+    r = world.run(MemoryLogStore())
     r.setup()
     credential = world.credential(world.voters[0], 0, issuer=world.outsider)
     r.post(r.ballot_body(world.voters[0], "b0", "ada", credential=credential), world.voters[0])
