@@ -74,6 +74,8 @@ class BallotVerdict:
     # The entry's link members (checked under V4 by the caller) and what the rules read.
     link: tuple[int, bytes, str] | None = None
     facts: EntryFacts | None = None
+    # The ballot's weight from its credential (election-entries §5.1); 1 when unweighted.
+    weight: int = 1
 
     @property
     def valid(self) -> bool:
@@ -89,7 +91,8 @@ def verify_ballot_entry(ctx: BallotContext, index: int, data: bytes) -> BallotVe
         return BallotVerdict(index, None, None, ((V6, "ballot-unreadable", str(exc)),))
     body = entry.body
     if not isinstance(body, BallotBody):
-        return BallotVerdict(index, None, None, ((V6, "not-a-ballot", f"a {entry.type} entry"),))
+        # Ballots are found by the tail of their canonical bytes, which names their type.
+        return BallotVerdict(index, None, None, ((V6, "ballot-unreadable", "not a ballot"),))
     ballot = body.ballot
     failures: list[tuple[int, str, str]] = []
     _eligibility(ctx, entry, data, body, failures)
@@ -117,7 +120,15 @@ def verify_ballot_entry(ctx: BallotContext, index: int, data: bytes) -> BallotVe
         revoked,
         (entry.seq, entry.prev, entry.election),
         facts_of(entry),
+        _weight(ctx.rule, body) if not failures else 1,
     )
+
+
+def _weight(rule: EligibilityRule, body: BallotBody) -> int:
+    # Eligibility passed, so the credential is there and its weight claim is in bounds.
+    if rule.weight_claim is None:
+        return 1
+    return rule.weight_of(body.presentation["verifiableCredential"][0])
 
 
 def judge_status_entry(frozen: dict[str, dict[str, Any]], index: int, data: bytes) -> bool:

@@ -59,6 +59,8 @@ class _Ballots:
     refused: set[int] = field(default_factory=set)
     reasons: list[tuple[int, Reason]] = field(default_factory=list)
     ciphertexts: dict[int, tuple[tuple[bytes, ...], ...]] = field(default_factory=dict)
+    # The weight of each valid ballot whose weight is not 1 (a weighted election).
+    weights: dict[int, int] = field(default_factory=dict)
     revoked: dict[int, str] = field(default_factory=dict)
 
 
@@ -142,7 +144,9 @@ def verify_record(
         challenged_ids = set(rules.challenged)
         counted = _count(book, challenged_ids, setup.body.revoting)
         sums = _aggregate(setup, book, counted, resume, entries)
-        table = check_tally(scan, setup, as_tally(setup, sums, len(counted)), findings)
+        weight = sum(book.weights.get(i, 1) for i in counted.values())
+        recomputed = as_tally(setup, sums, len(counted), weight)
+        table = check_tally(scan, setup, recomputed, findings)
         if findings.failed(V9) and book.revoked:
             _revoked_counted(setup, book, challenged_ids, scan, entries, findings)
         counted_entries = set(counted.values())
@@ -199,6 +203,7 @@ def _start(resume: AuditState | None) -> _Ballots:
         valid={v: list(es) for v, es in resume.valid.items()},
         unjudged=set(resume.unjudged),
         status_refs=set(resume.status_refs),
+        weights=dict(resume.weights),
     )
     for number, reason in resume.failures:
         book.reasons.append((number, reason))
@@ -242,6 +247,8 @@ def _absorb(book: _Ballots, verdicts: Sequence[BallotVerdict]) -> None:
         if not v.valid or v.voter is None or v.entry in book.refused:
             continue
         book.ciphertexts[v.entry] = v.ciphertexts
+        if v.weight != 1:
+            book.weights[v.entry] = v.weight
         if v.revoked:
             book.revoked[v.entry] = v.voter
             book.reasons.append((V5, reason(REVOKED, REVOKED_MESSAGE)))
@@ -319,9 +326,9 @@ def _aggregate(
         if old == new:
             continue
         if old is not None:
-            add_ballot(sums, _ciphertexts(book, entries, old), -1)
+            add_ballot(sums, _ciphertexts(book, entries, old), -1, book.weights.get(old, 1))
         if new is not None:
-            add_ballot(sums, _ciphertexts(book, entries, new), +1)
+            add_ballot(sums, _ciphertexts(book, entries, new), +1, book.weights.get(new, 1))
     return sums
 
 
@@ -336,16 +343,19 @@ def _revoked_counted(
     # When the published tally is off, see whether it is the sum that also counts ballots
     # whose credential the frozen list revoked: then V5 names each of them.
     assert setup.election is not None
-    widened = _Ballots(ids=book.ids, valid={v: list(es) for v, es in book.valid.items()})
+    widened = _Ballots(
+        ids=book.ids, valid={v: list(es) for v, es in book.valid.items()}, weights=book.weights
+    )
     for i, voter in book.revoked.items():
         widened.valid.setdefault(voter, []).append(i)
         widened.valid[voter].sort()
     counted = _count(widened, challenged, setup.body.revoting)
     sums = empty_sums([len(c.options) for c in setup.election.manifest.contests])
     for i in counted.values():
-        add_ballot(sums, _ciphertexts(book, entries, i), +1)
+        add_ballot(sums, _ciphertexts(book, entries, i), +1, book.weights.get(i, 1))
     probe = Findings()
-    check_tally(scan, setup, as_tally(setup, sums, len(counted)), probe)
+    weight = sum(book.weights.get(i, 1) for i in counted.values())
+    check_tally(scan, setup, as_tally(setup, sums, len(counted), weight), probe)
     if probe.failed(V9):
         return
     for voter, i in sorted(counted.items()):
@@ -392,6 +402,7 @@ def _snapshot(
         valid={v: tuple(es) for v, es in book.valid.items()},
         unjudged=tuple(sorted(book.unjudged)),
         status_refs=tuple(sorted(book.status_refs)),
+        weights=dict(book.weights),
         counted=dict(counted),
         aggregate=tuple(tuple(a + b for a, b in row) for row in sums),
         failures=tuple(book.reasons),

@@ -52,6 +52,8 @@ class AuditState:
     unjudged: tuple[int, ...]
     # (status list URL, issuer of a credential naming it) over every ballot seen, sorted.
     status_refs: tuple[tuple[str, str], ...]
+    # The weight of each valid ballot entry whose weight is not 1.
+    weights: dict[int, int]
     # Per voter, the entry of the ballot included in `aggregate`.
     counted: dict[str, int]
     # Per contest, per option: the 64 bytes alpha || beta of the sum over counted ballots.
@@ -75,6 +77,7 @@ class AuditState:
             "valid": {voter: list(v) for voter, v in sorted(self.valid.items())},
             "unjudged": list(self.unjudged),
             "statusRefs": [list(r) for r in self.status_refs],
+            "weights": {str(i): w for i, w in sorted(self.weights.items())},
             "counted": dict(sorted(self.counted.items())),
             "aggregate": [[ct.hex() for ct in row] for row in self.aggregate],
             "failures": [{"check": n, "reason": r.to_json()} for n, r in self.failures],
@@ -111,6 +114,7 @@ class AuditState:
                 },
                 unjudged=tuple(_typed(i, int) for i in body["unjudged"]),
                 status_refs=tuple((_typed(u, str), _typed(i, str)) for u, i in body["statusRefs"]),
+                weights={int(_typed(k, str)): _typed(v, int) for k, v in body["weights"].items()},
                 counted={_typed(k, str): _typed(v, int) for k, v in body["counted"].items()},
                 aggregate=tuple(tuple(_hex(ct, 64) for ct in row) for row in body["aggregate"]),
                 failures=tuple(

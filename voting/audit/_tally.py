@@ -35,21 +35,34 @@ def empty_sums(shape: Sequence[int]) -> Sums:
     return [[(IDENTITY, IDENTITY) for _ in range(n)] for n in shape]
 
 
-def add_ballot(sums: Sums, ciphertexts: Sequence[Sequence[bytes]], sign: int = 1) -> None:
-    """Add (or, with sign -1, remove) one ballot's alpha || beta per option, in place.
+def add_ballot(
+    sums: Sums, ciphertexts: Sequence[Sequence[bytes]], sign: int = 1, weight: int = 1
+) -> None:
+    """Add (or, with sign -1, remove) one ballot's `weight`·(alpha, beta) per option, in place.
 
     The points were validated when their ballot was verified, so libsodium's arithmetic is
-    applied to the encodings directly.
+    applied to the encodings directly. A weight below 2^32 times a point of the prime-order
+    subgroup is never the identity, which libsodium's scalar multiplication would refuse.
     """
     op = _sodium.crypto_core_ed25519_add if sign > 0 else _sodium.crypto_core_ed25519_sub
+    scale = None
+    if weight != 1:
+        factor = weight.to_bytes(32, "little")
+
+        def scale(point: bytes) -> bytes:
+            return bytes(_sodium.crypto_scalarmult_ed25519_noclamp(factor, point))
+
     for row, cts in zip(sums, ciphertexts, strict=True):
         for j, ct in enumerate(cts):
             a, b = row[j]
-            row[j] = (op(a, ct[:32]), op(b, ct[32:]))
+            alpha, beta = ct[:32], ct[32:]
+            if scale is not None:
+                alpha, beta = scale(alpha), scale(beta)
+            row[j] = (op(a, alpha), op(b, beta))
 
 
-def as_tally(setup: Setup, sums: Sums, count: int) -> EncryptedTally:
-    """Return the recomputed tally: unweighted, so the total weight is the ballot count."""
+def as_tally(setup: Setup, sums: Sums, count: int, total_weight: int) -> EncryptedTally:
+    """Return the recomputed tally of `count` ballots holding `total_weight` (§8.1)."""
     assert setup.election is not None
     rows = tuple(
         tuple(
@@ -60,7 +73,7 @@ def as_tally(setup: Setup, sums: Sums, count: int) -> EncryptedTally:
         )
         for row in sums
     )
-    return EncryptedTally(setup.election.extended_hash, count, count, rows)
+    return EncryptedTally(setup.election.extended_hash, count, total_weight, rows)
 
 
 def check_tally(

@@ -64,6 +64,7 @@ from voting.board._rules import MAX_CLOCK_SKEW, RULES, check_entry
 from voting.board._state import (
     PHASES,
     ElectionState,
+    ballot_weight,
     compute_tally,
     counted_ballots,
     counted_encrypted_ballots,
@@ -110,6 +111,7 @@ __all__ = [
     "ballot_challenge",
     "ballot_hash",
     "ballot_presentation",
+    "ballot_weight",
     "board_origin",
     "check_eligibility",
     "check_entry",

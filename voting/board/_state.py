@@ -305,6 +305,14 @@ def counted_ballots(
     return tuple(sorted(chosen.values(), key=lambda e: e.seq))
 
 
+def ballot_weight(entry: Entry, election: ElectionBody) -> int:
+    """The weight of a ballot entry: 1, or its credential's weight claim (§5.1)."""
+    rule = election.eligibility
+    if rule.weight_claim is None:
+        return 1
+    return rule.weight_of(_credential(entry))
+
+
 def counted_encrypted_ballots(entries: Sequence[Entry]) -> list[EncryptedBallot]:
     """Return the counted ballots themselves, in log order."""
     return [e.body.ballot for e in counted_ballots(entries) if isinstance(e.body, BallotBody)]
@@ -314,7 +322,17 @@ def compute_tally(entries: Sequence[Entry]) -> EncryptedTally:
     """Return the encrypted tally of the counted ballots: what the authority publishes (§4.8)."""
     state = ElectionState.replay(entries)
     election = state.require_crypto()
+    body = state.require_election()
+    counted = counted_ballots(entries)
+    ballots = [e.body.ballot for e in counted if isinstance(e.body, BallotBody)]
+    weights = None
+    if body.eligibility.weight_claim is not None:
+        weights = {
+            e.body.ballot.ballot_id: ballot_weight(e, body)
+            for e in counted
+            if isinstance(e.body, BallotBody)
+        }
     try:
-        return aggregate(election, counted_encrypted_ballots(entries))
+        return aggregate(election, ballots, weights)
     except TallyError as exc:
         raise RejectedEntry(f"tally: {exc}") from None
