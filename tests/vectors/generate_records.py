@@ -432,6 +432,31 @@ def _other_log(base: Base, target: Path) -> None:
     (target / "state.json").write_text(json.dumps({**body, "digest": _digest(body)}))
 
 
+EXTRA_WEB = "did:web:extra.example"
+
+
+def _documents_twice(base: Base, target: Path, kind: str) -> None:
+    # Two entries record the same did:web document: only the first may (election-entries
+    # §2.1). The document is well formed; whether it is the live one is the board's to judge.
+    entries = entries_of(base.open)
+    key = did.Ed25519Key.from_seed(hashlib.sha256(b"extra").digest())
+    document = did.web_did_document(EXTRA_WEB, key.public_key)
+    i = index_of(entries, kind)
+    for j in (i, i + 1):
+        entries[j] = replace(entries[j], documents={EXTRA_WEB: document})
+    rewrite(base.open, target, entries)
+
+
+@case("V4-rule-documents")
+def _documents_twice_chain(base: Base, target: Path) -> None:
+    _documents_twice(base, target, "trustee-key")
+
+
+@case("V5-rule-documents")
+def _documents_twice_ballots(base: Base, target: Path) -> None:
+    _documents_twice(base, target, "ballot")
+
+
 # -- V5 ---------------------------------------------------------------------------------
 
 

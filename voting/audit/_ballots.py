@@ -22,6 +22,7 @@ from voting.board import (
     EligibilityRule,
     Entry,
     EntryFacts,
+    RecordedResolver,
     check_eligibility,
     facts_of,
     frozen_status_allows,
@@ -31,13 +32,15 @@ from voting.errors import VotingError
 
 V5, V6, V7 = 5, 6, 7
 
-# One resolver per worker process: did:key and did:jwk resolve offline and are cached.
-_RESOLVER: list[did.Resolver] = []
+# One resolver per worker process: did:key and did:jwk resolve offline; did:web only from the
+# documents recorded on the chain, as of the entry being verified (election-entries §2.1).
+_RESOLVER: list[RecordedResolver] = []
 
 
-def _resolver() -> did.Resolver:
-    if not _RESOLVER:
-        _RESOLVER.append(did.Resolver())
+def _resolver(ctx: BallotContext, index: int) -> RecordedResolver:
+    if not _RESOLVER or _RESOLVER[0].recorded is not ctx.documents:
+        _RESOLVER[:] = [RecordedResolver(ctx.documents)]
+    _RESOLVER[0].at = index
     return _RESOLVER[0]
 
 
@@ -53,6 +56,8 @@ class BallotContext:
     # The status list credentials frozen at close, or None while the election is open. They
     # only decide revocation (§7 step 2); eligibility is judged without them.
     frozen: dict[str, dict[str, Any]] | None
+    # did:web DID -> (index of the entry recording it, its document).
+    documents: dict[str, tuple[int, dict[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +178,7 @@ def _eligibility(
     ballot = body.ballot
     # V5: the voter signed the entry with an eligible presentation. Who may cast, when, and
     # under which ballot id are the board's rules, replayed in order by the caller.
-    resolver = _resolver()
+    resolver = _resolver(ctx, entry.seq)
     try:
         _verify_signature(entry, data, resolver)
     except (VotingError, DidError) as exc:

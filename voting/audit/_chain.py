@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import did
 from did.errors import DidError
 from voting.audit._findings import Findings
 from voting.audit._report import Reason
-from voting.board import Entry, EntryFacts, facts_of
+from voting.board import Entry, EntryFacts, RecordedResolver, facts_of
 from voting.errors import VotingError
 
 V4 = 4
@@ -58,6 +59,8 @@ ZERO = bytes(32)
 # Canonical (JCS) entry bytes end with the members `type` and `version`, in that order; the
 # workers' strict parser refuses any ballot whose bytes are not canonical.
 BALLOT_TAIL = b',"type":"ballot","version":1}'
+# The top-level member that records DID documents (election-entries §2.1).
+DOCUMENTS_MEMBER = b'},"documents":{'
 
 
 @dataclass
@@ -69,6 +72,8 @@ class Scan:
     parsed: dict[int, Entry] = field(default_factory=dict)
     ballots: list[int] = field(default_factory=list)
     facts: dict[int, EntryFacts] = field(default_factory=dict)
+    # did:web DID -> (index of the entry recording it, its document), first recording wins.
+    documents: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
 
     def of_type(self, kind: str) -> list[tuple[int, Entry]]:
         """Return the parsed entries of one type, in log order."""
@@ -110,15 +115,27 @@ def check_link(
     return reasons
 
 
-def scan_entries(entries: Sequence[bytes], indices: Iterable[int], findings: Findings) -> Scan:
-    """Check links and signatures of the non-ballot entries, and parse them; find the ballots."""
+def scan_entries(
+    entries: Sequence[bytes],
+    indices: Iterable[int],
+    findings: Findings,
+    recorded: dict[str, tuple[int, dict[str, Any]]] | None = None,
+) -> Scan:
+    """Check links and signatures of the non-ballot entries, and parse them; find the ballots.
+
+    `recorded` holds the did:web documents recorded by entries outside `indices` (a saved
+    state's); the scan adds those recorded by the entries it reads. Signatures are verified
+    against the recorded documents only, as of each entry (election-entries §2.1).
+    """
     scan = Scan(election_id=election_of(entries))
-    resolver = did.Resolver()
+    scan.documents = dict(recorded or {})
     for i in sorted(set(indices)):
         data = entries[i]
         if data.endswith(BALLOT_TAIL):
             scan.types[i] = "ballot"
             scan.ballots.append(i)
+            if DOCUMENTS_MEMBER in data:
+                _record_documents(scan, i, data)
             continue
         try:
             entry = Entry.from_bytes(data)
@@ -132,14 +149,30 @@ def scan_entries(entries: Sequence[bytes], indices: Iterable[int], findings: Fin
         for reason in check_link(entries, i, scan.election_id, entry.seq, entry.prev,
                                  entry.election):  # fmt: skip
             findings.fail(V4, reason)
+        for item, document in entry.documents.items():
+            scan.documents.setdefault(item, (i, document))
+        scan.types[i] = entry.type
+        scan.parsed[i] = entry
+        scan.facts[i] = facts_of(entry)
+    resolver = RecordedResolver(scan.documents)
+    for i, entry in sorted(scan.parsed.items()):
+        resolver.at = i
         try:
             entry.verify(resolver)
         except VotingError as exc:
             findings.fail(V4, Reason("signature-invalid", f"{entry.type}: {exc}", entry=i))
-        scan.types[i] = entry.type
-        scan.parsed[i] = entry
-        scan.facts[i] = facts_of(entry)
     return scan
+
+
+def _record_documents(scan: Scan, i: int, data: bytes) -> None:
+    # Few ballots record a document (a did:web voter's first); those are parsed here so the
+    # workers can resolve from the record alone. An unreadable one is the worker's to report.
+    try:
+        entry = Entry.from_bytes(data)
+    except VotingError:
+        return
+    for item, document in entry.documents.items():
+        scan.documents.setdefault(item, (i, document))
 
 
 def entry_hash(data: bytes) -> bytes:

@@ -42,6 +42,7 @@ REASON_CODES: dict[int, frozenset[str]] = {
             "rule-phase",
             "rule-role",
             "rule-origin",
+            "rule-documents",
         }
     ),
     5: frozenset(
@@ -59,6 +60,7 @@ REASON_CODES: dict[int, frozenset[str]] = {
             "rule-time",
             "rule-ballot",
             "rule-phase",
+            "rule-documents",
         }
     ),
     6: frozenset({"ballot-unreadable", "shape", "range-proof"}),

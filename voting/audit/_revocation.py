@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-import did
 from voting.audit._ballots import judge_status_entry
 from voting.audit._chain import Scan
 from voting.audit._findings import Findings
 from voting.audit._pool import BallotPool
 from voting.audit._report import Reason
 from voting.audit._setup import Setup
-from voting.board import RuleState, frozen_list_problems
+from voting.board import RecordedResolver, RuleState, frozen_list_problems
 
 V5 = 5
 
@@ -56,7 +55,7 @@ def check_frozen_lists(
         named,
         close_time=entry.time,
         last_ballot_time=rules.last_ballot_time,
-        resolver=did.Resolver(),
+        resolver=RecordedResolver(scan.documents, at=index),
     )
     for code, url, message in problems:
         findings.fail(V5, Reason(code, f"status list {url[:80]}: {message}", index))

@@ -19,7 +19,7 @@ from voting.errors import RejectedEntry
 
 # Steps about the log as a whole (who, when, in which phase) are V4's, except for the
 # voters' entries, whose own checks (V5 ballots, V13 challenged) report them.
-_CHAIN_STEPS = frozenset({"time", "phase", "role", "origin", "board", "link"})
+_CHAIN_STEPS = frozenset({"time", "phase", "role", "origin", "board", "link", "documents"})
 
 
 def check_of(kind: str, step: str) -> int:

@@ -100,7 +100,7 @@ def verify_record(
         scope = [*resume.others, *range(resume.size, len(entries))]
     else:
         scope = list(range(len(entries)))
-    scan = scan_entries(entries, scope, findings)
+    scan = scan_entries(entries, scope, findings, resume.documents if resume else None)
     setup = check_setup(scan, findings)
     if setup is not None:
         _board_identity(setup, source.vkey, log, findings)
@@ -122,7 +122,14 @@ def verify_record(
     if setup is not None and setup.election is not None:
         frozen = setup.close.by_id() if setup.close is not None else None
         verdicts = _verify_ballots(
-            setup, scan.election_id or "", entries, sorted(scan.ballots), frozen, workers, progress
+            setup,
+            scan.election_id or "",
+            entries,
+            sorted(scan.ballots),
+            frozen,
+            workers,
+            progress,
+            scan.documents,
         )
         for v in verdicts:
             if v.link is not None:
@@ -222,10 +229,11 @@ def _verify_ballots(
     frozen: dict[str, dict[str, Any]] | None,
     workers: int | None,
     progress: Progress | None,
+    documents: dict[str, tuple[int, dict[str, Any]]],
 ) -> list[BallotVerdict]:
     body = setup.body
     ctx = BallotContext(
-        election_id, setup.election, body.eligibility, body.opens, body.closes, frozen
+        election_id, setup.election, body.eligibility, body.opens, body.closes, frozen, documents
     )
     pool = BallotPool(verify_ballot_entry, ctx, workers=workers)
     return pool.map([(i, entries[i]) for i in todo], progress)
@@ -403,6 +411,7 @@ def _snapshot(
         unjudged=tuple(sorted(book.unjudged)),
         status_refs=tuple(sorted(book.status_refs)),
         weights=dict(book.weights),
+        documents=dict(scan.documents),
         counted=dict(counted),
         aggregate=tuple(tuple(a + b for a, b in row) for row in sums),
         failures=tuple(book.reasons),

@@ -62,6 +62,8 @@ class AuditState:
     failures: tuple[tuple[int, Reason], ...]
     # The board's rule state after the last entry (`voting.board.RuleState.to_json`).
     rules: dict[str, Any]
+    # did:web DID -> (index of the entry recording it, its DID document).
+    documents: dict[str, tuple[int, dict[str, Any]]]
 
     def to_json(self) -> dict[str, Any]:
         """Return the wire form, with a digest over everything else."""
@@ -82,6 +84,7 @@ class AuditState:
             "aggregate": [[ct.hex() for ct in row] for row in self.aggregate],
             "failures": [{"check": n, "reason": r.to_json()} for n, r in self.failures],
             "rules": self.rules,
+            "documents": {d: [i, doc] for d, (i, doc) in sorted(self.documents.items())},
         }
         body["digest"] = _digest(body)
         return body
@@ -122,6 +125,10 @@ class AuditState:
                     for f in body["failures"]
                 ),
                 rules=_typed(body["rules"], dict),
+                documents={
+                    _typed(d, str): (_typed(v[0], int), _typed(v[1], dict))
+                    for d, v in _typed(body["documents"], dict).items()
+                },
             )
         except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
             raise AuditError(f"audit state: malformed ({exc!r})") from None

@@ -20,6 +20,7 @@ from voting.board._bodies import (
     TrusteeSharesBody,
     launch_code,
 )
+from voting.board._documents import RecordedResolver, documents_needed
 from voting.board._election import (
     REVOTING_RULES,
     ElectionBody,
@@ -69,6 +70,7 @@ from voting.board._state import (
     counted_ballots,
     counted_encrypted_ballots,
     credential_issuer,
+    dependencies,
     facts_of,
     frozen_status_allows,
     referenced_status_lists,
@@ -101,6 +103,7 @@ __all__ = [
     "Head",
     "OpenBody",
     "Record",
+    "RecordedResolver",
     "ResultBody",
     "RuleState",
     "TallyBody",
@@ -120,6 +123,8 @@ __all__ = [
     "counted_ballots",
     "counted_encrypted_ballots",
     "credential_issuer",
+    "dependencies",
+    "documents_needed",
     "export_record",
     "facts_from_json",
     "facts_of",

@@ -66,6 +66,8 @@ class EntryFacts:
     others: tuple[int, ...] = ()
     ballot_id: str | None = None
     voter: str | None = None
+    # The did:web DIDs whose documents the entry records (election-entries §2.1).
+    documents: tuple[str, ...] = ()
 
 
 @dataclass
@@ -85,6 +87,7 @@ class RuleState:
     ballot_ids: dict[str, str] = field(default_factory=dict)
     challenged: set[str] = field(default_factory=set)
     marks: set[str] = field(default_factory=set)
+    documented: set[str] = field(default_factory=set)
 
     @property
     def phase(self) -> str:
@@ -108,6 +111,7 @@ class RuleState:
     def apply(self, facts: EntryFacts) -> None:
         """Record the entry; the caller has checked it (or reports why not and goes on)."""
         self.last_time = facts.time if self.last_time is None else max(self.last_time, facts.time)
+        self.documented.update(facts.documents)
         kind = facts.type
         if kind == "election":
             self.election = facts.election
@@ -150,6 +154,7 @@ class RuleState:
             "ballotIds": dict(sorted(self.ballot_ids.items())),
             "challenged": sorted(self.challenged),
             "marks": sorted(self.marks),
+            "documented": sorted(self.documented),
         }
 
     @classmethod
@@ -171,6 +176,7 @@ class RuleState:
                 {str(k): str(v) for k, v in data["ballotIds"].items()},
                 {str(i) for i in data["challenged"]},
                 {str(m) for m in data["marks"]},
+                {str(d) for d in data["documented"]},
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise EncodingError(f"rule state: malformed ({type(exc).__name__})") from None
@@ -190,6 +196,10 @@ def check_rules(state: RuleState, facts: EntryFacts) -> None:
     # (2b) Entry times never go backwards along the log.
     if state.last_time is not None and facts.time < state.last_time:
         raise refuse("time", f"{format_time(facts.time)} is before the previous entry's time")
+    # (2c) A did:web document is recorded once, by the first entry that depends on it.
+    again = sorted(set(facts.documents) & state.documented)
+    if again:
+        raise refuse("documents", f"the document of {again[0][:80]} is already recorded")
     if facts.type == "election":
         _election(state, facts)
         return

@@ -10,8 +10,10 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import did
+from did.errors import DidError
 from voting._ballot import verify_ballot, verify_opening
 from voting._ceremony import judge_complaint, verify_announcement
+from voting._json import canonical
 from voting._result import verify_result
 from voting._tally import EncryptedTally, verify_decryption_share
 from voting.board._bodies import (
@@ -25,11 +27,18 @@ from voting.board._bodies import (
     TrusteeComplaintBody,
     TrusteeKeyBody,
 )
+from voting.board._documents import WEB_PREFIX, RecordedResolver
 from voting.board._eligibility import check_eligibility
 from voting.board._entries import Entry
 from voting.board._frozen import frozen_list_problems
 from voting.board._replay import RULES, check_rules, refuse
-from voting.board._state import ElectionState, compute_tally, facts_of, status_references
+from voting.board._state import (
+    ElectionState,
+    compute_tally,
+    dependencies,
+    facts_of,
+    status_references,
+)
 from voting.errors import VotingError
 
 __all__ = ["MAX_CLOCK_SKEW", "RULES", "check_entry"]
@@ -80,14 +89,37 @@ def check_entry(
     # (2) The entry's time is close to the board's clock.
     if abs(entry.time - now) > max_skew:
         raise refuse("time", f"entry time {entry.time:%Y-%m-%dT%H:%M:%SZ} is too far from now")
-    # (3) The author's key signed it.
-    entry.verify(resolver)
+    # (2c) The did:web documents the entry depends on are recorded, and are the live ones.
+    _check_documents(state, entry, resolver)
+    # (3) The author's key signed it: every check from here on resolves DIDs only from the
+    # documents recorded on the chain (and this entry's), as an auditor does.
+    recorded = RecordedResolver(state.documents, carried=entry.documents)
+    entry.verify(recorded)
     # (2b, 4, 5) The replayable rules: time order, role, phase, windows, ceremony, ids.
     check_rules(state.rules, facts_of(entry))
     if entry.type == "election":
         return
     # (5) The board's clock and the type's cryptographic checks.
-    _CHECKS[entry.type](state, entry, now, resolver, status_lists)
+    _CHECKS[entry.type](state, entry, now, recorded, status_lists)
+
+
+def _check_documents(state: ElectionState, entry: Entry, live: Any) -> None:
+    wanted = dependencies(entry.author_did, entry.body)
+    for extra in sorted(set(entry.documents) - set(wanted)):
+        raise refuse("documents", f"the entry does not depend on {extra[:80]}")
+    for item in wanted:
+        if not item.startswith(WEB_PREFIX) or item in state.documents:
+            continue
+        carried = entry.documents.get(item)
+        if carried is None:
+            raise refuse("documents", f"the entry must record the DID document of {item[:80]}")
+        try:
+            current = live.resolve_document(item).to_json()
+            given = did.DidDocument.from_json(carried, expected_id=item).to_json()
+        except DidError as exc:
+            raise refuse("documents", f"{item[:80]}: {exc}") from None
+        if canonical(current) != canonical(given):
+            raise refuse("documents", f"{item[:80]}: the recorded document is not the live one")
 
 
 def _trustee_key(state: ElectionState, entry: Entry, *_: Any) -> None:

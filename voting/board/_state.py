@@ -65,6 +65,8 @@ class ElectionState:
     result: ElectionResult | None = None
     ballot_entries: list[Entry] = field(default_factory=list)
     all_entries: list[Entry] = field(default_factory=list)
+    # did:web DID -> (index of the entry that recorded it, its DID document) (§2.1).
+    documents: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
     rules: RuleState = field(init=False)
 
     def __post_init__(self) -> None:
@@ -122,6 +124,8 @@ class ElectionState:
         if entry.prev != self.head:
             raise RejectedEntry(f"link: prev {entry.prev.hex()}, want {self.head.hex()}")
         self._apply_body(entry)
+        for did_, document in entry.documents.items():
+            self.documents.setdefault(did_, (entry.seq, document))
         self.rules.apply(facts_of(entry))
         self.size += 1
         self.head = entry.hash()
@@ -183,7 +187,9 @@ class ElectionState:
 def facts_of(entry: Entry) -> EntryFacts:
     """Return what the replayable rules read of an entry (`voting.board._replay`)."""
     body = entry.body
-    facts = EntryFacts(entry.type, entry.seq, entry.author_did, entry.time)
+    facts = EntryFacts(
+        entry.type, entry.seq, entry.author_did, entry.time, documents=tuple(entry.documents)
+    )
     if isinstance(body, ElectionBody):
         return replace(facts, election=body)
     if isinstance(body, TrusteeKeyBody):
@@ -200,6 +206,19 @@ def facts_of(entry: Entry) -> EntryFacts:
     if isinstance(body, BallotBody | ChallengedBody):
         return replace(facts, ballot_id=body.ballot.ballot_id, voter=body.ballot.voter)
     return facts
+
+
+def dependencies(author_did: str, body: Any) -> list[str]:
+    """The DIDs an entry's checks resolve: its author, a ballot's credential issuer, and the
+    issuers of the status lists a `close` freezes (§2.1)."""
+    found = [author_did]
+    if isinstance(body, BallotBody):
+        embedded = body.presentation.get("verifiableCredential")
+        if isinstance(embedded, list) and len(embedded) == 1 and isinstance(embedded[0], dict):
+            found.append(credential_issuer(embedded[0]) or "")
+    if isinstance(body, CloseBody):
+        found.extend(credential_issuer(c) or "" for c in body.status_lists)
+    return [d for d in dict.fromkeys(found) if d]
 
 
 def _credential(entry: Entry) -> dict[str, Any] | None:
