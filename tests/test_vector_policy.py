@@ -1,40 +1,81 @@
-"""Tests the conformance-vector policy: absent vectors skip a test, or fail it in CI."""
+"""Tests the conformance-vector policy: absent vectors skip a test, or fail it in CI, and the
+run ends with the count of the vector tests by outcome."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-# One small test that reads the vectors through the `vectors` fixture.
-VECTOR_TEST = "tests/did/test_jcs.py::test_bundled_cases_agree_with_files"
+import pytest
+
+from tests.conftest import VECTOR_MARK, pytest_terminal_summary, require_vectors
 
 
-def _pytest(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k not in {"CI", "SSI_VECTORS_DIR"}}
-    environ.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", VECTOR_TEST],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        env=environ,
+@pytest.fixture
+def absent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the suite at a vector directory that does not exist, outside CI."""
+    monkeypatch.setenv("SSI_VECTORS_DIR", str(tmp_path / "absent"))
+    monkeypatch.delenv("CI", raising=False)
+
+
+@pytest.mark.usefixtures("absent")
+def test_absent_vectors_skip_outside_ci() -> None:
+    with pytest.raises(pytest.skip.Exception, match="conformance vectors not found"):
+        require_vectors()
+
+
+@pytest.mark.usefixtures("absent")
+@pytest.mark.parametrize("flag", ["true", "TRUE", "1"])
+def test_absent_vectors_fail_in_ci(monkeypatch: pytest.MonkeyPatch, flag: str) -> None:
+    monkeypatch.setenv("CI", flag)
+    with pytest.raises(pytest.fail.Exception, match="CI=true: the vector tests must run"):
+        require_vectors()
+
+
+@pytest.mark.usefixtures("absent")
+@pytest.mark.parametrize("flag", ["", "false", "0"])
+def test_ci_means_a_true_flag(monkeypatch: pytest.MonkeyPatch, flag: str) -> None:
+    monkeypatch.setenv("CI", flag)
+    with pytest.raises(pytest.skip.Exception):
+        require_vectors()
+
+
+def test_the_vector_tests_are_marked(request: pytest.FixtureRequest, vectors: Path) -> None:
+    assert request.node.get_closest_marker(VECTOR_MARK) is not None
+    assert require_vectors() == vectors
+
+
+@dataclass
+class _Report:
+    nodeid: str
+    keywords: dict[str, Any]
+
+
+@dataclass
+class _Reporter:
+    stats: dict[str, list[_Report]]
+    lines: list[str] = field(default_factory=list)
+
+    def write_line(self, line: str) -> None:
+        self.lines.append(line)
+
+
+def test_the_summary_counts_each_vector_test_once_by_its_worst_outcome() -> None:
+    vector, other = {VECTOR_MARK: 1}, {"other": 1}
+    reporter = _Reporter(
+        {
+            "passed": [_Report("a", vector), _Report("b", vector), _Report("c", other)],
+            # `b` passed its call but failed at teardown: it counts as an error.
+            "error": [_Report("b", vector)],
+            "skipped": [_Report("d", vector)],
+        }
     )
+    pytest_terminal_summary(reporter)  # type: ignore[arg-type]
+    assert reporter.lines == ["conformance-vector tests: 1 error, 1 passed, 1 skipped"]
 
 
-def test_absent_vectors_skip_outside_ci(tmp_path: Path) -> None:
-    done = _pytest(tmp_path, SSI_VECTORS_DIR=str(tmp_path / "absent"))
-    assert done.returncode == 0, done.stdout
-    assert "conformance vectors not found" in done.stdout
-    assert "conformance-vector tests: 1 skipped" in done.stdout
-
-
-def test_absent_vectors_fail_the_run_in_ci(tmp_path: Path) -> None:
-    # With the vectors present, the suite's own last lines show the count of those that ran.
-    done = _pytest(tmp_path, CI="true", SSI_VECTORS_DIR=str(tmp_path / "absent"))
-    assert done.returncode == 1, done.stdout
-    assert "CI=true: the vector tests must run" in done.stdout
-    assert "conformance-vector tests: 1 error" in done.stdout
+def test_no_vector_test_no_summary_line() -> None:
+    reporter = _Reporter({"passed": [_Report("c", {})]})
+    pytest_terminal_summary(reporter)  # type: ignore[arg-type]
+    assert reporter.lines == []
