@@ -1,9 +1,9 @@
-"""Provides what the whole suite shares: the conformance-vector directory and its policy.
+"""Provides what the whole suite shares: the conformance vectors, their policy, the counts.
 
 The vectors are read from `$SSI_VECTORS_DIR` or `shared/vectors` beside the checkout. When
 they are absent, the tests that need them skip, saying why; in CI (`CI=true`) they fail
 instead, so a run that checked no vector can never pass for one that did. The end of the
-run says how many vector tests passed.
+run says how the vector tests and the Secret Service tests ended.
 """
 
 from __future__ import annotations
@@ -61,17 +61,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(VECTOR_MARK)
 
 
+#: Markers whose tests are counted at the end of the run, so that a log shows they ran.
+COUNTED = {"secret_service": "secret-service tests", VECTOR_MARK: "conformance-vector tests"}
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print how the conformance-vector tests ended, so a log shows they really ran."""
-    outcomes: dict[str, str] = {}
-    # A later status outranks an earlier one for the same test: a test that passed its call
-    # but failed at teardown counts as failed.
-    for status in ("passed", "skipped", "failed", "error"):
-        for report in terminalreporter.stats.get(status, []):
-            if VECTOR_MARK in getattr(report, "keywords", {}):
-                outcomes[report.nodeid] = status
-    if not outcomes:
-        return
-    counts = {status: list(outcomes.values()).count(status) for status in set(outcomes.values())}
-    summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
-    terminalreporter.write_line(f"conformance-vector tests: {summary}")
+    """Print how the Secret Service and the conformance-vector tests ended.
+
+    The hook lives here, in the root conftest, because with pytest-xdist only the root
+    conftest is loaded in the process that reports.
+    """
+    for marker, label in COUNTED.items():
+        outcomes: dict[str, str] = {}
+        # A later status outranks an earlier one for the same test: a test that passed its
+        # call but failed at teardown counts as failed.
+        for status in ("passed", "skipped", "failed", "error"):
+            for report in terminalreporter.stats.get(status, []):
+                if marker in getattr(report, "keywords", {}):
+                    outcomes[report.nodeid] = status
+        if not outcomes:
+            continue
+        found = list(outcomes.values())
+        counts = {status: found.count(status) for status in set(found)}
+        summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+        terminalreporter.write_line(f"{label}: {summary}")

@@ -75,7 +75,21 @@ def test_the_summary_counts_each_vector_test_once_by_its_worst_outcome() -> None
     assert reporter.lines == ["conformance-vector tests: 1 error, 1 passed, 1 skipped"]
 
 
-def test_no_vector_test_no_summary_line() -> None:
+def test_no_counted_test_no_summary_line() -> None:
     reporter = _Reporter({"passed": [_Report("c", {})]})
     pytest_terminal_summary(reporter)  # type: ignore[arg-type]
     assert reporter.lines == []
+
+
+def test_the_secret_service_tests_are_counted_too() -> None:
+    reporter = _Reporter(
+        {
+            "passed": [_Report("k", {"secret_service": 1})],
+            "skipped": [_Report("v", {VECTOR_MARK: 1})],
+        }
+    )
+    pytest_terminal_summary(reporter)  # type: ignore[arg-type]
+    assert reporter.lines == [
+        "secret-service tests: 1 passed",
+        "conformance-vector tests: 1 skipped",
+    ]
