@@ -245,16 +245,16 @@ _G_NIELS = ed.decode(G)
 _NEG_G_NIELS = ed.neg(_G_NIELS)
 
 
-def verify_shuffle(
+def recompute(
     election_hash: bytes,
     label: str,
     key: Point,
     inputs: Sequence[Row],
     outputs: Sequence[Row],
     proof: ShuffleProof,
-) -> None:
-    """Raise ShuffleError unless `proof` shows that `outputs` shuffle `inputs` (§10.6)."""
-    # (1) The statement and the proof's sizes.
+) -> tuple[bytes, dict[str, bytes]]:
+    """Run §10.6 steps 1-5 and return the seed and each equation's recomputed digest."""
+    # (1) The statement and (2) the proof's sizes.
     check_label(label)
     w = _check_statement(key, inputs, outputs)
     n = len(inputs)
@@ -262,13 +262,14 @@ def verify_shuffle(
     c = proof.challenge
     cs, chain = proof.permutation_commitments, proof.chain_commitments
     s_prime = proof.permuted_responses
-    # (2) The generators and (3) the challenges u_j.
+    # (3) The generators, the seed and the challenges u_j.
     hs = [generator(election_hash, label, i) for i in range(n)]
     chain_base = generator(election_hash, label, CHAIN_INDEX)
     seed = _seed(election_hash, label, key, inputs, outputs, cs)
     u = _challenges(seed, n)
     cu = [c * x % Q for x in u]
-    # (4) Recompute every commitment.
+    # (4) Every commitment. Each sum of products is one multi-scalar multiplication, with
+    # c·Σ u_j·X_j folded in as Σ (c·u_j)·X_j.
     h_niels = [ed.decode(h) for h in hs]
     c_niels = [ed.decode(p) for p in cs]
     total = ed.ZERO
@@ -293,12 +294,25 @@ def verify_shuffle(
     t_hat = [
         base_mul(proof.chain_responses[i]) + prevs[i] * s_prime[i] + chain[i] * c for i in range(n)
     ]
-    groups = {"t1": [t1], "t2": [t2], "t3": [t3], "t4": t4, "chain": t_hat}
-    ds = _digests(groups)
+    # (5) The digests.
+    return seed, _digests({"t1": [t1], "t2": [t2], "t3": [t3], "t4": t4, "chain": t_hat})
+
+
+def verify_shuffle(
+    election_hash: bytes,
+    label: str,
+    key: Point,
+    inputs: Sequence[Row],
+    outputs: Sequence[Row],
+    proof: ShuffleProof,
+) -> None:
+    """Raise ShuffleError unless `proof` shows that `outputs` shuffle `inputs` (§10.6)."""
+    seed, ds = recompute(election_hash, label, key, inputs, outputs, proof)
     # (5) Name every equation whose recomputed commitments differ from the proof's digest.
     failed = tuple(name for name, d in zip(EQUATIONS, proof.digests, strict=True) if ds[name] != d)
     if failed:
         raise ShuffleError(failed, "recomputed commitments differ from the proof's digests")
     # (6) The Fiat-Shamir challenge.
-    if _challenge(election_hash, label, seed, chain, ds) != c:
+    chain = proof.chain_commitments
+    if _challenge(election_hash, label, seed, chain, ds) != proof.challenge:
         raise ShuffleError(("challenge",), "the challenge is not the hash of the commitments")
