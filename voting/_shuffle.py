@@ -12,6 +12,7 @@ responses; the verifier recomputes every commitment before hashing (§10.6).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -70,7 +71,7 @@ def shuffle(
     n = len(rows)
     if n == 0:
         raise ShuffleError(("rows",), "got 0 rows, want at least 1")
-    source = rng if rng is not None else _urandom
+    source = rng if rng is not None else os.urandom
     perm = list(range(n))
     # Fisher-Yates, from the last position down (§10.4).
     for i in range(n - 1, 0, -1):
@@ -85,12 +86,6 @@ def shuffle(
         for p, rs in zip(perm, nonces, strict=True)
     )
     return outputs, ShuffleSecret(tuple(perm), nonces)
-
-
-def _urandom(n: int) -> bytes:
-    import os
-
-    return os.urandom(n)
 
 
 def _flat(rows: Sequence[Row]) -> list[Point]:
@@ -178,9 +173,9 @@ def prove_shuffle(
     w = _check_statement(key, inputs, outputs)
     n = len(inputs)
     perm = secret.permutation
-    if sorted(perm) != list(range(n)) or len(secret.nonces) != n:
+    if sorted(perm) != list(range(n)) or [len(ns) for ns in secret.nonces] != [w] * n:
         raise ShuffleError(("proof",), "the witness does not fit the statement")
-    source = rng if rng is not None else _urandom
+    source = rng if rng is not None else os.urandom
     hs = [generator(election_hash, label, i) for i in range(n)]
     chain_base = generator(election_hash, label, CHAIN_INDEX)
     # Step 1: commit to the permutation, c_perm[i] = r_perm[i]·G + h_i.
