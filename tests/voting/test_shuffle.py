@@ -275,3 +275,22 @@ def _lookup(path: tuple[Any, ...]) -> str:
         node = node[key]
     assert isinstance(node, str)
     return node
+
+
+def test_the_pure_python_field_arithmetic_gives_the_same_points() -> None:
+    # Without gmpy2 the batch arithmetic runs on Python integers; run it in a fresh
+    # interpreter where the import fails, and compare with libsodium there.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.modules['gmpy2'] = None\n"
+        "from voting import _ed25519 as ed, base_mul, IDENTITY\n"
+        "assert ed.mpz is int\n"
+        "ks = [3**i % 2**252 + 1 for i in range(1, 60)]\n"
+        "ps = [base_mul(7 * k + 1) for k in ks]\n"
+        "want = IDENTITY\n"
+        "for k, p in zip(ks, ps): want = want + p * k\n"
+        "assert ed.to_point(ed.msm(ks, [ed.decode(p) for p in ps])) == want\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, capture_output=True)
