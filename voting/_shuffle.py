@@ -138,8 +138,12 @@ def _challenge(
     )
 
 
-def _check_statement(key: Point, inputs: Sequence[Row], outputs: Sequence[Row]) -> int:
+def _check_statement(
+    election_hash: bytes, key: Point, inputs: Sequence[Row], outputs: Sequence[Row]
+) -> int:
     """Return the width after checking the statement's shape (§10.6 step 1)."""
+    if not isinstance(election_hash, bytes) or len(election_hash) != 32:
+        raise ShuffleError(("election",), "the election hash must be 32 bytes")
     if key.is_identity:
         raise ShuffleError(("key",), "the key is the identity")
     if not inputs:
@@ -170,7 +174,7 @@ def prove_shuffle(
 ) -> ShuffleProof:
     """Prove that `outputs` re-encrypt a permutation of `inputs` under `key` (§10.5)."""
     check_label(label)
-    w = _check_statement(key, inputs, outputs)
+    w = _check_statement(election_hash, key, inputs, outputs)
     n = len(inputs)
     perm = secret.permutation
     if sorted(perm) != list(range(n)) or [len(ns) for ns in secret.nonces] != [w] * n:
@@ -251,7 +255,7 @@ def recompute(
     """Run §10.6 steps 1-5 and return the seed and each equation's recomputed digest."""
     # (1) The statement and (2) the proof's sizes.
     check_label(label)
-    w = _check_statement(key, inputs, outputs)
+    w = _check_statement(election_hash, key, inputs, outputs)
     n = len(inputs)
     proof.check_size(n, w)
     c = proof.challenge

@@ -44,9 +44,10 @@ class ProofError(VotingError):
 class ShuffleError(ProofError):
     """A proof of shuffle that does not verify; `failed` names the failed checks.
 
-    The names are those of record spec §10: a statement check ("label", "rows", "width",
-    "proof"), the commitment equations that do not hold ("t1", "t2", "t3", "t4", "chain"),
-    or "challenge" when every equation holds but the Fiat-Shamir challenge differs.
+    The names are those of record spec §10: a statement check ("election", "label", "key",
+    "rows", "width", "proof"), the commitment equations that do not hold ("t1", "t2", "t3",
+    "t4", "chain"), or "challenge" when every equation holds but the Fiat-Shamir challenge
+    differs.
     """
 
     def __init__(self, failed: tuple[str, ...], detail: str) -> None:

@@ -103,6 +103,7 @@ def test_a_wrong_witness_gives_a_proof_that_fails() -> None:
 def test_statement_checks_are_named() -> None:
     rows, outputs, proof = _honest(3, 2, b"statement")
     cases: list[tuple[str, Any]] = [
+        ("election", lambda: verify_shuffle(H_E[:31], LABEL, KEY, rows, outputs, proof)),
         ("label", lambda: verify_shuffle(H_E, "", KEY, rows, outputs, proof)),
         ("label", lambda: verify_shuffle(H_E, "a\nb", KEY, rows, outputs, proof)),
         ("key", lambda: verify_shuffle(H_E, LABEL, IDENTITY, rows, outputs, proof)),
