@@ -53,6 +53,11 @@ class ShuffleError(ProofError):
     def __init__(self, failed: tuple[str, ...], detail: str) -> None:
         super().__init__(f"shuffle: {', '.join(failed)}: {detail}")
         self.failed = failed
+        self.detail = detail
+
+    def __reduce__(self) -> tuple[type[ShuffleError], tuple[tuple[str, ...], str]]:
+        # Rebuilt from both fields, so that it survives a trip between processes.
+        return (ShuffleError, (self.failed, self.detail))
 
 
 class ManifestError(VotingError):

@@ -119,6 +119,11 @@ def test_statement_checks_are_named() -> None:
         assert isinstance(info.value, ProofError)
     with pytest.raises(ShuffleError):
         shuffle(KEY, [], SeededRng(b"empty"))
+    import pickle
+
+    # Bytes this test made itself, as a worker process would send them back.
+    again = pickle.loads(pickle.dumps(ShuffleError(("t2", "t4"), "differ")))  # noqa: S301
+    assert again.failed == ("t2", "t4") and str(again) == "shuffle: t2, t4: differ"
     assert check_label("ä" * 256) == "ä" * 256
     with pytest.raises(ShuffleError):
         check_label("x" * 257)
