@@ -3,11 +3,13 @@
 libsodium computes one scalar multiplication at a time and validates its input point every
 time; a proof of shuffle needs sums of thousands of products. This module works on points
 already validated by `voting._group.Point` (record spec §2.2) in extended twisted Edwards
-coordinates (Hisil, Wong, Carter and Dawson 2008, curve a = -1) and sums products with Pippenger's
-bucket method. Nothing here parses outside input: decoding assumes a valid encoding.
+coordinates (Hisil, Wong, Carter and Dawson 2008, curve a = -1) and sums products with
+Pippenger's bucket method. Nothing here parses outside input: decoding assumes a valid
+encoding.
 
-Field elements are GMP integers when gmpy2 is installed (about four times faster here) and
-Python integers otherwise; both give the same results.
+Field elements are GMP integers when gmpy2 is installed and Python integers otherwise; both
+give the same results, but GMP's field operations are about four times faster, which makes a
+shuffle's proof and verification about twice as fast (bench/shuffle).
 """
 
 from __future__ import annotations
