@@ -15,10 +15,11 @@ ORDER = ["did", "voting", "wallet", "tui"]
 
 # Third-party packages each layer may import (DESIGN §1). The project's own packages are
 # checked by position in ORDER instead. The wallet also uses PyNaCl: DESIGN §2 has the file
-# keystore derive its key with Argon2id and seal with SecretBox from PyNaCl.
+# keystore derive its key with Argon2id and seal with SecretBox from PyNaCl. The voting
+# package may use gmpy2 for the field arithmetic of its batch operations (docs/decisions.md).
 THIRD_PARTY = {
     "did": {"nacl", "cryptography", "rfc8785", "httpx"},
-    "voting": {"nacl", "rich"},
+    "voting": {"nacl", "rich", "gmpy2"},
     "wallet": {
         "keyring",
         "typer",
