@@ -8,18 +8,13 @@ the corpus gives the committed index (no drift).
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.vectors import generate_records
 from voting.audit import REASON_CODES, Outcome
-
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-import generate_records  # noqa: E402
 
 
 @pytest.fixture(scope="module")
