@@ -1,6 +1,7 @@
 """Provides `python -m voting.audit`: the audit's command line.
 
-Usage: `python -m voting.audit RECORD [--election E] [--json] [--state FILE] [--workers N]`.
+Usage: `python -m voting.audit RECORD [--election E] [--json] [--state FILE] [--workers N]
+[--receipt FILE …]`.
 Exit codes (DESIGN §6): 0 no check failed (checks of an unfinished election may be "not yet
 applicable"); 1 a check failed or could not run; 2 usage; 3 the record, a receipt or the
 state file cannot be read. The report goes to stdout; progress and
@@ -14,6 +15,7 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Any
 
 from voting.audit._text import render_text
@@ -81,6 +83,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--workers", type=int, metavar="N", help="processes that verify ballots (default: all)"
     )
+    parser.add_argument(
+        "--receipt",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a voter's receipt (tlog-proof) to check against the record (V8); repeatable",
+    )
     return parser
 
 
@@ -111,6 +120,7 @@ def main(
                 state=args.state,
                 workers=args.workers,
                 progress=progress,
+                receipts=[Path(r) for r in args.receipt],
             )
     except AuditError as exc:
         print(f"error: {exc}", file=err)

@@ -13,28 +13,28 @@ from pathlib import Path
 
 import pytest
 
-from voting.audit import Outcome, verify_record
+from voting.audit import AuditReport, Outcome, verify_record
 from voting.audit._cli import main
 from voting.board import ElectionBody, Entry
 from voting.chain import Ed25519Signer, MemoryLogStore
-from voting.testing import CLOSES, ELECTION_ID, honest_run, write_record
+from voting.testing import CLOSES, ELECTION_ID, Run, honest_run, write_record
 
 from .records import export, parsed, resign, rewrite
 
 
 @pytest.fixture(scope="module")
-def open_record(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, Path]:
+def open_record(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
     store = MemoryLogStore()
     run = honest_run(store, finish=False)
     return run, export(store, tmp_path_factory.mktemp("open") / "record")
 
 
-def _codes(report: object, check: str) -> set[str]:
-    return {r.code for r in report.check(check).reasons}  # type: ignore[attr-defined]
+def _codes(report: AuditReport, check: str) -> set[str]:
+    return {r.code for r in report.check(check).reasons}
 
 
 def test_an_open_election_passes_with_later_checks_not_yet_applicable(
-    open_record: tuple[object, Path],
+    open_record: tuple[Run, Path],
 ) -> None:
     # Finding 7: an unfinished election is not a failed audit.
     _, record = open_record
@@ -51,34 +51,34 @@ def test_an_open_election_passes_with_later_checks_not_yet_applicable(
 
 
 def test_a_ballot_signed_by_the_authority_fails(
-    open_record: tuple[object, Path], tmp_path: Path
+    open_record: tuple[Run, Path], tmp_path: Path
 ) -> None:
     # Finding 1: the board refuses ballots from the authority; the audit must too.
     run, record = open_record
     entries = parsed(record)
-    world = run.world  # type: ignore[attr-defined]
+    world = run.world
     credential = world.credential(world.authority, 7)
-    body = run.ballot_body(world.authority, "by-authority", "ada", credential=credential)  # type: ignore[attr-defined]
+    body = run.ballot_body(world.authority, "by-authority", "ada", credential=credential)
     forged = replace(entries[-1], author=world.authority.vm, body=body)
-    target = rewrite(run, record, tmp_path / "r", [*entries, forged])  # type: ignore[arg-type]
+    target = rewrite(run, record, tmp_path / "r", [*entries, forged])
     report = verify_record(target, workers=1)
     assert not report.passed
     assert "rule-role" in _codes(report, "V5")
 
 
-def test_entry_times_may_not_go_backwards(open_record: tuple[object, Path], tmp_path: Path) -> None:
+def test_entry_times_may_not_go_backwards(open_record: tuple[Run, Path], tmp_path: Path) -> None:
     run, record = open_record
     entries = parsed(record)
     last = entries[-1]
     entries[-1] = replace(last, time=entries[-2].time - timedelta(minutes=1))
-    target = rewrite(run, record, tmp_path / "r", entries)  # type: ignore[arg-type]
+    target = rewrite(run, record, tmp_path / "r", entries)
     report = verify_record(target, workers=1)
     assert not report.passed
     assert "rule-time" in _codes(report, "V5")
 
 
 def test_the_checkpoint_origin_must_be_the_board_key_name_and_election(
-    open_record: tuple[object, Path], tmp_path: Path
+    open_record: tuple[Run, Path], tmp_path: Path
 ) -> None:
     run, record = open_record
     entries = parsed(record)
@@ -86,34 +86,34 @@ def test_the_checkpoint_origin_must_be_the_board_key_name_and_election(
     assert isinstance(first.body, ElectionBody)
     other = replace(first.body, origin=f"elsewhere/{ELECTION_ID}")
     entries[0] = replace(first, body=other)
-    signer: Ed25519Signer = run.world.board_signer  # type: ignore[attr-defined]
-    target = write_record(tmp_path / "r", resign(run, entries), signer, other.origin)  # type: ignore[arg-type]
+    signer: Ed25519Signer = run.world.board_signer
+    target = write_record(tmp_path / "r", resign(run, entries), signer, other.origin)
     report = verify_record(target, workers=1)
     assert "rule-origin" in _codes(report, "V4")
 
 
 def test_an_open_without_every_trustees_shares_fails(
-    open_record: tuple[object, Path], tmp_path: Path
+    open_record: tuple[Run, Path], tmp_path: Path
 ) -> None:
     run, record = open_record
     entries = [e for e in parsed(record) if e.type != "trustee-shares" or e.seq != 5]
-    target = rewrite(run, record, tmp_path / "r", entries)  # type: ignore[arg-type]
+    target = rewrite(run, record, tmp_path / "r", entries)
     report = verify_record(target, workers=1)
     assert not report.passed
     assert "rule-ceremony" in _codes(report, "V2")
 
 
-def test_a_ballot_after_the_window_fails(open_record: tuple[object, Path], tmp_path: Path) -> None:
+def test_a_ballot_after_the_window_fails(open_record: tuple[Run, Path], tmp_path: Path) -> None:
     run, record = open_record
     entries: list[Entry] = parsed(record)
     entries[-1] = replace(entries[-1], time=CLOSES + timedelta(minutes=1))
-    target = rewrite(run, record, tmp_path / "r", entries)  # type: ignore[arg-type]
+    target = rewrite(run, record, tmp_path / "r", entries)
     report = verify_record(target, workers=1)
     assert "rule-window" in _codes(report, "V5")
 
 
 def test_a_deeply_nested_state_file_is_an_error_not_a_traceback(
-    open_record: tuple[object, Path], tmp_path: Path
+    open_record: tuple[Run, Path], tmp_path: Path
 ) -> None:
     # Finding 9 (voting's part): no reader in voting recurses without bound.
     _, record = open_record
@@ -149,3 +149,15 @@ def test_receipts_catch_a_board_that_reorders_and_resigns(tmp_path: Path) -> Non
     report = verify_record(reordered, workers=1, receipts=[receipts[12]])
     assert not report.passed
     assert {r.code for r in report.check("V8").reasons} == {"receipt-inclusion"}
+
+
+def test_the_command_line_checks_receipts(open_record: tuple[Run, Path], tmp_path: Path) -> None:
+    run, record = open_record
+    receipt = tmp_path / "r.tlog"
+    receipt.write_text(run.board.receipt(ELECTION_ID, 11).to_text())
+    out, err = io.StringIO(), io.StringIO()
+    argv = [str(record), "--workers", "1", "--receipt", str(receipt), "--json"]
+    assert main(argv, stdout=out, stderr=err) == 0, err.getvalue()
+    assert '"outcome": "passed"' in out.getvalue().split('"receipts"')[1][:200]
+    receipt.write_text("not a receipt")
+    assert main(argv, stdout=io.StringIO(), stderr=io.StringIO()) == 1
