@@ -1,8 +1,11 @@
-"""Provides fixtures shared by the whole suite: the conformance-vector directory."""
+"""Provides fixtures shared by the whole suite: the conformance-vector directory and a
+PostgreSQL schema of its own for each test that needs one."""
 
 from __future__ import annotations
 
 import os
+import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,3 +33,35 @@ def vectors() -> Path:
             "beside the checkout"
         )
     return root
+
+
+def postgres_required() -> bool:
+    """CI must run the PostgreSQL tests: there a missing server fails them, never skips."""
+    return os.environ.get("CI") == "true" or os.environ.get("SSI_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A libpq URL into a fresh, empty schema of the throwaway cluster, dropped afterwards.
+
+    The cluster comes from `scripts/with-postgres` (SSI_POSTGRES_URL); `scripts/test` runs the
+    suite inside it.
+    """
+    base = os.environ.get("SSI_POSTGRES_URL")
+    if not base:
+        message = "no PostgreSQL: run the tests through scripts/with-postgres (SSI_POSTGRES_URL)"
+        if postgres_required():
+            pytest.fail(message)
+        pytest.skip(message)
+    import psycopg
+
+    schema = f"t_{secrets.token_hex(6)}"
+    try:
+        with psycopg.connect(base, autocommit=True, connect_timeout=10) as admin:
+            admin.execute(f"CREATE SCHEMA {schema}")
+    except psycopg.Error as exc:
+        pytest.fail(f"the PostgreSQL at SSI_POSTGRES_URL does not answer: {exc}")
+    separator = "&" if "?" in base else "?"
+    yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    with psycopg.connect(base, autocommit=True, connect_timeout=10) as admin:
+        admin.execute(f"DROP SCHEMA {schema} CASCADE")
