@@ -9,6 +9,7 @@ import typer
 
 from wallet.cli import (
     _audit,
+    _board,
     _credential,
     _demo,
     _election,
@@ -69,6 +70,7 @@ app.command("vote")(_vote.vote)
 app.add_typer(_receipt.app, name="receipt")
 app.command("audit")(_audit.audit)
 app.command("tui")(_tui.tui)
+app.add_typer(_board.app, name="board")
 
 
 def main() -> None:

@@ -1,0 +1,370 @@
+"""Provides `BoardClient`: a board reached over HTTP(S) (docs/board-api.md), with httpx.
+
+TLS is always verified: against the system's CAs, `SSL_CERT_FILE`, or `--ca-file` for a
+private CA. Plain `http://` is accepted only for loopback addresses. Everything read is
+checked before it is believed: checkpoints against the board's verifier key, receipts by
+their inclusion proof, and a log read from tiles by rebuilding its tree (`read_log`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import random
+import ssl
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+from urllib.parse import quote, urlsplit
+
+from wallet.board._tiles import (
+    TILE_WIDTH,
+    TilePath,
+    bundles_for_size,
+    decode_bundle,
+    split_hashes,
+    tiles_for_size,
+)
+from wallet.errors import EnvironmentProblem, UsageError, VerificationFailed, WalletError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from voting.board import Entry, Head
+    from voting.chain import NoteVerifier, Receipt, VerifiedCheckpoint
+
+
+class BoardUnreachable(EnvironmentProblem):
+    """The board did not answer, or answered something that is not the board API."""
+
+
+class BoardRefused(WalletError):
+    """The board refused a request with problem details (RFC 9457)."""
+
+    def __init__(self, status: int, problem: Mapping[str, Any]) -> None:
+        self.status = status
+        self.problem = dict(problem)
+        self.name = str(problem.get("type", "")).rpartition(":")[2]
+        self.rule = str(problem.get("rule", "")) or None
+        detail = str(problem.get("detail", "refused"))
+        super().__init__(f"the board refused it ({status}): {detail}")
+
+
+def is_board_url(text: str) -> bool:
+    return text.startswith(("https://", "http://"))
+
+
+def check_board_url(url: str) -> str:
+    """An https:// URL, or http:// to a loopback address; without a trailing slash."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise UsageError(f"board URL {url[:100]!r}: want https://HOST[:PORT][/PATH]")
+    if parts.scheme == "http" and not _loopback(parts.hostname):
+        raise UsageError(f"board URL {url[:100]!r}: plain http:// only for loopback addresses")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise UsageError(f"board URL {url[:100]!r}: no query, fragment or user info")
+    return url.rstrip("/")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The board's answer to an accepted entry."""
+
+    index: int
+    leaf_hash: bytes
+    entry_hash: bytes
+    receipt: Receipt
+    created: bool
+
+
+@dataclass(frozen=True)
+class LogContents:
+    """A log read from tiles and verified: its entries and the signed checkpoint."""
+
+    entries: list[bytes]
+    note: str
+    checkpoint: VerifiedCheckpoint
+
+
+class BoardClient:
+    """One board server. Use as a context manager so its connections are closed."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        ca_file: Path | None = None,
+        timeout: float = 30.0,
+        environ: Mapping[str, str] | None = None,
+        rng: random.Random | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        import httpx
+
+        self.url = check_board_url(url)
+        environ = os.environ if environ is None else environ
+        cafile = ca_file or environ.get("SSL_CERT_FILE")
+        verify: ssl.SSLContext | bool = (
+            ssl.create_default_context(cafile=str(cafile)) if cafile else True
+        )
+        self._http = httpx.Client(
+            base_url=self.url, verify=verify, timeout=timeout, follow_redirects=False
+        )
+        self._rng = rng or random.SystemRandom()
+        self._sleep = sleep
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- transport --------------------------------------------------------------------
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        import httpx
+
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise BoardUnreachable(f"board {self.url}: {type(exc).__name__}: {exc}") from None
+        if response.status_code >= 400:
+            problem: Any = {}
+            if response.headers.get("content-type", "").startswith("application/problem+json"):
+                try:
+                    problem = response.json()
+                except ValueError:
+                    problem = {}
+            if not isinstance(problem, dict) or not problem:
+                problem = {"detail": f"HTTP {response.status_code}"}
+            if response.status_code in (429, 503) or response.status_code >= 500:
+                raise BoardUnreachable(
+                    f"board {self.url}: {problem.get('detail', response.status_code)}"
+                )
+            raise BoardRefused(response.status_code, problem)
+        return response
+
+    def _json(self, path: str) -> Any:
+        response = self._request("GET", path)
+        try:
+            return response.json()
+        except ValueError:
+            raise BoardUnreachable(f"board {self.url}{path}: not JSON") from None
+
+    @staticmethod
+    def _election_path(election: str) -> str:
+        return f"/elections/{quote(election, safe='')}"
+
+    # -- reading ----------------------------------------------------------------------
+
+    def info(self) -> dict[str, Any]:
+        data = self._json("/")
+        if not isinstance(data, dict) or not isinstance(data.get("vkey"), str):
+            raise BoardUnreachable(f"board {self.url}: not a board")
+        return data
+
+    def elections(self) -> list[dict[str, Any]]:
+        data = self._json("/elections")
+        items = data.get("elections") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise BoardUnreachable(f"board {self.url}: malformed election listing")
+        return [item for item in items if isinstance(item, dict)]
+
+    def head(self, election: str) -> Head:
+        from voting.board import Head
+
+        data = self._json(self._election_path(election) + "/head")
+        try:
+            return Head(election, int(data["seq"]), bytes.fromhex(data["prev"]))
+        except (KeyError, TypeError, ValueError):
+            raise BoardUnreachable(f"board {self.url}: malformed head") from None
+
+    def checkpoint(self, election: str) -> str:
+        return self._request("GET", self._election_path(election) + "/checkpoint").text
+
+    def tile(self, election: str, tile: TilePath) -> bytes:
+        return self._request("GET", f"{self._election_path(election)}/{tile.to_path()}").content
+
+    # -- writing ----------------------------------------------------------------------
+
+    def submit(self, entry: bytes, election: str) -> Submitted:
+        """Send one signed entry; resending an entry already in the log is harmless."""
+        from voting.chain import Receipt, leaf_hash
+
+        response = self._request(
+            "POST",
+            self._election_path(election) + "/entries",
+            content=entry,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            data = response.json()
+            receipt = Receipt.from_text(data["receipt"])
+            result = Submitted(
+                int(data["index"]),
+                bytes.fromhex(data["leafHash"]),
+                bytes.fromhex(data["entryHash"]),
+                receipt,
+                response.status_code == 201,
+            )
+        except (KeyError, TypeError, ValueError, WalletError) as exc:
+            raise BoardUnreachable(f"board {self.url}: malformed answer ({exc})") from None
+        except Exception as exc:  # voting's CheckpointError for a malformed receipt
+            raise BoardUnreachable(f"board {self.url}: malformed receipt ({exc})") from None
+        if result.leaf_hash != leaf_hash(entry):
+            raise VerificationFailed(f"board {self.url}: the receipt is for another entry")
+        return result
+
+    def append(
+        self,
+        election: str,
+        build: Callable[[Head], Entry],
+        *,
+        head: Head | None = None,
+        attempts: int = 200,
+        unreachable_attempts: int = 5,
+    ) -> tuple[Entry, Submitted]:
+        """Sign an entry on the board's head and submit it, signing again on a new head
+        when another writer got there first (409, rule `link`); a lost answer is resent
+        (the board appends an entry once). Returns the entry and the board's answer."""
+        from voting.board import Head
+
+        current = head or self.head(election)
+        entry: Entry | None = None
+        pending = b""
+        failures = 0
+        for attempt in range(attempts):
+            if entry is None:
+                entry = build(current)
+                pending = entry.to_bytes()
+            try:
+                return entry, self.submit(pending, election)
+            except BoardRefused as refused:
+                if refused.rule != "link":
+                    raise
+                found: Any = refused.problem.get("head")
+                try:
+                    current = Head(election, int(found["seq"]), bytes.fromhex(found["prev"]))
+                except (KeyError, TypeError, ValueError):
+                    current = self.head(election)
+                entry = None  # Another entry took the place: sign again on the new head.
+                # Spread writers that collided, so they do not collide again at once.
+                self._sleep(min(0.2, 0.002 * (attempt + 1)) * self._rng.random())
+            except BoardUnreachable:
+                failures += 1
+                if failures >= unreachable_attempts:
+                    raise
+                # The same bytes are sent again: an entry already in the log gets its
+                # receipt back and is never appended twice.
+                self._sleep(min(2.0, 0.05 * 2**failures) * self._rng.random())
+        raise BoardUnreachable(f"board {self.url}: the log kept moving; gave up after {attempts}")
+
+    def publish_status_list(self, credential: Mapping[str, Any]) -> None:
+        import json
+
+        self._request(
+            "POST",
+            "/status-lists",
+            content=json.dumps(credential).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+
+    # -- reading a whole log from tiles ------------------------------------------------
+
+    def read_log(
+        self,
+        election: str,
+        verifiers: Sequence[NoteVerifier],
+        *,
+        origin: str | None = None,
+    ) -> LogContents:
+        """Fetch the signed checkpoint, then every entry bundle and hash tile it needs,
+        rebuild the tree and check it against the checkpoint (VerificationFailed if not)."""
+        from voting.chain import Note, open_checkpoint
+        from voting.errors import VotingError
+
+        note = self.checkpoint(election)
+        try:
+            opened = open_checkpoint(Note.from_text(note), verifiers, origin=origin)
+        except VotingError as exc:
+            raise VerificationFailed(f"board {self.url}: checkpoint: {exc}") from None
+        size = opened.checkpoint.size
+        entries: list[bytes] = []
+        for bundle in bundles_for_size(size):
+            try:
+                got = decode_bundle(self.tile(election, bundle))
+            except ValueError as exc:
+                raise VerificationFailed(f"entry bundle {bundle.to_path()}: {exc}") from None
+            if len(got) != bundle.width:
+                raise VerificationFailed(
+                    f"entry bundle {bundle.to_path()}: {len(got)} entries, want {bundle.width}"
+                )
+            entries += got
+        tiles = {
+            (tile.level, tile.index): self._hashes(election, tile) for tile in tiles_for_size(size)
+        }
+        verify_tiles(entries, tiles, opened.checkpoint.root_hash)
+        return LogContents(entries, note, opened)
+
+    def _hashes(self, election: str, tile: TilePath) -> list[bytes]:
+        data = self.tile(election, tile)
+        try:
+            hashes = split_hashes(data)
+        except ValueError as exc:
+            raise VerificationFailed(f"tile {tile.to_path()}: {exc}") from None
+        if len(hashes) != tile.width:
+            raise VerificationFailed(f"tile {tile.to_path()}: {len(hashes)} hashes")
+        return hashes
+
+
+def verify_tiles(
+    entries: Sequence[bytes], tiles: Mapping[tuple[int | None, int], list[bytes]], root: bytes
+) -> None:
+    """Check that the hash tiles are the tree of `entries` and that its root is `root`.
+
+    Level-0 tiles must hold the entries' leaf hashes; each hash of a level-l tile must be the
+    root of the full tile below it; and the root of all leaf hashes must be the checkpoint's.
+    """
+    from voting.chain import compute_root, leaf_hash
+
+    leaves = [leaf_hash(entry) for entry in entries]
+    level = 0
+    below = leaves
+    while below:
+        hashes = [h for (lv, _n), tile in sorted(_level(tiles, level)) for h in tile]
+        if hashes != below:
+            raise VerificationFailed(f"the level-{level} tiles are not the tree of the entries")
+        # The next level holds one hash per *full* tile of this one.
+        below = [
+            compute_root(hashes[i : i + TILE_WIDTH])
+            for i in range(0, len(hashes) - len(hashes) % TILE_WIDTH, TILE_WIDTH)
+        ]
+        level += 1
+    if compute_root(leaves) != root:
+        raise VerificationFailed("the entries' tree root differs from the signed checkpoint")
+
+
+def _level(
+    tiles: Mapping[tuple[int | None, int], list[bytes]], level: int
+) -> list[tuple[tuple[int, int], list[bytes]]]:
+    return [((lv, n), t) for (lv, n), t in tiles.items() if lv == level]

@@ -1,0 +1,417 @@
+"""Provides `BoardService`: what a board server does, apart from HTTP.
+
+The write path (DESIGN §5.5): an entry is parsed and checked against the election's state
+by the board's rules (`voting.board.check_entry`: signatures, proofs, eligibility) before
+anything is locked; the only step that serialises writers is the store's compare-and-append
+transaction, conditional on the log still having the size the rules were checked at, so
+no proof is verified and no network is touched while a lock is held. A writer that lost the
+race is told the new head (409, rule `link`) and may sign its entry again. The checkpoint is
+signed after the commit, at whatever size the log then has, which covers the entry.
+
+Every thread gets its own store connection; the election states are shared and caught up
+from the store, so several processes on one PostgreSQL database see each other's entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from voting.errors import RejectedEntry, StorageError, VotingError
+from wallet.board._host import BoardHost
+from wallet.board._tiles import MAX_BUNDLE_ENTRY, TILE_WIDTH, TilePath, encode_bundle, tree_level
+
+if TYPE_CHECKING:
+    from voting.board import ElectionState, Entry
+    from voting.chain import Ed25519Signer, LogStore
+
+
+class Refused(Exception):
+    """A submission the board refuses: HTTP status, problem name, detail, extensions."""
+
+    def __init__(self, status: int, name: str, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.name = name
+        self.detail = detail
+        self.extensions = extensions
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """An entry in the log: its index, hashes and receipt (tlog-proof text)."""
+
+    election: str
+    index: int
+    leaf_hash: bytes
+    entry_hash: bytes
+    receipt: str
+    created: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "election": self.election,
+            "index": self.index,
+            "leafHash": self.leaf_hash.hex(),
+            "entryHash": self.entry_hash.hex(),
+            "receipt": self.receipt,
+        }
+
+
+@dataclass(frozen=True)
+class ElectionListing:
+    """One election on the board, for the listing."""
+
+    election: str
+    phase: str
+    size: int
+    origin: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.election, "phase": self.phase, "size": self.size, "origin": self.origin}
+
+
+@dataclass
+class _Cached:
+    state: ElectionState
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class BoardService:
+    """The board's behaviour over its store; thread-safe, one store connection per thread.
+
+    Without a signer the service only reads (`wallet board info`).
+    """
+
+    def __init__(
+        self,
+        host: BoardHost,
+        signer: Ed25519Signer | None,
+        *,
+        now: Callable[[], datetime],
+        resolver: Any,
+        status_lists: StatusLists,
+    ) -> None:
+        self.host = host
+        self._signer = signer
+        self.now = now
+        self.resolver = resolver
+        self.status_lists = status_lists
+        self._local = threading.local()
+        self._stores: list[LogStore] = []
+        self._stores_lock = threading.Lock()
+        self._states: dict[str, _Cached] = {}
+        self._states_lock = threading.Lock()
+
+    @property
+    def vkey(self) -> str:
+        return self.host.info.vkey
+
+    def origin(self, election: str) -> str:
+        return f"{self.host.info.name}/{election}"
+
+    def store(self) -> LogStore:
+        """This thread's connection to the store."""
+        store: LogStore | None = getattr(self._local, "store", None)
+        if store is None:
+            store = self.host.open_store()
+            self._local.store = store
+            with self._stores_lock:
+                self._stores.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._stores_lock:
+            for store in self._stores:
+                try:
+                    store.close()
+                except Exception:  # noqa: S112 - closing is best effort; others still close.
+                    continue
+            self._stores.clear()
+
+    def repair(self) -> None:
+        """Sign the checkpoint a crash between commit and checkpoint left missing."""
+        store = self.store()
+        for election in store.logs():
+            size = store.size(election)
+            latest = store.latest_checkpoint(election)
+            if size and (latest is None or _checkpoint_size(latest) < size):
+                self._checkpoint(store, election)
+
+    # -- reading ------------------------------------------------------------------------
+
+    def exists(self, election: str) -> bool:
+        return election in self.store().logs()
+
+    def require(self, election: str) -> None:
+        if not self.exists(election):
+            raise Refused(404, "unknown-election", f"no election {election[:128]!r} here")
+
+    def state(self, election: str) -> ElectionState:
+        """The election's state, caught up with the store (other processes may append)."""
+        from voting.board import ElectionState, Entry
+
+        with self._states_lock:
+            cached = self._states.get(election)
+            if cached is None:
+                cached = _Cached(ElectionState(election))
+                self._states[election] = cached
+        store = self.store()
+        with cached.lock:
+            size = store.size(election) if election in store.logs() else 0
+            if cached.state.size < size:
+                for data in store.leaves(election, cached.state.size, size):
+                    cached.state.apply(Entry.from_bytes(data, check_canonical=False))
+        return cached.state
+
+    def head(self, election: str) -> dict[str, Any]:
+        """Where the election's next entry goes: its seq and the hash of the last entry."""
+        self.require(election)
+        state = self.state(election)
+        return {"seq": state.size, "prev": state.head.hex()}
+
+    def elections(self) -> list[ElectionListing]:
+        listing = []
+        for election in self.store().logs():
+            state = self.state(election)
+            if state.size:
+                listing.append(
+                    ElectionListing(election, state.phase, state.size, self.origin(election))
+                )
+        return listing
+
+    def checkpoint(self, election: str) -> str:
+        self.require(election)
+        note = self.store().latest_checkpoint(election)
+        if note is None:
+            raise Refused(404, "no-checkpoint", f"election {election!r} has no checkpoint yet")
+        return note
+
+    def tile(self, election: str, tile: TilePath) -> bytes:
+        """A hash tile or an entry bundle, if the log has grown far enough for it."""
+        self.require(election)
+        store = self.store()
+        start = tile.index * TILE_WIDTH
+        end = start + tile.width
+        try:
+            if tile.level is None:
+                if end > store.size(election):
+                    raise Refused(404, "no-such-tile", "the log has not reached this bundle")
+                return encode_bundle(store.leaves(election, start, end))
+            return b"".join(store.node_range(election, tree_level(tile.level), start, end))
+        except StorageError:
+            raise Refused(404, "no-such-tile", "the log has not reached this tile") from None
+
+    # -- writing ------------------------------------------------------------------------
+
+    def submit(self, election: str, data: bytes) -> Accepted:
+        """Check an entry by the board's rules and append it, or raise Refused."""
+        from voting.board import Entry
+
+        if len(data) > MAX_BUNDLE_ENTRY:
+            raise Refused(
+                413, "entry-too-large", f"an entry is at most {MAX_BUNDLE_ENTRY} bytes here"
+            )
+        try:
+            entry = Entry.from_bytes(data)
+        except VotingError as exc:
+            raise Refused(400, "malformed-entry", str(exc)[:300]) from None
+        if entry.election != election:
+            raise Refused(400, "wrong-election", f"the entry is for election {entry.election!r}")
+        if entry.type != "election":
+            self.require(election)
+        state = self.state(election)
+        settled = self._settled(election, entry, data, state.size)
+        if settled is not None:
+            return settled
+        try:
+            if entry.type == "election":
+                self._check_board(entry)
+            from voting.board import check_entry
+
+            check_entry(
+                state,
+                entry,
+                resolver=self.resolver,
+                now=self.now(),
+                status_lists=self.status_lists.source(),
+            )
+        except RejectedEntry as exc:
+            # A rule may have read a state another thread was extending: if the log moved,
+            # the entry is stale (or already in), whatever the rule said.
+            moved = self._settled(election, entry, data, self.state(election).size)
+            if moved is not None:
+                return moved
+            rule, _, reason = str(exc).partition(": ")
+            raise Refused(409, "rule", str(exc)[:500], rule=rule, reason=reason[:500]) from None
+        return self._append(election, entry, data)
+
+    def _settled(self, election: str, entry: Entry, data: bytes, size: int) -> Accepted | None:
+        """The receipt if the entry is already in the log; Refused if its place is taken."""
+        if entry.seq == size:
+            return None
+        if entry.seq < size:
+            store = self.store()
+            if store.leaf(election, entry.seq) == data:
+                return self._accepted(store, election, entry, created=False)
+        raise self._stale(election)
+
+    def _stale(self, election: str) -> Refused:
+        state = self.state(election)
+        return Refused(
+            409,
+            "rule",
+            f"link: the log has {state.size} entries; sign the entry again on the new head",
+            rule="link",
+            head={"seq": state.size, "prev": state.head.hex()},
+        )
+
+    def _check_board(self, entry: Entry) -> None:
+        from voting.board import ElectionBody
+
+        body = entry.body
+        if not isinstance(body, ElectionBody):
+            raise RejectedEntry("type: an election entry needs an election body")
+        if body.vkey != self.vkey:
+            raise RejectedEntry("board: the election names another board key")
+        if body.origin != self.origin(entry.election):
+            raise RejectedEntry(
+                f"board: origin {body.origin!r}, want {self.origin(entry.election)!r}"
+            )
+
+    def _append(self, election: str, entry: Entry, data: bytes) -> Accepted:
+        store = self.store()
+        if entry.seq == 0:
+            # Another writer may have created it; the conditional append decides.
+            with suppress(StorageError):
+                store.create_log(election)
+        try:
+            store.append(election, data, expected_size=entry.seq)
+        except StorageError:
+            moved = self._settled(election, entry, data, store.size(election))
+            if moved is not None:
+                return moved
+            raise
+        self._checkpoint(store, election)
+        return self._accepted(store, election, entry, created=True)
+
+    def _checkpoint(self, store: LogStore, election: str) -> None:
+        from voting.chain import Checkpoint, sign_checkpoint
+
+        if self._signer is None:
+            raise StorageError("this board service only reads: it holds no checkpoint key")
+        size = store.size(election)
+        body = Checkpoint(self.origin(election), size, store.root(election, size))
+        try:
+            store.put_checkpoint(election, sign_checkpoint(body, self._signer).to_text())
+        except StorageError:
+            # Another process stored a newer checkpoint first; it covers this entry too.
+            latest = store.latest_checkpoint(election)
+            if latest is None or _checkpoint_size(latest) < size:
+                raise
+
+    def _accepted(self, store: LogStore, election: str, entry: Entry, *, created: bool) -> Accepted:
+        from voting.chain import Note, Receipt
+
+        note = store.latest_checkpoint(election)
+        if note is None or _checkpoint_size(note) <= entry.seq:
+            # Committed by a process that died before its checkpoint: sign one now.
+            self._checkpoint(store, election)
+            note = store.latest_checkpoint(election)
+        assert note is not None
+        size = _checkpoint_size(note)
+        proof = tuple(store.inclusion_proof(election, entry.seq, size))
+        receipt = Receipt(entry.seq, proof, Note.from_text(note))
+        return Accepted(
+            election,
+            entry.seq,
+            store.leaf_hash(election, entry.seq),
+            entry.hash(),
+            receipt.to_text(),
+            created,
+        )
+
+
+def _checkpoint_size(note: str) -> int:
+    from voting.chain import Checkpoint, Note
+
+    return Checkpoint.from_text(Note.from_text(note).text).size
+
+
+class StatusLists:
+    """The status list credentials issuers published to the board, for its eligibility checks.
+
+    A SQLite board keeps them where a local board does (`<board>.status/`); a PostgreSQL
+    board in the table `board_status_lists`, so every server process reads the same lists.
+    """
+
+    def __init__(self, host: BoardHost, store: Callable[[], LogStore]) -> None:
+        self.host = host
+        self._store = store
+
+    @staticmethod
+    def _name(url: str) -> str:
+        return hashlib.sha256(url.encode()).hexdigest()[:32] + ".json"
+
+    def _folder(self) -> Path:
+        return Path(self.host.store).with_name(Path(self.host.store).name + ".status")
+
+    @contextmanager
+    def _pg(self) -> Iterator[Any]:
+        from wallet.board._postgres import PostgresLogStore
+
+        store = self._store()
+        assert isinstance(store, PostgresLogStore)
+        db = store.connection
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS board_status_lists (url TEXT PRIMARY KEY,"
+            " credential TEXT NOT NULL)"
+        )
+        yield db
+
+    def publish(self, credential: dict[str, Any]) -> None:
+        list_id = credential.get("id")
+        if not isinstance(list_id, str) or not list_id:
+            raise Refused(400, "malformed-status-list", "a status list credential needs an id")
+        text = json.dumps(credential, separators=(",", ":"))
+        if self.host.is_postgres:
+            with self._pg() as db:
+                db.execute(
+                    "INSERT INTO board_status_lists (url, credential) VALUES (%s, %s)"
+                    " ON CONFLICT (url) DO UPDATE SET credential = EXCLUDED.credential",
+                    (list_id, text),
+                )
+            return
+        from wallet.services._boards import _write_atomically
+
+        folder = self._folder()
+        folder.mkdir(exist_ok=True)
+        _write_atomically(folder / self._name(list_id), text + "\n")
+
+    def source(self) -> Callable[[str], Any]:
+        from did.errors import StatusRetrievalError
+
+        def read(url: str) -> Any:
+            try:
+                if self.host.is_postgres:
+                    with self._pg() as db:
+                        row = db.execute(
+                            "SELECT credential FROM board_status_lists WHERE url = %s", (url,)
+                        ).fetchone()
+                    if row is None:
+                        raise OSError
+                    return json.loads(row[0])
+                return json.loads((self._folder() / self._name(url)).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                raise StatusRetrievalError(
+                    f"status list {url[:80]!r} was not published to this board"
+                ) from None
+
+        return read
