@@ -99,3 +99,49 @@ def signer_for(body: EntryBody, party: Any, clock: Clock) -> Callable[[Head], En
 
 
 __all__ = ["ELECTION_ID", "PASSPHRASE"]
+
+
+class ServerProcess:
+    """A board server in a child process on a socket this process bound (no start-up wait)."""
+
+    def __init__(self, store: str, key_dir: Path, at: datetime, log: Path) -> None:
+        import socket
+        import subprocess
+        import sys
+
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(512)
+        self.port = int(self.socket.getsockname()[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+        root = Path(__file__).resolve().parents[2]
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.wallet.board_process",
+                    store,
+                    str(key_dir),
+                    str(self.socket.fileno()),
+                    at.isoformat(),
+                ],
+                cwd=root,
+                pass_fds=(self.socket.fileno(),),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        # The child holds its own copy of the listening socket.
+        self.socket.close()
+
+    def kill(self) -> None:
+        import signal
+
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)

@@ -41,6 +41,18 @@ class BoardUnreachable(EnvironmentProblem):
     """The board did not answer, or answered something that is not the board API."""
 
 
+class Unanswered(BoardUnreachable):
+    """A signed entry was sent but never answered: it may or may not be in the log.
+
+    Send `entry` again (to this board or another server of it) with `BoardClient.resume`:
+    an entry already in the log gets its receipt back and is never appended twice.
+    """
+
+    def __init__(self, message: str, entry: Entry) -> None:
+        super().__init__(message)
+        self.entry = entry
+
+
 class BoardRefused(WalletError):
     """The board refused a request with problem details (RFC 9457)."""
 
@@ -270,14 +282,26 @@ class BoardClient:
                 entry = None  # Another entry took the place: sign again on the new head.
                 # Spread writers that collided, so they do not collide again at once.
                 self._sleep(min(0.2, 0.002 * (attempt + 1)) * self._rng.random())
-            except BoardUnreachable:
+            except BoardUnreachable as exc:
                 failures += 1
                 if failures >= unreachable_attempts:
-                    raise
+                    raise Unanswered(str(exc), entry) from None
                 # The same bytes are sent again: an entry already in the log gets its
                 # receipt back and is never appended twice.
                 self._sleep(min(2.0, 0.05 * 2**failures) * self._rng.random())
         raise BoardUnreachable(f"board {self.url}: the log kept moving; gave up after {attempts}")
+
+    def resume(
+        self, election: str, entry: Entry, build: Callable[[Head], Entry]
+    ) -> tuple[Entry, Submitted]:
+        """Finish a submission another attempt left unanswered: send the same entry again;
+        if its place was taken by another entry, it never got in, so sign it again."""
+        try:
+            return entry, self.submit(entry.to_bytes(), election)
+        except BoardRefused as refused:
+            if refused.rule != "link":
+                raise
+        return self.append(election, build)
 
     def publish_status_list(self, credential: Mapping[str, Any]) -> None:
         import json

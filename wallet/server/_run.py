@@ -50,12 +50,20 @@ def _config(app: Guard, listen: Listen, tls: Tls | None, limits: Limits) -> uvic
     return config
 
 
-def serve(app: Guard, listen: Listen, tls: Tls | None, limits: Limits) -> None:
+def serve(
+    app: Guard,
+    listen: Listen,
+    tls: Tls | None,
+    limits: Limits,
+    *,
+    sock: socket.socket | None = None,
+) -> None:
     """Serve until SIGINT or SIGTERM, then stop accepting and let requests in flight finish
-    (for up to `limits.shutdown_grace` seconds)."""
+    (for up to `limits.shutdown_grace` seconds). `sock`, when given, is a socket already
+    bound to `listen` (handed over by a parent process)."""
     import uvicorn
 
-    uvicorn.Server(_config(app, listen, tls, limits)).run()
+    uvicorn.Server(_config(app, listen, tls, limits)).run(sockets=[sock] if sock else None)
 
 
 class Running:
