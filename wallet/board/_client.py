@@ -274,12 +274,19 @@ class BoardClient:
             except BoardRefused as refused:
                 if refused.rule != "link":
                     raise
+                entry = None  # Another entry took the place: sign again on a new head.
+                wait = refused.problem.get("retryAfterMs")
+                if isinstance(wait, int) and 0 < wait <= 5000:
+                    # The board spaces out the writers that lost, so they come back in turn;
+                    # the head is read again after the wait.
+                    self._sleep(wait / 1000 * (0.75 + 0.5 * self._rng.random()))
+                    current = self.head(election)
+                    continue
                 found: Any = refused.problem.get("head")
                 try:
                     current = Head(election, int(found["seq"]), bytes.fromhex(found["prev"]))
                 except (KeyError, TypeError, ValueError):
                     current = self.head(election)
-                entry = None  # Another entry took the place: sign again on the new head.
                 # Spread writers that collided, so they do not collide again at once.
                 self._sleep(min(0.2, 0.002 * (attempt + 1)) * self._rng.random())
             except BoardUnreachable as exc:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -107,8 +108,12 @@ class BoardService:
         self._local = threading.local()
         self._stores: list[LogStore] = []
         self._stores_lock = threading.Lock()
+        self._generation = 0
         self._states: dict[str, _Cached] = {}
         self._states_lock = threading.Lock()
+        self._pacing_lock = threading.Lock()
+        self._losers: dict[str, tuple[int, int]] = {}
+        self._interval: dict[str, float] = {}
 
     @property
     def vkey(self) -> str:
@@ -120,9 +125,10 @@ class BoardService:
     def store(self) -> LogStore:
         """This thread's connection to the store."""
         store: LogStore | None = getattr(self._local, "store", None)
-        if store is None:
+        if store is None or getattr(self._local, "generation", -1) != self._generation:
             store = self.host.open_store()
             self._local.store = store
+            self._local.generation = self._generation
             with self._stores_lock:
                 self._stores.append(store)
         return store
@@ -135,6 +141,8 @@ class BoardService:
                 except Exception:  # noqa: S112 - closing is best effort; others still close.
                     continue
             self._stores.clear()
+            # Threads still holding a closed connection open a new one on their next call.
+            self._generation += 1
 
     def repair(self) -> None:
         """Sign the checkpoint a crash between commit and checkpoint left missing."""
@@ -176,6 +184,16 @@ class BoardService:
         self.require(election)
         state = self.state(election)
         return {"seq": state.size, "prev": state.head.hex()}
+
+    def _learn(self, election: str, entry: Entry) -> None:
+        """Apply an entry this process just appended, sparing the state a re-parse."""
+        with self._states_lock:
+            cached = self._states.get(election)
+        if cached is None:
+            return
+        with cached.lock:
+            if cached.state.size == entry.seq:
+                cached.state.apply(entry)
 
     def elections(self) -> list[ElectionListing]:
         listing = []
@@ -219,6 +237,8 @@ class BoardService:
             raise Refused(
                 413, "entry-too-large", f"an entry is at most {MAX_BUNDLE_ENTRY} bytes here"
             )
+        began = time.monotonic()
+        self._precheck(election, data)
         try:
             entry = Entry.from_bytes(data)
         except VotingError as exc:
@@ -251,7 +271,26 @@ class BoardService:
                 return moved
             rule, _, reason = str(exc).partition(": ")
             raise Refused(409, "rule", str(exc)[:500], rule=rule, reason=reason[:500]) from None
-        return self._append(election, entry, data)
+        return self._append(election, entry, data, began)
+
+    def _precheck(self, election: str, data: bytes) -> None:
+        """Refuse an entry whose place is already taken before paying for parsing it.
+
+        Canonical (JCS) entries end with `"seq":N,"signature":"…","time":"…","type":"…",
+        "version":1}`, so the seq is found near the end; anything unexpected is left to the
+        full parse. An entry already in the log is not refused here (it gets its receipt).
+        """
+        tail = data[-400:]
+        at = tail.rfind(b',"seq":')
+        if at < 0:
+            return
+        digits = tail[at + 7 : at + 7 + 17].split(b",", 1)[0]
+        if not digits.isdigit() or not self.exists(election):
+            return
+        seq = int(digits)
+        size = self.state(election).size
+        if seq < size and self.store().leaf(election, seq) != data:
+            raise self._stale(election)
 
     def _settled(self, election: str, entry: Entry, data: bytes, size: int) -> Accepted | None:
         """The receipt if the entry is already in the log; Refused if its place is taken."""
@@ -271,7 +310,30 @@ class BoardService:
             f"link: the log has {state.size} entries; sign the entry again on the new head",
             rule="link",
             head={"seq": state.size, "prev": state.head.hex()},
+            retryAfterMs=self._pacing(election, state.size),
         )
+
+    def _pacing(self, election: str, size: int) -> int:
+        """A hint for writers that lost a race: come back in turn, not all at once.
+
+        The k-th writer told that the log moved past its entry at this size is asked to wait
+        about k times the recent interval between appends, so that the losers return one
+        per append instead of colliding again (each collision costs a round trip and,
+        for an entry at the head, a verification). Clients may ignore it.
+        """
+        with self._pacing_lock:
+            seen, losers = self._losers.get(election, (-1, 0))
+            losers = losers + 1 if seen == size else 1
+            self._losers[election] = (size, losers)
+            interval = self._interval.get(election, 0.005)
+        return min(2000, int(losers * interval * 1000))
+
+    def _appended(self, election: str, began: float) -> None:
+        """Track how long one accepted entry takes here, checks and commit (moving average)."""
+        took = min(time.monotonic() - began, 0.5)
+        with self._pacing_lock:
+            old = self._interval.get(election, took)
+            self._interval[election] = 0.8 * old + 0.2 * took
 
     def _check_board(self, entry: Entry) -> None:
         from voting.board import ElectionBody
@@ -286,7 +348,7 @@ class BoardService:
                 f"board: origin {body.origin!r}, want {self.origin(entry.election)!r}"
             )
 
-    def _append(self, election: str, entry: Entry, data: bytes) -> Accepted:
+    def _append(self, election: str, entry: Entry, data: bytes, began: float) -> Accepted:
         store = self.store()
         if entry.seq == 0:
             # Another writer may have created it; the conditional append decides.
@@ -299,6 +361,8 @@ class BoardService:
             if moved is not None:
                 return moved
             raise
+        self._appended(election, began)
+        self._learn(election, entry)
         self._checkpoint(store, election)
         return self._accepted(store, election, entry, created=True)
 
