@@ -6,6 +6,7 @@ pool), so the event loop keeps accepting and refusing requests while proofs are 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -16,6 +17,7 @@ from starlette.routing import Route
 
 from wallet.board._service import BoardService, Refused
 from wallet.board._tiles import TilePath, TilePathError
+from wallet.board._turns import Turns
 from wallet.server import Guard, Limits, Problem, application
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -60,7 +62,24 @@ async def submit(request: Request) -> Response:
     if media not in ENTRY_TYPES:
         raise Problem(415, "unsupported-media-type", "send the entry as application/json")
     election = request.path_params["election"]
-    accepted = await _call(_service(request).submit, election, await request.body())
+    turn = request.headers.get(TURN_HEADER)
+    turns: Turns = request.app.state.turns
+    committed = None
+    if turn:
+        loop = asyncio.get_running_loop()
+
+        def committed(head: dict[str, Any]) -> None:
+            # The next writer in line may sign on the new head while this one's
+            # checkpoint is signed and its receipt built.
+            loop.call_soon_threadsafe(turns.release, election, turn, head)
+
+    try:
+        accepted = await run_in_threadpool(
+            _submit, _service(request), election, await request.body(), committed
+        )
+    finally:
+        if turn:
+            turns.release(election, turn)
     return JSONResponse(
         accepted.to_json(),
         status_code=201 if accepted.created else 200,
@@ -68,9 +87,30 @@ async def submit(request: Request) -> Response:
     )
 
 
+TURN_HEADER = "board-turn"
+
+
 async def head(request: Request) -> Response:
-    data = await _call(_service(request).head, request.path_params["election"])
-    return JSONResponse(data, headers={"Cache-Control": "no-store"})
+    election = request.path_params["election"]
+    if request.query_params.get("turn") != "1":
+        data = await _call(_service(request).head, election)
+        return JSONResponse(data, headers={"Cache-Control": "no-store"})
+    turns: Turns = request.app.state.turns
+    token, data = await turns.acquire(election)
+    if data is None:
+        try:
+            data = await _call(_service(request).head, election)
+        except BaseException:
+            turns.release(election, token)
+            raise
+    return JSONResponse({**data, "turn": token}, headers={"Cache-Control": "no-store"})
+
+
+def _submit(service: BoardService, election: str, data: bytes, committed: Any) -> Any:
+    try:
+        return service.submit(election, data, committed=committed)
+    except Refused as refused:
+        raise _problem(refused) from None
 
 
 async def checkpoint(request: Request) -> Response:
@@ -131,4 +171,9 @@ def board_app(service: BoardService, limits: Limits) -> Guard:
         Route("/elections/{election}/tile/{path:path}", tile, methods=["GET"]),
         Route("/status-lists", publish_status_list, methods=["POST"]),
     ]
-    return application(routes, limits, board=service)
+    return application(routes, limits, unslotted=_waits_for_turn, board=service, turns=Turns())
+
+
+def _waits_for_turn(scope: Any) -> bool:
+    # A writer waiting in line holds no slot: the turn holder's submission needs one.
+    return bool(scope.get("query_string") == b"turn=1" and scope["path"].endswith("/head"))

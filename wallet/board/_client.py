@@ -203,13 +203,19 @@ class BoardClient:
         return [item for item in items if isinstance(item, dict)]
 
     def head(self, election: str) -> Head:
+        return self._head(election, turn=False)[0]
+
+    def _head(self, election: str, *, turn: bool) -> tuple[Head, str | None]:
         from voting.board import Head
 
-        data = self._json(self._election_path(election) + "/head")
+        path = self._election_path(election) + "/head" + ("?turn=1" if turn else "")
+        data = self._json(path)
         try:
-            return Head(election, int(data["seq"]), bytes.fromhex(data["prev"]))
-        except (KeyError, TypeError, ValueError):
+            token = data.get("turn") if turn else None
+            head = Head(election, int(data["seq"]), bytes.fromhex(data["prev"]))
+        except (AttributeError, KeyError, TypeError, ValueError):
             raise BoardUnreachable(f"board {self.url}: malformed head") from None
+        return head, token if isinstance(token, str) else None
 
     def checkpoint(self, election: str) -> str:
         return self._request("GET", self._election_path(election) + "/checkpoint").text
@@ -219,15 +225,15 @@ class BoardClient:
 
     # -- writing ----------------------------------------------------------------------
 
-    def submit(self, entry: bytes, election: str) -> Submitted:
+    def submit(self, entry: bytes, election: str, *, turn: str | None = None) -> Submitted:
         """Send one signed entry; resending an entry already in the log is harmless."""
         from voting.chain import Receipt, leaf_hash
 
+        headers = {"Content-Type": "application/json"}
+        if turn:
+            headers["Board-Turn"] = turn
         response = self._request(
-            "POST",
-            self._election_path(election) + "/entries",
-            content=entry,
-            headers={"Content-Type": "application/json"},
+            "POST", self._election_path(election) + "/entries", content=entry, headers=headers
         )
         try:
             data = response.json()
@@ -258,39 +264,33 @@ class BoardClient:
     ) -> tuple[Entry, Submitted]:
         """Sign an entry on the board's head and submit it, signing again on a new head
         when another writer got there first (409, rule `link`); a lost answer is resent
-        (the board appends an entry once). Returns the entry and the board's answer."""
-        from voting.board import Head
+        (the board appends an entry once). The head is asked for with a turn, so writers
+        sign one after another instead of racing. Returns the entry and the board's answer."""
 
-        current = head or self.head(election)
+        turn: str | None = None
+        if head is not None:
+            current = head
+        else:
+            current, turn = self._head(election, turn=True)
         entry: Entry | None = None
         pending = b""
         failures = 0
-        for attempt in range(attempts):
+        for _attempt in range(attempts):
             if entry is None:
                 entry = build(current)
                 pending = entry.to_bytes()
             try:
-                return entry, self.submit(pending, election)
+                return entry, self.submit(pending, election, turn=turn)
             except BoardRefused as refused:
                 if refused.rule != "link":
                     raise
-                entry = None  # Another entry took the place: sign again on a new head.
-                wait = refused.problem.get("retryAfterMs")
-                if isinstance(wait, int) and 0 < wait <= 5000:
-                    # The board spaces out the writers that lost, so they come back in turn;
-                    # the head is read again after the wait.
-                    self._sleep(wait / 1000 * (0.75 + 0.5 * self._rng.random()))
-                    current = self.head(election)
-                    continue
-                found: Any = refused.problem.get("head")
-                try:
-                    current = Head(election, int(found["seq"]), bytes.fromhex(found["prev"]))
-                except (KeyError, TypeError, ValueError):
-                    current = self.head(election)
-                # Spread writers that collided, so they do not collide again at once.
-                self._sleep(min(0.2, 0.002 * (attempt + 1)) * self._rng.random())
+                # Another entry took the place (a writer without a turn, or one served by
+                # another server of the board): wait in line again and sign on the new head.
+                entry = None
+                current, turn = self._head(election, turn=True)
             except BoardUnreachable as exc:
                 failures += 1
+                turn = None
                 if failures >= unreachable_attempts:
                     raise Unanswered(str(exc), entry) from None
                 # The same bytes are sent again: an entry already in the log gets its

@@ -229,8 +229,18 @@ class BoardService:
 
     # -- writing ------------------------------------------------------------------------
 
-    def submit(self, election: str, data: bytes) -> Accepted:
-        """Check an entry by the board's rules and append it, or raise Refused."""
+    def submit(
+        self,
+        election: str,
+        data: bytes,
+        *,
+        committed: Callable[[dict[str, Any]], None] | None = None,
+    ) -> Accepted:
+        """Check an entry by the board's rules and append it, or raise Refused.
+
+        `committed(head)` is called as soon as the entry is committed, with the new head,
+        before the checkpoint is signed: the next writer in line can start signing then.
+        """
         from voting.board import Entry
 
         if len(data) > MAX_BUNDLE_ENTRY:
@@ -271,7 +281,7 @@ class BoardService:
                 return moved
             rule, _, reason = str(exc).partition(": ")
             raise Refused(409, "rule", str(exc)[:500], rule=rule, reason=reason[:500]) from None
-        return self._append(election, entry, data, began)
+        return self._append(election, entry, data, began, committed)
 
     def _precheck(self, election: str, data: bytes) -> None:
         """Refuse an entry whose place is already taken before paying for parsing it.
@@ -348,7 +358,14 @@ class BoardService:
                 f"board: origin {body.origin!r}, want {self.origin(entry.election)!r}"
             )
 
-    def _append(self, election: str, entry: Entry, data: bytes, began: float) -> Accepted:
+    def _append(
+        self,
+        election: str,
+        entry: Entry,
+        data: bytes,
+        began: float,
+        committed: Callable[[dict[str, Any]], None] | None = None,
+    ) -> Accepted:
         store = self.store()
         if entry.seq == 0:
             # Another writer may have created it; the conditional append decides.
@@ -363,6 +380,8 @@ class BoardService:
             raise
         self._appended(election, began)
         self._learn(election, entry)
+        if committed is not None:
+            committed({"seq": entry.seq + 1, "prev": entry.hash().hex()})
         self._checkpoint(store, election)
         return self._accepted(store, election, entry, created=True)
 
