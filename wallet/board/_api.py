@@ -77,9 +77,20 @@ async def submit(request: Request) -> Response:
         accepted = await run_in_threadpool(
             _submit, _service(request), election, await request.body(), committed
         )
-    finally:
+    except Problem as problem:
+        if turn and problem.extensions.get("rule") == "link":
+            # Another server of the board got there first: the writer keeps its place at
+            # the front of this server's line and signs again on the new head.
+            turns.renew(election, turn)
+        elif turn:
+            turns.release(election, turn)
+        raise
+    except BaseException:
         if turn:
             turns.release(election, turn)
+        raise
+    if turn:
+        turns.release(election, turn)
     return JSONResponse(
         accepted.to_json(),
         status_code=201 if accepted.created else 200,

@@ -266,6 +266,7 @@ class BoardClient:
         when another writer got there first (409, rule `link`); a lost answer is resent
         (the board appends an entry once). The head is asked for with a turn, so writers
         sign one after another instead of racing. Returns the entry and the board's answer."""
+        from voting.board import Head
 
         turn: str | None = None
         if head is not None:
@@ -285,9 +286,17 @@ class BoardClient:
                 if refused.rule != "link":
                     raise
                 # Another entry took the place (a writer without a turn, or one served by
-                # another server of the board): wait in line again and sign on the new head.
+                # another server of the board): sign again on the new head, keeping the
+                # turn when there is one, else waiting in line for one.
                 entry = None
-                current, turn = self._head(election, turn=True)
+                if turn is None:
+                    current, turn = self._head(election, turn=True)
+                    continue
+                found: Any = refused.problem.get("head")
+                try:
+                    current = Head(election, int(found["seq"]), bytes.fromhex(found["prev"]))
+                except (KeyError, TypeError, ValueError):
+                    current = self.head(election)
             except BoardUnreachable as exc:
                 failures += 1
                 turn = None

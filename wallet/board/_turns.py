@@ -59,6 +59,15 @@ class Turns:
                 return
         self._waiting.pop(election, None)
 
+    def renew(self, election: str, token: str) -> None:
+        """Give the holder of a turn a fresh lease (its entry lost a race to another server)."""
+        held = self._holders.get(election)
+        if held is None or held[0] != token:
+            return
+        held[1].cancel()
+        expiry = asyncio.get_running_loop().call_later(self.lease, self.release, election, token)
+        self._holders[election] = (token, expiry)
+
     def waiting(self, election: str) -> int:
         return len(self._waiting.get(election, ()))
 
