@@ -4,30 +4,29 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import TypeAlias
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.voting.helpers import ceremony, manifest
-from voting import (
+from voting.ballot import (
     BallotOpening,
     EncryptedBallot,
     EncryptedContest,
     EncryptedOption,
-    ProofContext,
-    SeededRng,
-    encrypt,
+    Selections,
     encrypt_ballot,
-    prove_range,
-    random_scalar,
     verify_ballot,
     verify_opening,
 )
 from voting.errors import BallotError, ProofError, VotingError
+from voting.group import encrypt, random_scalar
+from voting.proofs import ProofContext, prove_range
+from voting.testing import SeededRng, ceremony, small_manifest
 
-ELECTION, _ = ceremony(manifest())
-OTHER, _ = ceremony(manifest(), seed=b"another ceremony")
+ELECTION, _ = ceremony(small_manifest())
+OTHER, _ = ceremony(small_manifest(), seed=b"another ceremony")
 VOTE = {"mayor": {"o1": 1}, "measure": {"no": 1}}
 
 
@@ -96,10 +95,10 @@ def test_proofs_do_not_move_to_another_option() -> None:
 def test_proofs_do_not_move_to_another_contest() -> None:
     # Two contests of the same shape, so only the contest index in the context differs.
     m = dataclasses.replace(
-        manifest(),
+        small_manifest(),
         contests=(
-            manifest().contests[1],
-            dataclasses.replace(manifest().contests[1], id="measure-b"),
+            small_manifest().contests[1],
+            dataclasses.replace(small_manifest().contests[1], id="measure-b"),
         ),
     )
     election, _ = ceremony(m)
@@ -141,7 +140,7 @@ def test_proofs_do_not_move_to_another_election() -> None:
         ({"senate": {}, "measure": {"yes": 1}}, "unknown contests"),
     ],
 )
-def test_honest_api_refuses_invalid_votes(selections: dict, message: str) -> None:
+def test_honest_api_refuses_invalid_votes(selections: Selections, message: str) -> None:
     with pytest.raises(BallotError, match=message):
         encrypt_ballot(ELECTION, "b", "did:example:a", selections, SeededRng(b"x"))
 
@@ -197,7 +196,7 @@ def test_forged_over_vote_is_rejected() -> None:
 
 
 def test_forged_under_minimum_is_rejected() -> None:
-    election, _ = ceremony(manifest(min_sel=1))
+    election, _ = ceremony(small_manifest(min_sel=1))
     ballot, _ = encrypt_ballot(election, "u", "did:example:u", VOTE, SeededRng(b"u"))
     # Replace the first contest by an all-zero encryption with a proof claiming one selection.
     rng = SeededRng(b"under")
@@ -247,7 +246,7 @@ def test_forged_under_minimum_is_rejected() -> None:
 
 
 def test_cumulative_voting_range() -> None:
-    election, _ = ceremony(manifest(max_sel=3, option_max=3))
+    election, _ = ceremony(small_manifest(max_sel=3, option_max=3))
     ballot, opening = encrypt_ballot(
         election,
         "c",
@@ -264,7 +263,11 @@ def test_cumulative_voting_range() -> None:
 _WIRE = BALLOT.to_json()
 
 
-def _hex_fields(obj: object, path: tuple = ()) -> list[tuple]:
+# Where a value sits in a JSON document: object keys and array indices.
+JsonPath: TypeAlias = tuple[str | int, ...]
+
+
+def _hex_fields(obj: object, path: JsonPath = ()) -> list[JsonPath]:
     if isinstance(obj, dict):
         return [p for k, v in obj.items() for p in _hex_fields(v, (*path, k))]
     if isinstance(obj, list):
@@ -279,7 +282,7 @@ HEX_PATHS = _hex_fields(_WIRE)
 
 @settings(max_examples=150, deadline=None)
 @given(st.sampled_from(HEX_PATHS), st.integers(0, 31), st.integers(1, 255))
-def test_every_single_byte_change_is_rejected(path: tuple, index: int, delta: int) -> None:
+def test_every_single_byte_change_is_rejected(path: JsonPath, index: int, delta: int) -> None:
     wire = json.loads(json.dumps(_WIRE))
     node = wire
     for key in path[:-1]:

@@ -9,13 +9,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import did
-from tests.voting.board.world import ELECTION_ID, Clock, Run, World
 from voting.board import Board, Entry, Head, sign_entry
 from voting.board._bodies import EntryBody
 from voting.chain import Receipt
+from voting.testing import ELECTION_ID, Clock, Party, Run, World
 from wallet.board import (
     BoardClient,
     BoardHost,
@@ -86,14 +86,14 @@ class RemoteBoard:
         return [Entry.from_bytes(data) for data in log.entries]
 
 
-def remote_run(world: World, client: BoardClient, clock: Clock) -> Run:
-    """A `Run` of the test world whose every entry goes through the board server."""
+def remote_run(world: World, client: BoardClient) -> Run:
+    """A `Run` of the test world (on its clock) whose every entry goes through the server."""
     info = client.info()
     board = RemoteBoard(client, str(info["name"]), str(info["vkey"]))
-    return Run(world, cast(Board, board), clock)
+    return Run(world, cast(Board, board))
 
 
-def signer_for(body: EntryBody, party: Any, clock: Clock) -> Callable[[Head], Entry]:
+def signer_for(body: EntryBody, party: Party, clock: Clock) -> Callable[[Head], Entry]:
     """Build-and-sign on whatever head the board reports (for `BoardClient.append`)."""
     return lambda head: sign_entry(body, head, author=party.vm, time=clock.now, key=party.key)
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.voting.board.world import ELECTION_ID, OPENS, Clock, Party, Run, World
 from voting.audit import verify_record
 from voting.board import BallotBody, Entry, Record
 from voting.chain import Ed25519Verifier
+from voting.testing import ELECTION_ID, OPENS, Clock, Party, Run, World
 from wallet.board import (
     BoardClient,
     BoardHost,
@@ -62,12 +62,12 @@ def election(
 ) -> Iterator[tuple[BoardHost, Run, Clock, list[ServerProcess]]]:
     keys = tmp_path / "keys"
     host = make_host(postgres_url, keys)
-    clock = Clock()
     world = World(voters=[Party.make(f"voter-{i}") for i in range(CLIENTS)])
+    clock = world.clock
     service = make_service(host, keys, clock)
     with served(service) as setup, BoardClient(setup.url) as client:
         client.publish_status_list(world.status_list())
-        run = remote_run(world, client, clock)
+        run = remote_run(world, client)
         run.setup()
         servers = [
             ServerProcess(postgres_url, keys, OPENS, tmp_path / f"server{n}.log") for n in (0, 1)

@@ -15,7 +15,6 @@ import httpx
 import pytest
 
 from tests.serving import make_test_ca, raw_connection, read_response
-from tests.voting.board.world import CLOSES, ELECTION_ID, Clock, Run, World
 from voting.board import BallotBody, Entry
 from voting.chain import (
     Checkpoint,
@@ -25,6 +24,7 @@ from voting.chain import (
     sign_checkpoint,
     verify_receipt,
 )
+from voting.testing import CLOSES, ELECTION_ID, Clock, Run, World
 from wallet.board import (
     BoardClient,
     BoardHost,
@@ -39,8 +39,13 @@ from .board_helpers import make_host, make_service, remote_run, served, signer_f
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def world() -> World:
+    return World()
+
+
+@pytest.fixture
+def clock(world: World) -> Clock:
+    return world.clock
 
 
 @pytest.fixture
@@ -65,15 +70,15 @@ def client(server: Running) -> Iterator[BoardClient]:
         yield made
 
 
-def opened_run(client: BoardClient, clock: Clock) -> Run:
-    world = World()
+def opened_run(client: BoardClient, world: World) -> Run:
     client.publish_status_list(world.status_list())
-    run = remote_run(world, client, clock)
+    run = remote_run(world, client)
     run.setup()
     return run
 
 
-def test_an_election_runs_end_to_end_over_https(tmp_path: Path, clock: Clock) -> None:
+def test_an_election_runs_end_to_end_over_https(tmp_path: Path, world: World) -> None:
+    clock = world.clock
     ca = make_test_ca(tmp_path)
     host = make_host(str(tmp_path / "board.db"), tmp_path / "keys")
     service = make_service(host, tmp_path / "keys", clock)
@@ -82,7 +87,7 @@ def test_an_election_runs_end_to_end_over_https(tmp_path: Path, clock: Clock) ->
         BoardClient(server.url, ca_file=ca.ca_file) as client,
     ):
         assert server.url.startswith("https://")
-        run = opened_run(client, clock)
+        run = opened_run(client, world)
         world = run.world
         receipts = {
             f"b{i}": run.vote(voter, f"b{i}", "ada" if i % 2 else "bob")
@@ -107,9 +112,9 @@ def test_an_election_runs_end_to_end_over_https(tmp_path: Path, clock: Clock) ->
 
 
 def test_resubmitting_an_entry_returns_its_receipt_and_appends_nothing(
-    client: BoardClient, clock: Clock
+    client: BoardClient, world: World, clock: Clock
 ) -> None:
-    run = opened_run(client, clock)
+    run = opened_run(client, world)
     voter = run.world.voters[0]
     entry = run.entry(run.ballot_body(voter, "b1", "ada"), voter)
     first = client.submit(entry.to_bytes(), ELECTION_ID)
@@ -120,9 +125,9 @@ def test_resubmitting_an_entry_returns_its_receipt_and_appends_nothing(
 
 
 def test_a_stale_entry_is_refused_with_the_new_head_and_append_signs_again(
-    client: BoardClient, clock: Clock
+    client: BoardClient, world: World, clock: Clock
 ) -> None:
-    run = opened_run(client, clock)
+    run = opened_run(client, world)
     one, two = run.world.voters[:2]
     head = client.head(ELECTION_ID)
     stale = run.entry(run.ballot_body(two, "late", "bob"), two)
@@ -146,10 +151,9 @@ def test_a_stale_entry_is_refused_with_the_new_head_and_append_signs_again(
     ],
 )
 def test_a_refusal_names_the_rule(
-    client: BoardClient, clock: Clock, tamper: str, rule: str
+    client: BoardClient, world: World, tamper: str, rule: str
 ) -> None:
-    run = opened_run(client, clock)
-    world = run.world
+    run = opened_run(client, world)
     if tamper == "outsider":
         body = run.ballot_body(
             world.outsider,
@@ -170,9 +174,9 @@ def test_a_refusal_names_the_rule(
 
 
 def test_entries_for_an_unknown_election_or_another_board_are_refused(
-    client: BoardClient, clock: Clock
+    client: BoardClient, world: World, clock: Clock
 ) -> None:
-    run = opened_run(client, clock)
+    run = opened_run(client, world)
     voter = run.world.voters[0]
     data = run.entry(run.ballot_body(voter, "b", "ada"), voter).to_bytes()
     with pytest.raises(BoardRefused) as unknown:
@@ -285,9 +289,9 @@ def _problem(response: httpx.Response) -> str:
 
 
 def test_hostile_requests_are_refused_within_the_deadline_while_voters_are_served(
-    client: BoardClient, server: Running, clock: Clock
+    client: BoardClient, server: Running, world: World
 ) -> None:
-    run = opened_run(client, clock)
+    run = opened_run(client, world)
     url = f"{server.url}/elections/{ELECTION_ID}/entries"
     json_type = {"content-type": "application/json"}
     with httpx.Client() as http:
@@ -339,10 +343,10 @@ def test_hostile_requests_are_refused_within_the_deadline_while_voters_are_serve
     assert elapsed < 2.5
 
 
-def test_refuses_ballots_after_close(client: BoardClient, clock: Clock) -> None:
-    run = opened_run(client, clock)
+def test_refuses_ballots_after_close(client: BoardClient, world: World) -> None:
+    run = opened_run(client, world)
     body = run.ballot_body(run.world.voters[0], "late", "ada")
-    clock.now = CLOSES
+    world.clock.now = CLOSES
     with pytest.raises(BoardRefused) as refused:
         client.submit(run.entry(body, run.world.voters[0]).to_bytes(), ELECTION_ID)
     assert refused.value.rule == "window"
