@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.serving import make_test_ca, raw_connection, read_response
+from voting.audit import verify_record
 from voting.board import BallotBody, Entry
 from voting.chain import (
     Checkpoint,
@@ -33,6 +34,7 @@ from wallet.board import (
     TilePath,
     tiles_for_size,
 )
+from wallet.errors import VerificationFailed
 from wallet.server import Limits, Running
 
 from .board_helpers import make_host, make_service, remote_run, served, signer_for
@@ -105,6 +107,9 @@ def test_an_election_runs_end_to_end_over_https(tmp_path: Path, world: World) ->
                 [Ed25519Verifier.from_vkey(host.info.vkey)],
             )
         listing = client.elections()
+        # An auditor needs nothing but the URL: the record comes from the tiles.
+        report = verify_record(client.record(ELECTION_ID), workers=1)
+    assert report.passed, [c for c in report.checks if c.outcome.name != "PASSED"]
     assert [(e["id"], e["phase"]) for e in listing] == [(ELECTION_ID, "finished")]
     # Voter 0 revoted for ada (the last ballot counts); 1 and 3 chose ada; 2 and 4 bob.
     assert result.counts()["mayor"] == {"ada": 3, "bob": 2}
@@ -242,6 +247,37 @@ def test_tiles_follow_c2sp_byte_for_byte_and_rebuild_the_tree(
     assert log.checkpoint.checkpoint.root_hash == _mth_rfc9162(hashes)
 
 
+def test_a_follower_fetches_only_new_tiles_and_catches_a_rewritten_history(
+    service: BoardService, server: Running, tmp_path: Path
+) -> None:
+    store = service.store()
+    store.create_log("f")
+    verifier = [Ed25519Verifier.from_vkey(service.vkey)]
+
+    def grow(count: int) -> None:
+        store.append_many("f", [b"leaf %d" % i for i in range(store.size("f"), count)])
+        body = Checkpoint(service.origin("f"), count, store.root("f"))
+        store.put_checkpoint("f", sign_checkpoint(body, service._signer).to_text())  # type: ignore[arg-type]
+
+    cache = tmp_path / "tiles"
+    grow(300)
+    with BoardClient(server.url) as client:
+        client.read_log("f", verifier, cache=cache)
+        first = client.fetched  # bundles 0 and 1.p/44, tiles 0/000, 0/001.p/44, 1/000.p/1
+        grow(520)
+        later = client.read_log("f", verifier, cache=cache)
+        second = client.fetched - first
+    assert first == 5
+    # Size 520 needs bundles 000, 001, 002.p/8 and tiles 0/000, 0/001, 0/002.p/8, 1/000.p/2:
+    # the two full ones read before (bundle 000 and tile 0/000) come from the cache.
+    assert second == 7 - 2
+    assert len(later.entries) == 520
+    # A board that rewrote its first entries cannot hide it behind the cached tiles.
+    (cache / "f" / "tile/entries/000").write_bytes(b"\x00\x01X" + bytes(0))
+    with BoardClient(server.url) as client, pytest.raises(VerificationFailed):
+        client.read_log("f", verifier, cache=cache)
+
+
 def _mth_rfc9162(hashes: list[bytes]) -> bytes:
     if len(hashes) == 1:
         return hashes[0]
@@ -270,7 +306,6 @@ def test_a_tampered_tile_is_caught(service: BoardService, server: Running) -> No
     body = Checkpoint(service.origin("t"), 3, store.root("t"))
     store.put_checkpoint("t", sign_checkpoint(body, service._signer).to_text())  # type: ignore[arg-type]
     from wallet.board import verify_tiles
-    from wallet.errors import VerificationFailed
 
     hashes = [leaf_hash(x) for x in (b"a", b"b", b"c")]
     verify_tiles([b"a", b"b", b"c"], {(0, 0): hashes}, store.root("t"))

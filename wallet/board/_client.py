@@ -33,7 +33,7 @@ from wallet.errors import EnvironmentProblem, UsageError, VerificationFailed, Wa
 if TYPE_CHECKING:
     import httpx
 
-    from voting.board import Entry, Head
+    from voting.board import Entry, Head, Record
     from voting.chain import NoteVerifier, Receipt, VerifiedCheckpoint
 
 
@@ -136,6 +136,7 @@ class BoardClient:
         )
         self._rng = rng or random.SystemRandom()
         self._sleep = sleep
+        self.fetched = 0  # tiles and bundles fetched, for callers that report it
 
     def close(self) -> None:
         self._http.close()
@@ -221,7 +222,36 @@ class BoardClient:
         return self._request("GET", self._election_path(election) + "/checkpoint").text
 
     def tile(self, election: str, tile: TilePath) -> bytes:
+        self.fetched += 1
         return self._request("GET", f"{self._election_path(election)}/{tile.to_path()}").content
+
+    def record(
+        self, election: str, *, vkey: str | None = None, cache: Path | None = None
+    ) -> Record:
+        """An election's record read from tiles and verified, for `voting.audit`.
+
+        The board key is `vkey` when the caller pinned one, else the key the election entry
+        (entry 0, signed by the authority) names; the audit then checks that entry.
+        """
+        from voting.board import ElectionBody, Entry, Record
+        from voting.chain import Ed25519Verifier
+        from voting.errors import VotingError
+
+        if vkey is None:
+            first = decode_bundle(self.tile(election, TilePath(None, 0, 1)))
+            try:
+                body = Entry.from_bytes(first[0]).body
+            except (IndexError, VotingError) as exc:
+                raise VerificationFailed(f"board {self.url}: election entry: {exc}") from None
+            if not isinstance(body, ElectionBody):
+                raise VerificationFailed(f"board {self.url}: entry 0 is not an election entry")
+            vkey = body.vkey
+        try:
+            verifier = Ed25519Verifier.from_vkey(vkey)
+        except VotingError as exc:
+            raise VerificationFailed(f"board key: {exc}") from None
+        log = self.read_log(election, [verifier], cache=cache)
+        return Record(election, tuple(log.entries), log.note, vkey)
 
     # -- writing ----------------------------------------------------------------------
 
@@ -337,9 +367,16 @@ class BoardClient:
         verifiers: Sequence[NoteVerifier],
         *,
         origin: str | None = None,
+        cache: Path | None = None,
     ) -> LogContents:
         """Fetch the signed checkpoint, then every entry bundle and hash tile it needs,
-        rebuild the tree and check it against the checkpoint (VerificationFailed if not)."""
+        rebuild the tree and check it against the checkpoint (VerificationFailed if not).
+
+        With `cache`, full tiles and bundles (which never change) are kept in that folder
+        and read from it next time, so a reader that follows a log fetches only what is new.
+        Cached tiles are checked again with everything else against each new checkpoint, so
+        a board that rewrote its history fails that check instead of being believed.
+        """
         from voting.chain import Note, open_checkpoint
         from voting.errors import VotingError
 
@@ -352,7 +389,7 @@ class BoardClient:
         entries: list[bytes] = []
         for bundle in bundles_for_size(size):
             try:
-                got = decode_bundle(self.tile(election, bundle))
+                got = decode_bundle(self._cached(election, bundle, cache))
             except ValueError as exc:
                 raise VerificationFailed(f"entry bundle {bundle.to_path()}: {exc}") from None
             if len(got) != bundle.width:
@@ -361,13 +398,29 @@ class BoardClient:
                 )
             entries += got
         tiles = {
-            (tile.level, tile.index): self._hashes(election, tile) for tile in tiles_for_size(size)
+            (tile.level, tile.index): self._hashes(election, tile, cache)
+            for tile in tiles_for_size(size)
         }
         verify_tiles(entries, tiles, opened.checkpoint.root_hash)
         return LogContents(entries, note, opened)
 
-    def _hashes(self, election: str, tile: TilePath) -> list[bytes]:
+    def _cached(self, election: str, tile: TilePath, cache: Path | None) -> bytes:
+        if cache is None or not tile.is_full:
+            return self.tile(election, tile)
+        path = cache / election / tile.to_path()
+        try:
+            return path.read_bytes()
+        except OSError:
+            pass
         data = self.tile(election, tile)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(path)
+        return data
+
+    def _hashes(self, election: str, tile: TilePath, cache: Path | None = None) -> list[bytes]:
+        data = self._cached(election, tile, cache)
         try:
             hashes = split_hashes(data)
         except ValueError as exc:
