@@ -29,7 +29,10 @@ def board_service(
         import did
         from wallet.board._fetch import deadline_client
 
-        resolver = did.Resolver(http_client=deadline_client(FETCH_DEADLINE))
+        # Each read may take a third of the deadline; the transport ends the whole fetch at it.
+        resolver = did.Resolver(
+            http_client=deadline_client(FETCH_DEADLINE), timeout=FETCH_DEADLINE / 3
+        )
     holder: list[BoardService] = []
     status = StatusLists(host, lambda: holder[0].store())
     service = BoardService(
