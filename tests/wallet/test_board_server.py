@@ -395,3 +395,18 @@ def test_https_client_refuses_an_unknown_ca(tmp_path: Path, service: BoardServic
         with pytest.raises(BoardUnreachable):
             client.info()
     assert ssl.OPENSSL_VERSION
+
+
+def test_published_status_lists_are_read_back(client: BoardClient, world: World) -> None:
+    from voting.testing import STATUS_URL
+
+    client.publish_status_list(world.status_list())
+    assert client.status_list(STATUS_URL) == world.status_list()
+    with pytest.raises(BoardRefused) as missing:
+        client.status_list("https://elsewhere.example/list")
+    assert missing.value.status == 404
+    forged = {**world.status_list(), "issuer": world.outsider.did}
+    with pytest.raises(BoardRefused) as refused:
+        client.publish_status_list(forged)
+    assert refused.value.status == 400
+    assert client.info()["board"]

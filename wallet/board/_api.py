@@ -45,7 +45,7 @@ async def board_info(request: Request) -> Response:
     service = _service(request)
     info = service.host.info
     return JSONResponse(
-        {"name": info.name, "vkey": info.vkey, "api": "ssi-wallet-board/1"},
+        {"board": info.board_id, "name": info.name, "vkey": info.vkey, "api": "ssi-wallet-board/1"},
         headers={"Cache-Control": MUTABLE},
     )
 
@@ -158,6 +158,13 @@ async def publish_status_list(request: Request) -> Response:
     return Response(status_code=204)
 
 
+async def status_list(request: Request) -> Response:
+    """A published status list credential, by the first 32 hex digits of SHA-256(its id)."""
+    key = request.path_params["key"]
+    data = await _call(_service(request).status_lists.by_key, key)
+    return JSONResponse(data, headers={"Cache-Control": MUTABLE})
+
+
 def _verify_and_publish(service: BoardService, credential: dict[str, Any]) -> None:
     import did
     from did.errors import DidError
@@ -181,6 +188,7 @@ def board_app(service: BoardService, limits: Limits) -> Guard:
         Route("/elections/{election}/checkpoint", checkpoint, methods=["GET"]),
         Route("/elections/{election}/tile/{path:path}", tile, methods=["GET"]),
         Route("/status-lists", publish_status_list, methods=["POST"]),
+        Route("/status-lists/{key}", status_list, methods=["GET"]),
     ]
     return application(routes, limits, unslotted=_waits_for_turn, board=service, turns=Turns())
 

@@ -349,6 +349,16 @@ class BoardClient:
                 raise
         return self.append(election, build)
 
+    def status_list(self, url: str) -> dict[str, Any]:
+        """A status list credential published to the board, by its id."""
+        import hashlib
+
+        key = hashlib.sha256(url.encode()).hexdigest()[:32]
+        data = self._json(f"/status-lists/{key}")
+        if not isinstance(data, dict) or data.get("id") != url:
+            raise BoardUnreachable(f"board {self.url}: no status list {url[:80]!r}")
+        return data
+
     def publish_status_list(self, credential: Mapping[str, Any]) -> None:
         import json
 

@@ -440,8 +440,29 @@ class StatusLists:
         self._store = store
 
     @staticmethod
-    def _name(url: str) -> str:
-        return hashlib.sha256(url.encode()).hexdigest()[:32] + ".json"
+    def key(url: str) -> str:
+        """The name a list is served under: the first 32 hex digits of SHA-256(its id)."""
+        return hashlib.sha256(url.encode()).hexdigest()[:32]
+
+    @classmethod
+    def _name(cls, url: str) -> str:
+        return cls.key(url) + ".json"
+
+    def by_key(self, key: str) -> Any:
+        """The published list served under `key` (Refused 404 when there is none)."""
+        if len(key) != 32 or any(c not in "0123456789abcdef" for c in key):
+            raise Refused(404, "unknown-status-list", "no status list by that name")
+        try:
+            if self.host.is_postgres:
+                with self._pg() as db:
+                    rows = db.execute("SELECT url, credential FROM board_status_lists").fetchall()
+                for url, text in rows:
+                    if self.key(url) == key:
+                        return json.loads(text)
+                raise OSError
+            return json.loads((self._folder() / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise Refused(404, "unknown-status-list", "no status list by that name") from None
 
     def _folder(self) -> Path:
         return Path(self.host.store).with_name(Path(self.host.store).name + ".status")
