@@ -272,6 +272,12 @@ def test_a_follower_fetches_only_new_tiles_and_catches_a_rewritten_history(
     # the two full ones read before (bundle 000 and tile 0/000) come from the cache.
     assert second == 7 - 2
     assert len(later.entries) == 520
+    with BoardClient(server.url) as client:
+        again = client.read_log("f", verifier, known=later.entries[:300])
+        assert client.fetched == 6  # every tile but bundle 000, which the caller held
+    assert again.entries == later.entries
+    with BoardClient(server.url) as client, pytest.raises(VerificationFailed):
+        client.read_log("f", verifier, known=[b"forged"] * 256)
     # A board that rewrote its first entries cannot hide it behind the cached tiles.
     (cache / "f" / "tile/entries/000").write_bytes(b"\x00\x01X" + bytes(0))
     with BoardClient(server.url) as client, pytest.raises(VerificationFailed):

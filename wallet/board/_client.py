@@ -378,6 +378,7 @@ class BoardClient:
         *,
         origin: str | None = None,
         cache: Path | None = None,
+        known: Sequence[bytes] = (),
     ) -> LogContents:
         """Fetch the signed checkpoint, then every entry bundle and hash tile it needs,
         rebuild the tree and check it against the checkpoint (VerificationFailed if not).
@@ -386,6 +387,8 @@ class BoardClient:
         and read from it next time, so a reader that follows a log fetches only what is new.
         Cached tiles are checked again with everything else against each new checkpoint, so
         a board that rewrote its history fails that check instead of being believed.
+        `known` are entries the caller read before: the full bundles they fill are not
+        fetched again (and are checked again all the same).
         """
         from voting.chain import Note, open_checkpoint
         from voting.errors import VotingError
@@ -398,6 +401,10 @@ class BoardClient:
         size = opened.checkpoint.size
         entries: list[bytes] = []
         for bundle in bundles_for_size(size):
+            end = (bundle.index + 1) * TILE_WIDTH
+            if bundle.is_full and end <= len(known):
+                entries += known[end - TILE_WIDTH : end]
+                continue
             try:
                 got = decode_bundle(self._cached(election, bundle, cache))
             except ValueError as exc:
