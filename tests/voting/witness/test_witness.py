@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -269,3 +270,37 @@ def test_any_altered_body_gets_a_witness_error_or_a_valid_cosignature(data: st.D
 
 def test_verifier_key_round_trips(witness: Witness) -> None:
     assert CosignatureVerifier.from_vkey(witness.verifier.to_vkey()) == witness.verifier
+
+
+def test_concurrent_requests_from_one_old_size_cosign_once(tmp_path: Path) -> None:
+    """The race in tlog-witness §add-checkpoint: many requests from size 8, on separate
+    connections to one state file; exactly one may move the head, the others get 409."""
+    path = str(tmp_path / "witness.db")
+    log = TestLog().grow(8)
+    first = new_witness(path)
+    first.state.add_log(log.origin, log.signer.verifier())
+    first.add_checkpoint(log.request(0))
+    log.grow(16)
+    requests = [log.request(8, size) for size in range(9, 17)]
+    witnesses = [new_witness(path) for _ in requests]
+    outcomes: list[int] = []
+    barrier = threading.Barrier(len(requests))
+
+    def submit(witness: Witness, request: AddCheckpoint) -> None:
+        barrier.wait()
+        try:
+            witness.add_checkpoint(request)
+            outcomes.append(200)
+        except SizeConflict:
+            outcomes.append(409)
+
+    threads = [
+        threading.Thread(target=submit, args=pair) for pair in zip(witnesses, requests, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [200] + [409] * (len(requests) - 1)
+    head = first.state.head(log.origin)
+    assert head.root_hash == log.checkpoint(head.size).root_hash
