@@ -304,3 +304,14 @@ def test_concurrent_requests_from_one_old_size_cosign_once(tmp_path: Path) -> No
     assert sorted(outcomes) == [200] + [409] * (len(requests) - 1)
     head = first.state.head(log.origin)
     assert head.root_hash == log.checkpoint(head.size).root_hash
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(0, (1 << 64) - 1),
+    st.lists(st.binary(min_size=32, max_size=32), max_size=63),
+    st.integers(0, 40),
+)
+def test_any_request_round_trips(old: int, proof: list[bytes], size: int) -> None:
+    request = AddCheckpoint(old, tuple(proof), TestLog().grow(size).note())
+    assert AddCheckpoint.from_bytes(request.to_bytes()) == request
