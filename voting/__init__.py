@@ -20,6 +20,7 @@ Everything else lives in public sub-namespaces, each with its own `__all__`:
     voting.chain      the tally chain's Merkle log, checkpoints, receipts (tally-chain.md)
     voting.board      the board's entries and rules                       (election-entries.md)
     voting.audit      the audit's checks and report                       (§9)
+    voting.witness    a C2SP tlog-witness for any log                     (tally-chain.md §3)
     voting.errors     the package's error tree
     voting.testing    a seeded rng and an election builder, for tests only
 
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from voting import proofs as proofs
     from voting import tally as tally
     from voting import trustees as trustees
+    from voting import witness as witness
     from voting.audit import (
         CHECKS,
         AuditReport,
@@ -94,6 +96,7 @@ _SUBMODULES = frozenset(
         "proofs",
         "tally",
         "trustees",
+        "witness",
     }
 )
 

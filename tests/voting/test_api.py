@@ -25,6 +25,7 @@ NAMESPACES = [
     "voting.tally",
     "voting.testing",
     "voting.trustees",
+    "voting.witness",
 ]
 
 
