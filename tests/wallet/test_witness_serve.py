@@ -265,6 +265,8 @@ def test_inconsistent_checkpoint_stays_409_after_sigkill(tmp_path: Path) -> None
         server.stop()
     shown = wallet("witness", "info", "--dir", setup.folder, "--json", env=setup.env)
     assert shown.json()["logs"][0]["size"] == 12
+    # The fork's checkpoint of size 9, log-signed but inconsistent, is kept as evidence.
+    assert shown.json()["logs"][0]["refusedInconsistent"] == 1
 
 
 def test_init_refuses_a_second_witness_and_add_log_a_bad_key(tmp_path: Path) -> None:

@@ -25,7 +25,12 @@ _SCHEMA = (
     " PRIMARY KEY (origin, vkey))",
     "CREATE TABLE IF NOT EXISTS latest (origin TEXT PRIMARY KEY, size TEXT NOT NULL,"
     " root BLOB NOT NULL, note TEXT NOT NULL)",
+    # Log-signed checkpoints the witness refused as inconsistent: possible proof of a fork.
+    "CREATE TABLE IF NOT EXISTS evidence (id INTEGER PRIMARY KEY, origin TEXT NOT NULL,"
+    " note TEXT NOT NULL, reason TEXT NOT NULL)",
 )
+#: Evidence kept per origin; a log that keeps sending bad checkpoints cannot fill the disk.
+MAX_EVIDENCE = 100
 
 
 @dataclass(frozen=True)
@@ -138,3 +143,21 @@ class WitnessState:
                 return cursor.rowcount == 1
         except sqlite3.Error as exc:
             raise StorageError(f"witness state: {exc}") from exc
+
+    # Evidence of misbehaviour (tlog-witness §add-checkpoint: the witness "MAY log the
+    # request even if the checkpoint fails one of the consistency checks").
+
+    def record_evidence(self, origin: str, note: str, reason: str) -> None:
+        """Keep a log-signed checkpoint that failed a consistency check (first ones only)."""
+        self._run(
+            "INSERT INTO evidence (origin, note, reason) SELECT ?, ?, ?"
+            " WHERE (SELECT count(*) FROM evidence WHERE origin = ?) < ?",
+            (origin, note, reason, origin, MAX_EVIDENCE),
+        )
+
+    def evidence(self, origin: str) -> list[tuple[str, str]]:
+        """The kept (note, reason) pairs of `origin`, oldest first."""
+        rows = self._run(
+            "SELECT note, reason FROM evidence WHERE origin = ? ORDER BY id", (origin,)
+        )
+        return [(str(note), str(reason)) for note, reason in rows]

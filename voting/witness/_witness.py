@@ -113,10 +113,16 @@ class Witness:
         head = self.state.head(origin)
         if req.old_size != head.size:
             raise SizeConflict(origin, req.old_size, head.size)
-        # (6) A size-0 checkpoint carries the empty tree's root (422).
-        if checkpoint is None:
-            raise InconsistentCheckpoint("a checkpoint of size 0 must carry the empty root")
-        self._check_consistency(req, head, checkpoint)
+        try:
+            # (6) A size-0 checkpoint carries the empty tree's root (422).
+            if checkpoint is None:
+                raise InconsistentCheckpoint("a checkpoint of size 0 must carry the empty root")
+            self._check_consistency(req, head, checkpoint)
+        except InconsistentCheckpoint as exc:
+            # Signed by the log yet inconsistent with what it signed before: keep it, it may
+            # prove a fork to whoever audits the log.
+            self.state.record_evidence(origin, note.to_text(), str(exc))
+            raise
         # (7) Persist the new head, atomically with the comparison, then cosign (200).
         timestamp = self.clock()
         if timestamp <= 0:

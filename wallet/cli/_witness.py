@@ -89,7 +89,8 @@ def _info_text(data: dict[str, Any]) -> str:
 def info(
     ctx: typer.Context, folder: DirOption = None, home: HomeOption = None, json_: JsonOption = False
 ) -> None:
-    """Show the witness's key, its logs and the latest size it cosigned for each.
+    """Show the witness's key, its logs, the latest size it cosigned for each, and how many
+    log-signed but inconsistent checkpoints it kept as evidence.
 
     Example: wallet witness info --json
     """
@@ -97,7 +98,12 @@ def info(
 
     with WitnessHome.open(_folder(ctx, home, folder), environment()) as witness:
         logs = [
-            {"origin": o, "vkeys": list(k), "size": witness.state.head(o).size}
+            {
+                "origin": o,
+                "vkeys": list(k),
+                "size": witness.state.head(o).size,
+                "refusedInconsistent": len(witness.state.evidence(o)),
+            }
             for o, k in witness.state.logs().items()
         ]
         data = {"name": witness.info.name, "vkey": witness.info.vkey, "logs": logs}

@@ -199,6 +199,12 @@ def test_never_two_trees_of_one_size(witness: Witness, log: TestLog) -> None:
     with pytest.raises(InconsistentCheckpoint):
         witness.add_checkpoint(fork.grow(11, "evil").request(8))
     assert witness.state.head(log.origin).root_hash == honest.checkpoint().root_hash
+    # Both refusals with a valid log signature are kept as possible evidence of the fork.
+    kept = witness.state.evidence(log.origin)
+    assert [Note.from_text(note).text for note, _ in kept] == [
+        fork.note(8).text,
+        fork.note(11).text,
+    ]
 
 
 def test_compare_and_swap_refuses_a_stale_head(witness: Witness, log: TestLog) -> None:
