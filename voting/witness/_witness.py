@@ -123,7 +123,8 @@ class Witness:
             # prove a fork to whoever audits the log.
             self.state.record_evidence(origin, note.to_text(), str(exc))
             raise
-        # (7) Persist the new head, atomically with the comparison, then cosign (200).
+        # (7) Sign, then persist the new head atomically with the comparison; only after the
+        # commit does the cosignature leave (200), so no crash can outlive the state it needs.
         timestamp = self.clock()
         if timestamp <= 0:
             raise ValueError("the witness clock returned a timestamp <= 0")
