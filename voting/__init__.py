@@ -17,6 +17,7 @@ Everything else lives in public sub-namespaces, each with its own `__all__`:
     voting.trustees   the t-of-n key ceremony                             (§6)
     voting.ballot     encrypted ballots, their verification and openings  (§7)
     voting.tally      aggregation, decryption shares, the result          (§8)
+    voting.shuffle    a verifiable shuffle of ciphertext rows             (§10)
     voting.chain      the tally chain's Merkle log, checkpoints, receipts (tally-chain.md)
     voting.board      the board's entries and rules                       (election-entries.md)
     voting.audit      the audit's checks and report                       (§9)
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from voting import errors as errors
     from voting import group as group
     from voting import proofs as proofs
+    from voting import shuffle as shuffle
     from voting import tally as tally
     from voting import trustees as trustees
     from voting import witness as witness
@@ -94,6 +96,7 @@ _SUBMODULES = frozenset(
         "errors",
         "group",
         "proofs",
+        "shuffle",
         "tally",
         "trustees",
         "witness",

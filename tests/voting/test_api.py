@@ -22,6 +22,7 @@ NAMESPACES = [
     "voting.election",
     "voting.group",
     "voting.proofs",
+    "voting.shuffle",
     "voting.tally",
     "voting.testing",
     "voting.trustees",
