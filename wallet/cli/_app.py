@@ -22,6 +22,7 @@ from wallet.cli import (
     _trustee,
     _tui,
     _vote,
+    _witness,
 )
 from wallet.cli._common import HomeOption, JsonOption, settings
 
@@ -71,6 +72,7 @@ app.add_typer(_receipt.app, name="receipt")
 app.command("audit")(_audit.audit)
 app.command("tui")(_tui.tui)
 app.add_typer(_board.app, name="board")
+app.add_typer(_witness.app, name="witness")
 
 
 def main() -> None:
