@@ -5,22 +5,27 @@ Importing this package imports no server or database library; each part imports 
 libraries when it is used.
 """
 
-from wallet.board._client import (
-    BoardClient,
-    BoardRefused,
-    BoardUnreachable,
-    LogContents,
-    Submitted,
-    Unanswered,
-    check_board_url,
-    is_board_url,
-    verify_tiles,
-)
+from wallet.board._answers import Accepted, ElectionListing
+from wallet.board._client import BoardClient, LogContents, Submitted
 from wallet.board._host import BoardHost
 from wallet.board._postgres import PostgresLogStore, is_postgres_url
 from wallet.board._run import board_app, board_service
-from wallet.board._service import Accepted, BoardService, ElectionListing, Refused, StatusLists
-from wallet.board._tiles import TilePath, bundles_for_size, tiles_for_size
+from wallet.board._service import BoardService
+from wallet.board._status_lists import Refused, StatusLists
+from wallet.board._tiles import (
+    TileMismatch,
+    TilePath,
+    bundles_for_size,
+    tiles_for_size,
+    verify_tiles,
+)
+from wallet.board._urls import (
+    BoardRefused,
+    BoardUnreachable,
+    Unanswered,
+    check_board_url,
+    is_board_url,
+)
 
 __all__ = [
     "Accepted",
@@ -35,6 +40,7 @@ __all__ = [
     "Refused",
     "StatusLists",
     "Submitted",
+    "TileMismatch",
     "TilePath",
     "Unanswered",
     "board_app",

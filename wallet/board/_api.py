@@ -15,7 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from wallet.board._service import BoardService, Refused
+from wallet.board._service import BoardService
+from wallet.board._status_lists import Refused
 from wallet.board._tiles import TilePath, TilePathError
 from wallet.board._turns import Turns
 from wallet.server import Guard, Limits, Problem, application

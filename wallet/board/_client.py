@@ -8,7 +8,6 @@ their inclusion proof, and a log read from tiles by rebuilding its tree (`read_l
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import random
 import ssl
@@ -18,76 +17,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from wallet.board._tiles import (
     TILE_WIDTH,
+    TileMismatch,
     TilePath,
     bundles_for_size,
     decode_bundle,
     split_hashes,
     tiles_for_size,
+    verify_tiles,
 )
-from wallet.errors import EnvironmentProblem, UsageError, VerificationFailed, WalletError
+from wallet.board._urls import (
+    BoardRefused,
+    BoardUnreachable,
+    Unanswered,
+    check_board_url,
+)
+from wallet.errors import VerificationFailed, WalletError
 
 if TYPE_CHECKING:
     import httpx
 
     from voting.board import Entry, Head, Record
     from voting.chain import NoteVerifier, Receipt, VerifiedCheckpoint
-
-
-class BoardUnreachable(EnvironmentProblem):
-    """The board did not answer, or answered something that is not the board API."""
-
-
-class Unanswered(BoardUnreachable):
-    """A signed entry was sent but never answered: it may or may not be in the log.
-
-    Send `entry` again (to this board or another server of it) with `BoardClient.resume`:
-    an entry already in the log gets its receipt back and is never appended twice.
-    """
-
-    def __init__(self, message: str, entry: Entry) -> None:
-        super().__init__(message)
-        self.entry = entry
-
-
-class BoardRefused(WalletError):
-    """The board refused a request with problem details (RFC 9457)."""
-
-    def __init__(self, status: int, problem: Mapping[str, Any]) -> None:
-        self.status = status
-        self.problem = dict(problem)
-        self.name = str(problem.get("type", "")).rpartition(":")[2]
-        self.rule = str(problem.get("rule", "")) or None
-        detail = str(problem.get("detail", "refused"))
-        super().__init__(f"the board refused it ({status}): {detail}")
-
-
-def is_board_url(text: str) -> bool:
-    return text.startswith(("https://", "http://"))
-
-
-def check_board_url(url: str) -> str:
-    """An https:// URL, or http:// to a loopback address; without a trailing slash."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise UsageError(f"board URL {url[:100]!r}: want https://HOST[:PORT][/PATH]")
-    if parts.scheme == "http" and not _loopback(parts.hostname):
-        raise UsageError(f"board URL {url[:100]!r}: plain http:// only for loopback addresses")
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise UsageError(f"board URL {url[:100]!r}: no query, fragment or user info")
-    return url.rstrip("/")
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True)
@@ -418,7 +372,10 @@ class BoardClient:
             (tile.level, tile.index): self._hashes(election, tile, cache)
             for tile in tiles_for_size(size)
         }
-        verify_tiles(entries, tiles, opened.checkpoint.root_hash)
+        try:
+            verify_tiles(entries, tiles, opened.checkpoint.root_hash)
+        except TileMismatch as exc:
+            raise VerificationFailed(f"board {self.url}: {exc}") from None
         return LogContents(entries, note, opened)
 
     def _cached(self, election: str, tile: TilePath, cache: Path | None) -> bytes:
@@ -445,36 +402,3 @@ class BoardClient:
         if len(hashes) != tile.width:
             raise VerificationFailed(f"tile {tile.to_path()}: {len(hashes)} hashes")
         return hashes
-
-
-def verify_tiles(
-    entries: Sequence[bytes], tiles: Mapping[tuple[int | None, int], list[bytes]], root: bytes
-) -> None:
-    """Check that the hash tiles are the tree of `entries` and that its root is `root`.
-
-    Level-0 tiles must hold the entries' leaf hashes; each hash of a level-l tile must be the
-    root of the full tile below it; and the root of all leaf hashes must be the checkpoint's.
-    """
-    from voting.chain import compute_root, leaf_hash
-
-    leaves = [leaf_hash(entry) for entry in entries]
-    level = 0
-    below = leaves
-    while below:
-        hashes = [h for (lv, _n), tile in sorted(_level(tiles, level)) for h in tile]
-        if hashes != below:
-            raise VerificationFailed(f"the level-{level} tiles are not the tree of the entries")
-        # The next level holds one hash per *full* tile of this one.
-        below = [
-            compute_root(hashes[i : i + TILE_WIDTH])
-            for i in range(0, len(hashes) - len(hashes) % TILE_WIDTH, TILE_WIDTH)
-        ]
-        level += 1
-    if compute_root(leaves) != root:
-        raise VerificationFailed("the entries' tree root differs from the signed checkpoint")
-
-
-def _level(
-    tiles: Mapping[tuple[int | None, int], list[bytes]], level: int
-) -> list[tuple[tuple[int, int], list[bytes]]]:
-    return [((lv, n), t) for (lv, n), t in tiles.items() if lv == level]

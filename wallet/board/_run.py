@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from wallet.board._host import BoardHost
-from wallet.board._service import BoardService, StatusLists
+from wallet.board._service import BoardService
+from wallet.board._status_lists import StatusLists
 
 if TYPE_CHECKING:
     from voting.chain import Ed25519Signer

@@ -10,6 +10,7 @@ big-endian uint16 length-prefixed byte strings, so an entry is at most 65,535 by
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 TILE_WIDTH = 256
@@ -26,6 +27,10 @@ _LEVEL = re.compile(r"0|[1-9]\d?")
 
 class TilePathError(ValueError):
     """A tile path that is not in the tlog-tiles form."""
+
+
+class TileMismatch(ValueError):
+    """Tiles that are not the tree of the entries, or whose root is not the checkpoint's."""
 
 
 @dataclass(frozen=True)
@@ -147,3 +152,36 @@ def split_hashes(data: bytes) -> list[bytes]:
     if len(data) % HASH_SIZE or not 0 < len(data) <= TILE_WIDTH * HASH_SIZE:
         raise ValueError(f"hash tile of {len(data)} bytes")
     return [data[i : i + HASH_SIZE] for i in range(0, len(data), HASH_SIZE)]
+
+
+def verify_tiles(
+    entries: Sequence[bytes], tiles: Mapping[tuple[int | None, int], list[bytes]], root: bytes
+) -> None:
+    """Check that the hash tiles are the tree of `entries` and that its root is `root`.
+
+    Level-0 tiles must hold the entries' leaf hashes; each hash of a level-l tile must be the
+    root of the full tile below it; and the root of all leaf hashes must be the checkpoint's.
+    """
+    from voting.chain import compute_root, leaf_hash
+
+    leaves = [leaf_hash(entry) for entry in entries]
+    level = 0
+    below = leaves
+    while below:
+        hashes = [h for (lv, _n), tile in sorted(_level(tiles, level)) for h in tile]
+        if hashes != below:
+            raise TileMismatch(f"the level-{level} tiles are not the tree of the entries")
+        # The next level holds one hash per *full* tile of this one.
+        below = [
+            compute_root(hashes[i : i + TILE_WIDTH])
+            for i in range(0, len(hashes) - len(hashes) % TILE_WIDTH, TILE_WIDTH)
+        ]
+        level += 1
+    if compute_root(leaves) != root:
+        raise TileMismatch("the entries' tree root differs from the signed checkpoint")
+
+
+def _level(
+    tiles: Mapping[tuple[int | None, int], list[bytes]], level: int
+) -> list[tuple[tuple[int, int], list[bytes]]]:
+    return [((lv, n), t) for (lv, n), t in tiles.items() if lv == level]
