@@ -21,6 +21,7 @@ Everything else lives in public sub-namespaces, each with its own `__all__`:
     voting.chain      the tally chain's Merkle log, checkpoints, receipts (tally-chain.md)
     voting.board      the board's entries and rules                       (election-entries.md)
     voting.audit      the audit's checks and report                       (§9)
+    voting.witness    a C2SP tlog-witness for any log                     (tally-chain.md §3)
     voting.errors     the package's error tree
     voting.testing    a seeded rng and an election builder, for tests only
 
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from voting import shuffle as shuffle
     from voting import tally as tally
     from voting import trustees as trustees
+    from voting import witness as witness
     from voting.audit import (
         CHECKS,
         AuditReport,
@@ -97,6 +99,7 @@ _SUBMODULES = frozenset(
         "shuffle",
         "tally",
         "trustees",
+        "witness",
     }
 )
 

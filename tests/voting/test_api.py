@@ -26,6 +26,7 @@ NAMESPACES = [
     "voting.tally",
     "voting.testing",
     "voting.trustees",
+    "voting.witness",
 ]
 
 
