@@ -1,0 +1,87 @@
+"""Provides the OpenID4VC tests' fixed clock, seeded random source, keys and servers."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from did import Ed25519Key, did_key_from_public_key
+from wallet.openid4vc import (
+    CredentialConfiguration,
+    HolderKey,
+    HttpPolicy,
+    Issuer,
+    bind,
+    issuer_app,
+    serve,
+)
+
+START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+# The holder may reach servers on 127.0.0.1 only because the tests allow it explicitly.
+LOOPBACK = HttpPolicy(allow_private_network=True, deadline=10.0)
+
+SD_JWT_CONFIG = CredentialConfiguration(
+    "UniversityDegree_sd", "dc+sd-jwt", vct="https://example.edu/degree"
+)
+LDP_CONFIG = CredentialConfiguration(
+    "UniversityDegree_ldp", "ldp_vc", types=("VerifiableCredential", "UniversityDegree")
+)
+
+
+class FakeClock:
+    """A clock that moves only when a test moves it."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+def seeded_rng(seed: int) -> random.Random:
+    """A deterministic random source; call `.randbytes(n)`."""
+    return random.Random(seed)
+
+
+def key(seed: int) -> Ed25519Key:
+    return Ed25519Key.from_seed(bytes([seed]) * 32)
+
+
+def method_of(signer: Ed25519Key) -> tuple[str, str]:
+    """The did:key of `signer` and its verification method id."""
+    did = did_key_from_public_key(signer.public_key)
+    return did, f"{did}#{did.removeprefix('did:key:')}"
+
+
+def holder_key(seed: int = 7) -> HolderKey:
+    return HolderKey.did_key(key(seed))
+
+
+@dataclass
+class IssuerSite:
+    issuer: Issuer
+    base_url: str
+    issuer_did: str
+
+
+@contextmanager
+def running_issuer(clock: FakeClock, seed: int = 1) -> Iterator[IssuerSite]:
+    """A real issuer on a free loopback port, served by uvicorn in a thread."""
+    signer = key(100 + seed)
+    did, method = method_of(signer)
+    bound = bind("127.0.0.1", 0)
+    issuer = Issuer(
+        bound.base_url,
+        key=signer,
+        verification_method=method,
+        clock=clock,
+        rng=seeded_rng(seed).randbytes,
+    )
+    with serve(issuer_app(issuer), bound) as server:
+        yield IssuerSite(issuer, server.base_url, did)
