@@ -85,3 +85,49 @@ def running_issuer(clock: FakeClock, seed: int = 1) -> Iterator[IssuerSite]:
     )
     with serve(issuer_app(issuer), bound) as server:
         yield IssuerSite(issuer, server.base_url, did)
+
+
+@dataclass
+class StaticSite:
+    """A loopback server answering fixed JSON per path, counting the requests it gets."""
+
+    base_url: str
+    hits: list[str]
+
+
+@contextmanager
+def static_site(pages: dict[str, object]) -> Iterator[StaticSite]:
+    """Serve `pages` (path -> JSON value, or bytes served as they are) on 127.0.0.1."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+
+    hits: list[str] = []
+    bound = bind("127.0.0.1", 0)
+
+    async def app_handler(request: Request) -> Response:
+        hits.append(request.url.path)
+        page = pages.get(request.url.path)
+        if page is None:
+            return JSONResponse({"error": "not_found"}, status_code=404)
+        if isinstance(page, bytes):
+            return Response(page, media_type="application/json")
+        text = str(page).replace("BASE", bound.base_url) if isinstance(page, str) else None
+        if text is not None:
+            return Response(text, media_type="application/json")
+        return JSONResponse(_substitute(page, bound.base_url))
+
+    app = Starlette()
+    app.add_route("/{path:path}", app_handler, methods=["GET", "POST"])
+    with serve(app, bound) as server:
+        yield StaticSite(server.base_url, hits)
+
+
+def _substitute(value: object, base: str) -> object:
+    if isinstance(value, str):
+        return value.replace("BASE", base)
+    if isinstance(value, dict):
+        return {k: _substitute(v, base) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, base) for v in value]
+    return value

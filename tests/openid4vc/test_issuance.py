@@ -5,18 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
+import httpx
 import pytest
 
 from did import SdJwt
-from wallet.openid4vc import (
-    CredentialTemplate,
-    GrantRefused,
-    ReceivedCredential,
-    TxCode,
-    offer_uri_by_reference,
-    receive_credentials,
-)
-
 from tests.openid4vc.helpers import (
     LDP_CONFIG,
     LOOPBACK,
@@ -26,6 +18,14 @@ from tests.openid4vc.helpers import (
     holder_key,
     running_issuer,
     seeded_rng,
+)
+from wallet.openid4vc import (
+    CredentialTemplate,
+    GrantRefused,
+    ReceivedCredential,
+    TxCode,
+    offer_uri_by_reference,
+    receive_credentials,
 )
 
 CLAIMS = {"given_name": "Ada", "family_name": "Lovelace", "degree": "BSc"}
@@ -108,3 +108,73 @@ def test_an_expired_offer_is_refused(site: IssuerSite, clock: FakeClock) -> None
     clock.advance(timedelta(minutes=11))
     with pytest.raises(GrantRefused):
         _receive(site, clock, handle.offer.to_uri())
+
+
+def _browser(url: str) -> None:
+    """Stands in for the user's browser: follows the issuer's redirect to the loopback."""
+    with httpx.Client(follow_redirects=True) as browser:
+        page = browser.get(url)
+    assert page.status_code == 200
+    assert "return to the terminal" in page.text
+
+
+def test_authorization_code_flow_with_pkce(site: IssuerSite, clock: FakeClock) -> None:
+    template = CredentialTemplate(SD_JWT_CONFIG, CLAIMS, disclosable=("/given_name",))
+    handle = site.issuer.create_offer(template, pre_authorized=False, authorization_code=True)
+    opened: list[str] = []
+
+    def open_url(url: str) -> None:
+        opened.append(url)
+        _browser(url)
+
+    received = _receive(site, clock, handle.offer.to_uri(), open_url=open_url)
+    assert received.report.verified
+    assert opened[0].startswith(f"{site.base_url}/authorize?")
+    assert "code_challenge_method=S256" in opened[0]
+
+
+def test_an_authorization_code_is_bound_to_its_verifier(site: IssuerSite) -> None:
+    template = CredentialTemplate(SD_JWT_CONFIG, CLAIMS)
+    handle = site.issuer.create_offer(template, pre_authorized=False, authorization_code=True)
+    redirect = "http://127.0.0.1:9/callback"
+    params = {
+        "response_type": "code",
+        "client_id": "c",
+        "redirect_uri": redirect,
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256",
+        "issuer_state": str(handle.offer.issuer_state),
+    }
+    with httpx.Client() as http:
+        answer = http.get(f"{site.base_url}/authorize", params=params)
+        assert answer.status_code == 302
+        code = httpx.URL(answer.headers["location"]).params["code"]
+        form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect,
+            "client_id": "c",
+            "code_verifier": "x" * 43,
+        }
+        refused = http.post(f"{site.base_url}/token", data=form)
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "invalid_grant"
+    assert "code_verifier" in refused.json()["error_description"]
+
+
+def test_a_non_loopback_redirect_is_refused(site: IssuerSite) -> None:
+    handle = site.issuer.create_offer(
+        CredentialTemplate(SD_JWT_CONFIG, CLAIMS), pre_authorized=False, authorization_code=True
+    )
+    params = {
+        "response_type": "code",
+        "client_id": "c",
+        "redirect_uri": "https://attacker.example/cb",
+        "code_challenge": "abc",
+        "code_challenge_method": "S256",
+        "issuer_state": str(handle.offer.issuer_state),
+    }
+    with httpx.Client() as http:
+        answer = http.get(f"{site.base_url}/authorize", params=params)
+    assert answer.status_code == 400
+    assert "loopback" in answer.json()["error_description"]

@@ -1,0 +1,204 @@
+"""Hostile offers and requests against the issuer and the holder: each refused, nothing issued."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from tests.openid4vc.helpers import (
+    LOOPBACK,
+    SD_JWT_CONFIG,
+    FakeClock,
+    IssuerSite,
+    holder_key,
+    running_issuer,
+    seeded_rng,
+    static_site,
+)
+from wallet.openid4vc import (
+    CredentialTemplate,
+    HttpPolicy,
+    IssuerRefused,
+    PrivateAddressRefused,
+    ProtocolError,
+    ResponseTooLarge,
+    UnsupportedFormat,
+    check_url,
+    make_key_proof,
+    offer_uri_by_reference,
+    receive_credentials,
+)
+
+CLAIMS = {"given_name": "Ada", "degree": "BSc"}
+PRE = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def site(clock: FakeClock) -> Iterator[IssuerSite]:
+    with running_issuer(clock) as running:
+        yield running
+
+
+def _token(site: IssuerSite, http: httpx.Client) -> str:
+    handle = site.issuer.create_offer(CredentialTemplate(SD_JWT_CONFIG, CLAIMS))
+    form = {"grant_type": PRE, "pre-authorized_code": str(handle.offer.pre_authorized_code)}
+    answer = http.post(f"{site.base_url}/token", data=form)
+    assert answer.status_code == 200
+    return str(answer.json()["access_token"])
+
+
+def _credential(site: IssuerSite, http: httpx.Client, token: str, proof: str) -> httpx.Response:
+    body = {"credential_configuration_id": SD_JWT_CONFIG.id, "proofs": {"jwt": [proof]}}
+    return http.post(
+        f"{site.base_url}/credential", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+
+
+def test_a_made_up_nonce_is_refused(site: IssuerSite, clock: FakeClock) -> None:
+    with httpx.Client() as http:
+        token = _token(site, http)
+        proof = make_key_proof(
+            holder_key(), audience=site.base_url, nonce="made-up", issued_at=clock()
+        )
+        answer = _credential(site, http, token, proof)
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "invalid_nonce"
+    assert site.issuer.issued == []
+
+
+def test_a_replayed_nonce_is_refused(site: IssuerSite, clock: FakeClock) -> None:
+    with httpx.Client() as http:
+        nonce = http.post(f"{site.base_url}/nonce").json()["c_nonce"]
+        proof = make_key_proof(holder_key(), audience=site.base_url, nonce=nonce, issued_at=clock())
+        assert _credential(site, http, _token(site, http), proof).status_code == 200
+        again = _credential(site, http, _token(site, http), proof)
+    assert again.status_code == 400
+    assert again.json()["error"] == "invalid_nonce"
+    assert len(site.issuer.issued) == 1
+
+
+def test_an_expired_nonce_is_refused(site: IssuerSite, clock: FakeClock) -> None:
+    with httpx.Client() as http:
+        nonce = http.post(f"{site.base_url}/nonce").json()["c_nonce"]
+        clock.advance(timedelta(minutes=5, seconds=1))
+        token = _token(site, http)
+        proof = make_key_proof(holder_key(), audience=site.base_url, nonce=nonce, issued_at=clock())
+        answer = _credential(site, http, token, proof)
+    assert answer.json()["error"] == "invalid_nonce"
+    assert site.issuer.issued == []
+
+
+def test_a_proof_for_another_issuer_is_refused(site: IssuerSite, clock: FakeClock) -> None:
+    with httpx.Client() as http:
+        nonce = http.post(f"{site.base_url}/nonce").json()["c_nonce"]
+        proof = make_key_proof(
+            holder_key(), audience="https://elsewhere.example", nonce=nonce, issued_at=clock()
+        )
+        answer = _credential(site, http, _token(site, http), proof)
+    assert answer.json()["error"] == "invalid_proof"
+    assert "aud" in answer.json()["error_description"]
+
+
+def test_an_offer_for_another_subject_is_refused(site: IssuerSite, clock: FakeClock) -> None:
+    template = CredentialTemplate(SD_JWT_CONFIG, CLAIMS, subject=holder_key(8).did)
+    handle = site.issuer.create_offer(template)
+    with pytest.raises(Exception, match="credential_request_denied"):
+        receive_credentials(
+            handle.offer.to_uri(),
+            holder=holder_key(7),
+            policy=LOOPBACK,
+            clock=clock,
+            rng=seeded_rng(3).randbytes,
+        )
+    assert site.issuer.issued == []
+
+
+def test_a_missing_access_token_gets_401(site: IssuerSite) -> None:
+    with httpx.Client() as http:
+        answer = http.post(f"{site.base_url}/credential", json={})
+    assert answer.status_code == 401
+    assert answer.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_an_unsupported_format_is_refused_before_any_token_request(clock: FakeClock) -> None:
+    metadata = {
+        "credential_issuer": "BASE",
+        "credential_endpoint": "BASE/credential",
+        "credential_configurations_supported": {
+            "mdl": {"format": "mso_mdoc", "doctype": "org.iso.18013.5.1.mDL"}
+        },
+    }
+    pages: dict[str, object] = {"/.well-known/openid-credential-issuer": metadata}
+    with static_site(pages) as fake:
+        offer = {
+            "credential_issuer": fake.base_url,
+            "credential_configuration_ids": ["mdl"],
+            "grants": {PRE: {"pre-authorized_code": "abc"}},
+        }
+        uri = "openid-credential-offer://?credential_offer=" + quote(json.dumps(offer))
+        with pytest.raises(UnsupportedFormat, match="mdl"):
+            receive_credentials(
+                uri, holder=holder_key(), policy=LOOPBACK, clock=clock, rng=seeded_rng(1).randbytes
+            )
+    assert fake.hits == ["/.well-known/openid-credential-issuer"]
+
+
+def test_an_offer_uri_at_a_loopback_address_is_refused_by_default(clock: FakeClock) -> None:
+    with static_site({"/offer": {}}) as fake:
+        uri = offer_uri_by_reference(f"{fake.base_url}/offer")
+        with pytest.raises(PrivateAddressRefused, match=r"127\.0\.0\.1"):
+            receive_credentials(
+                uri,
+                holder=holder_key(),
+                policy=HttpPolicy(),
+                clock=clock,
+                rng=seeded_rng(1).randbytes,
+            )
+    assert fake.hits == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://10.0.0.8/offer",
+        "https://192.168.1.1/offer",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/offer",
+        "https://[fd00::1]/offer",
+        "https://[::ffff:127.0.0.1]/offer",
+        "https://0.0.0.0/offer",
+    ],
+)
+def test_private_addresses_are_refused(url: str) -> None:
+    with pytest.raises(PrivateAddressRefused):
+        check_url(url, allow_private_network=False, what="request_uri")
+
+
+def test_plain_http_to_a_public_address_is_refused() -> None:
+    with pytest.raises(ProtocolError, match="plain http"):
+        check_url("http://93.184.215.14/x", allow_private_network=True, what="offer")
+
+
+def test_an_oversized_offer_document_is_refused(clock: FakeClock) -> None:
+    big = b'{"x": "' + b"a" * (2 << 20) + b'"}'
+    with static_site({"/offer": big}) as fake:
+        uri = offer_uri_by_reference(f"{fake.base_url}/offer")
+        with pytest.raises(ResponseTooLarge):
+            receive_credentials(
+                uri, holder=holder_key(), policy=LOOPBACK, clock=clock, rng=seeded_rng(1).randbytes
+            )
+
+
+def test_issuer_refusals_carry_their_oauth_codes() -> None:
+    assert IssuerRefused("x").error == "invalid_request"
+    assert IssuerRefused("x", error="invalid_grant", status=401).status == 401
