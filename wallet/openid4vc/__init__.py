@@ -6,6 +6,14 @@ modules named after their roles. Servers run with `bind` and `serve`. Nothing he
 clock or the random source itself: every entry point takes a `clock` and an `rng`.
 """
 
+from wallet.openid4vc._dcql import (
+    ClaimQuery,
+    CredentialQuery,
+    CredentialSetQuery,
+    DcqlLimits,
+    DcqlQuery,
+    select_claims,
+)
 from wallet.openid4vc._errors import (
     ConsentDenied,
     CredentialRejected,
@@ -31,6 +39,20 @@ from wallet.openid4vc._errors import (
     VerifierRefused,
 )
 from wallet.openid4vc._holder_issuance import ReceivedCredential, receive_credentials
+from wallet.openid4vc._holder_presentation import (
+    Candidate,
+    ConsentItem,
+    ConsentRequest,
+    Match,
+    PresentationSent,
+    SharedClaim,
+    build_vp_token,
+    consent_request,
+    fetch_request,
+    match_request,
+    present,
+    send_response,
+)
 from wallet.openid4vc._http import HttpPolicy, check_url
 from wallet.openid4vc._issuer import CredentialTemplate, IssuedCredential, Issuer, OfferHandle
 from wallet.openid4vc._issuer_app import issuer_app
@@ -42,18 +64,38 @@ from wallet.openid4vc._metadata import (
 )
 from wallet.openid4vc._offer import CredentialOffer, TxCode, locate_offer, offer_uri_by_reference
 from wallet.openid4vc._proof import HolderKey, make_key_proof, verify_key_proof
+from wallet.openid4vc._request import (
+    PREFIXES,
+    AuthorizationRequest,
+    client_id_prefix,
+    locate_request,
+    request_uri_of,
+)
+from wallet.openid4vc._request_object import verify_request_object
 from wallet.openid4vc._server import RunningServer, bind, serve
+from wallet.openid4vc._verifier import PresentationResult, RequestHandle, Verifier
+from wallet.openid4vc._verifier_app import verifier_app
 
 __all__ = [
     "FORMATS",
+    "PREFIXES",
+    "AuthorizationRequest",
     "AuthorizationServerMetadata",
+    "Candidate",
+    "ClaimQuery",
     "ConsentDenied",
+    "ConsentItem",
+    "ConsentRequest",
     "CredentialConfiguration",
     "CredentialOffer",
+    "CredentialQuery",
     "CredentialRejected",
+    "CredentialSetQuery",
     "CredentialTemplate",
     "DcqlError",
     "DcqlLimitExceeded",
+    "DcqlLimits",
+    "DcqlQuery",
     "EndpointRefused",
     "GrantRefused",
     "HolderKey",
@@ -64,30 +106,48 @@ __all__ = [
     "Issuer",
     "IssuerMetadata",
     "IssuerRefused",
+    "Match",
     "NetworkRefused",
     "NoMatchingCredential",
     "NonceRejected",
     "OfferHandle",
     "OpenID4VCError",
+    "PresentationResult",
+    "PresentationSent",
     "PrivateAddressRefused",
     "ProofRejected",
     "ProtocolError",
     "ReceivedCredential",
+    "RequestHandle",
     "RequestNotTrusted",
     "ResponseReplayed",
     "ResponseTooLarge",
     "RunningServer",
+    "SharedClaim",
     "TxCode",
     "UnknownClientIdPrefix",
     "UnsupportedFormat",
+    "Verifier",
     "VerifierRefused",
     "bind",
+    "build_vp_token",
     "check_url",
+    "client_id_prefix",
+    "consent_request",
+    "fetch_request",
     "issuer_app",
     "locate_offer",
+    "locate_request",
     "make_key_proof",
+    "match_request",
     "offer_uri_by_reference",
+    "present",
     "receive_credentials",
+    "request_uri_of",
+    "select_claims",
+    "send_response",
     "serve",
+    "verifier_app",
     "verify_key_proof",
+    "verify_request_object",
 ]

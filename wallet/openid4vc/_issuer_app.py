@@ -40,20 +40,20 @@ def _refusal(exc: IssuerRefused) -> Response:
     return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
-async def read_body(request: Request) -> bytes:
-    """The request body, refused past MAX_BODY bytes without reading the rest."""
+async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
+    """The request body, refused past `limit` bytes without reading the rest."""
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
         raise IssuerRefused("request body too large", status=413)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_BODY:
+        if len(body) > limit:
             raise IssuerRefused("request body too large", status=413)
     return bytes(body)
 
 
-async def read_form(request: Request) -> dict[str, str]:
+async def read_form(request: Request, limit: int = MAX_BODY) -> dict[str, str]:
     """A form body (application/x-www-form-urlencoded) with each field given at most once."""
     from urllib.parse import parse_qs
 
@@ -61,7 +61,7 @@ async def read_form(request: Request) -> dict[str, str]:
         "application/x-www-form-urlencoded"
     ):
         raise IssuerRefused("want an application/x-www-form-urlencoded body")
-    text = (await read_body(request)).decode("utf-8", "replace")
+    text = (await read_body(request, limit)).decode("utf-8", "replace")
     fields = parse_qs(text, keep_blank_values=True, max_num_fields=32)
     if any(len(values) != 1 for values in fields.values()):
         raise IssuerRefused("a form field is given more than once")
