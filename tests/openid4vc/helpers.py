@@ -8,15 +8,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from did import Ed25519Key, did_key_from_public_key
+from did import Ed25519Key, did_key_from_public_key, issue_credential, issue_sd_jwt
 from wallet.openid4vc import (
+    Candidate,
     CredentialConfiguration,
     HolderKey,
     HttpPolicy,
     Issuer,
+    Verifier,
     bind,
     issuer_app,
     serve,
+    verifier_app,
 )
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -131,3 +134,68 @@ def _substitute(value: object, base: str) -> object:
     if isinstance(value, list):
         return [_substitute(v, base) for v in value]
     return value
+
+
+@dataclass
+class VerifierSite:
+    verifier: Verifier
+    base_url: str
+
+
+@contextmanager
+def running_verifier(
+    clock: FakeClock, *, signing: bool = False, seed: int = 2
+) -> Iterator[VerifierSite]:
+    """A real verifier on a free loopback port; with `signing`, known by its did:key."""
+    bound = bind("127.0.0.1", 0)
+    signer = key(200 + seed)
+    _, method = method_of(signer)
+    verifier = Verifier(
+        bound.base_url,
+        clock=clock,
+        rng=seeded_rng(seed).randbytes,
+        key=signer if signing else None,
+        verification_method=method if signing else None,
+    )
+    with serve(verifier_app(verifier), bound) as server:
+        yield VerifierSite(verifier, server.base_url)
+
+
+PERSON = {
+    "given_name": "Ada",
+    "family_name": "Lovelace",
+    "birthdate": "1815-12-10",
+    "nationality": "GB",
+    "email": "ada@example.org",
+}
+
+
+def held_sd_jwt(holder: HolderKey, issuer_seed: int = 50) -> Candidate:
+    """An SD-JWT VC with five disclosable claims, bound to `holder`."""
+    signer = key(issuer_seed)
+    _, method = method_of(signer)
+    text = issue_sd_jwt(
+        PERSON,
+        key=signer,
+        verification_method=method,
+        vct="https://example.org/person",
+        issued_at=START - timedelta(days=1),
+        disclosable=[f"/{name}" for name in PERSON],
+        holder_public_key=holder.public_key,
+        rng=seeded_rng(issuer_seed).randbytes,
+    )
+    return Candidate("cred-sd", "dc+sd-jwt", text)
+
+
+def held_ldp(holder: HolderKey, issuer_seed: int = 51) -> Candidate:
+    """A W3C credential with an eddsa-jcs-2022 proof about `holder`."""
+    signer = key(issuer_seed)
+    _, method = method_of(signer)
+    credential = issue_credential(
+        {"id": holder.did, "degree": {"type": "BachelorDegree", "name": "BSc Mathematics"}},
+        key=signer,
+        verification_method=method,
+        valid_from=START - timedelta(days=1),
+        types=["UniversityDegreeCredential"],
+    )
+    return Candidate("cred-ldp", "ldp_vc", credential)

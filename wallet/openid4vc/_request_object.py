@@ -41,7 +41,7 @@ def verify_request_object(
     try:
         jws = Jws.from_text(jwt, "request object")
     except DidError as exc:
-        raise ProtocolError(str(exc)) from None
+        raise ProtocolError(f"request object: {exc}") from None
     header, claims = jws.header, jws.payload
     if header.get("typ") != REQUEST_TYP:
         raise RequestNotTrusted(
