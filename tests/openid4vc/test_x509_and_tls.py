@@ -30,6 +30,7 @@ from tests.openid4vc.helpers import (
 )
 from tests.openid4vc.test_presentation import TWO_OF_FIVE, Consent
 from wallet.openid4vc import (
+    AuthorizationRequest,
     CredentialTemplate,
     DcqlQuery,
     HttpPolicy,
@@ -131,7 +132,7 @@ def _x509_request(ca: Authority, dns_name: str = NAME) -> str:
     return f"openid4vp://?client_id={quote('x509_san_dns:' + NAME)}&request={jwt}"
 
 
-def _fetch(uri: str, anchors: list[bytes]) -> object:
+def _fetch(uri: str, anchors: list[bytes]) -> AuthorizationRequest:
     with WebClient(HttpPolicy()) as web:
         return fetch_request(
             uri, web=web, clock=FakeClock(), resolver=Resolver(), trust_anchors=anchors
@@ -141,8 +142,8 @@ def _fetch(uri: str, anchors: list[bytes]) -> object:
 def test_an_x509_san_dns_request_chaining_to_an_anchor_is_accepted() -> None:
     ca = _authority("Test Root")
     request = _fetch(_x509_request(ca), [ca.pem])
-    assert getattr(request, "client_id") == f"x509_san_dns:{NAME}"  # noqa: B009
-    assert getattr(request, "signed") is True  # noqa: B009
+    assert request.client_id == f"x509_san_dns:{NAME}"
+    assert request.signed
 
 
 def test_an_x509_san_dns_request_needs_trust_anchors() -> None:
