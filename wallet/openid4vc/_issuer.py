@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
@@ -26,11 +25,17 @@ from wallet.openid4vc._errors import (
     NonceRejected,
     ProofRejected,
     ProtocolError,
-    UnsupportedFormat,
     clip,
 )
+from wallet.openid4vc._issuer_records import (
+    AuthCodeRecord,
+    CredentialTemplate,
+    GrantRecord,
+    IssuedCredential,
+    OfferHandle,
+    TokenRecord,
+)
 from wallet.openid4vc._metadata import (
-    FORMATS,
     AuthorizationServerMetadata,
     CredentialConfiguration,
     IssuerMetadata,
@@ -49,73 +54,6 @@ TOKEN_LIFETIME = timedelta(minutes=5)
 NONCE_LIFETIME = timedelta(minutes=5)
 MAX_TX_CODE_ATTEMPTS = 3
 TX_CODE_LENGTH = 6
-
-
-@dataclass(frozen=True)
-class CredentialTemplate:
-    """What one offer issues: a configuration, its claims, and who may receive it.
-
-    `subject`, when given, is the only holder DID the credential may be bound to (the key
-    proof must be made with that DID's key). `disclosable` lists JSON Pointers for SD-JWT.
-    """
-
-    configuration: CredentialConfiguration
-    claims: Mapping[str, Any]
-    disclosable: tuple[str, ...] = ()
-    subject: str | None = None
-    valid_for: timedelta | None = None
-
-    def __post_init__(self) -> None:
-        if self.configuration.format not in FORMATS:
-            raise UnsupportedFormat(f"format {self.configuration.format!r} cannot be issued")
-        if self.disclosable and self.configuration.format != "dc+sd-jwt":
-            raise ProtocolError("disclosable claims need the dc+sd-jwt format")
-
-
-@dataclass(frozen=True)
-class OfferHandle:
-    """An offer made: the offer, its id and the transaction code to tell the user (or None)."""
-
-    offer_id: str
-    offer: CredentialOffer
-    tx_code: str | None = field(repr=False)
-
-
-@dataclass(frozen=True)
-class IssuedCredential:
-    """A credential the issuer handed out: for whom, in which format, and the credential."""
-
-    offer_id: str
-    holder: str
-    format: str
-    credential: str | dict[str, Any]
-
-
-@dataclass
-class _Grant:
-    offer_id: str
-    template: CredentialTemplate
-    expires: datetime
-    pre_code: str | None = None
-    tx_code: str | None = None
-    issuer_state: str | None = None
-    attempts: int = 0
-    used: bool = False
-
-
-@dataclass
-class _AuthCode:
-    grant: _Grant
-    challenge: str
-    redirect_uri: str
-    client_id: str
-    expires: datetime
-
-
-@dataclass
-class _Token:
-    grant: _Grant
-    expires: datetime
 
 
 def _same(a: str, b: str) -> bool:
@@ -150,9 +88,9 @@ class Issuer:
         self._rng = rng
         self._resolver = resolver or Resolver()
         self._lock = threading.Lock()
-        self._grants: dict[str, _Grant] = {}
-        self._codes: dict[str, _AuthCode] = {}
-        self._tokens: dict[str, _Token] = {}
+        self._grants: dict[str, GrantRecord] = {}
+        self._codes: dict[str, AuthCodeRecord] = {}
+        self._tokens: dict[str, TokenRecord] = {}
         self._nonces: dict[str, datetime] = {}
         self._configurations: dict[str, CredentialConfiguration] = {}
         self.issued: list[IssuedCredential] = []
@@ -193,7 +131,7 @@ class Issuer:
             if known != config:
                 raise ProtocolError(f"configuration {config.id!r} is already defined otherwise")
             offer_id = random_token(self._rng, 16)
-            grant = _Grant(offer_id, template, self._clock() + CODE_LIFETIME)
+            grant = GrantRecord(offer_id, template, self._clock() + CODE_LIFETIME)
             if pre_authorized:
                 grant.pre_code = random_token(self._rng)
                 if tx_code:
@@ -221,7 +159,7 @@ class Issuer:
     def offer_url(self, offer_id: str) -> str:
         return f"{self.base_url}/offers/{offer_id}"
 
-    def _offer_of(self, grant: _Grant) -> CredentialOffer:
+    def _offer_of(self, grant: GrantRecord) -> CredentialOffer:
         tx = TxCode("numeric", TX_CODE_LENGTH) if grant.tx_code is not None else None
         config_id = grant.template.configuration.id
         return CredentialOffer(
@@ -263,7 +201,7 @@ class Issuer:
             if grant is None or grant.used or grant.expires < now:
                 raise IssuerRefused("issuer_state: unknown, used or expired", error="access_denied")
             code = random_token(self._rng)
-            self._codes[code] = _AuthCode(
+            self._codes[code] = AuthCodeRecord(
                 grant, params["code_challenge"], redirect_uri, client_id, now + CODE_LIFETIME
             )
         query = {"code": code, "iss": self.base_url}
@@ -290,14 +228,14 @@ class Issuer:
                 )
             grant.used = True
             token = random_token(self._rng)
-            self._tokens[token] = _Token(grant, now + TOKEN_LIFETIME)
+            self._tokens[token] = TokenRecord(grant, now + TOKEN_LIFETIME)
         return {
             "access_token": token,
             "token_type": "Bearer",
             "expires_in": int(TOKEN_LIFETIME.total_seconds()),
         }
 
-    def _pre_authorized(self, form: Mapping[str, str], now: datetime) -> _Grant:
+    def _pre_authorized(self, form: Mapping[str, str], now: datetime) -> GrantRecord:
         code = form.get("pre-authorized_code", "")
         grant = next(
             (g for g in self._grants.values() if g.pre_code and _same(g.pre_code, code)), None
@@ -318,7 +256,7 @@ class Issuer:
             raise IssuerRefused("tx_code: this offer has none", error="invalid_grant")
         return grant
 
-    def _authorization_code(self, form: Mapping[str, str], now: datetime) -> _Grant:
+    def _authorization_code(self, form: Mapping[str, str], now: datetime) -> GrantRecord:
         entry = self._codes.pop(form.get("code", ""), None)
         if entry is None or entry.expires < now or entry.grant.used:
             raise IssuerRefused("code: unknown, used or expired", error="invalid_grant")
