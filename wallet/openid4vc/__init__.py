@@ -72,6 +72,7 @@ from wallet.openid4vc._request import (
     request_uri_of,
 )
 from wallet.openid4vc._request_object import verify_request_object
+from wallet.openid4vc._running import Listen, qr_text, running_issuer, running_verifier
 from wallet.openid4vc._server import RunningServer, bind, serve
 from wallet.openid4vc._verifier import PresentationResult, RequestHandle, Verifier
 from wallet.openid4vc._verifier_app import verifier_app
@@ -106,6 +107,7 @@ __all__ = [
     "Issuer",
     "IssuerMetadata",
     "IssuerRefused",
+    "Listen",
     "Match",
     "NetworkRefused",
     "NoMatchingCredential",
@@ -142,8 +144,11 @@ __all__ = [
     "match_request",
     "offer_uri_by_reference",
     "present",
+    "qr_text",
     "receive_credentials",
     "request_uri_of",
+    "running_issuer",
+    "running_verifier",
     "select_claims",
     "send_response",
     "serve",
