@@ -16,12 +16,15 @@ from tests.openid4vc.helpers import (
     FakeClock,
     IssuerSite,
     holder_key,
+    key,
     running_issuer,
     seeded_rng,
 )
 from wallet.openid4vc import (
+    CredentialConfiguration,
     CredentialTemplate,
     GrantRefused,
+    HolderKey,
     ReceivedCredential,
     TxCode,
     offer_uri_by_reference,
@@ -178,3 +181,24 @@ def test_a_non_loopback_redirect_is_refused(site: IssuerSite) -> None:
         answer = http.get(f"{site.base_url}/authorize", params=params)
     assert answer.status_code == 400
     assert "loopback" in answer.json()["error_description"]
+
+
+@pytest.mark.parametrize(
+    "holder",
+    [HolderKey.did_jwk(key(7)), HolderKey.did_key(key(7), use_jwk=True)],
+    ids=["kid-did-jwk", "jwk-header"],
+)
+@pytest.mark.parametrize("config", [SD_JWT_CONFIG, LDP_CONFIG], ids=["sd-jwt", "ldp"])
+def test_key_proofs_by_did_jwk_and_by_jwk(
+    site: IssuerSite, clock: FakeClock, holder: HolderKey, config: CredentialConfiguration
+) -> None:
+    handle = site.issuer.create_offer(CredentialTemplate(config, CLAIMS))
+    (received,) = receive_credentials(
+        handle.offer.to_uri(),
+        holder=holder,
+        policy=LOOPBACK,
+        clock=clock,
+        rng=seeded_rng(9).randbytes,
+    )
+    assert received.report.verified
+    assert site.issuer.issued[0].holder == holder.bound_did

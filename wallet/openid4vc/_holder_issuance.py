@@ -325,7 +325,7 @@ def verify_received(
     report = verify_credential(credential, now=now, resolver=resolver)
     _raise_unless_verified(report)
     subject = credential.get("credentialSubject")
-    if not isinstance(subject, Mapping) or subject.get("id") != holder.did:
+    if not isinstance(subject, Mapping) or subject.get("id") != holder.bound_did:
         raise CredentialRejected("credentialSubject.id: the credential is not about this holder")
     types = credential.get("type", [])
     missing = [t for t in config.types if t not in types]

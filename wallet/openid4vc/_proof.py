@@ -45,6 +45,15 @@ class HolderKey:
     def public_key(self) -> bytes:
         return self.key.public_key
 
+    @property
+    def bound_did(self) -> str:
+        """The DID an issuer binds a W3C credential to: with `jwk` proofs, the key's did:jwk."""
+        if not self.use_jwk:
+            return self.did
+        from did import did_jwk_from_public_key
+
+        return did_jwk_from_public_key(self.public_key)
+
     @classmethod
     def did_key(cls, key: Ed25519Key, *, use_jwk: bool = False) -> HolderKey:
         """The holder key known by the did:key of `key`."""
