@@ -144,7 +144,7 @@ class VerifierSite:
 
 @contextmanager
 def running_verifier(
-    clock: FakeClock, *, signing: bool = False, seed: int = 2
+    clock: FakeClock, *, signing: bool = False, seed: int = 2, response_mode: str = "direct_post"
 ) -> Iterator[VerifierSite]:
     """A real verifier on a free loopback port; with `signing`, known by its did:key."""
     bound = bind("127.0.0.1", 0)
@@ -156,6 +156,7 @@ def running_verifier(
         rng=seeded_rng(seed).randbytes,
         key=signer if signing else None,
         verification_method=method if signing else None,
+        response_mode=response_mode,
     )
     with serve(verifier_app(verifier), bound) as server:
         yield VerifierSite(verifier, server.base_url)

@@ -16,6 +16,7 @@ Nothing is sent before the user agrees, and nothing at all when matching fails.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,10 +30,11 @@ from wallet.openid4vc._errors import (
     clip,
 )
 from wallet.openid4vc._http import HttpPolicy, WebClient
+from wallet.openid4vc._jwe import encrypt_to
 from wallet.openid4vc._proof import HolderKey
 from wallet.openid4vc._request import AuthorizationRequest, locate_request
 from wallet.openid4vc._request_object import verify_request_object
-from wallet.openid4vc._util import Clock
+from wallet.openid4vc._util import Clock, Rng
 
 __all__ = [
     "Candidate",
@@ -332,12 +334,23 @@ def build_vp_token(
 
 
 def send_response(
-    web: WebClient, request: AuthorizationRequest, vp_token: dict[str, list[Any]]
+    web: WebClient,
+    request: AuthorizationRequest,
+    vp_token: dict[str, list[Any]],
+    rng: Rng = os.urandom,
 ) -> str | None:
-    """Post the response with `direct_post` (§8.2); return the verifier's redirect_uri."""
-    form = {"vp_token": json.dumps(vp_token, separators=(",", ":"))}
-    if request.state is not None:
-        form["state"] = request.state
+    """Post the response (`direct_post` §8.2, or encrypted as `direct_post.jwt` §8.3);
+    return the verifier's redirect_uri, if it gave one."""
+    if request.response_mode == "direct_post.jwt":
+        key, enc = request.encryption_key()
+        payload: dict[str, Any] = {"vp_token": vp_token}
+        if request.state is not None:
+            payload["state"] = request.state
+        form = {"response": encrypt_to(key, payload, enc, rng)}
+    else:
+        form = {"vp_token": json.dumps(vp_token, separators=(",", ":"))}
+        if request.state is not None:
+            form["state"] = request.state
     response = web.request("POST", request.response_uri, what="response_uri", data=form)
     web.expect_ok(response, "verifier", EndpointRefused)
     if not response.body.strip():
@@ -354,6 +367,7 @@ def present(
     consent: Callable[[ConsentRequest], bool],
     policy: HttpPolicy,
     clock: Clock,
+    rng: Rng = os.urandom,
     resolver: Any = None,
     trust_anchors: Sequence[bytes] = (),
     limits: DcqlLimits | None = None,
@@ -377,5 +391,5 @@ def present(
         if not consent(shared):
             raise ConsentDenied("the presentation was declined; nothing was sent")
         vp_token = build_vp_token(request, matches, keys, clock)
-        redirect = send_response(web, request, vp_token)
+        redirect = send_response(web, request, vp_token, rng)
     return PresentationSent(shared, vp_token, request.state, redirect)

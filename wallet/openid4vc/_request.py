@@ -47,7 +47,7 @@ __all__ = [
 SCHEME = "openid4vp"
 REQUEST_TYP = "oauth-authz-req+jwt"
 PREFIXES = ("redirect_uri", "decentralized_identifier", "x509_san_dns")
-RESPONSE_MODES = ("direct_post",)
+RESPONSE_MODES = ("direct_post", "direct_post.jwt")
 _MAX_TEXT = 32 * 1024
 
 
@@ -75,6 +75,7 @@ class AuthorizationRequest:
     state: str | None = None
     response_mode: str = "direct_post"
     signed: bool = False
+    client_metadata: dict[str, Any] | None = None
 
     @property
     def prefix(self) -> str:
@@ -118,6 +119,7 @@ class AuthorizationRequest:
         for unsupported in ("presentation_definition", "presentation_definition_uri", "scope"):
             if unsupported in data:
                 raise ProtocolError(f"{unsupported}: only dcql_query is supported")
+        metadata = _client_metadata(data.get("client_metadata"), str(mode))
         query = data.get("dcql_query")
         if isinstance(query, str):
             dcql = DcqlQuery.from_text(query, limits)
@@ -125,7 +127,20 @@ class AuthorizationRequest:
             dcql = DcqlQuery.from_json(query, limits)
         else:
             raise ProtocolError("dcql_query: missing")
-        return cls(str(client_id), response_uri, nonce, dcql, state, str(mode), signed)
+        return cls(str(client_id), response_uri, nonce, dcql, state, str(mode), signed, metadata)
+
+    def encryption_key(self) -> tuple[dict[str, Any], str]:
+        """For `direct_post.jwt`: the verifier's P-256 key and the `enc` to use (§8.3)."""
+        metadata = self.client_metadata or {}
+        keys = metadata.get("jwks", {}).get("keys", [])
+        key = next((k for k in keys if isinstance(k, dict) and k.get("crv") == "P-256"), None)
+        if key is None:
+            raise ProtocolError("client_metadata.jwks: no P-256 key to encrypt the response to")
+        offered = metadata.get("encrypted_response_enc_values_supported", ["A128GCM"])
+        enc = next((e for e in offered if e in ("A128GCM", "A256GCM")), None)
+        if enc is None:
+            raise ProtocolError("encrypted_response_enc_values_supported: want A128GCM or A256GCM")
+        return key, enc
 
     def claims(self) -> dict[str, Any]:
         """The request as request-object claims (§5.1, RFC 9101 §4)."""
@@ -139,6 +154,8 @@ class AuthorizationRequest:
         }
         if self.state is not None:
             result["state"] = self.state
+        if self.client_metadata is not None:
+            result["client_metadata"] = self.client_metadata
         return result
 
     def to_uri(self) -> str:
@@ -160,6 +177,27 @@ class AuthorizationRequest:
             "iat": int(issued_at.timestamp()),
         }
         return sign_jws(header, payload, key)
+
+
+def _client_metadata(value: Any, mode: str) -> dict[str, Any] | None:
+    from did import parse_json
+    from did.errors import DidError
+
+    if isinstance(value, str):
+        try:
+            value = parse_json(value, max_depth=6)
+        except DidError as exc:
+            raise ProtocolError(f"client_metadata: {exc}") from None
+    if value is None:
+        if mode == "direct_post.jwt":
+            raise ProtocolError("direct_post.jwt: client_metadata with jwks is missing")
+        return None
+    if not isinstance(value, dict) or len(json.dumps(value)) > 8192:
+        raise ProtocolError("client_metadata: want an object of at most 8 KiB")
+    keys = value.get("jwks", {}).get("keys") if isinstance(value.get("jwks"), dict) else None
+    if mode == "direct_post.jwt" and (not isinstance(keys, list) or not 1 <= len(keys) <= 8):
+        raise ProtocolError("client_metadata.jwks: want 1 to 8 keys")
+    return value
 
 
 def request_uri_of(client_id: str, request_uri: str) -> str:

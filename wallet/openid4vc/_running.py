@@ -82,6 +82,7 @@ def running_verifier(
     verification_method: str | None = None,
     trusted_issuers: set[str] | None = None,
     resolver: Any = None,
+    response_mode: str = "direct_post",
 ) -> Iterator[Verifier]:
     """Serve a verifier (signing its requests when given a key); yield it."""
     bound = bind(listen.host, listen.port, tls=listen.tls, public_name=listen.public_name)
@@ -93,6 +94,7 @@ def running_verifier(
         verification_method=verification_method,
         trusted_issuers=trusted_issuers,
         resolver=resolver,
+        response_mode=response_mode,
     )
     with serve(verifier_app(verifier), bound, certfile=listen.certfile, keyfile=listen.keyfile):
         yield verifier

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from wallet.openid4vc._dcql import CredentialQuery, DcqlQuery, select_claims
 from wallet.openid4vc._errors import ResponseReplayed, VerifierRefused, clip
+from wallet.openid4vc._jwe import P256Decrypter
 from wallet.openid4vc._request import AuthorizationRequest, request_uri_of
 from wallet.openid4vc._util import Clock, Rng, random_token
 
@@ -85,11 +86,18 @@ class Verifier:
         verification_method: str | None = None,
         resolver: Any = None,
         trusted_issuers: set[str] | None = None,
+        response_mode: str = "direct_post",
     ) -> None:
         from did import Resolver
 
         if (key is None) != (verification_method is None):
             raise VerifierRefused("a signing verifier needs both its key and its method")
+        if response_mode not in ("direct_post", "direct_post.jwt"):
+            raise VerifierRefused(f"response_mode {response_mode!r} is not supported")
+        self.response_mode = response_mode
+        self._decrypter = (
+            P256Decrypter(rng, random_token(rng, 8)) if response_mode == "direct_post.jwt" else None
+        )
         self.base_url = base_url.rstrip("/")
         self._key = key
         self._method = verification_method
@@ -120,7 +128,9 @@ class Verifier:
             random_token(self._rng),
             dcql,
             random_token(self._rng),
+            self.response_mode,
             signed=self._key is not None,
+            client_metadata=self._client_metadata(),
         )
         transaction = _Transaction(random_token(self._rng, 16), request, now + TRANSACTION_LIFETIME)
         with self._lock:
@@ -132,6 +142,31 @@ class Verifier:
         else:
             uri = request_uri_of(self.client_id, f"{self.base_url}/request/{transaction.id}")
         return RequestHandle(transaction.id, uri, request)
+
+    def _client_metadata(self) -> dict[str, Any] | None:
+        if self._decrypter is None:
+            return None
+        return {
+            "jwks": {"keys": [self._decrypter.public_jwk]},
+            "encrypted_response_enc_values_supported": ["A128GCM"],
+        }
+
+    def _open(self, form: Mapping[str, str]) -> tuple[str, Any]:
+        # §8.3: with direct_post.jwt the state and vp_token travel inside the JWE.
+        if self._decrypter is None:
+            return form.get("state", ""), form.get("vp_token")
+        from did import parse_json
+        from did.errors import DidError
+
+        if "response" not in form:
+            raise VerifierRefused("response: this verifier takes only encrypted responses")
+        try:
+            payload = parse_json(self._decrypter.decrypt(form["response"]), max_depth=32)
+        except DidError as exc:
+            raise VerifierRefused(f"response: {exc}") from None
+        if not isinstance(payload, dict):
+            raise VerifierRefused("response: want a JSON object")
+        return str(payload.get("state", "")), payload.get("vp_token")
 
     def request_object(self, transaction_id: str) -> str:
         """The signed request object of a transaction (served at its request_uri)."""
@@ -154,8 +189,9 @@ class Verifier:
     def respond(self, form: Mapping[str, str]) -> dict[str, Any]:
         """Take a `direct_post` response; raise VerifierRefused when it is refused."""
         now = self._clock()
+        state, vp_token = self._open(form)
         with self._lock:
-            transaction = self._by_state.get(form.get("state", ""))
+            transaction = self._by_state.get(state)
             if transaction is None:
                 raise VerifierRefused("state: no transaction has this state")
             if transaction.responded:
@@ -166,7 +202,7 @@ class Verifier:
                 raise VerifierRefused("the transaction has expired")
             if "error" in form:
                 raise VerifierRefused(f"the wallet declined: {clip(form['error'], 60)}")
-            result = self._verify(transaction, form.get("vp_token"), now)
+            result = self._verify(transaction, vp_token, now)
         except VerifierRefused as exc:
             result = PresentationResult(
                 transaction.id, transaction.request.client_id, False, (), (), (str(exc),)
@@ -182,12 +218,15 @@ class Verifier:
         from did.errors import DidError
 
         request = transaction.request
-        if not isinstance(raw, str) or len(raw) > 256 * 1024:
+        if isinstance(raw, dict):
+            token: Any = raw
+        elif not isinstance(raw, str) or len(raw) > 256 * 1024:
             raise VerifierRefused("vp_token: missing or larger than 256 KiB")
-        try:
-            token = parse_json(raw, max_depth=32)
-        except DidError as exc:
-            raise VerifierRefused(f"vp_token: {exc}") from None
+        else:
+            try:
+                token = parse_json(raw, max_depth=32)
+            except DidError as exc:
+                raise VerifierRefused(f"vp_token: {exc}") from None
         if not isinstance(token, dict):
             raise VerifierRefused("vp_token: want a JSON object keyed by credential query id")
         reports: list[tuple[str, VerificationReport]] = []
