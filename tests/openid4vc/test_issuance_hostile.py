@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from tests.openid4vc.helpers import (
     LOOPBACK,
@@ -25,6 +27,7 @@ from wallet.openid4vc import (
     HttpPolicy,
     IssuerRefused,
     PrivateAddressRefused,
+    ProofRejected,
     ProtocolError,
     ResponseTooLarge,
     UnsupportedFormat,
@@ -32,6 +35,7 @@ from wallet.openid4vc import (
     make_key_proof,
     offer_uri_by_reference,
     receive_credentials,
+    verify_key_proof,
 )
 
 CLAIMS = {"given_name": "Ada", "degree": "BSc"}
@@ -202,3 +206,25 @@ def test_an_oversized_offer_document_is_refused(clock: FakeClock) -> None:
 def test_issuer_refusals_carry_their_oauth_codes() -> None:
     assert IssuerRefused("x").error == "invalid_request"
     assert IssuerRefused("x", error="invalid_grant", status=401).status == 401
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=0), st.integers(min_value=0, max_value=7))
+def test_any_altered_byte_of_a_key_proof_is_refused(position: int, bit: int) -> None:
+    now = FakeClock()()
+    proof = make_key_proof(
+        holder_key(), audience="https://i.example", nonce="n" * 22, issued_at=now
+    )
+    index = position % len(proof)
+    altered = proof[:index] + chr(ord(proof[index]) ^ (1 << bit)) + proof[index + 1 :]
+    assume(altered != proof)
+    with pytest.raises(ProofRejected):
+        verify_key_proof(
+            altered, audience="https://i.example", now=now, resolve_method=_did_key_method
+        )
+
+
+def _did_key_method(kid: str) -> bytes:
+    from did import Resolver
+
+    return Resolver().resolve_verification_method(kid, "authentication").public_key

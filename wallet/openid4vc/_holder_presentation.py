@@ -185,6 +185,7 @@ def credential_view(candidate: Candidate) -> tuple[dict[str, Any], str, tuple[st
     if candidate.format == "ldp_vc" and isinstance(candidate.content, dict):
         content = candidate.content
         types = content.get("type", [])
+        types = [types] if isinstance(types, str) else types
         issuer = content.get("issuer")
         issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
         return content, str(issuer), tuple(t for t in types if isinstance(t, str))
@@ -202,10 +203,17 @@ def _fits_meta(query: CredentialQuery, types: tuple[str, ...]) -> bool:
 def _matches_for(query: CredentialQuery, held: Sequence[Candidate]) -> tuple[list[Match], str]:
     matches: list[Match] = []
     of_kind = 0
+    from did.errors import DidError
+
     for candidate in held:
         if candidate.format != query.format:
             continue
-        view, _, types = credential_view(candidate)
+        try:
+            view, _, types = credential_view(candidate)
+        except (DidError, ProtocolError):
+            # A held credential the wallet cannot read matches nothing; it is not the
+            # verifier's fault, and the other credentials may still answer.
+            continue
         if not _fits_meta(query, types):
             continue
         of_kind += 1
@@ -292,8 +300,10 @@ def _key_for(match: Match, keys: Sequence[HolderKey]) -> HolderKey:
             cnf = payload.get("cnf", {}).get("jwk", {})
             if cnf.get("x") == b64url_encode(key.public_key):
                 return key
-        elif content.get("credentialSubject", {}).get("id") == key.did:
-            return key
+        else:
+            subject = content.get("credentialSubject")
+            if isinstance(subject, dict) and subject.get("id") == key.did:
+                return key
     raise NoMatchingCredential(f"credential {match.candidate.id!r}: no key of this wallet binds it")
 
 

@@ -287,7 +287,9 @@ class Verifier:
             if not report.verified:
                 return report, {}, _first_failure(report)
             claims = dict(report.claims or {})
-            views = [(claims, (str(claims.get("vct")),))]
+            views: list[tuple[dict[str, Any], tuple[str, ...]]] = [
+                (claims, (str(claims.get("vct")),))
+            ]
             shown = {k: v for k, v in claims.items() if k not in _REGISTERED}
         else:
             if not isinstance(presentation, dict):
@@ -303,7 +305,7 @@ class Verifier:
             if not report.verified:
                 return report, {}, _first_failure(report)
             embedded = presentation.get("verifiableCredential", [])
-            views = [(c, tuple(c.get("type", []))) for c in embedded if isinstance(c, dict)]
+            views = [(c, _types(c)) for c in embedded if isinstance(c, dict)]
             shown = {"credentials": [v for v, _ in views]}
         for view, types in views:
             if query.vct_values is not None and types[0] not in query.vct_values:
@@ -315,6 +317,12 @@ class Verifier:
             if select_claims(query, view) is None:
                 return report, {}, "the presentation lacks claims the query asks for"
         return report, shown, None
+
+
+def _types(credential: dict[str, Any]) -> tuple[str, ...]:
+    types = credential.get("type", [])
+    types = [types] if isinstance(types, str) else types
+    return tuple(t for t in types if isinstance(t, str))
 
 
 def _first_failure(report: VerificationReport) -> str:
