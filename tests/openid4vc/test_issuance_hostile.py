@@ -12,17 +12,21 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from did import b64url_decode, b64url_encode
 from tests.openid4vc.helpers import (
     LOOPBACK,
     SD_JWT_CONFIG,
     FakeClock,
     IssuerSite,
+    held_sd_jwt,
     holder_key,
     running_issuer,
     seeded_rng,
     static_site,
 )
 from wallet.openid4vc import (
+    CredentialConfiguration,
+    CredentialRejected,
     CredentialTemplate,
     HttpPolicy,
     IssuerRefused,
@@ -228,3 +232,66 @@ def _did_key_method(kid: str) -> bytes:
     from did import Resolver
 
     return Resolver().resolve_verification_method(kid, "authentication").public_key
+
+
+PERSON_CONFIG = CredentialConfiguration("person", "dc+sd-jwt", vct="https://example.org/person")
+
+
+def _fake_issuer_pages(credential: object) -> dict[str, object]:
+    return {
+        "/.well-known/openid-credential-issuer": {
+            "credential_issuer": "BASE",
+            "credential_endpoint": "BASE/credential",
+            "nonce_endpoint": "BASE/nonce",
+            "credential_configurations_supported": {"person": PERSON_CONFIG.to_json()},
+        },
+        "/.well-known/oauth-authorization-server": {
+            "issuer": "BASE",
+            "token_endpoint": "BASE/token",
+        },
+        "/token": {"access_token": "t", "token_type": "Bearer"},
+        "/nonce": {"c_nonce": "n" * 22},
+        "/credential": {"credentials": [{"credential": credential}]},
+    }
+
+
+def _sd_jwt_for(holder_seed: int, *, tamper: bool = False) -> str:
+    text = held_sd_jwt(holder_key(holder_seed)).content
+    assert isinstance(text, str)
+    if not tamper:
+        return text
+    jwt, _, rest = text.partition("~")
+    header, payload, signature = jwt.split(".")
+    claims = json.loads(b64url_decode(payload))
+    claims["vct"] = "https://example.org/someone-else"
+    forged = b64url_encode(json.dumps(claims).encode())
+    return f"{header}.{forged}.{signature}~{rest}"
+
+
+@pytest.mark.parametrize(
+    ("credential", "reason"),
+    [
+        ("held-by-another", "cnf"),
+        ("tampered", "does not verify"),
+        ({"not": "an sd-jwt"}, "SD-JWT text"),
+    ],
+)
+def test_a_credential_that_does_not_verify_is_not_returned(
+    clock: FakeClock, credential: object, reason: str
+) -> None:
+    if credential == "held-by-another":
+        credential = _sd_jwt_for(8)
+    elif credential == "tampered":
+        credential = _sd_jwt_for(7, tamper=True)
+    with static_site(_fake_issuer_pages(credential)) as fake:
+        offer = {
+            "credential_issuer": fake.base_url,
+            "credential_configuration_ids": ["person"],
+            "grants": {PRE: {"pre-authorized_code": "abc"}},
+        }
+        uri = "openid-credential-offer://?credential_offer=" + quote(json.dumps(offer))
+        with pytest.raises(CredentialRejected, match=reason):
+            receive_credentials(
+                uri, holder=holder_key(7), policy=LOOPBACK, clock=clock, rng=seeded_rng(1).randbytes
+            )
+    assert "/credential" in fake.hits

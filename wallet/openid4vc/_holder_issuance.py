@@ -335,6 +335,9 @@ def verify_received(
 
 
 def _raise_unless_verified(report: VerificationReport) -> None:
-    if not report.verified:
-        path, check = report.failures()[0]
+    # Whether the issuer is trusted is decided when the credential is used, not on receipt
+    # (docs/decisions.md); every other check must pass before the wallet keeps it.
+    failures = [(path, check) for path, check in report.failures() if check.name != "trust"]
+    if failures:
+        path, check = failures[0]
         raise CredentialRejected(f"the issued credential does not verify: {path}: {check.message}")
