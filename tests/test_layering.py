@@ -28,11 +28,12 @@ THIRD_PARTY = {
         "jeepney",
         "rich",
         "nacl",
-        # The OpenID4VC holder, issuer and verifier (DESIGN §1: httpx and an ASGI stack,
-        # imported lazily), and terminal QR codes for offers and requests.
-        "httpx",
+        # The board and witness servers and their clients, the OpenID4VC holder, issuer and
+        # verifier (DESIGN §1), terminal QR codes, and X.509 chains for x509_san_dns.
         "starlette",
         "uvicorn",
+        "httpx",
+        "psycopg",
         "segno",
         "cryptography",
     },
@@ -78,6 +79,50 @@ def test_the_checker_catches_a_backward_import(tmp_path: Path) -> None:
     assert imported_roots(module) == {"wallet", "typer"}
 
 
+def imports_of_voting_testing(path: Path) -> list[int]:
+    """The lines of `path` that import `voting.testing`, in any spelling."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        if any(name == "voting.testing" or name.startswith("voting.testing.") for name in names):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_production_code_never_imports_the_test_doubles() -> None:
+    # `voting.testing` holds a seeded rng and fixed keys: reproducible by design, so only the
+    # tests and the benchmarks may use it.
+    testing = ROOT / "voting" / "testing"
+    found = [
+        f"{path.relative_to(ROOT)}:{line} imports voting.testing"
+        for package in ORDER
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if testing not in path.parents
+        for line in imports_of_voting_testing(path)
+    ]
+    assert found == []
+
+
+def test_the_checker_catches_every_spelling_of_the_testing_import(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        "import voting.testing\n"
+        "from voting import testing\n"
+        "from voting.testing import SeededRng\n"
+        "from voting.testing._rng import SeededRng as R\n"
+        "from voting import group\n"
+        "import voting.testingfoo\n",
+        encoding="utf-8",
+    )
+    assert imports_of_voting_testing(module) == [1, 2, 3, 4]
+
+
 def test_help_does_not_import_heavy_modules() -> None:
     probe = (
         "import sys, json\n"
@@ -95,7 +140,7 @@ def test_help_does_not_import_heavy_modules() -> None:
         name
         for name in modules
         if name.split(".")[0]
-        in {"textual", "nacl", "cryptography", "starlette", "uvicorn", "segno"}
+        in {"textual", "nacl", "cryptography", "starlette", "uvicorn", "psycopg", "segno"}
         or name.startswith("keyring.backends")
     ]
     assert heavy == []

@@ -23,10 +23,6 @@ from __future__ import annotations
 class VotingError(Exception):
     """Root of every error the `voting` package raises."""
 
-    def diagnostics(self) -> str:
-        """Return a one-line human explanation."""
-        return str(self)
-
 
 class EncodingError(VotingError):
     """Bytes or JSON that do not decode to a valid object."""

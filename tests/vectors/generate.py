@@ -17,18 +17,37 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import voting
 from voting import errors
+from voting.ballot import (
+    BallotOpening,
+    EncryptedBallot,
+    encrypt_ballot,
+    verify_ballot,
+    verify_opening,
+)
+from voting.election import Contest, Election, Manifest, Option
+from voting.group import Q, Scalar
+from voting.tally import (
+    DecryptionShare,
+    ElectionResult,
+    EncryptedTally,
+    aggregate,
+    combine,
+    partial_decrypt,
+    verify_decryption_share,
+    verify_result,
+)
+from voting.testing import SeededRng
+from voting.trustees import Trustee, TrusteeAnnouncement
 
 HERE = Path(__file__).resolve().parent / "voting"
-Q = voting.Q
 SMALL_ORDER_8 = "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"
 
 
-def _election(ctx: dict[str, Any]) -> voting.Election:
-    manifest = voting.Manifest.from_json(ctx["manifest"])
-    anns = [voting.TrusteeAnnouncement.from_json(a) for a in ctx["announcements"]]
-    return voting.Election.create(manifest, anns)
+def _election(ctx: dict[str, Any]) -> Election:
+    manifest = Manifest.from_json(ctx["manifest"])
+    anns = [TrusteeAnnouncement.from_json(a) for a in ctx["announcements"]]
+    return Election.create(manifest, anns)
 
 
 def _check_election(ctx: dict[str, Any], inp: dict[str, Any]) -> None:
@@ -44,38 +63,38 @@ def _check_election(ctx: dict[str, Any], inp: dict[str, Any]) -> None:
 
 
 def _check_ballot(ctx: dict[str, Any], inp: dict[str, Any]) -> None:
-    voting.verify_ballot(_election(ctx), voting.EncryptedBallot.from_json(inp["ballot"]))
+    verify_ballot(_election(ctx), EncryptedBallot.from_json(inp["ballot"]))
 
 
 def _check_opening(ctx: dict[str, Any], inp: dict[str, Any]) -> None:
-    got = voting.verify_opening(
+    got = verify_opening(
         _election(ctx),
-        voting.EncryptedBallot.from_json(inp["ballot"]),
-        voting.BallotOpening.from_json(inp["opening"]),
+        EncryptedBallot.from_json(inp["ballot"]),
+        BallotOpening.from_json(inp["opening"]),
     )
     if got != inp["choices"]:
         raise errors.BallotError("opening decodes to other choices")
 
 
 def _check_share(ctx: dict[str, Any], inp: dict[str, Any]) -> None:
-    voting.verify_decryption_share(
+    verify_decryption_share(
         _election(ctx),
-        voting.EncryptedTally.from_json(inp["tally"]),
-        voting.DecryptionShare.from_json(inp["share"]),
+        EncryptedTally.from_json(inp["tally"]),
+        DecryptionShare.from_json(inp["share"]),
     )
 
 
 def _check_result(ctx: dict[str, Any], inp: dict[str, Any]) -> None:
     election = _election(ctx)
-    ballots = [voting.EncryptedBallot.from_json(b) for b in inp["ballots"]]
-    tally = voting.EncryptedTally.from_json(inp["tally"])
-    if voting.aggregate(election, ballots) != tally:
+    ballots = [EncryptedBallot.from_json(b) for b in inp["ballots"]]
+    tally = EncryptedTally.from_json(inp["tally"])
+    if aggregate(election, ballots) != tally:
         raise errors.TallyError("tally differs from the aggregate of the ballots")
-    voting.verify_result(
+    verify_result(
         election,
         tally,
-        [voting.DecryptionShare.from_json(s) for s in inp["shares"]],
-        voting.ElectionResult.from_json(inp["result"]),
+        [DecryptionShare.from_json(s) for s in inp["shares"]],
+        ElectionResult.from_json(inp["result"]),
     )
 
 
@@ -119,33 +138,33 @@ def _set(obj: dict[str, Any], path: list[Any], value: Any) -> dict[str, Any]:
 
 def build() -> dict[str, dict[str, Any]]:
     """Return every vector file's content by relative name."""
-    manifest = voting.Manifest(
+    manifest = Manifest(
         "vector-election",
         "Vector election",
         3,
         2,
         (
-            voting.Contest(
+            Contest(
                 "mayor",
                 "Mayor",
-                tuple(voting.Option(f"o{i}", f"Option {i}") for i in range(3)),
+                tuple(Option(f"o{i}", f"Option {i}") for i in range(3)),
                 0,
                 1,
             ),
-            voting.Contest(
+            Contest(
                 "budget",
                 "Budget points",
-                (voting.Option("parks", "Parks"), voting.Option("roads", "Roads")),
+                (Option("parks", "Parks"), Option("roads", "Roads")),
                 1,
                 3,
                 2,
             ),
         ),
     )
-    rng = voting.SeededRng(b"ssi-wallet voting vectors v1")
-    trustees = [voting.Trustee.generate(manifest, i, rng) for i in (1, 2, 3)]
+    rng = SeededRng(b"ssi-wallet voting vectors v1")
+    trustees = [Trustee.generate(manifest, i, rng) for i in (1, 2, 3)]
     anns = [t.announce(rng) for t in trustees]
-    election = voting.Election.create(manifest, anns)
+    election = Election.create(manifest, anns)
     keys = []
     for r in trustees:
         got = {
@@ -162,12 +181,12 @@ def build() -> dict[str, dict[str, Any]]:
     ]
     ballots, openings = [], []
     for i, v in enumerate(votes):
-        b, o = voting.encrypt_ballot(election, f"ballot-{i}", f"did:example:voter{i}", v, rng)
+        b, o = encrypt_ballot(election, f"ballot-{i}", f"did:example:voter{i}", v, rng)
         ballots.append(b.to_json())
         openings.append(o.to_json())
-    tally = voting.aggregate(election, [voting.EncryptedBallot.from_json(b) for b in ballots])
-    shares = [voting.partial_decrypt(election, tally, k, rng) for k in keys]
-    result = voting.combine(election, tally, shares[:2])
+    tally = aggregate(election, [EncryptedBallot.from_json(b) for b in ballots])
+    shares = [partial_decrypt(election, tally, k, rng) for k in keys]
+    result = combine(election, tally, shares[:2])
     files: dict[str, dict[str, Any]] = {"context.json": ctx}
 
     def add(name: str, check: str, expect: str, inp: dict[str, Any]) -> None:
@@ -264,7 +283,7 @@ def build() -> dict[str, dict[str, Any]]:
             )
         },
     )
-    response = voting.Scalar.from_hex(b0["contests"][0]["options"][1]["proof"]["responses"][0])
+    response = Scalar.from_hex(b0["contests"][0]["options"][1]["proof"]["responses"][0])
     # A scalar below q plus q still fits in 32 bytes, since q < 2**253.
     add(
         "non-canonical-scalar-response-plus-q",
@@ -285,10 +304,10 @@ def build() -> dict[str, dict[str, Any]]:
         {
             "ballot": b0,
             "opening": openings[0],
-            "choices": voting.verify_opening(
+            "choices": verify_opening(
                 election,
-                voting.EncryptedBallot.from_json(b0),
-                voting.BallotOpening.from_json(openings[0]),
+                EncryptedBallot.from_json(b0),
+                BallotOpening.from_json(openings[0]),
             ),
         },
     )

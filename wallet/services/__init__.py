@@ -1,6 +1,8 @@
 """Provides the wallet's use-cases, one function each, shared by the CLI and the TUI."""
 
+from wallet.services._audit import audit_record, render_report, result_table
 from wallet.services._backup import BackupSummary, export_backup, import_backup
+from wallet.services._boards import BoardInfo, LocalBoard
 from wallet.services._credentials import (
     CredentialSummary,
     Document,
@@ -17,82 +19,7 @@ from wallet.services._credentials import (
 )
 from wallet.services._demo import DemoReport, run_demo
 from wallet.services._did_web import WebDocument, did_web_for, web_document
-from wallet.services._identities import (
-    Identity,
-    create_identity,
-    find_identity,
-    identity_document,
-    list_identities,
-    resolve_did,
-    signing_key,
-)
-from wallet.services._session import Environment, Wallet
-from wallet.services._setup import InitResult, init_wallet, keystore_info, rekey
-from wallet.services._status import (
-    StatusChange,
-    StatusListInfo,
-    change_status,
-    create_status_list,
-    publish_status_list,
-)
-from wallet.services._verifying import (
-    read_text,
-    status_source,
-    verify_credential_text,
-    verify_presentation_text,
-)
-
-__all__ = [
-    "BackupSummary",
-    "DemoReport",
-    "Environment",
-    "Identity",
-    "InitResult",
-    "Wallet",
-    "create_identity",
-    "export_backup",
-    "find_identity",
-    "identity_document",
-    "import_backup",
-    "init_wallet",
-    "keystore_info",
-    "list_identities",
-    "rekey",
-    "resolve_did",
-    "run_demo",
-    "signing_key",
-]
-# Credentials, presentations, status lists and did:web documents.
-__all__ += [
-    "CredentialSummary",
-    "Document",
-    "HeldCredential",
-    "StatusChange",
-    "StatusListInfo",
-    "WebDocument",
-    "change_status",
-    "claims_from_json",
-    "claims_from_pairs",
-    "create_status_list",
-    "delete_credential",
-    "did_web_for",
-    "import_credential",
-    "issue_credential",
-    "list_credentials",
-    "parse_time",
-    "present_credential",
-    "publish_status_list",
-    "read_text",
-    "show_credential",
-    "status_source",
-    "verify_credential_text",
-    "verify_presentation_text",
-    "web_document",
-]
-# Elections: boards, the authority, trustees, voters, receipts and the audit.
-from wallet.services._audit import audit_record, render_report, result_table  # noqa: E402
-from wallet.services._boards import BoardInfo, LocalBoard  # noqa: E402
-from wallet.services._elections import (  # noqa: E402
+from wallet.services._elections import (
     Posted,
     close_election,
     create_election,
@@ -105,41 +32,107 @@ from wallet.services._elections import (  # noqa: E402
     show_election,
     tally_election,
 )
-from wallet.services._receipts import (  # noqa: E402
+from wallet.services._identities import (
+    Identity,
+    create_identity,
+    find_identity,
+    identity_document,
+    list_identities,
+    resolve_did,
+    signing_key,
+)
+from wallet.services._receipts import (
     ReceiptCheck,
     StoredReceipt,
     check_receipt,
     find_receipt,
     list_receipts,
 )
-from wallet.services._trustees import decrypt, keygen, shares  # noqa: E402
-from wallet.services._voting import parse_choices, vote  # noqa: E402
+from wallet.services._session import Environment, Wallet
+from wallet.services._setup import InitResult, init_wallet, keystore_info, rekey
+from wallet.services._status import (
+    StatusChange,
+    StatusListInfo,
+    change_status,
+    create_status_list,
+    publish_status_list,
+)
+from wallet.services._trustees import decrypt, keygen, shares
+from wallet.services._verifying import (
+    read_text,
+    status_source,
+    verify_credential_text,
+    verify_presentation_text,
+)
+from wallet.services._voting import parse_choices, vote
 
-__all__ += [
+__all__ = [
+    "BackupSummary",
     "BoardInfo",
+    "CredentialSummary",
+    "DemoReport",
+    "Document",
+    "Environment",
+    "HeldCredential",
+    "Identity",
+    "InitResult",
     "LocalBoard",
     "Posted",
     "ReceiptCheck",
+    "StatusChange",
+    "StatusListInfo",
     "StoredReceipt",
+    "Wallet",
+    "WebDocument",
     "audit_record",
+    "change_status",
     "check_receipt",
+    "claims_from_json",
+    "claims_from_pairs",
     "close_election",
     "create_election",
+    "create_identity",
+    "create_status_list",
     "decrypt",
+    "delete_credential",
+    "did_web_for",
     "election_result",
+    "export_backup",
     "export_election",
+    "find_identity",
     "find_receipt",
     "followed",
+    "identity_document",
+    "import_backup",
+    "import_credential",
+    "init_wallet",
+    "issue_credential",
     "keygen",
+    "keystore_info",
+    "list_credentials",
     "list_elections",
+    "list_identities",
     "list_receipts",
     "load_manifest",
     "open_election",
     "parse_choices",
+    "parse_time",
+    "present_credential",
+    "publish_status_list",
+    "read_text",
+    "rekey",
     "render_report",
+    "resolve_did",
     "result_table",
+    "run_demo",
     "shares",
+    "show_credential",
     "show_election",
+    "signing_key",
+    "status_source",
     "tally_election",
+    "verify_credential_text",
+    "verify_presentation_text",
     "vote",
+    "web_document",
 ]

@@ -35,7 +35,7 @@ def audit_record(
     try:
         return verify_record(record, election=election, state=state, progress=progress)
     except AuditError as exc:
-        raise FileProblem(exc.diagnostics()) from None
+        raise FileProblem(str(exc)) from None
 
 
 def render_report(report: Any, *, with_result: bool = True) -> str:

@@ -96,7 +96,7 @@ def load_manifest(
     credential_type: str | None,
 ) -> Any:
     """Parse a manifest file, filling what it leaves out from the options (see the module)."""
-    from voting import Manifest
+    from voting.election import Manifest
     from voting.errors import ManifestError
 
     try:
@@ -346,8 +346,8 @@ def election_result(
     wallet: Wallet, board_path: Path | LocalBoard, election: str, *, as_: str | None, now: datetime
 ) -> dict[str, Any]:
     """The posted result; with `as_` (the authority), combine the shares and post it first."""
-    from voting import combine
     from voting.board import ResultBody
+    from voting.tally import combine
 
     with using_board(board_path, wallet.env) as board:
         state = _state(board, election)

@@ -74,7 +74,7 @@ def vote(
     rng: Any = None,
 ) -> dict[str, Any]:
     """Cast (or, with `challenge`, cast and open) a ballot; keep and return its receipt."""
-    from voting import encrypt_ballot, verify_opening
+    from voting.ballot import encrypt_ballot, verify_opening
     from voting.board import BallotBody, ChallengedBody, ballot_presentation
     from voting.errors import VotingError
     from wallet.services._credentials import method_of
