@@ -21,8 +21,11 @@ from wallet.openid4vc import (
     serve,
     verifier_app,
 )
+from wallet.server import Limits, Listen
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+# Servers in the tests listen on a free port of the loopback address.
+LOOPBACK_PORT_0 = Listen("127.0.0.1", 0)
 # The holder may reach servers on 127.0.0.1 only because the tests allow it explicitly.
 LOOPBACK = HttpPolicy(allow_private_network=True, deadline=10.0)
 
@@ -78,7 +81,7 @@ def running_issuer(clock: FakeClock, seed: int = 1) -> Iterator[IssuerSite]:
     """A real issuer on a free loopback port, served by uvicorn in a thread."""
     signer = key(100 + seed)
     did, method = method_of(signer)
-    bound = bind("127.0.0.1", 0)
+    bound = bind(LOOPBACK_PORT_0)
     issuer = Issuer(
         bound.base_url,
         key=signer,
@@ -86,7 +89,7 @@ def running_issuer(clock: FakeClock, seed: int = 1) -> Iterator[IssuerSite]:
         clock=clock,
         rng=seeded_rng(seed).randbytes,
     )
-    with serve(issuer_app(issuer), bound) as server:
+    with serve(issuer_app(issuer), bound, Limits()) as server:
         yield IssuerSite(issuer, server.base_url, did)
 
 
@@ -106,7 +109,7 @@ def static_site(pages: dict[str, object]) -> Iterator[StaticSite]:
     from starlette.responses import JSONResponse, Response
 
     hits: list[str] = []
-    bound = bind("127.0.0.1", 0)
+    bound = bind(LOOPBACK_PORT_0)
 
     async def app_handler(request: Request) -> Response:
         hits.append(request.url.path)
@@ -122,7 +125,7 @@ def static_site(pages: dict[str, object]) -> Iterator[StaticSite]:
 
     app = Starlette()
     app.add_route("/{path:path}", app_handler, methods=["GET", "POST"])
-    with serve(app, bound) as server:
+    with serve(app, bound, Limits()) as server:
         yield StaticSite(server.base_url, hits)
 
 
@@ -147,7 +150,7 @@ def running_verifier(
     clock: FakeClock, *, signing: bool = False, seed: int = 2, response_mode: str = "direct_post"
 ) -> Iterator[VerifierSite]:
     """A real verifier on a free loopback port; with `signing`, known by its did:key."""
-    bound = bind("127.0.0.1", 0)
+    bound = bind(LOOPBACK_PORT_0)
     signer = key(200 + seed)
     _, method = method_of(signer)
     verifier = Verifier(
@@ -158,7 +161,7 @@ def running_verifier(
         verification_method=method if signing else None,
         response_mode=response_mode,
     )
-    with serve(verifier_app(verifier), bound) as server:
+    with serve(verifier_app(verifier), bound, Limits()) as server:
         yield VerifierSite(verifier, server.base_url)
 
 

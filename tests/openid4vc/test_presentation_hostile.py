@@ -221,3 +221,12 @@ def test_a_tampered_request_object_is_refused(clock: FakeClock) -> None:
         present(
             uri, held=_held(), keys=[holder_key()], consent=Consent(), policy=LOOPBACK, clock=clock
         )
+
+
+def test_an_oversized_response_is_refused_before_it_is_parsed(site: VerifierSite) -> None:
+    handle = site.verifier.create_request(DcqlQuery.from_json(TWO_OF_FIVE))
+    form = {"vp_token": "x" * (600 * 1024), "state": str(handle.request.state)}
+    answer = httpx.post(f"{site.base_url}/response", data=form)
+    assert answer.status_code == 413
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert site.verifier.result(handle.transaction_id) is None

@@ -7,6 +7,7 @@ import pytest
 from tests.openid4vc.helpers import (
     LDP_CONFIG,
     LOOPBACK,
+    LOOPBACK_PORT_0,
     FakeClock,
     held_sd_jwt,
     holder_key,
@@ -15,10 +16,10 @@ from tests.openid4vc.helpers import (
     seeded_rng,
 )
 from tests.openid4vc.test_presentation import TWO_OF_FIVE, Consent
+from wallet.errors import UsageError
 from wallet.openid4vc import (
     CredentialTemplate,
     DcqlQuery,
-    Listen,
     ProtocolError,
     present,
     qr_text,
@@ -26,6 +27,7 @@ from wallet.openid4vc import (
     running_issuer,
     running_verifier,
 )
+from wallet.server import Listen
 
 
 def test_an_issuer_and_a_verifier_run_and_stop() -> None:
@@ -34,7 +36,7 @@ def test_an_issuer_and_a_verifier_run_and_stop() -> None:
     _, method = method_of(signer)
     holder = holder_key()
     with running_issuer(
-        signer, method, listen=Listen(), clock=clock, rng=seeded_rng(1).randbytes
+        signer, method, listen=LOOPBACK_PORT_0, clock=clock, rng=seeded_rng(1).randbytes
     ) as issuer:
         handle = issuer.create_offer(CredentialTemplate(LDP_CONFIG, {"degree": "BSc"}))
         receive_credentials(
@@ -45,7 +47,9 @@ def test_an_issuer_and_a_verifier_run_and_stop() -> None:
             rng=seeded_rng(2).randbytes,
         )
         assert issuer.issued_event.is_set()
-    with running_verifier(listen=Listen(), clock=clock, rng=seeded_rng(3).randbytes) as verifier:
+    with running_verifier(
+        listen=LOOPBACK_PORT_0, clock=clock, rng=seeded_rng(3).randbytes
+    ) as verifier:
         request = verifier.create_request(DcqlQuery.from_json(TWO_OF_FIVE))
         present(
             request.uri,
@@ -61,9 +65,9 @@ def test_an_issuer_and_a_verifier_run_and_stop() -> None:
 
 def test_plain_http_is_refused_off_loopback() -> None:
     with (
-        pytest.raises(ProtocolError, match="loopback"),
+        pytest.raises(UsageError, match="loopback"),
         running_verifier(
-            listen=Listen(host="192.0.2.1"), clock=FakeClock(), rng=seeded_rng(1).randbytes
+            listen=Listen("192.0.2.1", 0), clock=FakeClock(), rng=seeded_rng(1).randbytes
         ),
     ):
         pass

@@ -47,6 +47,7 @@ from wallet.openid4vc import (
     verifier_app,
 )
 from wallet.openid4vc._http import WebClient
+from wallet.server import Limits, Listen, Tls
 
 NAME = "verifier.example"
 
@@ -185,7 +186,7 @@ def test_issuance_over_https(tls: tuple[Path, Path, ssl.SSLContext]) -> None:
     clock = FakeClock()
     signer = key(120)
     _, method = method_of(signer)
-    bound = bind("127.0.0.1", 0, tls=True)
+    bound = bind(Listen("127.0.0.1", 0), Tls(certfile, keyfile))
     issuer = Issuer(
         bound.base_url,
         key=signer,
@@ -195,7 +196,7 @@ def test_issuance_over_https(tls: tuple[Path, Path, ssl.SSLContext]) -> None:
     )
     handle = issuer.create_offer(CredentialTemplate(SD_JWT_CONFIG, {"name": "Ada"}))
     policy = HttpPolicy(allow_private_network=True, verify=context)
-    with serve(issuer_app(issuer), bound, certfile=certfile, keyfile=keyfile):
+    with serve(issuer_app(issuer), bound, Limits()):
         (received,) = receive_credentials(
             handle.offer.to_uri(),
             holder=holder_key(),
@@ -212,7 +213,7 @@ def test_presentation_over_https_and_untrusted_certificates_refused(
 ) -> None:
     certfile, keyfile, context = tls
     clock = FakeClock()
-    bound = bind("127.0.0.1", 0, tls=True)
+    bound = bind(Listen("127.0.0.1", 0), Tls(certfile, keyfile))
     signer = key(220)
     _, method = method_of(signer)
     verifier = Verifier(
@@ -223,7 +224,7 @@ def test_presentation_over_https_and_untrusted_certificates_refused(
         verification_method=method,
     )
     holder = holder_key()
-    with serve(verifier_app(verifier), bound, certfile=certfile, keyfile=keyfile):
+    with serve(verifier_app(verifier), bound, Limits()):
         handle = verifier.create_request(DcqlQuery.from_json(TWO_OF_FIVE))
         # Without the test CA, the system trust store does not know the certificate.
         with pytest.raises(NetworkRefused, match="request_uri"):

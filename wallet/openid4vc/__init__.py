@@ -72,8 +72,8 @@ from wallet.openid4vc._request import (
     request_uri_of,
 )
 from wallet.openid4vc._request_object import verify_request_object
-from wallet.openid4vc._running import Listen, qr_text, running_issuer, running_verifier
-from wallet.openid4vc._server import RunningServer, bind, serve
+from wallet.openid4vc._running import qr_text, running_issuer, running_verifier
+from wallet.openid4vc._server import BoundSocket, RunningServer, bind, serve
 from wallet.openid4vc._verifier import PresentationResult, RequestHandle, Verifier
 from wallet.openid4vc._verifier_app import verifier_app
 
@@ -82,6 +82,7 @@ __all__ = [
     "PREFIXES",
     "AuthorizationRequest",
     "AuthorizationServerMetadata",
+    "BoundSocket",
     "Candidate",
     "ClaimQuery",
     "ConsentDenied",
@@ -107,7 +108,6 @@ __all__ = [
     "Issuer",
     "IssuerMetadata",
     "IssuerRefused",
-    "Listen",
     "Match",
     "NetworkRefused",
     "NoMatchingCredential",

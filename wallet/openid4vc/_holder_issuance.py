@@ -161,6 +161,7 @@ def _authorization_code(
     wait: float,
 ) -> dict[str, str]:
     from wallet.openid4vc._server import bind, serve
+    from wallet.server import Limits, Listen
 
     if server.authorization_endpoint is None or "S256" not in server.code_challenge_methods:
         raise ProtocolError("the authorization server offers no authorization endpoint with PKCE")
@@ -170,7 +171,7 @@ def _authorization_code(
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
     state = random_token(rng, 16)
     callback = _Callback()
-    bound = bind("127.0.0.1", 0)
+    bound = bind(Listen("127.0.0.1", 0))
     redirect_uri = f"{bound.base_url}/callback"
     details = [
         {"type": "openid_credential", "credential_configuration_id": config_id}
@@ -187,7 +188,7 @@ def _authorization_code(
     }
     if offer.issuer_state is not None:
         params["issuer_state"] = offer.issuer_state
-    with serve(callback.app(), bound):
+    with serve(callback.app(), bound, Limits(max_body=1024, active=4, connections=16)):
         open_url(f"{server.authorization_endpoint}?{urlencode(params)}")
         if not callback.done.wait(wait):
             raise NetworkRefused("no authorization response reached the loopback redirect in time")
@@ -220,10 +221,11 @@ class _Callback:
         self.params: dict[str, str] = {}
 
     def app(self) -> Any:
-        from starlette.applications import Starlette
         from starlette.requests import Request
         from starlette.responses import PlainTextResponse, Response
         from starlette.routing import Route
+
+        from wallet.server import Limits, application
 
         async def callback(request: Request) -> Response:
             if not self.done.is_set():
@@ -231,7 +233,8 @@ class _Callback:
                 self.done.set()
             return PlainTextResponse("You may close this window and return to the terminal.")
 
-        return Starlette(routes=[Route("/callback", callback, methods=["GET"])])
+        routes = [Route("/callback", callback, methods=["GET"])]
+        return application(routes, Limits(max_body=1024, active=4, connections=16))
 
 
 def _request_credential(

@@ -2,8 +2,9 @@
 
 Routes: the two metadata documents (§12.2.2, RFC 8414 §3), the offer by reference (§4.1.3),
 `/authorize` (§5), `/token` (§6, form-encoded), `/nonce` (§7, POST) and `/credential` (§8).
-Errors are OAuth error objects (RFC 6749 §5.2, §8.3.1.2) with `Cache-Control: no-store`.
-Request bodies are bounded before they are parsed.
+Errors are OAuth error objects (RFC 6749 §5.2, §8.3.1.2) with `Cache-Control: no-store`; what
+the guard of `wallet.server` refuses first (a body over the limit, a request over its deadline,
+too many at once) is answered as problem details.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from wallet.openid4vc._errors import IssuerRefused
 from wallet.openid4vc._issuer import Issuer
 
 if TYPE_CHECKING:
-    from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import Response
+
+    from wallet.server import Guard, Limits
 
 __all__ = ["issuer_app"]
 
@@ -40,42 +42,32 @@ def _refusal(exc: IssuerRefused) -> Response:
     return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
-async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
-    """The request body, refused past `limit` bytes without reading the rest."""
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
-        raise IssuerRefused("request body too large", status=413)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise IssuerRefused("request body too large", status=413)
-    return bytes(body)
+async def read_form(request: Request) -> dict[str, str]:
+    """A form body (application/x-www-form-urlencoded) with each field given at most once.
 
-
-async def read_form(request: Request, limit: int = MAX_BODY) -> dict[str, str]:
-    """A form body (application/x-www-form-urlencoded) with each field given at most once."""
+    The guard in front of the app has already read the body within its size limit.
+    """
     from urllib.parse import parse_qs
 
     if request.headers.get("content-type", "").split(";")[0] != (
         "application/x-www-form-urlencoded"
     ):
         raise IssuerRefused("want an application/x-www-form-urlencoded body")
-    text = (await read_body(request, limit)).decode("utf-8", "replace")
+    text = (await request.body()).decode("utf-8", "replace")
     fields = parse_qs(text, keep_blank_values=True, max_num_fields=32)
     if any(len(values) != 1 for values in fields.values()):
         raise IssuerRefused("a form field is given more than once")
     return {name: values[0] for name, values in fields.items()}
 
 
-def issuer_app(issuer: Issuer) -> Starlette:
-    """The Starlette app serving `issuer`."""
-    from starlette.applications import Starlette
+def issuer_app(issuer: Issuer, limits: Limits | None = None) -> Guard:
+    """The guarded app serving `issuer` (request bodies at most 64 KiB by default)."""
     from starlette.responses import RedirectResponse
     from starlette.routing import Route
 
     from did import parse_json
     from did.errors import DidError
+    from wallet.server import Limits, application
 
     async def issuer_metadata(_: Request) -> Response:
         return _json(issuer.metadata().to_json())
@@ -108,7 +100,7 @@ def issuer_app(issuer: Issuer) -> Starlette:
     async def credential(request: Request) -> Response:
         try:
             try:
-                body = parse_json(await read_body(request), max_depth=8)
+                body = parse_json(await request.body(), max_depth=8)
             except DidError as exc:
                 raise IssuerRefused(
                     f"credential request: {exc}", error="invalid_credential_request"
@@ -126,4 +118,4 @@ def issuer_app(issuer: Issuer) -> Starlette:
         Route("/nonce", nonce, methods=["POST"]),
         Route("/credential", credential, methods=["POST"]),
     ]
-    return Starlette(routes=routes)
+    return application(routes, limits or Limits(max_body=MAX_BODY))

@@ -11,8 +11,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wallet.openid4vc._errors import ProtocolError
@@ -25,27 +23,9 @@ from wallet.openid4vc._verifier_app import verifier_app
 
 if TYPE_CHECKING:
     from did import Ed25519Key
+    from wallet.server import Limits, Listen, Tls
 
-__all__ = ["Listen", "qr_text", "running_issuer", "running_verifier"]
-
-
-@dataclass(frozen=True)
-class Listen:
-    """Where a server listens: an IP address and port, and for HTTPS a certificate and key.
-
-    `public_name` is the host name in the URLs it hands out (the certificate's name), by
-    default the address itself. Plain HTTP is allowed on a loopback address only.
-    """
-
-    host: str = "127.0.0.1"
-    port: int = 0
-    certfile: Path | None = None
-    keyfile: Path | None = None
-    public_name: str | None = None
-
-    @property
-    def tls(self) -> bool:
-        return self.certfile is not None
+__all__ = ["qr_text", "running_issuer", "running_verifier"]
 
 
 @contextmanager
@@ -56,10 +36,18 @@ def running_issuer(
     listen: Listen,
     clock: Clock,
     rng: Rng,
+    tls: Tls | None = None,
+    public_name: str | None = None,
+    limits: Limits | None = None,
     resolver: Any = None,
 ) -> Iterator[Issuer]:
-    """Serve an issuer signing with `key`; yield it (its `base_url` is where it answers)."""
-    bound = bind(listen.host, listen.port, tls=listen.tls, public_name=listen.public_name)
+    """Serve an issuer signing with `key`; yield it (its `base_url` is where it answers).
+
+    `public_name` is the host name in the URLs it hands out (its certificate's name).
+    """
+    from wallet.server import Limits
+
+    bound = bind(listen, tls, public_name=public_name)
     issuer = Issuer(
         bound.base_url,
         key=key,
@@ -68,7 +56,8 @@ def running_issuer(
         rng=rng,
         resolver=resolver,
     )
-    with serve(issuer_app(issuer), bound, certfile=listen.certfile, keyfile=listen.keyfile):
+    limits = limits or Limits(max_body=64 * 1024)
+    with serve(issuer_app(issuer, limits), bound, limits):
         yield issuer
 
 
@@ -78,6 +67,9 @@ def running_verifier(
     listen: Listen,
     clock: Clock,
     rng: Rng,
+    tls: Tls | None = None,
+    public_name: str | None = None,
+    limits: Limits | None = None,
     key: Ed25519Key | None = None,
     verification_method: str | None = None,
     trusted_issuers: set[str] | None = None,
@@ -85,7 +77,9 @@ def running_verifier(
     response_mode: str = "direct_post",
 ) -> Iterator[Verifier]:
     """Serve a verifier (signing its requests when given a key); yield it."""
-    bound = bind(listen.host, listen.port, tls=listen.tls, public_name=listen.public_name)
+    from wallet.server import Limits
+
+    bound = bind(listen, tls, public_name=public_name)
     verifier = Verifier(
         bound.base_url,
         clock=clock,
@@ -96,7 +90,8 @@ def running_verifier(
         resolver=resolver,
         response_mode=response_mode,
     )
-    with serve(verifier_app(verifier), bound, certfile=listen.certfile, keyfile=listen.keyfile):
+    limits = limits or Limits(max_body=512 * 1024)
+    with serve(verifier_app(verifier, limits), bound, limits):
         yield verifier
 
 

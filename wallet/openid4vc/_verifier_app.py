@@ -3,7 +3,8 @@
 Routes: `GET /request/{id}` answers the signed request object (RFC 9101 §5.2.3, media type
 `application/oauth-authz-req+jwt`); `POST /response` takes a `direct_post` response
 (OpenID4VP 1.0 §8.2, form-encoded) and answers `{}` when the presentation verified, or an
-OAuth error object naming why it was refused. Bodies are bounded before they are parsed.
+OAuth error object naming why it was refused. The guard of `wallet.server` bounds bodies,
+time and concurrency before a handler runs.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from wallet.openid4vc._issuer_app import read_form
 from wallet.openid4vc._verifier import Verifier
 
 if TYPE_CHECKING:
-    from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import Response
+
+    from wallet.server import Guard, Limits
 
 __all__ = ["verifier_app"]
 
@@ -25,11 +27,12 @@ _NO_STORE = {"Cache-Control": "no-store"}
 MAX_RESPONSE_BODY = 512 * 1024
 
 
-def verifier_app(verifier: Verifier) -> Starlette:
-    """The Starlette app serving `verifier`."""
-    from starlette.applications import Starlette
+def verifier_app(verifier: Verifier, limits: Limits | None = None) -> Guard:
+    """The guarded app serving `verifier` (response bodies at most 512 KiB by default)."""
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
+
+    from wallet.server import Limits, application
 
     def refusal(error: str, description: str, status: int) -> Response:
         body = {"error": error, "error_description": description}
@@ -44,14 +47,13 @@ def verifier_app(verifier: Verifier) -> Starlette:
 
     async def response(request: Request) -> Response:
         try:
-            form = await read_form(request, MAX_RESPONSE_BODY)
+            form = await read_form(request)
             return JSONResponse(verifier.respond(form), headers=_NO_STORE)
         except (VerifierRefused, IssuerRefused) as exc:
             return refusal(exc.error, str(exc), exc.status)
 
-    return Starlette(
-        routes=[
-            Route("/request/{transaction_id}", request_object, methods=["GET"]),
-            Route("/response", response, methods=["POST"]),
-        ]
-    )
+    routes = [
+        Route("/request/{transaction_id}", request_object, methods=["GET"]),
+        Route("/response", response, methods=["POST"]),
+    ]
+    return application(routes, limits or Limits(max_body=MAX_RESPONSE_BODY))
