@@ -152,8 +152,14 @@ class WebClient:
 
         self.policy = policy
         self._monotonic = monotonic
-        self._client = httpx.Client(
+        # TCP_NODELAY: a request's headers and body go out in two writes, and with Nagle's
+        # algorithm the second waits for the peer's delayed ACK (tens of milliseconds).
+        transport = httpx.HTTPTransport(
             verify=policy.verify,
+            socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+        )
+        self._client = httpx.Client(
+            transport=transport,
             follow_redirects=False,
             trust_env=False,
             timeout=httpx.Timeout(policy.deadline),
