@@ -99,6 +99,7 @@ class StaticSite:
 
     base_url: str
     hits: list[str]
+    bodies: list[bytes]
 
 
 @contextmanager
@@ -109,10 +110,12 @@ def static_site(pages: dict[str, object]) -> Iterator[StaticSite]:
     from starlette.responses import JSONResponse, Response
 
     hits: list[str] = []
+    bodies: list[bytes] = []
     bound = bind(LOOPBACK_PORT_0)
 
     async def app_handler(request: Request) -> Response:
         hits.append(request.url.path)
+        bodies.append(await request.body())
         page = pages.get(request.url.path)
         if page is None:
             return JSONResponse({"error": "not_found"}, status_code=404)
@@ -126,7 +129,7 @@ def static_site(pages: dict[str, object]) -> Iterator[StaticSite]:
     app = Starlette()
     app.add_route("/{path:path}", app_handler, methods=["GET", "POST"])
     with serve(app, bound, Limits()) as server:
-        yield StaticSite(server.base_url, hits)
+        yield StaticSite(server.base_url, hits, bodies)
 
 
 def _substitute(value: object, base: str) -> object:

@@ -295,3 +295,32 @@ def test_a_credential_that_does_not_verify_is_not_returned(
                 uri, holder=holder_key(7), policy=LOOPBACK, clock=clock, rng=seeded_rng(1).randbytes
             )
     assert "/credential" in fake.hits
+
+
+def test_a_credential_identifier_from_the_token_response_is_used(clock: FakeClock) -> None:
+    pages = _fake_issuer_pages(_sd_jwt_for(7))
+    pages["/token"] = {
+        "access_token": "t",
+        "token_type": "Bearer",
+        "authorization_details": [
+            {
+                "type": "openid_credential",
+                "credential_configuration_id": "person",
+                "credential_identifiers": ["person-2026"],
+            }
+        ],
+    }
+    with static_site(pages) as fake:
+        offer = {
+            "credential_issuer": fake.base_url,
+            "credential_configuration_ids": ["person"],
+            "grants": {PRE: {"pre-authorized_code": "abc"}},
+        }
+        uri = "openid-credential-offer://?credential_offer=" + quote(json.dumps(offer))
+        (received,) = receive_credentials(
+            uri, holder=holder_key(7), policy=LOOPBACK, clock=clock, rng=seeded_rng(1).randbytes
+        )
+    request = json.loads(fake.bodies[fake.hits.index("/credential")])
+    assert request["credential_identifier"] == "person-2026"
+    assert "credential_configuration_id" not in request
+    assert received.report.verified

@@ -20,7 +20,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -137,8 +137,13 @@ def receive_credentials(
         access_token = token.get("access_token")
         if not isinstance(access_token, str) or str(token.get("token_type")).lower() != "bearer":
             raise ProtocolError("token response: want a Bearer access_token")
+        grant = _Grant(
+            access_token,
+            form.get("client_id"),
+            _credential_identifiers(token.get("authorization_details")),
+        )
         return tuple(
-            _request_credential(web, metadata, config, access_token, holder, clock, resolver)
+            _request_credential(web, metadata, config, grant, holder, clock, resolver)
             for config in configs
         )
 
@@ -237,11 +242,35 @@ class _Callback:
         return application(routes, Limits(max_body=1024, active=4, connections=16))
 
 
+@dataclass(frozen=True)
+class _Grant:
+    """What the token endpoint granted: the token, our client id (if any), and the
+    credential identifiers it assigned per configuration (§6.2, `authorization_details`)."""
+
+    access_token: str = field(repr=False)
+    client_id: str | None
+    identifiers: Mapping[str, str]
+
+
+def _credential_identifiers(details: Any) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for entry in details if isinstance(details, list) else []:
+        if not isinstance(entry, dict) or entry.get("type") != "openid_credential":
+            continue
+        config_id = entry.get("credential_configuration_id")
+        identifiers = entry.get("credential_identifiers")
+        if not isinstance(config_id, str) or not isinstance(identifiers, list):
+            continue
+        if identifiers and isinstance(identifiers[0], str):
+            found.setdefault(config_id, identifiers[0])
+    return found
+
+
 def _request_credential(
     web: WebClient,
     metadata: IssuerMetadata,
     config: CredentialConfiguration,
-    access_token: str,
+    grant: _Grant,
     holder: HolderKey,
     clock: Clock,
     resolver: Any,
@@ -254,15 +283,26 @@ def _request_credential(
     if not isinstance(c_nonce, str) or not c_nonce:
         raise ProtocolError("nonce response: want a string c_nonce")
     proof = make_key_proof(
-        holder, audience=metadata.credential_issuer, nonce=c_nonce, issued_at=clock()
+        holder,
+        audience=metadata.credential_issuer,
+        nonce=c_nonce,
+        issued_at=clock(),
+        client_id=grant.client_id,
     )
-    body = {"credential_configuration_id": config.id, "proofs": {"jwt": [proof]}}
+    # §8.2: a credential identifier from the token response replaces the configuration id.
+    identifier = grant.identifiers.get(config.id)
+    body: dict[str, Any] = (
+        {"credential_identifier": identifier}
+        if identifier is not None
+        else {"credential_configuration_id": config.id}
+    )
+    body["proofs"] = {"jwt": [proof]}
     response = web.request(
         "POST",
         metadata.credential_endpoint,
         what="credential",
         json_body=body,
-        headers={"Authorization": f"Bearer {access_token}"},
+        headers={"Authorization": f"Bearer {grant.access_token}"},
     )
     if response.status == 400 and _error_of(response) == "invalid_nonce":
         web.expect_ok(response, "credential endpoint", InvalidNonce)

@@ -71,8 +71,19 @@ class HolderKey:
         return cls(did, f"{did}#0", key)
 
 
-def make_key_proof(holder: HolderKey, *, audience: str, nonce: str, issued_at: datetime) -> str:
-    """Sign a key proof JWT for the credential issuer `audience` and its `nonce`."""
+def make_key_proof(
+    holder: HolderKey,
+    *,
+    audience: str,
+    nonce: str,
+    issued_at: datetime,
+    client_id: str | None = None,
+) -> str:
+    """Sign a key proof JWT for the credential issuer `audience` and its `nonce`.
+
+    `client_id` becomes `iss`; it is left out when the token came anonymously through a
+    pre-authorized code (§F.1).
+    """
     from did.sd_jwt import ed25519_jwk, sign_jws
 
     header: dict[str, Any] = {"alg": "EdDSA", "typ": PROOF_TYP}
@@ -80,7 +91,9 @@ def make_key_proof(holder: HolderKey, *, audience: str, nonce: str, issued_at: d
         header["jwk"] = ed25519_jwk(holder.public_key)
     else:
         header["kid"] = holder.verification_method
-    payload = {"aud": audience, "iat": int(issued_at.timestamp()), "nonce": nonce}
+    payload: dict[str, Any] = {"aud": audience, "iat": int(issued_at.timestamp()), "nonce": nonce}
+    if client_id is not None:
+        payload["iss"] = client_id
     return sign_jws(header, payload, holder.key)
 
 
