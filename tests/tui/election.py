@@ -100,7 +100,8 @@ def make_election(root: Path, start: datetime | None = None) -> ElectionWorld:
         )  # fmt: skip
         for t in ("t1", "t2", "t3"):
             keygen(wallets[t], board, ELECTION, as_=t, now=now)
-        for t in ("t1", "t2", "t3"):
+        # The second round posts the acknowledgements, once every share is in.
+        for t in ("t1", "t2", "t3", "t1", "t2"):
             shares(wallets[t], board, ELECTION, as_=t, now=now)
         open_election(wallets["authority"], board, ELECTION, as_="authority", now=now)
     finally:

@@ -18,6 +18,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from voting import errors
+from voting import shuffle as sh
 from voting.ballot import (
     BallotOpening,
     EncryptedBallot,
@@ -26,7 +27,7 @@ from voting.ballot import (
     verify_opening,
 )
 from voting.election import Contest, Election, Manifest, Option
-from voting.group import Q, Scalar
+from voting.group import Point, Q, Scalar, base_mul, encrypt, random_scalar
 from voting.tally import (
     DecryptionShare,
     ElectionResult,
@@ -98,19 +99,34 @@ def _check_result(ctx: dict[str, Any], inp: dict[str, Any]) -> None:
     )
 
 
+def _check_shuffle(ctx: dict[str, Any], inp: dict[str, Any]) -> None:
+    # Self-contained: the statement (record spec §10.1) is in the vector, not the context.
+    sh.verify_shuffle(
+        bytes.fromhex(inp["electionHash"]),
+        inp["label"],
+        Point.from_hex(inp["key"], what="key"),
+        sh.rows_from_json(inp["inputs"], "inputs"),
+        sh.rows_from_json(inp["outputs"], "outputs"),
+        sh.ShuffleProof.from_json(inp["proof"]),
+    )
+
+
 CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
     "election": _check_election,
     "ballot": _check_ballot,
     "opening": _check_opening,
     "decryption-share": _check_share,
     "result": _check_result,
+    "shuffle": _check_shuffle,
 }
 
 
 def run(ctx: dict[str, Any], vector: dict[str, Any]) -> str:
-    """Run one vector and return "ok" or the name of the package error it raised."""
+    """Run one vector: "ok", the package error's name, or "ShuffleError:" and its checks."""
     try:
         CHECKS[vector["check"]](ctx, vector["input"])
+    except errors.ShuffleError as exc:
+        return "ShuffleError:" + ",".join(exc.failed)
     except errors.VotingError as exc:
         return type(exc).__name__
     return "ok"
@@ -167,13 +183,16 @@ def build() -> dict[str, dict[str, Any]]:
     election = Election.create(manifest, anns)
     keys = []
     for r in trustees:
-        got = {
+        received = {
             d.index: r.open_share(anns[d.index - 1], d.seal_share(anns[r.index - 1]))
             for d in trustees
             if d is not r
         }
-        keys.append(r.decryption_key(got))
-    ctx = {"manifest": manifest.to_json(), "announcements": [a.to_json() for a in anns]}
+        keys.append(r.decryption_key(received))
+    ctx: dict[str, Any] = {
+        "manifest": manifest.to_json(),
+        "announcements": [a.to_json() for a in anns],
+    }
     votes = [
         {"mayor": {"o1": 1}, "budget": {"parks": 2, "roads": 1}},
         {"mayor": {}, "budget": {"roads": 1}},
@@ -372,6 +391,163 @@ def build() -> dict[str, dict[str, Any]]:
     return files
 
 
+def build_shuffle(ctx: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return the shuffle vectors (record spec §10): honest proofs and one file per mutation."""
+    election = _election(ctx)
+    key = election.joint_key
+    h_e = election.extended_hash
+    rng = SeededRng(b"ssi-wallet voting shuffle vectors v1")
+    files: dict[str, dict[str, Any]] = {}
+
+    def statement(rows: int, width: int, label: str) -> dict[str, Any]:
+        inputs = [
+            tuple(encrypt((3 * i + k) % 4, random_scalar(rng), key) for k in range(width))
+            for i in range(rows)
+        ]
+        outputs, secret = sh.shuffle(key, inputs, rng)
+        proof = sh.prove_shuffle(h_e, label, key, inputs, outputs, secret, rng)
+        return {
+            "electionHash": h_e.hex(),
+            "label": label,
+            "key": key.hex(),
+            "inputs": sh.rows_to_json(inputs),
+            "outputs": sh.rows_to_json(outputs),
+            "proof": proof.to_json(),
+        }
+
+    def add(name: str, inp: dict[str, Any], expect: str | None = None) -> None:
+        vector = {"check": "shuffle", "expect": "", "input": inp}
+        got = run(ctx, vector)
+        if expect is not None and got != expect:
+            raise AssertionError(f"shuffle/{name}: got {got}, want {expect}")
+        files[f"shuffle/{name}.json"] = {**vector, "expect": got}
+
+    base = statement(5, 2, "mayor")
+    add("happy-path", base, "ok")
+    add("happy-path-width-1", statement(3, 1, "roster"), "ok")
+    other = statement(5, 2, "mayor")
+    fresh = encrypt(1, random_scalar(rng), key).to_json()
+    point = base_mul(random_scalar(rng)).hex()
+    q_plus = (Scalar.from_hex(base["proof"]["s1"]).value + Q).to_bytes(32, "little")
+    swapped = copy.deepcopy(base)
+    outs = swapped["outputs"]
+    outs[0], outs[3] = outs[3], outs[0]
+    u2 = "ShuffleError:t2,t3,t4"
+    everything = "ShuffleError:t1,t2,t3,t4,chain"
+    proof = ["proof"]
+    for name, inp, expect in [
+        ("replaced-outputs[2][1]", _set(base, ["outputs", 2, 1], fresh), u2),
+        ("replaced-inputs[0][0]", _set(base, ["inputs", 0, 0], fresh), u2),
+        ("swapped-outputs-0-and-3", swapped, u2),
+        ("other-key", _set(base, ["key"], point), u2),
+        ("other-label", _set(base, ["label"], "budget"), everything),
+        ("other-election-hash", _set(base, ["electionHash"], "00" * 32), everything),
+        ("proof-of-another-shuffle", _set(base, proof, other["proof"]), u2),
+        ("outputs-of-another-shuffle", _set(base, ["outputs"], other["outputs"]), None),
+        ("modified-outputs[1][0].beta-byte-0", _flip(base, ["outputs", 1, 0, "beta"]), None),
+        (
+            "identity-outputs[1][0].alpha",
+            _set(base, ["outputs", 1, 0, "alpha"], "01" + "00" * 31),
+            "GroupError",
+        ),
+        (
+            "identity-proof.chainCommitments[2]",
+            _set(base, [*proof, "chainCommitments", 2], "01" + "00" * 31),
+            "GroupError",
+        ),
+        (
+            "small-order-proof.permutationCommitments[1]",
+            _set(base, [*proof, "permutationCommitments", 1], SMALL_ORDER_8),
+            "GroupError",
+        ),
+        (
+            "non-canonical-point-y-equals-p-inputs[3][1].beta",
+            _set(base, ["inputs", 3, 1, "beta"], (2**255 - 19).to_bytes(32, "little").hex()),
+            "GroupError",
+        ),
+        (
+            "non-canonical-scalar-s1-plus-q",
+            _set(base, [*proof, "s1"], q_plus.hex()),
+            "GroupError",
+        ),
+        ("dropped-outputs[4]", _set(base, ["outputs"], base["outputs"][:4]), "ShuffleError:rows"),
+        (
+            "dropped-outputs-column-1",
+            _set(base, ["outputs"], [row[:1] for row in base["outputs"]]),
+            "ShuffleError:width",
+        ),
+        (
+            "dropped-proof.chainResponses[4]",
+            _set(base, [*proof, "chainResponses"], base["proof"]["chainResponses"][:4]),
+            "ShuffleError:proof",
+        ),
+        (
+            "dropped-proof.s4[1]",
+            _set(base, [*proof, "s4"], base["proof"]["s4"][:1]),
+            "ShuffleError:proof",
+        ),
+        (
+            "replaced-proof.permutationCommitments[0]",
+            _set(base, [*proof, "permutationCommitments", 0], point),
+            "ShuffleError:t1,t2,t3,t4",
+        ),
+        (
+            "replaced-proof.chainCommitments[2]",
+            _set(base, [*proof, "chainCommitments", 2], point),
+            "ShuffleError:chain",
+        ),
+        (
+            "replaced-proof.chainCommitments[4]",
+            _set(base, [*proof, "chainCommitments", 4], point),
+            "ShuffleError:t2,chain",
+        ),
+        ("modified-proof.challenge-byte-0", _flip(base, [*proof, "challenge"]), everything),
+        ("modified-proof.s1-byte-0", _flip(base, [*proof, "s1"]), "ShuffleError:t1"),
+        ("modified-proof.s2-byte-0", _flip(base, [*proof, "s2"]), "ShuffleError:t2"),
+        ("modified-proof.s3-byte-0", _flip(base, [*proof, "s3"]), "ShuffleError:t3"),
+        ("modified-proof.s4[1]-byte-0", _flip(base, [*proof, "s4", 1]), "ShuffleError:t4"),
+        (
+            "modified-proof.chainResponses[1]-byte-0",
+            _flip(base, [*proof, "chainResponses", 1]),
+            "ShuffleError:chain",
+        ),
+        (
+            "modified-proof.permutedResponses[2]-byte-0",
+            _flip(base, [*proof, "permutedResponses", 2]),
+            "ShuffleError:t3,t4,chain",
+        ),
+        (
+            "modified-proof.digests.t3-byte-0",
+            _flip(base, [*proof, "digests", "t3"]),
+            "ShuffleError:t3",
+        ),
+        (
+            "modified-proof.s1-byte-0-digests-recomputed",
+            _forged_digests(base),
+            "ShuffleError:challenge",
+        ),
+    ]:
+        add(name, inp, expect)
+    return files
+
+
+def _forged_digests(inp: dict[str, Any]) -> dict[str, Any]:
+    # A proof with s1 changed and every digest recomputed to match, so that every equation
+    # holds and only the challenge (record spec §10.6 step 6) catches the change.
+    from voting._shuffle import recompute
+
+    tampered = _flip(inp, ["proof", "s1"])
+    _, digests = recompute(
+        bytes.fromhex(tampered["electionHash"]),
+        tampered["label"],
+        Point.from_hex(tampered["key"]),
+        sh.rows_from_json(tampered["inputs"]),
+        sh.rows_from_json(tampered["outputs"]),
+        sh.ShuffleProof.from_json(tampered["proof"]),
+    )
+    return _set(tampered, ["proof", "digests"], {k: v.hex() for k, v in digests.items()})
+
+
 def render(content: dict[str, Any]) -> bytes:
     """Return the committed byte form of one file."""
     return (json.dumps(content, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
@@ -381,6 +557,7 @@ def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else HERE
     files = build()
     ctx = files["context.json"]
+    files.update(build_shuffle(ctx))
     for name, content in sorted(files.items()):
         if name != "context.json" and run(ctx, content) != content["expect"]:
             print(f"{name}: expectation does not hold", file=sys.stderr)

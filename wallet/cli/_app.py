@@ -9,6 +9,7 @@ import typer
 
 from wallet.cli import (
     _audit,
+    _board,
     _credential,
     _demo,
     _election,
@@ -21,6 +22,7 @@ from wallet.cli import (
     _trustee,
     _tui,
     _vote,
+    _witness,
 )
 from wallet.cli._common import HomeOption, JsonOption, settings
 
@@ -69,6 +71,8 @@ app.command("vote")(_vote.vote)
 app.add_typer(_receipt.app, name="receipt")
 app.command("audit")(_audit.audit)
 app.command("tui")(_tui.tui)
+app.add_typer(_board.app, name="board")
+app.add_typer(_witness.app, name="witness")
 
 
 def main() -> None:

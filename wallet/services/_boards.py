@@ -260,6 +260,13 @@ class LocalBoard:
             receipt = board.append(entry)
         return Appended(receipt.index, entry, receipt)
 
+    def documents_for(
+        self, election: str, body: Any, author: str, *, now: datetime
+    ) -> dict[str, Any]:
+        """The did:web DID documents an entry of `author` must record on the chain."""
+        with self._lock():
+            return self._operator(now).documents_for(election, body, author)
+
     def _operator(self, now: datetime) -> Board:
         from did import Resolver
         from voting.board import Board

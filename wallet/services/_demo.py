@@ -215,8 +215,11 @@ def _election(
         keygen(wallets[f"trustee-{i}"], board, ELECTION, as_=f"trustee-{i}", now=clock.tick())
     for i in (1, 2, 3):
         shares(wallets[f"trustee-{i}"], board, ELECTION, as_=f"trustee-{i}", now=clock.tick())
-    checked = shares(wallets["trustee-1"], board, ELECTION, as_="trustee-1", now=clock.tick())
-    say(f"key ceremony done: trustee-1 checked the shares of trustees {checked['received']}")
+    # Once every share is in, each trustee checks the ones it received and acknowledges them
+    # on the board (trustee-3, the last to deal, already did).
+    for i in (1, 2):
+        shares(wallets[f"trustee-{i}"], board, ELECTION, as_=f"trustee-{i}", now=clock.tick())
+    say("key ceremony done: every trustee acknowledged the shares it received")
     clock.now = opens + timedelta(minutes=1)
     opened = open_election(wallets["authority"], board, ELECTION, as_="authority", now=clock.now)
     say(f"authority opened the election; launch code {opened.detail['launchCode']}")

@@ -71,9 +71,12 @@ def post(
     from voting.board import sign_entry
 
     _, method, key = author_of(wallet, as_)
+    # A did:web author (or issuer) records its DID document on the chain with its first
+    # entry, so the record verifies offline (election-entries §2.1).
+    documents = board.documents_for(election, body, method, now=now)
     appended = board.append(
         election,
-        lambda head: sign_entry(body, head, author=method, time=now, key=key),
+        lambda head: sign_entry(body, head, author=method, time=now, key=key, documents=documents),
         now=now,
     )
     from wallet.services._receipts import observe_checkpoint

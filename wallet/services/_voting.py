@@ -103,7 +103,20 @@ def vote(
             credential, ballot, election_id=election, key=key, verification_method=method,
             created=now,
         )  # fmt: skip
-        appended = post(wallet, board, election, BallotBody(ballot, presentation), as_=as_, now=now)
+        # A challenged ballot is never cast: the encryption is posted with its opening, as
+        # one `challenged` entry (election-entries §4.6), and nothing is counted.
+        body: Any = (
+            ChallengedBody(ballot, opening) if challenge else BallotBody(ballot, presentation)
+        )
+        decoded: dict[str, dict[str, int]] = {}
+        if challenge:
+            try:
+                decoded = verify_opening(crypto, ballot, opening)
+            except VotingError as exc:
+                raise VerificationFailed(f"challenge: the opening does not check: {exc}") from None
+            if _chosen(decoded) != _chosen(choices):
+                raise VerificationFailed("challenge: the ballot does not encrypt your choices")
+        appended = post(wallet, board, election, body, as_=as_, now=now)
         follow(wallet, board, election, "voter", now)
         stored = store_receipt(wallet, board, appended, voter=voter, ballot_id=ballot_id)
         outcome: dict[str, Any] = {
@@ -118,21 +131,13 @@ def vote(
         if challenge:
             # The voter's own check (DESIGN §5.1): the opening re-encrypts to the posted
             # ciphertexts and decodes to the choices made; anyone can repeat it from the chain.
-            try:
-                decoded = verify_opening(crypto, ballot, opening)
-            except VotingError as exc:
-                raise VerificationFailed(f"challenge: the opening does not check: {exc}") from None
-            if _chosen(decoded) != _chosen(choices):
-                raise VerificationFailed("challenge: the ballot does not encrypt your choices")
-            opened = post(wallet, board, election, ChallengedBody(opening), as_=as_, now=now)
-            store_receipt(wallet, board, opened, voter=voter, ballot_id=ballot_id)
             outcome["challenge"] = {
-                "index": opened.index,
+                "index": appended.index,
                 "decoded": decoded,
                 "checked": [
                     "every ciphertext re-encrypts from the published nonce and value",
                     "the values decode to the choices given",
-                    "the ballot is marked challenged on the chain and is never counted",
+                    "the encryption is on the chain with its opening and is never counted",
                 ],
             }
         return outcome
