@@ -2,10 +2,24 @@
 
 # --- Identity core: keys, encodings, DID methods, documents, resolution, status lists. ---
 from did._did_jwk import did_jwk_document, did_jwk_from_public_key
-from did._did_key import did_key_document, did_key_from_public_key, public_key_from_did_key
+from did._did_key import (
+    did_key_document,
+    did_key_from_public_key,
+    key_type_of_did_key,
+    public_key_from_did_key,
+)
 from did._did_web import did_web_url, web_did_document
 from did._document import DidDocument, DidUrl, VerificationMethod, parse_did
-from did._keys import Ed25519Key, verify_ed25519
+from did._keys import (
+    Ed25519Key,
+    SigningKey,
+    decode_multikey,
+    decode_public_jwk,
+    multikey,
+    public_key_jwk,
+    verify_ed25519,
+    verify_signature,
+)
 from did._multibase import (
     b58decode,
     b58encode,
@@ -14,6 +28,7 @@ from did._multibase import (
     multibase_decode,
     multibase_encode,
 )
+from did._p256 import P256Key, verify_p256
 from did._resolver import ResolutionResult, Resolver, resolve
 from did._status_list import (
     StatusList,
@@ -27,8 +42,10 @@ __all__ = [
     "DidDocument",
     "DidUrl",
     "Ed25519Key",
+    "P256Key",
     "ResolutionResult",
     "Resolver",
+    "SigningKey",
     "StatusList",
     "VerificationMethod",
     "b58decode",
@@ -36,20 +53,27 @@ __all__ = [
     "b64url_decode",
     "b64url_encode",
     "check_status",
+    "decode_multikey",
+    "decode_public_jwk",
     "did_jwk_document",
     "did_jwk_from_public_key",
     "did_key_document",
     "did_key_from_public_key",
     "did_web_url",
     "fetch_status_list",
+    "key_type_of_did_key",
     "multibase_decode",
     "multibase_encode",
+    "multikey",
     "parse_did",
     "public_key_from_did_key",
+    "public_key_jwk",
     "resolve",
     "status_entry",
     "status_list_credential",
     "verify_ed25519",
+    "verify_p256",
+    "verify_signature",
     "web_did_document",
 ]
 # --- End of the identity core. ---
