@@ -80,7 +80,7 @@ __all__ = [
 
 # --- Credentials: JCS, eddsa-jcs-2022, VC DM 2.0, presentations, SD-JWT VC (begin) ---
 from did._credential import issue_credential, verify_credential
-from did._eddsa_jcs_2022 import (
+from did._data_integrity import (
     DataIntegrityProof,
     ProofSteps,
     Signer,
@@ -90,6 +90,7 @@ from did._eddsa_jcs_2022 import (
 )
 from did._jcs import canonicalize, parse_json
 from did._presentation import create_presentation, verify_presentation
+from did._trust import NO_TRUST_DECISION, TrustAny, TrustIssuers, TrustPolicy
 from did._verification import Check, StatusListSource, VerificationReport
 from did.sd_jwt import (
     Disclosure,
@@ -101,6 +102,7 @@ from did.sd_jwt import (
 )
 
 __all__ += [
+    "NO_TRUST_DECISION",
     "Check",
     "DataIntegrityProof",
     "Disclosure",
@@ -108,6 +110,9 @@ __all__ += [
     "SdJwt",
     "Signer",
     "StatusListSource",
+    "TrustAny",
+    "TrustIssuers",
+    "TrustPolicy",
     "VerificationReport",
     "add_proof",
     "canonicalize",

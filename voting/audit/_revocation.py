@@ -58,14 +58,18 @@ def check_frozen_lists(
     for url, credential in sorted(frozen.items()):
         # (b) The list in force at close is judged at the close entry's own time.
         try:
-            report = did.verify_credential(credential, now=entry.time, resolver=resolver)
+            report = did.verify_credential(
+                credential, now=entry.time, resolver=resolver, trust=did.TrustIssuers.of(issuers)
+            )
         except DidError as exc:
             findings.fail(
                 V5, Reason("status-list-invalid", f"status list {url[:80]}: {exc}", index)
             )
             continue
-        if not report.verified:
-            path, check = report.failures()[0]
+        # The issuer is judged on its own in (c), so (b) leaves the trust check to it.
+        failures = [(path, check) for path, check in report.failures() if path != "trust"]
+        if failures:
+            path, check = failures[0]
             message = f"status list {url[:80]} does not verify at close: {path}: {check.message}"
             findings.fail(V5, Reason("status-list-invalid", message, index))
         # (c) Only an issuer the manifest trusts may say who is revoked.

@@ -231,10 +231,16 @@ def _close(state: ElectionState, entry: Entry, now: datetime, resolver: Any, *_:
     rule = election.eligibility
     for url, credential in frozen.items():
         try:
-            report = did.verify_credential(credential, now=entry.time, resolver=resolver)
+            report = did.verify_credential(
+                credential,
+                now=entry.time,
+                resolver=resolver,
+                trust=did.TrustIssuers.of(rule.issuers),
+            )
         except DidError as exc:
             raise _refuse("close", f"status list {url[:80]}: {exc}") from None
-        if not report.verified:
+        # The issuer is judged on its own just below, with its own message.
+        if any(path != "trust" for path, _ in report.failures()):
             raise _refuse("close", f"status list {url[:80]} does not verify")
         if credential.get("issuer") not in rule.issuers:
             raise _refuse("close", f"status list {url[:80]} is not from a listed issuer")
