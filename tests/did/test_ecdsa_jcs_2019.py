@@ -179,7 +179,13 @@ def test_bad_proof_values(value: object, match: str) -> None:
 
 
 @settings(max_examples=20, deadline=None)
-@given(st.dictionaries(st.text(max_size=8), st.integers() | st.text(max_size=8), max_size=4))
+@given(
+    st.dictionaries(
+        st.text(max_size=8),
+        st.integers(-(2**53) + 1, 2**53 - 1) | st.text(max_size=8),
+        max_size=4,
+    )
+)
 def test_any_document_round_trips(document: dict[str, Any]) -> None:
     document.pop("proof", None)
     key = spec_key()
