@@ -90,6 +90,16 @@ from did._data_integrity import (
 )
 from did._jcs import canonicalize, parse_json
 from did._presentation import create_presentation, verify_presentation
+from did._token_status_list import (
+    STATUS_INVALID,
+    STATUS_SUSPENDED,
+    STATUS_VALID,
+    TokenStatusList,
+    read_status_list_token,
+    status_list_token,
+    token_status,
+    token_status_claim,
+)
 from did._trust import NO_TRUST_DECISION, TrustAny, TrustIssuers, TrustPolicy
 from did._verification import Check, StatusListSource, VerificationReport
 from did.sd_jwt import (
@@ -103,6 +113,9 @@ from did.sd_jwt import (
 
 __all__ += [
     "NO_TRUST_DECISION",
+    "STATUS_INVALID",
+    "STATUS_SUSPENDED",
+    "STATUS_VALID",
     "Check",
     "DataIntegrityProof",
     "Disclosure",
@@ -110,6 +123,7 @@ __all__ += [
     "SdJwt",
     "Signer",
     "StatusListSource",
+    "TokenStatusList",
     "TrustAny",
     "TrustIssuers",
     "TrustPolicy",
@@ -123,6 +137,10 @@ __all__ += [
     "issue_sd_jwt",
     "parse_json",
     "present_sd_jwt",
+    "read_status_list_token",
+    "status_list_token",
+    "token_status",
+    "token_status_claim",
     "verify_credential",
     "verify_presentation",
     "verify_proof",

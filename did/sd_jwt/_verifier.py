@@ -5,10 +5,10 @@ JWK the caller gives; else an `x5c` chain verified to the caller's trust anchors
 DID `iss`, the `kid` verification method resolved through the DID resolver and authorized for
 `assertionMethod`; else, for an https `iss`, its JWT VC Issuer Metadata, SD-JWT VC §3.5),
 `disclosures` (every disclosure's digest is referenced once, §7.1 step 3-5), `validity`
-(`iat`, `nbf`, `exp`), `trust`, `holder_binding` (the key-binding JWT signed by the `cnf` key
-over the right `sd_hash`, §7.3) and `challenge` (its `nonce`, `aud` and fresh `iat`). The
-report's `claims` are the processed payload, with only the disclosed claims, and are set only
-when it verified.
+(`iat`, `nbf`, `exp`), `status` (the IETF Token Status List), `trust`, `holder_binding` (the
+key-binding JWT signed by the `cnf` key over the right `sd_hash`, §7.3) and `challenge` (its
+`nonce`, `aud` and fresh `iat`). The report's `claims` are the processed payload, with only
+the disclosed claims, and are set only when it verified.
 """
 
 from __future__ import annotations
@@ -19,6 +19,13 @@ from typing import Any
 
 from did._data_integrity import DocumentResolver
 from did._keys import decode_public_jwk, public_key_jwk
+from did._token_status_list import (
+    STATUS_INVALID,
+    STATUS_SUSPENDED,
+    STATUS_VALID,
+    TokenStatusSource,
+    token_status,
+)
 from did._trust import TrustPolicy, trust_check
 from did._verification import Check, VerificationReport, require_aware
 from did.errors import (
@@ -28,6 +35,7 @@ from did.errors import (
     InvalidDid,
     MalformedValueError,
     RangeError,
+    StatusRetrievalError,
 )
 from did.sd_jwt._common import SD_ALG, Disclosure, SdJwt, sd_digest
 from did.sd_jwt._issuer_keys import Fetcher, issuer_jwk_from_metadata, issuer_jwk_from_x5c
@@ -230,6 +238,30 @@ def _validity_check(payload: dict[str, Any], now: datetime, skew: timedelta) -> 
     return Check.passed("validity", "within iat, nbf and exp")
 
 
+def _status_check(
+    payload: dict[str, Any],
+    source: TokenStatusSource | None,
+    jwk: Any,
+    now: datetime,
+) -> Check:
+    if "status" not in payload:
+        return Check.skipped("status", "the SD-JWT has no status")
+    if source is None:
+        return Check.skipped("status", "no status list source was given")
+    if jwk is None:
+        return Check.skipped("status", "no issuer key to verify the status list with")
+    try:
+        value = token_status(payload, source, issuer_jwk=jwk, now=now)
+    except CredentialError as exc:
+        reason = "status_list_unavailable" if isinstance(exc, StatusRetrievalError) else (
+            "status_list_invalid")  # fmt: skip
+        return Check.failed("status", exc, reason)
+    if value == STATUS_VALID:
+        return Check.passed("status", "status VALID")
+    reason = {STATUS_INVALID: "revoked", STATUS_SUSPENDED: "suspended"}.get(value, "status_set")
+    return Check.failed("status", RangeError(f"status: {reason} (value {value})"), reason)
+
+
 def verify_sd_jwt(
     presentation: str,
     *,
@@ -240,6 +272,7 @@ def verify_sd_jwt(
     issuer_jwk: dict[str, Any] | None = None,
     issuer_metadata: Fetcher | None = None,
     trust_anchors: Sequence[Any] = (),
+    status_lists: TokenStatusSource | None = None,
     require_key_binding: bool = True,
     trust: TrustPolicy | None,
     accepted_types: Collection[str] = VC_TYPES,
@@ -252,7 +285,9 @@ def verify_sd_jwt(
     consulted); else from an `x5c` header chain verified to `trust_anchors` (x509 certificates)
     at `now`; else, for a DID `iss`, from `resolver` (`kid` must be a verification method of the
     `iss` DID); else, for an https `iss`, from its JWT VC Issuer Metadata read with
-    `issuer_metadata` (a fetcher such as `HttpsFetcher()`).
+    `issuer_metadata` (a fetcher such as `HttpsFetcher()`). A `status` claim is checked against
+    the Status List Token found in `status_lists` (a mapping from URI to token, or a fetcher),
+    which must be signed with the issuer's key.
     `audience` and `nonce` are what this verifier asked for; they are required unless
     `require_key_binding` is False. `accepted_types` lists the JWT `typ` values accepted; an
     SD-JWT VC type also requires `vct`. The KB-JWT's `iat` must lie within `max_kb_age`
@@ -263,7 +298,8 @@ def verify_sd_jwt(
     now = require_aware(now)
     if require_key_binding and not (audience and nonce):
         raise MalformedValueError("key binding: the verifier must give its audience and nonce")
-    names = ("proof", "key", "disclosures", "validity", "trust", "holder_binding", "challenge")
+    names = ("proof", "key", "disclosures", "validity", "status", "trust", "holder_binding",
+             "challenge")  # fmt: skip
     try:
         sd_jwt = SdJwt.from_text(presentation)
         jws = _check_syntax(sd_jwt, accepted_types)
@@ -273,6 +309,7 @@ def verify_sd_jwt(
         return VerificationReport("sd-jwt", None, tuple(broken))
     payload = jws.payload
     issuer_key: tuple[str, bytes] | None = None
+    verified_jwk: Any = None
     try:
         jwk = _issuer_jwk(jws, resolver, issuer_jwk, (issuer_metadata, trust_anchors, now))
         key_check = Check.passed("key", "issuer key found")
@@ -280,6 +317,7 @@ def verify_sd_jwt(
             verify_jws(jws, jwk, "issuer-signed JWT")
             proof_check = Check.passed("proof", f"{jws.header.get('alg')} signature verifies")
             issuer_key = decode_public_jwk(jwk)
+            verified_jwk = jwk
         except CredentialError as exc:
             proof_check = Check.failed("proof", exc, "signature_invalid")
     except CredentialError as exc:
@@ -314,6 +352,7 @@ def verify_sd_jwt(
         key_check,
         disclosure_check,
         _validity_check(payload, now, clock_skew),
+        _status_check(payload, status_lists, verified_jwk, now),
         trust_result,
         binding,
         challenge,
