@@ -10,6 +10,7 @@ from did._did_key import (
 )
 from did._did_web import did_web_url, web_did_document
 from did._document import DidDocument, DidUrl, VerificationMethod, parse_did
+from did._key_files import read_public_key
 from did._keys import (
     Ed25519Key,
     SigningKey,
@@ -68,6 +69,7 @@ __all__ = [
     "parse_did",
     "public_key_from_did_key",
     "public_key_jwk",
+    "read_public_key",
     "resolve",
     "status_entry",
     "status_list_credential",

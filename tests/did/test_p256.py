@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from did import (
     DidDocument,
+    Ed25519Key,
     P256Key,
     Resolver,
     b64url_decode,
@@ -21,6 +22,8 @@ from did import (
     did_key_from_public_key,
     multibase_decode,
     public_key_from_did_key,
+    public_key_jwk,
+    read_public_key,
     verify_signature,
 )
 from did.errors import CryptographicError, EncodingError
@@ -145,3 +148,28 @@ def test_generated_keys_round_trip_through_did_key(seed: bytes) -> None:
     assert did_key_document(did).verification_methods[0].public_key == key.public_key
     signature = key.sign(seed)
     verify_signature("P-256", public_key_from_did_key(did), seed, signature)
+
+
+def test_trusted_key_files_in_every_form(nist_p256: dict[str, Any]) -> None:
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    entry = next(iter(nist_p256.values()))
+    key = P256Key.from_jwk(entry["privateKeyJwk"])
+    point = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), key.public_key)
+    pem = point.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    did = did_key_from_public_key(key.public_key, "P-256")
+    for form in (json.dumps(entry["publicKeyJwk"]), pem, did, did.removeprefix("did:key:")):
+        assert read_public_key(form) == ("P-256", key.public_key)
+    ed = Ed25519Key.from_seed(bytes(32))
+    assert read_public_key(json.dumps(public_key_jwk(ed.public_key))) == ("Ed25519", ed.public_key)
+    for bad, match in (
+        (json.dumps(entry["privateKeyJwk"]), "private key"),
+        ("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", "private key"),
+        ("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----", "PEM"),
+        ("hello", "want a JWK"),
+        (b"\xff\xfe", "UTF-8"),
+        ("{not json", "not JSON"),
+    ):
+        with pytest.raises(EncodingError, match=match):
+            read_public_key(bad)
