@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -173,3 +174,10 @@ def test_trusted_key_files_in_every_form(nist_p256: dict[str, Any]) -> None:
     ):
         with pytest.raises(EncodingError, match=match):
             read_public_key(bad)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(st.text(max_size=120), st.binary(max_size=120)))
+def test_any_key_file_is_a_key_or_an_encoding_error(data: str | bytes) -> None:
+    with contextlib.suppress(EncodingError):
+        read_public_key(data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -208,3 +209,19 @@ def test_status_claim_needs_an_https_uri_and_an_index() -> None:
         token_status_claim("http://issuer.example/list", 1)
     with pytest.raises(MalformedValueError):
         token_status_claim(URI, -1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(st.none(), st.integers(), st.text(max_size=30),
+                 st.dictionaries(st.sampled_from(["bits", "lst"]),
+                                 st.integers(-2, 9) | st.text(max_size=30))))  # fmt: skip
+def test_any_claim_is_read_or_refused_with_a_package_error(claim: Any) -> None:
+    with contextlib.suppress(CredentialError):
+        TokenStatusList.from_json(claim)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_is_a_token_or_a_package_error(text: str) -> None:
+    with contextlib.suppress(CredentialError):
+        read_status_list_token(text, uri=URI, issuer_jwk=ISSUER_JWK, now=NOW)
