@@ -33,6 +33,7 @@ __all__ = [
     "decode_public_jwk",
     "ed25519_multikey",
     "is_valid_ed25519_public_key",
+    "load_signing_key",
     "multikey",
     "public_key_jwk",
     "verify_ed25519",
@@ -263,3 +264,18 @@ def _check_key_size(key_type: str, raw: bytes) -> None:
     if not isinstance(raw, bytes) or len(raw) != want:
         got = len(raw) if isinstance(raw, bytes) else type(raw).__name__
         raise EncodingError(f"{key_type} public key: got {got} bytes, want {want}")
+
+
+def load_signing_key(key_type: str, secret: bytes) -> SigningKey:
+    """Rebuild a private key from the secret a keystore holds for it.
+
+    Ed25519 keys are kept as their 32-byte seed and P-256 keys as their 32-byte scalar, so the
+    secret alone does not say which it is; the caller names the type it recorded.
+    """
+    if key_type == "Ed25519":
+        return Ed25519Key.from_seed(secret)
+    if key_type == "P-256":
+        from did._p256 import P256Key
+
+        return P256Key.from_private_bytes(secret)
+    raise EncodingError(f"signing key type: got {key_type!r}, want 'Ed25519' or 'P-256'")
