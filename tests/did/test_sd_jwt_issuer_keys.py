@@ -170,9 +170,14 @@ def test_fetcher_refuses_http_errors_size_and_slowness(https_server: HttpsServer
     big = https_server.serve("/big", b"x" * 2048)
     with pytest.raises(CryptographicError, match="larger than 1024"):
         HttpsFetcher(verify=context, trust_env=False, max_bytes=1024)(big)
-    slow = https_server.serve("/slow", {"issuer": "x"}, delay=0.6)
-    with pytest.raises(CryptographicError, match=r"no answer within 0\.2 s"):
-        HttpsFetcher(verify=context, trust_env=False, deadline=0.2)(slow)
+    # The deadline covers the whole exchange: a clock that moves a second per reading runs out
+    # of a 1.5 s deadline while the body is still being read.
+    ticks = iter(range(100))
+    slow = HttpsFetcher(
+        verify=context, trust_env=False, deadline=1.5, monotonic=lambda: float(next(ticks))
+    )
+    with pytest.raises(CryptographicError, match=r"no answer within 1\.5 s"):
+        slow(big)
     # An untrusted certificate is a failure, never a fallback to plain trust.
     with pytest.raises(CryptographicError):
         HttpsFetcher(trust_env=False)(https_server.url("/big"))
