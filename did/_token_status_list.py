@@ -137,8 +137,10 @@ class TokenStatusList:
 
 def token_status_claim(uri: str, index: int) -> dict[str, Any]:
     """The `status` claim of a Referenced Token pointing at entry `index` of `uri` (§6.2)."""
-    if not isinstance(uri, str) or not uri.startswith("https://"):
-        raise MalformedValueError(f"status list uri: got {uri!r}, want an https URL")
+    # §6.2: any URI identifies the list; verifiers fetch only https ones, and take others
+    # (such as a urn) from lists they were given.
+    if not isinstance(uri, str) or ":" not in uri or any(c.isspace() for c in uri):
+        raise MalformedValueError(f"status list uri: got {uri!r}, want a URI")
     if isinstance(index, bool) or not isinstance(index, int) or index < 0:
         raise MalformedValueError("status list idx: want a non-negative integer")
     return {"status_list": {"idx": index, "uri": uri}}

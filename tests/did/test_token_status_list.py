@@ -204,9 +204,10 @@ def test_sd_jwt_vc_status_failures_are_reported_not_raised() -> None:
     assert status_check(plain, {}) == ("skipped", None)
 
 
-def test_status_claim_needs_an_https_uri_and_an_index() -> None:
+def test_status_claim_needs_a_uri_and_an_index() -> None:
+    assert token_status_claim("urn:uuid:1#token", 0)["status_list"]["uri"] == "urn:uuid:1#token"
     with pytest.raises(MalformedValueError):
-        token_status_claim("http://issuer.example/list", 1)
+        token_status_claim("not a uri", 1)
     with pytest.raises(MalformedValueError):
         token_status_claim(URI, -1)
 
