@@ -108,6 +108,8 @@ from did._trust import NO_TRUST_DECISION, TrustAny, TrustIssuers, TrustPolicy
 from did._verification import Check, StatusListSource, VerificationReport
 from did.sd_jwt import (
     Disclosure,
+    Fetcher,
+    HttpsFetcher,
     SdJwt,
     disclosure_paths,
     issue_sd_jwt,
@@ -123,6 +125,8 @@ __all__ += [
     "Check",
     "DataIntegrityProof",
     "Disclosure",
+    "Fetcher",
+    "HttpsFetcher",
     "ProofSteps",
     "SdJwt",
     "Signer",
