@@ -20,6 +20,7 @@ from tests.openid4vc.helpers import (
 from tests.openid4vc.test_presentation import TWO_OF_FIVE, Consent
 from wallet.openid4vc import (
     Candidate,
+    CredentialConfiguration,
     CredentialTemplate,
     DcqlQuery,
     HolderKey,
@@ -55,7 +56,9 @@ def p256_method(key: P256Key) -> str:
     ids=["p256-did-key", "p256-did-jwk", "p256-jwk-header", "ed25519-holder"],
 )
 @pytest.mark.parametrize("config", [SD_JWT_CONFIG, LDP_CONFIG], ids=["sd-jwt", "ldp"])
-def test_an_es256_issuer_and_holders_of_both_key_types(holder: HolderKey, config: object) -> None:
+def test_an_es256_issuer_and_holders_of_both_key_types(
+    holder: HolderKey, config: CredentialConfiguration
+) -> None:
     clock = FakeClock()
     signer = p256(20)
     bound = bind(LOOPBACK_PORT_0)
@@ -66,8 +69,7 @@ def test_an_es256_issuer_and_holders_of_both_key_types(holder: HolderKey, config
         clock=clock,
         rng=seeded_rng(21).randbytes,
     )
-    assert config in (SD_JWT_CONFIG, LDP_CONFIG)
-    template = CredentialTemplate(config, {"degree": "BSc"})  # type: ignore[arg-type]
+    template = CredentialTemplate(config, {"degree": "BSc"})
     with serve(issuer_app(issuer), bound, Limits()):
         handle = issuer.create_offer(template, tx_code=True)
         code = handle.tx_code or ""
