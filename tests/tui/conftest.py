@@ -42,7 +42,8 @@ def locked_env() -> Environment:
 
 
 def unlocked_env() -> Environment:
-    return Environment(environ={"WALLET_PASSPHRASE": PASSPHRASE})
+    """The passphrase given, on a clock that stands at the credentials' issue time."""
+    return Environment(environ={"WALLET_PASSPHRASE": PASSPHRASE}, clock=lambda: CREATED)
 
 
 @pytest.fixture
@@ -110,9 +111,9 @@ def fixed_randomness(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def seeded_home(home: Path, fixed_keys: None) -> Path:
     """A wallet holding three identities with fixed keys, labels and creation times."""
     with Wallet.open(home, unlocked_env()) as wallet:
-        create_identity(wallet, label="personal", now=CREATED)
-        create_identity(wallet, label="work", method="jwk", now=CREATED)
-        create_identity(wallet, label="issuer", now=CREATED)
+        create_identity(wallet, label="personal")
+        create_identity(wallet, label="work", method="jwk")
+        create_identity(wallet, label="issuer")
     return home
 
 

@@ -7,10 +7,12 @@ the TUI opens) holds the voter's identity and the eligibility credential the aut
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tests.wallet.fakes import MovingClock
 from wallet.services import (
     Environment,
     Wallet,
@@ -50,8 +52,10 @@ def election_environ() -> dict[str, str]:
     return {"WALLET_PASSPHRASE": PASSPHRASE, "WALLET_BOARD_PASSPHRASE": BOARD_PASSPHRASE}
 
 
-def election_env() -> Environment:
-    return Environment(environ=election_environ())
+def election_env(clock: Callable[[], datetime] | None = None) -> Environment:
+    if clock is None:
+        return Environment(environ=election_environ())
+    return Environment(environ=election_environ(), clock=clock)
 
 
 @dataclass(frozen=True)
@@ -78,10 +82,12 @@ def make_election(root: Path, start: datetime | None = None) -> ElectionWorld:
     board = root / "board.sqlite"
     wallets: dict[str, Wallet] = {}
     dids: dict[str, str] = {}
+    clock = MovingClock(start)
+    env = election_env(clock)
     for name in ("authority", "t1", "t2", "t3", "voter"):
-        init_wallet(root / name, election_env(), keystore="file")
-        wallets[name] = Wallet.open(root / name, election_env())
-        dids[name] = create_identity(wallets[name], label=name, now=start).did
+        init_wallet(root / name, env, keystore="file")
+        wallets[name] = Wallet.open(root / name, env)
+        dids[name] = create_identity(wallets[name], label=name).did
     try:
         credential = issue_credential(
             wallets["authority"], issuer="authority", subject=dids["voter"], now=start,
@@ -93,16 +99,16 @@ def make_election(root: Path, start: datetime | None = None) -> ElectionWorld:
             json.dumps(MANIFEST), trustees=trustees, threshold=2,
             issuers=[dids["authority"]], credential_type="VoterCredential",
         )  # fmt: skip
-        now = start + timedelta(minutes=1)
+        clock.advance(minutes=1)
         create_election(
-            wallets["authority"], board, manifest, as_="authority", trustees=trustees, now=now,
+            wallets["authority"], board, manifest, as_="authority", trustees=trustees,
             opens=start, closes=start + timedelta(hours=2), board_keystore="file",
         )  # fmt: skip
         for t in ("t1", "t2", "t3"):
-            keygen(wallets[t], board, ELECTION, as_=t, now=now)
+            keygen(wallets[t], board, ELECTION, as_=t)
         for t in ("t1", "t2", "t3"):
-            shares(wallets[t], board, ELECTION, as_=t, now=now)
-        open_election(wallets["authority"], board, ELECTION, as_="authority", now=now)
+            shares(wallets[t], board, ELECTION, as_=t)
+        open_election(wallets["authority"], board, ELECTION, as_="authority")
     finally:
         for wallet in wallets.values():
             wallet.__exit__()
@@ -115,15 +121,17 @@ def finish_election(root: Path, world: ElectionWorld, record: Path) -> Path:
     Every step is dated from `world.start`, so with fixed randomness the exported record
     (and so its audit) is the same on every run.
     """
-    cast, closed = world.start + timedelta(minutes=5), world.start + timedelta(hours=2, minutes=1)
-    with Wallet.open(world.voter_home, election_env()) as voter:
-        vote(voter, world.board, ELECTION, as_="voter", choices={"mayor": {"ada": 1}}, now=cast)
-    with Wallet.open(root / "authority", election_env()) as authority:
-        close_election(authority, world.board, ELECTION, as_="authority", now=closed)
-        tally_election(authority, world.board, ELECTION, as_="authority", now=closed)
+    clock = MovingClock(world.start + timedelta(minutes=5))
+    env = election_env(clock)
+    with Wallet.open(world.voter_home, env) as voter:
+        vote(voter, world.board, ELECTION, as_="voter", choices={"mayor": {"ada": 1}})
+    clock.now = world.start + timedelta(hours=2, minutes=1)
+    with Wallet.open(root / "authority", env) as authority:
+        close_election(authority, world.board, ELECTION, as_="authority")
+        tally_election(authority, world.board, ELECTION, as_="authority")
         for t in ("t1", "t2"):
-            with Wallet.open(root / t, election_env()) as trustee:
-                decrypt(trustee, world.board, ELECTION, as_=t, now=closed)
-        election_result(authority, world.board, ELECTION, as_="authority", now=closed)
-    export_election(world.board, ELECTION, record, election_env())
+            with Wallet.open(root / t, env) as trustee:
+                decrypt(trustee, world.board, ELECTION, as_=t)
+        election_result(authority, world.board, ELECTION, as_="authority")
+    export_election(world.board, ELECTION, record, env)
     return record

@@ -16,7 +16,7 @@ from tui.app import create_app
 from tui.messages import AuditProgress
 from tui.screens import AuditScreen
 from tui.widgets import AuditTable
-from wallet.services import run_demo
+from wallet.services import Environment, run_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def record(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The exported record of a whole demo election (5 voters, one challenged ballot)."""
     out = tmp_path_factory.mktemp("demo")
-    run_demo(out, lambda _line: None)
+    run_demo(out, Environment(environ={}))
     return out / "record"
 
 

@@ -55,7 +55,7 @@ async def start_ballot(pilot: Pilot[None], app: WalletApp, world: ElectionWorld)
 
 
 def entries(world: ElectionWorld) -> int:
-    return int(show_election(world.board, ELECTION, election_env())["entries"])
+    return show_election(world.board, ELECTION, election_env()).entries
 
 
 async def test_vote_from_the_election_list_to_a_verified_receipt(world: ElectionWorld) -> None:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from wallet.services import Environment, LocalBoard, Wallet
+from wallet.services import Environment, Wallet, board_needs_passphrase, unlock_board
 
 PASSPHRASE_VARIABLE = "WALLET_PASSPHRASE"  # noqa: S105 -- a variable name, not a secret.
 BOARD_PASSPHRASE_VARIABLE = "WALLET_BOARD_PASSPHRASE"  # noqa: S105 -- a variable name.
@@ -116,10 +116,7 @@ class Session:
         signing key is in the OS keyring or in a sealed file, and only the file needs one.
         Reading the sidecar raises the services' error when the board cannot be opened.
         """
-        if self._env.environ.get(BOARD_PASSPHRASE_VARIABLE):
-            return False
-        with LocalBoard.open(board, self._env) as opened:
-            return opened.info.keystore == "file"
+        return board_needs_passphrase(board, self._env)
 
     def candidate(self, passphrase: Secret, variable: str = PASSPHRASE_VARIABLE) -> Environment:
         """The environment a typed passphrase would give, to try before keeping it.
@@ -145,5 +142,4 @@ def open_board_key(board: Path, env: Environment) -> None:
     This tries a typed board passphrase before a ballot is encrypted and posted, so a wrong
     one is refused at once with the keystore's reason and nothing reaches the board.
     """
-    with LocalBoard.open(board, env) as opened:
-        opened.signer  # noqa: B018 -- reading it opens the keystore and checks the key.
+    unlock_board(board, env)

@@ -79,19 +79,10 @@ class AuditScreen(MainScreen):
 
         try:
             report = audit_record(record, progress=progress)
-            checks = [_row(check) for check in report.checks]
         except Exception as exc:
             self.post_message(ServiceFailed("audit the record", describe_error(exc)))
             return
-        self.post_message(
-            AuditFinished(
-                election=report.election_id,
-                size=report.size,
-                passed=bool(report.passed),
-                failed=[str(check.id) for check in report.failed()],
-                checks=checks,
-            )
-        )
+        self.post_message(AuditFinished(report))
 
     def on_audit_progress(self, message: AuditProgress) -> None:
         self.query_one(ProgressBar).update(total=max(message.total, 1), progress=message.done)
@@ -99,18 +90,19 @@ class AuditScreen(MainScreen):
     def on_audit_finished(self, message: AuditFinished) -> None:
         bar = self.query_one(ProgressBar)
         bar.update(total=bar.total or 1, progress=bar.total or 1)
-        about = f"election {message.election or '?'}, {message.size} entries"
-        if message.passed:
+        report = message.report
+        about = f"election {report.election_id or '?'}, {report.size} entries"
+        if report.passed:
             verdict = Text(f"✓ Audit PASSED: {about}; every check passed.", style="bold green")
         else:
             verdict = Text(
-                f"✗ Audit FAILED: {about}; failed {', '.join(message.failed) or 'none'}"
+                f"✗ Audit FAILED: {about}; failed {', '.join(c.id for c in report.failed()) or 'none'}"
                 " (a skipped check is not a pass).",
                 style="bold red",
             )
         self.query_one("#verdict", Static).update(verdict)
         table = self.query_one(AuditTable)
-        table.show(message.checks)
+        table.show([_row(check) for check in report.checks])
         table.focus()
 
     def on_service_failed(self, message: ServiceFailed) -> None:

@@ -68,7 +68,7 @@ class CredentialScreen(WalletScreen):
                 held = show_credential(wallet, self.credential_id)
                 identities = list_identities(wallet)
             text = held.content if isinstance(held.content, str) else json.dumps(held.content)
-            report = verify_credential_text(text, now=self.session.clock()).to_json()
+            report = verify_credential_text(text, now=self.session.clock())
         except Exception as exc:
             self.post_message(ServiceFailed("verify the credential", describe_error(exc)))
             return
@@ -85,10 +85,11 @@ class CredentialScreen(WalletScreen):
             f"valid     {summary.valid_from or '—'} → {summary.valid_until or 'no end'}",
         ]
         self.query_one("#summary", Static).update(Text("\n".join(lines)))
-        self.query_one("#verdict", Static).update(verdict(message.report))
+        report = message.report.to_json()
+        self.query_one("#verdict", Static).update(verdict(report))
         table = self.query_one(CheckTable)
         table.loading = False
-        table.show(message.report)
+        table.show(report)
         view = self.query_one(JsonView)
         if isinstance(message.held.content, str):
             view.show_text(message.held.content)
@@ -137,11 +138,13 @@ class CredentialScreen(WalletScreen):
                 )
             report = verify_presentation_text(
                 document.text(), challenge=request.challenge, domain=request.domain, now=now
-            ).to_json()
+            )
         except Exception as exc:
             self.post_message(ServiceFailed("present the credential", describe_error(exc)))
             return
         self.post_message(PresentationMade(document, report))
 
     def on_presentation_made(self, message: PresentationMade) -> None:
-        self.app.push_screen(PresentationScreen(self.session, message.document, message.report))
+        self.app.push_screen(
+            PresentationScreen(self.session, message.document, message.report.to_json())
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,7 +22,10 @@ from wallet.cli import (
     _tui,
     _vote,
 )
-from wallet.cli._common import HomeOption, JsonOption, settings
+from wallet.cli._common import GIVEN_ENVIRONMENT, HomeOption, JsonOption, settings
+
+if TYPE_CHECKING:
+    from wallet.services import Environment
 
 app = typer.Typer(
     name="wallet",
@@ -71,14 +74,28 @@ app.command("audit")(_audit.audit)
 app.command("tui")(_tui.tui)
 
 
-def main() -> None:
-    """Run the command line; map our errors to a one-line message and an exit code."""
+def main(argv: list[str] | None = None, *, env: Environment | None = None) -> int:
+    """Run the command line on `argv` (default: the process's); return the exit code.
+
+    Our errors become a one-line message on stderr and their exit code (DESIGN §6). `env`
+    is the services' environment (its variables, clock and random source); by default the
+    process's own. Tests pass a fixed clock and a seeded source here.
+    """
     from wallet.cli._errors import report
 
+    token = GIVEN_ENVIRONMENT.set(env)
     try:
-        app()
+        # Typer's own (standalone) handling prints usage errors and help as it always has and
+        # ends in SystemExit; our errors come through as themselves.
+        command = typer.main.get_command(app)
+        command.main(args=argv, prog_name=None if argv is None else "wallet")
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        sys.exit(130)
+        return 130
     except Exception as exc:
-        sys.exit(report(exc))
+        return report(exc)
+    finally:
+        GIVEN_ENVIRONMENT.reset(token)
+    return 0

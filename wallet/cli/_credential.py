@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, message
+from wallet.cli._common import (
+    HomeOption,
+    JsonOption,
+    emit,
+    environment,
+    home_of,
+    json_of,
+    message,
+    now,
+)
 
 app = typer.Typer(
     help="Issue, hold, present and verify W3C Verifiable Credentials.", no_args_is_help=True
@@ -31,11 +39,6 @@ StatusFileOption = Annotated[
     ),
 ]
 _MARKS = {"passed": "✓", "failed": "✗", "skipped": "-"}
-
-
-def now() -> datetime:
-    """The current time: the command line is where the clock is read."""
-    return datetime.now(UTC)
 
 
 def write_output(text: str, output: Path | None) -> None:

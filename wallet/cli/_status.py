@@ -14,8 +14,17 @@ from typing import Annotated
 
 import typer
 
-from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, message
-from wallet.cli._credential import now, write_output
+from wallet.cli._common import (
+    HomeOption,
+    JsonOption,
+    emit,
+    environment,
+    home_of,
+    json_of,
+    message,
+    now,
+)
+from wallet.cli._credential import write_output
 
 app = typer.Typer(
     help="Revocation and suspension lists for the credentials you issue.\n\n"

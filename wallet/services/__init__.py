@@ -91,9 +91,29 @@ __all__ += [
 ]
 # Elections: boards, the authority, trustees, voters, receipts and the audit.
 from wallet.services._audit import audit_record, render_report, result_table  # noqa: E402
-from wallet.services._boards import BoardInfo, LocalBoard  # noqa: E402
-from wallet.services._elections import (  # noqa: E402
+from wallet.services._board_api import BoardClient, BoardInfo, Submitted  # noqa: E402
+from wallet.services._boards import (  # noqa: E402
+    LocalBoard,
+    board_needs_passphrase,
+    open_board,
+    unlock_board,
+)
+from wallet.services._demo import DemoStep  # noqa: E402
+from wallet.services._election_types import (  # noqa: E402
+    ChallengeOutcome,
+    Choice,
+    ContestResult,
+    ElectionListing,
+    ElectionResult,
+    ElectionSummary,
+    ExportedRecord,
+    FollowedElection,
+    OptionCount,
     Posted,
+    SharesOutcome,
+    VoteOutcome,
+)
+from wallet.services._elections import (  # noqa: E402
     close_election,
     create_election,
     election_result,
@@ -116,12 +136,27 @@ from wallet.services._trustees import decrypt, keygen, shares  # noqa: E402
 from wallet.services._voting import parse_choices, vote  # noqa: E402
 
 __all__ += [
+    "BoardClient",
     "BoardInfo",
+    "ChallengeOutcome",
+    "Choice",
+    "ContestResult",
+    "DemoStep",
+    "ElectionListing",
+    "ElectionResult",
+    "ElectionSummary",
+    "ExportedRecord",
+    "FollowedElection",
     "LocalBoard",
+    "OptionCount",
     "Posted",
     "ReceiptCheck",
+    "SharesOutcome",
     "StoredReceipt",
+    "Submitted",
+    "VoteOutcome",
     "audit_record",
+    "board_needs_passphrase",
     "check_receipt",
     "close_election",
     "create_election",
@@ -134,6 +169,7 @@ __all__ += [
     "list_elections",
     "list_receipts",
     "load_manifest",
+    "open_board",
     "open_election",
     "parse_choices",
     "render_report",
@@ -141,5 +177,6 @@ __all__ += [
     "shares",
     "show_election",
     "tally_election",
+    "unlock_board",
     "vote",
 ]

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from wallet.errors import FileProblem
+from wallet.services._election_types import ElectionResult
+
+if TYPE_CHECKING:
+    from voting.audit import AuditReport
 
 
 def audit_record(
@@ -21,7 +25,7 @@ def audit_record(
     election: str | None = None,
     state: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> Any:
+) -> AuditReport:
     """Audit `record` and return the `voting.audit.AuditReport`.
 
     `election` chooses one election of a board file that holds several; a record the audit
@@ -35,10 +39,10 @@ def audit_record(
     try:
         return verify_record(record, election=election, state=state, progress=progress)
     except AuditError as exc:
-        raise FileProblem(exc.diagnostics()) from None
+        raise FileProblem(str(exc)) from None
 
 
-def render_report(report: Any, *, with_result: bool = True) -> str:
+def render_report(report: AuditReport, *, with_result: bool = True) -> str:
     """The audit's own human form (`voting.audit.render_text`), without the final newline.
 
     With `with_result=False` the recomputed result table is left out; the verdict stays
@@ -50,13 +54,11 @@ def render_report(report: Any, *, with_result: bool = True) -> str:
     return text.rstrip("\n")
 
 
-def result_table(result: dict[str, Any]) -> str:
+def result_table(result: ElectionResult) -> str:
     """A result as a small table: each contest, its options and their counts."""
-    ballots = result.get("ballotCount", result.get("ballots"))
-    lines = [f"result: {ballots} ballots counted"]
-    for contest in result["contests"]:
-        name = contest.get("label") or contest["contest"]
-        lines.append(f"  {name}")
-        for row in contest["counts"]:
-            lines.append(f"    {row['option']:<24} {row['count']:>6}")
+    lines = [f"result: {result.ballots} ballots counted"]
+    for contest in result.contests:
+        lines.append(f"  {contest.label or contest.contest}")
+        for row in contest.counts:
+            lines.append(f"    {row.option:<24} {row.count:>6}")
     return "\n".join(lines)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +18,7 @@ from typing import Any
 
 from wallet._db import CredentialRow
 from wallet.errors import NotFound, UsageError, VerificationFailed
-from wallet.services._identities import find_identity, signing_key
+from wallet.services._identities import find_identity, method_of, signing_key
 from wallet.services._sealing import open_field, seal_field
 from wallet.services._session import Wallet
 from wallet.services._verifying import read_document, verify_document
@@ -139,18 +137,6 @@ def pointer(claim: str) -> str:
 # Issuing.
 
 
-def method_of(did: str, purpose: str) -> tuple[str, bytes]:
-    """The first verification method of `did` for `purpose`: its id and public key."""
-    from did import Resolver, VerificationMethod
-
-    document = Resolver().resolve_document(did)
-    for entry in document.relationship(purpose):
-        method = entry if isinstance(entry, VerificationMethod) else None
-        method = method or document.find_verification_method(str(entry))
-        return method.id, method.public_key
-    raise UsageError(f"{did} has no {purpose} key")
-
-
 def issue_credential(
     wallet: Wallet,
     *,
@@ -164,12 +150,13 @@ def issue_credential(
     fmt: str = "di",
     disclosable: Sequence[str] = (),
     status_list: str | None = None,
-    choose_index: Callable[[int], int] = secrets.randbelow,
+    choose_index: Callable[[int], int] | None = None,
 ) -> Document:
     """Sign a credential about `subject` with the key of the wallet identity `issuer`.
 
     With `status_list`, the credential carries two Bitstring Status List entries at one
-    index, one for revocation and one for suspension (see `wallet.services._status`).
+    index, one for revocation and one for suspension (see `wallet.services._status`); the
+    index is drawn with `choose_index` (default: the environment's random source).
     """
     from did import issue_credential as sign_credential
     from did import issue_sd_jwt, parse_did
@@ -213,13 +200,13 @@ def issue_credential(
         return Document("sd-jwt", text)
     if disclosable:
         raise UsageError("--disclosable needs --format sd-jwt (a di credential shows all claims)")
-    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    credential_id = wallet.env.uuid_urn()
     entries, status = None, None
     if status_list is not None:
         from wallet.services._status import reserve_entries
 
         entries, status = reserve_entries(
-            wallet, status_list, row.did, credential_id, now, choose_index
+            wallet, status_list, row.did, credential_id, now, choose_index or wallet.env.below
         )
     try:
         credential = sign_credential(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,9 +35,9 @@ def init_wallet(home: Path | None, env: Environment, *, keystore: str = "auto") 
         raise UsageError(f"unknown keystore {keystore!r}; choose auto, os or file")
     path = resolve_home(home, env.environ)
     prepare_empty_home(path)
-    wallet_id = new_wallet_id()
+    wallet_id = new_wallet_id(env.rng)
     store = new_keystore(keystore, wallet_id=wallet_id, home=path, env=env)
-    store.put(DATA_KEY_ID, os.urandom(32))
+    store.put(DATA_KEY_ID, env.rng(32))
     Database(path / "wallet.db", create=True).close()
     write_config(path, Config(wallet_id=wallet_id, keystore=store.kind))
     return InitResult(home=path, wallet_id=wallet_id, keystore=store.kind)

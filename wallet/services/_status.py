@@ -13,7 +13,6 @@ and verifiers are given the published files. `publish` signs one purpose's list 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -93,7 +92,7 @@ def create_status_list(
         raise UsageError(f"--url {url!r}: want an https:// URL where the lists will be served")
     identity = find_identity(wallet, issuer)
     base = url.rstrip("/") if url else None
-    ids = [f"{base}/{p}" if base else f"urn:uuid:{uuid.uuid4()}" for p in PURPOSES]
+    ids = [f"{base}/{p}" if base else wallet.env.uuid_urn() for p in PURPOSES]
     # The minimum length (131,072 entries, §3.1) keeps each holder in a large crowd.
     empty = StatusList().to_bytes()
     created = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -162,7 +161,7 @@ def publish_status_list(
 ) -> dict[str, Any]:
     """The signed `BitstringStatusListCredential` of one purpose of list `name`, as of `now`."""
     from did import StatusList, add_proof, status_list_credential
-    from wallet.services._credentials import method_of
+    from wallet.services._identities import method_of
 
     if purpose not in PURPOSES:
         raise UsageError(f"--purpose {purpose!r}: choose revocation or suspension")

@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wallet.errors import FileProblem, UsageError, VerificationFailed
+
+if TYPE_CHECKING:
+    from did import Resolver, VerificationReport
 
 
 def read_text(path: Path, what: str = "file") -> str:
@@ -80,7 +83,7 @@ def status_source(
     return source
 
 
-def _resolver(resolver: Any) -> Any:
+def _resolver(resolver: Resolver | None) -> Resolver:
     from did import Resolver
 
     return resolver if resolver is not None else Resolver()
@@ -93,8 +96,8 @@ def verify_document(
     now: datetime,
     trusted_issuers: set[str] | None = None,
     status_lists: Callable[[str], Any] | None = None,
-    resolver: Any = None,
-) -> Any:
+    resolver: Resolver | None = None,
+) -> VerificationReport:
     """Verify a parsed credential of either format; return its `did.VerificationReport`."""
     from did import verify_credential, verify_sd_jwt
 
@@ -124,8 +127,8 @@ def verify_credential_text(
     now: datetime,
     trusted_issuers: Sequence[str] = (),
     status_list_files: Sequence[Path] = (),
-    resolver: Any = None,
-) -> Any:
+    resolver: Resolver | None = None,
+) -> VerificationReport:
     """Verify a credential (JSON or SD-JWT text); an unreadable one fails its syntax check."""
     try:
         fmt, content = read_document(text)
@@ -149,8 +152,8 @@ def verify_presentation_text(
     now: datetime,
     trusted_issuers: Sequence[str] = (),
     status_list_files: Sequence[Path] = (),
-    resolver: Any = None,
-) -> Any:
+    resolver: Resolver | None = None,
+) -> VerificationReport:
     """Verify a presentation made for `challenge` and `domain`; return the report."""
     from did import verify_presentation, verify_sd_jwt
 
@@ -183,7 +186,7 @@ def verify_presentation_text(
     )
 
 
-def _syntax_failure(kind: str, message: str) -> Any:
+def _syntax_failure(kind: str, message: str) -> VerificationReport:
     from did import Check, VerificationReport
     from did.errors import ParsingError
 
