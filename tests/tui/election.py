@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.wallet.fakes import MovingClock
+from tests.wallet.fakes import KeySeeds, MovingClock, fixed_environment
 from wallet.services import (
     Environment,
     Wallet,
@@ -52,10 +52,23 @@ def election_environ() -> dict[str, str]:
     return {"WALLET_PASSPHRASE": PASSPHRASE, "WALLET_BOARD_PASSPHRASE": BOARD_PASSPHRASE}
 
 
-def election_env(clock: Callable[[], datetime] | None = None) -> Environment:
-    if clock is None:
-        return Environment(environ=election_environ())
-    return Environment(environ=election_environ(), clock=clock)
+#: The start of the tests' election; their TUI runs on `SNAPSHOT_NOW`, inside its window.
+SNAPSHOT_START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+SNAPSHOT_NOW = SNAPSHOT_START + timedelta(minutes=10)
+
+
+def election_env(
+    clock: Callable[[], datetime] | None = None,
+    rng: Callable[[int], bytes] | None = None,
+    environ: dict[str, str] | None = None,
+) -> Environment:
+    """Both passphrases given (unless `environ` says otherwise), at `SNAPSHOT_NOW` by default."""
+    return fixed_environment(
+        election_environ() if environ is None else environ,
+        clock=clock or (lambda: SNAPSHOT_NOW),
+        rng=rng,
+        seed=b"tui election",
+    )
 
 
 @dataclass(frozen=True)
@@ -64,26 +77,22 @@ class ElectionWorld:
     board: Path
     voter: str
     start: datetime
+    #: The random source the election was made with; later steps continue its stream.
+    rng: Callable[[int], bytes]
 
 
-#: The start of the snapshot tests' election; their TUI runs on `SNAPSHOT_NOW`.
-SNAPSHOT_START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-SNAPSHOT_NOW = SNAPSHOT_START + timedelta(minutes=10)
-
-
-def make_election(root: Path, start: datetime | None = None) -> ElectionWorld:
+def make_election(root: Path, start: datetime = SNAPSHOT_START) -> ElectionWorld:
     """Create the wallets, run the key ceremony and open the election.
 
-    The window opens at `start` (default: half an hour ago) and lasts two hours; the setup
-    happens a minute after `start`.
+    The window opens at `start` and lasts two hours; the setup happens a minute after
+    `start`. Keys and ids come from a seeded source, so the world is the same on every run.
     """
-    if start is None:
-        start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
     board = root / "board.sqlite"
     wallets: dict[str, Wallet] = {}
     dids: dict[str, str] = {}
     clock = MovingClock(start)
-    env = election_env(clock)
+    rng = KeySeeds(b"tui election")
+    env = election_env(clock, rng)
     for name in ("authority", "t1", "t2", "t3", "voter"):
         init_wallet(root / name, env, keystore="file")
         wallets[name] = Wallet.open(root / name, env)
@@ -112,7 +121,7 @@ def make_election(root: Path, start: datetime | None = None) -> ElectionWorld:
     finally:
         for wallet in wallets.values():
             wallet.__exit__()
-    return ElectionWorld(root / "voter", board, dids["voter"], start)
+    return ElectionWorld(root / "voter", board, dids["voter"], start, rng)
 
 
 def finish_election(root: Path, world: ElectionWorld, record: Path) -> Path:
@@ -122,7 +131,7 @@ def finish_election(root: Path, world: ElectionWorld, record: Path) -> Path:
     (and so its audit) is the same on every run.
     """
     clock = MovingClock(world.start + timedelta(minutes=5))
-    env = election_env(clock)
+    env = election_env(clock, world.rng)
     with Wallet.open(world.voter_home, env) as voter:
         vote(voter, world.board, ELECTION, as_="voter", choices={"mayor": {"ada": 1}})
     clock.now = world.start + timedelta(hours=2, minutes=1)

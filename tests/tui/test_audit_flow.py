@@ -12,11 +12,12 @@ from textual.widgets import Input, ProgressBar
 
 from tests.tui.conftest import locked_env
 from tests.tui.helpers import settle, static_text
+from tests.wallet.fakes import fixed_environment
 from tui.app import create_app
 from tui.messages import AuditProgress
 from tui.screens import AuditScreen
 from tui.widgets import AuditTable
-from wallet.services import Environment, run_demo
+from wallet.services import run_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def record(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The exported record of a whole demo election (5 voters, one challenged ballot)."""
     out = tmp_path_factory.mktemp("demo")
-    run_demo(out, Environment(environ={}))
+    run_demo(out, fixed_environment({}))
     return out / "record"
 
 

@@ -145,7 +145,7 @@ async def test_a_ballot_outside_the_limits_is_not_submitted_and_says_why(
 
 def without_board_passphrase() -> Environment:
     """The voter's environment with the wallet's passphrase but not the board's."""
-    return Environment(environ={"WALLET_PASSPHRASE": PASSPHRASE})
+    return election_env(environ={"WALLET_PASSPHRASE": PASSPHRASE})
 
 
 async def give_board_passphrase(pilot: Pilot[None], app: WalletApp, passphrase: str) -> None:

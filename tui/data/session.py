@@ -6,9 +6,9 @@ SQLite connections belong to the thread that opened them, so every worker opens 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from wallet.services import Environment, Wallet, board_needs_passphrase, unlock_board
@@ -70,24 +70,22 @@ class _EnvironWithSecrets(Mapping[str, str]):
         return f"<environment of {len(self)} variables, {hidden} redacted>"
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Session:
     """The wallet home the TUI shows, the service environment, its unlock state and clock.
 
-    `clock` is what services get as `now` (verification, presentation, casting); tests fix it.
+    The clock is the environment's: services read it themselves (casting) or get it as `now`
+    (verification, presentation); tests fix it in the environment they pass.
     """
 
-    def __init__(
-        self, home: Path | None, env: Environment, clock: Callable[[], datetime] = _utc_now
-    ) -> None:
+    def __init__(self, home: Path | None, env: Environment) -> None:
         self.home = home
-        self.clock = clock
         #: Board files opened in this session, beside those the wallet already follows.
         self.boards: list[Path] = []
         self._env = env
+
+    def clock(self) -> datetime:
+        """The time by the environment's clock."""
+        return self._env.now()
 
     @property
     def env(self) -> Environment:

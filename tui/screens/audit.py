@@ -95,9 +95,9 @@ class AuditScreen(MainScreen):
         if report.passed:
             verdict = Text(f"✓ Audit PASSED: {about}; every check passed.", style="bold green")
         else:
+            failed = ", ".join(c.id for c in report.failed()) or "none"
             verdict = Text(
-                f"✗ Audit FAILED: {about}; failed {', '.join(c.id for c in report.failed()) or 'none'}"
-                " (a skipped check is not a pass).",
+                f"✗ Audit FAILED: {about}; failed {failed} (a skipped check is not a pass).",
                 style="bold red",
             )
         self.query_one("#verdict", Static).update(verdict)

@@ -259,7 +259,7 @@ class LocalBoard:
             except BoardLocked:
                 raise
             except KeystoreLocked as exc:
-                raise BoardLocked(f"board {self.path.name}: {exc}") from None
+                raise BoardLocked(str(exc)) from None
             if seed is None or len(seed) != 32:
                 raise KeystoreCorrupted(f"board {self.path.name}: its checkpoint key is missing")
             signer = Ed25519Signer(self.info.name, seed)

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from wallet._home import Home
 from wallet.errors import UsageError
-from wallet.services._session import Environment
 
 if TYPE_CHECKING:
     from wallet.keystore import EnvironmentOrPrompt, Keystore
+    from wallet.services._session import Environment
 
 
 def passphrase_source(
