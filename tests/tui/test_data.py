@@ -27,7 +27,7 @@ def test_the_typed_passphrase_opens_the_keystore_but_never_shows(home: Path) -> 
     assert session.needs_passphrase()
     env = session.candidate(Secret(PASSPHRASE))
     with Wallet.open(home, env) as wallet:
-        assert keystore_info(wallet)["kind"] == "file"
+        assert keystore_info(wallet).keystore.kind == "file"
     assert PASSPHRASE not in repr(env)
     assert PASSPHRASE not in repr(Secret(PASSPHRASE))
     assert env.environ["WALLET_PASSPHRASE"] == PASSPHRASE

@@ -134,9 +134,7 @@ def issue(
             status_list=status_list,
         )
     if document.status is not None:
-        message(
-            f"issued {document.id} (status list {status_list}, index {document.status['index']})"
-        )
+        message(f"issued {document.id} (status list {status_list}, index {document.status.index})")
     if json_of(ctx, json_) and output is None:
         emit(document.to_json(), True)
     else:

@@ -19,7 +19,7 @@ def info(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False)
     from wallet.services import Wallet, keystore_info
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        data = keystore_info(wallet)
+        data = keystore_info(wallet).to_json()
     emit(data, json_of(ctx, json_), _human)
 
 

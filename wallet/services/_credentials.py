@@ -21,6 +21,7 @@ from wallet.errors import NotFound, UsageError, VerificationFailed
 from wallet.services._identities import find_identity, method_of, signing_key
 from wallet.services._sealing import open_field, seal_field
 from wallet.services._session import Wallet
+from wallet.services._values import JsonObject, StatusEntry
 from wallet.services._verifying import read_document, verify_document
 
 FORMATS = ("di", "sd-jwt")
@@ -59,7 +60,7 @@ class HeldCredential:
     """A held credential and its summary; `content` is a JSON object (di) or text (sd-jwt)."""
 
     summary: CredentialSummary
-    content: dict[str, Any] | str
+    content: JsonObject | str
 
     def to_json(self) -> dict[str, Any]:
         return {**self.summary.to_json(), "credential": self.content}
@@ -70,9 +71,9 @@ class Document:
     """A credential or presentation as issued: a JSON object (di) or SD-JWT text (sd-jwt)."""
 
     format: str
-    content: dict[str, Any] | str
+    content: JsonObject | str
     id: str | None = None
-    status: dict[str, Any] | None = None
+    status: StatusEntry | None = None
 
     def text(self) -> str:
         """The serialized form to write to a file or stdout."""
@@ -83,7 +84,7 @@ class Document:
     def to_json(self) -> dict[str, Any]:
         result: dict[str, Any] = {"format": self.format, "id": self.id}
         if self.status is not None:
-            result["status"] = self.status
+            result["status"] = self.status.to_json()
         return {**result, "credential": self.content}
 
 
@@ -99,7 +100,7 @@ def parse_time(text: str, what: str = "time") -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def claims_from_pairs(pairs: Iterable[str]) -> dict[str, Any]:
+def claims_from_pairs(pairs: Iterable[str]) -> JsonObject:
     """Read `KEY=VALUE` claims; a value that is valid JSON is taken as JSON, else as text."""
     claims: dict[str, Any] = {}
     for pair in pairs:
@@ -115,7 +116,7 @@ def claims_from_pairs(pairs: Iterable[str]) -> dict[str, Any]:
     return claims
 
 
-def claims_from_json(text: str) -> dict[str, Any]:
+def claims_from_json(text: str) -> JsonObject:
     """Read a `--claims` file's text: one JSON object."""
     from did import parse_json
     from did.errors import DidError
@@ -380,7 +381,7 @@ def present_credential(
         raise UsageError("--disclose works with SD-JWT credentials; a di credential shows all")
     method, _ = method_of(holder_row.did, "authentication")
     presentation = create_presentation(
-        [held.content],
+        [dict(held.content)],
         key=key,
         verification_method=method,
         challenge=challenge,

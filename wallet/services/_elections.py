@@ -33,6 +33,7 @@ from wallet.services._election_types import (
 )
 from wallet.services._identities import find_identity, method_of, signing_key
 from wallet.services._session import Environment, Wallet
+from wallet.services._values import JsonObject
 
 if TYPE_CHECKING:
     from voting import ElectionResult as Result
@@ -261,9 +262,7 @@ def _own_lists(wallet: Wallet, issuers: Sequence[str]) -> dict[str, tuple[str, s
     return found
 
 
-def _publish_lists(
-    wallet: Wallet, board: BoardClient, state: ElectionState
-) -> list[dict[str, Any]]:
+def _publish_lists(wallet: Wallet, board: BoardClient, state: ElectionState) -> list[JsonObject]:
     """Sign this wallet's current status lists, dated now, and hand them to the board.
 
     The lists signed at close are the ones `close` freezes: the board verifies them at the
@@ -311,9 +310,10 @@ def close_election(
         state = board.state(election)
         fresh = {c["id"]: c for c in _publish_lists(wallet, board, state)}
         source = board.status_lists()
-        frozen = []
-        for url in referenced_status_lists(state.ballot_entries):
-            frozen.append(fresh[url] if url in fresh else dict(source(url)))
+        frozen = [
+            dict(fresh[url] if url in fresh else source(url))
+            for url in referenced_status_lists(state.ballot_entries)
+        ]
         body = CloseBody(tuple(frozen))
         return posted(post(wallet, board, election, body, as_=as_), status_lists=len(frozen))
 

@@ -22,6 +22,7 @@ from wallet._db import StatusListRow
 from wallet.errors import NotFound, UsageError
 from wallet.services._identities import find_identity, signing_key
 from wallet.services._session import Wallet
+from wallet.services._values import JsonObject, StatusEntry
 
 PURPOSES = ("revocation", "suspension")
 ACTIONS = {
@@ -108,7 +109,7 @@ def reserve_entries(
     credential_id: str,
     now: datetime,
     choose_index: Callable[[int], int],
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], StatusEntry]:
     """Reserve an index of list `name` for a new credential; return its two status entries."""
     from did import status_entry
 
@@ -122,7 +123,7 @@ def reserve_entries(
         status_entry(row.revocation_id, index, "revocation"),
         status_entry(row.suspension_id, index, "suspension"),
     ]
-    return entries, {"list": name, "index": index}
+    return entries, StatusEntry(name, index)
 
 
 def change_status(wallet: Wallet, credential_id: str, action: str) -> StatusChange:
@@ -156,9 +157,7 @@ def change_status(wallet: Wallet, credential_id: str, action: str) -> StatusChan
     )
 
 
-def publish_status_list(
-    wallet: Wallet, name: str, *, purpose: str, now: datetime
-) -> dict[str, Any]:
+def publish_status_list(wallet: Wallet, name: str, *, purpose: str, now: datetime) -> JsonObject:
     """The signed `BitstringStatusListCredential` of one purpose of list `name`, as of `now`."""
     from did import StatusList, add_proof, status_list_credential
     from wallet.services._identities import method_of

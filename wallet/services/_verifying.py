@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wallet.errors import FileProblem, UsageError, VerificationFailed
+from wallet.services._values import JsonObject
 
 if TYPE_CHECKING:
     from did import Resolver, VerificationReport
@@ -48,12 +49,12 @@ def read_document(text: str) -> tuple[str, dict[str, Any] | str]:
 
 def status_source(
     files: Sequence[Path], fetch: Callable[[str], Any] | None = None
-) -> Callable[[str], Any]:
+) -> Callable[[str], JsonObject]:
     """A status list source: the list credentials in `files` by id, else an https fetch."""
     from did import fetch_status_list, parse_json
     from did.errors import CredentialError, DidError, StatusRetrievalError
 
-    given: dict[str, Any] = {}
+    given: dict[str, JsonObject] = {}
     for path in files:
         try:
             credential = parse_json(read_text(path, "status list"))
@@ -65,16 +66,17 @@ def status_source(
         given[list_id] = credential
     download = fetch or fetch_status_list
 
-    def source(url: str) -> Any:
+    def source(url: str) -> JsonObject:
         # Retrieval failures are raised as the root CredentialError: `did.Check` accepts only
         # the VC Data Model problem types, not Bitstring Status List's STATUS_RETRIEVAL_ERROR.
         if url in given:
             return given[url]
         if url.startswith("https://"):
             try:
-                return download(url)
+                fetched: JsonObject = download(url)
             except StatusRetrievalError as exc:
                 raise CredentialError(f"status list unavailable: {exc}") from None
+            return fetched
         raise CredentialError(
             f"status list {url[:80]!r} is unavailable: give it with --status-list-file "
             "(or publish it at an https:// URL)"

@@ -35,7 +35,7 @@ CHALLENGE_CHECKS = (
 )
 
 
-def parse_choices(pairs: Iterable[str]) -> dict[str, dict[str, int]]:
+def parse_choices(pairs: Iterable[str]) -> Mapping[str, Mapping[str, int]]:
     """Read `CONTEST=OPTION` pairs; an option named twice gets two votes (where allowed)."""
     selections: dict[str, dict[str, int]] = {}
     for pair in pairs:
@@ -77,7 +77,7 @@ def vote(
     election: str,
     *,
     as_: str,
-    choices: dict[str, dict[str, int]],
+    choices: Mapping[str, Mapping[str, int]],
     credential_id: str | None = None,
     challenge: bool = False,
 ) -> VoteOutcome:
