@@ -19,7 +19,9 @@ from wallet.cli._common import (
 )
 
 app = typer.Typer(
-    help="Issue, hold, present and verify W3C Verifiable Credentials.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Issue, hold, present and verify W3C Verifiable Credentials.",
+    no_args_is_help=True,
 )
 
 OutputOption = Annotated[

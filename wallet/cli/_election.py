@@ -13,7 +13,11 @@ from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_o
 if TYPE_CHECKING:
     from wallet.services import Posted
 
-app = typer.Typer(help="Run elections on a board: the authority's side.", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode=None,
+    help="Run elections on a board: the authority's side.",
+    no_args_is_help=True,
+)
 
 ElectionArg = Annotated[str, typer.Argument(metavar="ELECTION", help="The election id.")]
 BoardOption = Annotated[

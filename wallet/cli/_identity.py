@@ -10,7 +10,9 @@ import typer
 
 from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of
 
-app = typer.Typer(help="Create, list, show and resolve DIDs.", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode=None, help="Create, list, show and resolve DIDs.", no_args_is_help=True
+)
 
 
 def _identity_line(item: dict[str, Any]) -> str:

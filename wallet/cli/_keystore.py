@@ -6,7 +6,9 @@ import typer
 
 from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, message
 
-app = typer.Typer(help="Inspect the keystore, change its passphrase.", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode=None, help="Inspect the keystore, change its passphrase.", no_args_is_help=True
+)
 
 
 def _human(info: dict[str, object]) -> str:

@@ -27,6 +27,7 @@ from wallet.cli._common import (
 from wallet.cli._credential import write_output
 
 app = typer.Typer(
+    rich_markup_mode=None,
     help="Revocation and suspension lists for the credentials you issue.\n\n"
     "A status list NAME holds two Bitstring Status Lists: each credential issued with "
     "--status-list NAME gets an entry in both, at one random index. Publish both purposes "

@@ -13,7 +13,11 @@ from wallet.cli._election import AsOption, BoardOption, ElectionArg
 if TYPE_CHECKING:
     from wallet.services import Posted, SharesOutcome
 
-app = typer.Typer(help="A trustee's steps: key ceremony and decryption.", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode=None,
+    help="A trustee's steps: key ceremony and decryption.",
+    no_args_is_help=True,
+)
 
 
 def _posted_line(done: Posted) -> str:
