@@ -1,61 +1,12 @@
-"""Provides DIDs (did:key, did:jwk, did:web), DID documents and their resolution."""
+"""Provides DIDs (did:key, did:jwk, did:web), their documents and resolution, and credentials:
+JCS, eddsa-jcs-2022 Data Integrity proofs, VC Data Model 2.0, presentations, SD-JWT VC and
+Bitstring Status List."""
 
-# --- Identity core: keys, encodings, DID methods, documents, resolution, status lists. ---
+from did._credential import issue_credential, verify_credential
 from did._did_jwk import did_jwk_document, did_jwk_from_public_key
 from did._did_key import did_key_document, did_key_from_public_key, public_key_from_did_key
 from did._did_web import did_web_url, web_did_document
 from did._document import DidDocument, DidUrl, VerificationMethod, parse_did
-from did._keys import Ed25519Key, verify_ed25519
-from did._multibase import (
-    b58decode,
-    b58encode,
-    b64url_decode,
-    b64url_encode,
-    multibase_decode,
-    multibase_encode,
-)
-from did._resolver import ResolutionResult, Resolver, resolve
-from did._status_list import (
-    StatusList,
-    check_status,
-    fetch_status_list,
-    status_entry,
-    status_list_credential,
-)
-
-__all__ = [
-    "DidDocument",
-    "DidUrl",
-    "Ed25519Key",
-    "ResolutionResult",
-    "Resolver",
-    "StatusList",
-    "VerificationMethod",
-    "b58decode",
-    "b58encode",
-    "b64url_decode",
-    "b64url_encode",
-    "check_status",
-    "did_jwk_document",
-    "did_jwk_from_public_key",
-    "did_key_document",
-    "did_key_from_public_key",
-    "did_web_url",
-    "fetch_status_list",
-    "multibase_decode",
-    "multibase_encode",
-    "parse_did",
-    "public_key_from_did_key",
-    "resolve",
-    "status_entry",
-    "status_list_credential",
-    "verify_ed25519",
-    "web_did_document",
-]
-# --- End of the identity core. ---
-
-# --- Credentials: JCS, eddsa-jcs-2022, VC DM 2.0, presentations, SD-JWT VC (begin) ---
-from did._credential import issue_credential, verify_credential
 from did._eddsa_jcs_2022 import (
     DataIntegrityProof,
     ProofSteps,
@@ -65,7 +16,24 @@ from did._eddsa_jcs_2022 import (
     verify_proof,
 )
 from did._jcs import canonicalize, parse_json
+from did._keys import Ed25519Key, verify_ed25519
+from did._multibase import (
+    b58decode,
+    b58encode,
+    b64url_decode,
+    b64url_encode,
+    multibase_decode,
+    multibase_encode,
+)
 from did._presentation import create_presentation, verify_presentation
+from did._resolver import ResolutionResult, Resolver, resolve
+from did._status_list import (
+    StatusList,
+    check_status,
+    fetch_status_list,
+    status_entry,
+    status_list_credential,
+)
 from did._verification import Check, StatusListSource, VerificationReport
 from did.sd_jwt import (
     Disclosure,
@@ -76,27 +44,53 @@ from did.sd_jwt import (
     verify_sd_jwt,
 )
 
-__all__ += [
+__all__ = [
     "Check",
     "DataIntegrityProof",
+    "DidDocument",
+    "DidUrl",
     "Disclosure",
+    "Ed25519Key",
     "ProofSteps",
+    "ResolutionResult",
+    "Resolver",
     "SdJwt",
     "Signer",
+    "StatusList",
     "StatusListSource",
+    "VerificationMethod",
     "VerificationReport",
     "add_proof",
+    "b58decode",
+    "b58encode",
+    "b64url_decode",
+    "b64url_encode",
     "canonicalize",
+    "check_status",
     "create_presentation",
     "create_proof_steps",
+    "did_jwk_document",
+    "did_jwk_from_public_key",
+    "did_key_document",
+    "did_key_from_public_key",
+    "did_web_url",
     "disclosure_paths",
+    "fetch_status_list",
     "issue_credential",
     "issue_sd_jwt",
+    "multibase_decode",
+    "multibase_encode",
+    "parse_did",
     "parse_json",
     "present_sd_jwt",
+    "public_key_from_did_key",
+    "resolve",
+    "status_entry",
+    "status_list_credential",
     "verify_credential",
+    "verify_ed25519",
     "verify_presentation",
     "verify_proof",
     "verify_sd_jwt",
+    "web_did_document",
 ]
-# --- Credentials (end) ---

@@ -28,10 +28,6 @@ from __future__ import annotations
 class DidError(Exception):
     """Root of every error the `did` package raises."""
 
-    def diagnostics(self) -> str:
-        """Return a one-line human explanation."""
-        return str(self)
-
 
 class InvalidDid(DidError):
     """A DID or DID URL that does not follow its method's syntax (resolution error `invalidDid`)."""

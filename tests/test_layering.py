@@ -15,10 +15,11 @@ ORDER = ["did", "voting", "wallet", "tui"]
 
 # Third-party packages each layer may import (DESIGN §1). The project's own packages are
 # checked by position in ORDER instead. The wallet also uses PyNaCl: DESIGN §2 has the file
-# keystore derive its key with Argon2id and seal with SecretBox from PyNaCl.
+# keystore derive its key with Argon2id and seal with SecretBox from PyNaCl. The voting
+# package may use gmpy2 for the field arithmetic of its batch operations (docs/decisions.md).
 THIRD_PARTY = {
     "did": {"nacl", "cryptography", "rfc8785", "httpx"},
-    "voting": {"nacl", "rich"},
+    "voting": {"nacl", "rich", "gmpy2"},
     "wallet": {
         "keyring",
         "typer",
@@ -28,6 +29,11 @@ THIRD_PARTY = {
         "jeepney",
         "rich",
         "nacl",
+        # The board and witness servers and their clients (issue: the board as a service).
+        "starlette",
+        "uvicorn",
+        "httpx",
+        "psycopg",
     },
     "tui": {"textual", "rich"},
 }
@@ -71,6 +77,50 @@ def test_the_checker_catches_a_backward_import(tmp_path: Path) -> None:
     assert imported_roots(module) == {"wallet", "typer"}
 
 
+def imports_of_voting_testing(path: Path) -> list[int]:
+    """The lines of `path` that import `voting.testing`, in any spelling."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        if any(name == "voting.testing" or name.startswith("voting.testing.") for name in names):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_production_code_never_imports_the_test_doubles() -> None:
+    # `voting.testing` holds a seeded rng and fixed keys: reproducible by design, so only the
+    # tests and the benchmarks may use it.
+    testing = ROOT / "voting" / "testing"
+    found = [
+        f"{path.relative_to(ROOT)}:{line} imports voting.testing"
+        for package in ORDER
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if testing not in path.parents
+        for line in imports_of_voting_testing(path)
+    ]
+    assert found == []
+
+
+def test_the_checker_catches_every_spelling_of_the_testing_import(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        "import voting.testing\n"
+        "from voting import testing\n"
+        "from voting.testing import SeededRng\n"
+        "from voting.testing._rng import SeededRng as R\n"
+        "from voting import group\n"
+        "import voting.testingfoo\n",
+        encoding="utf-8",
+    )
+    assert imports_of_voting_testing(module) == [1, 2, 3, 4]
+
+
 def test_help_does_not_import_heavy_modules() -> None:
     probe = (
         "import sys, json\n"
@@ -87,7 +137,17 @@ def test_help_does_not_import_heavy_modules() -> None:
     heavy = [
         name
         for name in modules
-        if name.split(".")[0] in {"textual", "nacl", "cryptography", "rich", "pydantic"}
+        if name.split(".")[0]
+        in {
+            "textual",
+            "nacl",
+            "cryptography",
+            "starlette",
+            "uvicorn",
+            "psycopg",
+            "rich",
+            "pydantic",
+        }
         or name.startswith("keyring.backends")
     ]
     assert heavy == []

@@ -7,7 +7,6 @@ scalar multiplications refuse it both as an input and as a result.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
 
@@ -193,28 +192,3 @@ def random_scalar(rng: Rng | None = None, *, nonzero: bool = True) -> int:
         value = int.from_bytes(source(64), "little") % Q
         if value or not nonzero:
             return value
-
-
-class SeededRng:
-    """A deterministic byte source for tests and vectors: SHA-512 in counter mode over a seed.
-
-    It is reproducible by design and must never stand in for `os.urandom` in production.
-    """
-
-    __slots__ = ("_buffer", "_counter", "_seed")
-
-    def __init__(self, seed: bytes) -> None:
-        self._seed = bytes(seed)
-        self._counter = 0
-        self._buffer = b""
-
-    def __call__(self, n: int) -> bytes:
-        while len(self._buffer) < n:
-            block = hashlib.sha512(self._seed + self._counter.to_bytes(8, "big")).digest()
-            self._buffer += block
-            self._counter += 1
-        out, self._buffer = self._buffer[:n], self._buffer[n:]
-        return out
-
-    def __repr__(self) -> str:
-        return "SeededRng(<redacted>)"

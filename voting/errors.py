@@ -4,6 +4,7 @@ VotingError                   root of everything this package raises
 ├── EncodingError             bytes or JSON that do not decode to a valid object
 ├── GroupError                an invalid point or scalar (small order, non-canonical, identity)
 ├── ProofError                a zero-knowledge proof that does not verify
+│   └── ShuffleError          a proof of shuffle that does not verify (names the equations)
 ├── ManifestError             an election manifest that breaks its rules
 ├── BallotError               a ballot that cannot be made or does not verify
 ├── CeremonyError             a key-ceremony message that does not check out
@@ -23,10 +24,6 @@ from __future__ import annotations
 class VotingError(Exception):
     """Root of every error the `voting` package raises."""
 
-    def diagnostics(self) -> str:
-        """Return a one-line human explanation."""
-        return str(self)
-
 
 class EncodingError(VotingError):
     """Bytes or JSON that do not decode to a valid object."""
@@ -38,6 +35,25 @@ class GroupError(VotingError):
 
 class ProofError(VotingError):
     """A zero-knowledge proof that does not verify."""
+
+
+class ShuffleError(ProofError):
+    """A proof of shuffle that does not verify; `failed` names the failed checks.
+
+    The names are those of record spec §10: a statement check ("election", "label", "key",
+    "rows", "width", "proof"), the commitment equations that do not hold ("t1", "t2", "t3",
+    "t4", "chain"), or "challenge" when every equation holds but the Fiat-Shamir challenge
+    differs.
+    """
+
+    def __init__(self, failed: tuple[str, ...], detail: str) -> None:
+        super().__init__(f"shuffle: {', '.join(failed)}: {detail}")
+        self.failed = failed
+        self.detail = detail
+
+    def __reduce__(self) -> tuple[type[ShuffleError], tuple[tuple[str, ...], str]]:
+        # Rebuilt from both fields, so that it survives a trip between processes.
+        return (ShuffleError, (self.failed, self.detail))
 
 
 class ManifestError(VotingError):

@@ -22,10 +22,6 @@ class WalletError(Exception):
 
     exit_code = 1
 
-    def diagnostics(self) -> str:
-        """Return a one-line human explanation."""
-        return str(self)
-
 
 class UsageError(WalletError):
     """Arguments that parse but make no sense together."""

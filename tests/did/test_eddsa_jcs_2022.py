@@ -182,7 +182,8 @@ json_scalars = st.none() | st.booleans() | st.integers(-1000, 1000) | st.text(ma
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.dictionaries(st.text(max_size=6), json_scalars, max_size=5),
+    # A document that already has a `proof` member is refused by add_proof itself.
+    st.dictionaries(st.text(max_size=6).filter(lambda k: k != "proof"), json_scalars, max_size=5),
     st.sampled_from(["type", "cryptosuite", "verificationMethod", "proofPurpose", "created"]),
     json_scalars,
 )

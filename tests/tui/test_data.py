@@ -99,7 +99,7 @@ def test_wallet_help_lists_the_tui_command() -> None:
 
 
 def _summary(manifest: dict[str, object]) -> ElectionSummary:
-    from voting import Manifest
+    from voting.election import Manifest
 
     data = {"version": 1, "electionId": "e", "title": "E",
             "trustees": {"count": 1, "threshold": 1}, **manifest}  # fmt: skip

@@ -17,18 +17,38 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import voting
 from voting import errors
+from voting import shuffle as sh
+from voting.ballot import (
+    BallotOpening,
+    EncryptedBallot,
+    encrypt_ballot,
+    verify_ballot,
+    verify_opening,
+)
+from voting.election import Contest, Election, Manifest, Option
+from voting.group import Point, Q, Scalar, base_mul, encrypt, random_scalar
+from voting.tally import (
+    DecryptionShare,
+    ElectionResult,
+    EncryptedTally,
+    aggregate,
+    combine,
+    partial_decrypt,
+    verify_decryption_share,
+    verify_result,
+)
+from voting.testing import SeededRng
+from voting.trustees import Trustee, TrusteeAnnouncement
 
 HERE = Path(__file__).resolve().parent / "voting"
-Q = voting.Q
 SMALL_ORDER_8 = "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"
 
 
-def _election(ctx: dict[str, Any]) -> voting.Election:
-    manifest = voting.Manifest.from_json(ctx["manifest"])
-    anns = [voting.TrusteeAnnouncement.from_json(a) for a in ctx["announcements"]]
-    return voting.Election.create(manifest, anns)
+def _election(ctx: dict[str, Any]) -> Election:
+    manifest = Manifest.from_json(ctx["manifest"])
+    anns = [TrusteeAnnouncement.from_json(a) for a in ctx["announcements"]]
+    return Election.create(manifest, anns)
 
 
 def _check_election(ctx: dict[str, Any], inp: dict[str, Any]) -> None:
@@ -44,38 +64,50 @@ def _check_election(ctx: dict[str, Any], inp: dict[str, Any]) -> None:
 
 
 def _check_ballot(ctx: dict[str, Any], inp: dict[str, Any]) -> None:
-    voting.verify_ballot(_election(ctx), voting.EncryptedBallot.from_json(inp["ballot"]))
+    verify_ballot(_election(ctx), EncryptedBallot.from_json(inp["ballot"]))
 
 
 def _check_opening(ctx: dict[str, Any], inp: dict[str, Any]) -> None:
-    got = voting.verify_opening(
+    got = verify_opening(
         _election(ctx),
-        voting.EncryptedBallot.from_json(inp["ballot"]),
-        voting.BallotOpening.from_json(inp["opening"]),
+        EncryptedBallot.from_json(inp["ballot"]),
+        BallotOpening.from_json(inp["opening"]),
     )
     if got != inp["choices"]:
         raise errors.BallotError("opening decodes to other choices")
 
 
 def _check_share(ctx: dict[str, Any], inp: dict[str, Any]) -> None:
-    voting.verify_decryption_share(
+    verify_decryption_share(
         _election(ctx),
-        voting.EncryptedTally.from_json(inp["tally"]),
-        voting.DecryptionShare.from_json(inp["share"]),
+        EncryptedTally.from_json(inp["tally"]),
+        DecryptionShare.from_json(inp["share"]),
     )
 
 
 def _check_result(ctx: dict[str, Any], inp: dict[str, Any]) -> None:
     election = _election(ctx)
-    ballots = [voting.EncryptedBallot.from_json(b) for b in inp["ballots"]]
-    tally = voting.EncryptedTally.from_json(inp["tally"])
-    if voting.aggregate(election, ballots) != tally:
+    ballots = [EncryptedBallot.from_json(b) for b in inp["ballots"]]
+    tally = EncryptedTally.from_json(inp["tally"])
+    if aggregate(election, ballots) != tally:
         raise errors.TallyError("tally differs from the aggregate of the ballots")
-    voting.verify_result(
+    verify_result(
         election,
         tally,
-        [voting.DecryptionShare.from_json(s) for s in inp["shares"]],
-        voting.ElectionResult.from_json(inp["result"]),
+        [DecryptionShare.from_json(s) for s in inp["shares"]],
+        ElectionResult.from_json(inp["result"]),
+    )
+
+
+def _check_shuffle(ctx: dict[str, Any], inp: dict[str, Any]) -> None:
+    # Self-contained: the statement (record spec §10.1) is in the vector, not the context.
+    sh.verify_shuffle(
+        bytes.fromhex(inp["electionHash"]),
+        inp["label"],
+        Point.from_hex(inp["key"], what="key"),
+        sh.rows_from_json(inp["inputs"], "inputs"),
+        sh.rows_from_json(inp["outputs"], "outputs"),
+        sh.ShuffleProof.from_json(inp["proof"]),
     )
 
 
@@ -85,13 +117,16 @@ CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
     "opening": _check_opening,
     "decryption-share": _check_share,
     "result": _check_result,
+    "shuffle": _check_shuffle,
 }
 
 
 def run(ctx: dict[str, Any], vector: dict[str, Any]) -> str:
-    """Run one vector and return "ok" or the name of the package error it raised."""
+    """Run one vector: "ok", the package error's name, or "ShuffleError:" and its checks."""
     try:
         CHECKS[vector["check"]](ctx, vector["input"])
+    except errors.ShuffleError as exc:
+        return "ShuffleError:" + ",".join(exc.failed)
     except errors.VotingError as exc:
         return type(exc).__name__
     return "ok"
@@ -119,33 +154,33 @@ def _set(obj: dict[str, Any], path: list[Any], value: Any) -> dict[str, Any]:
 
 def build() -> dict[str, dict[str, Any]]:
     """Return every vector file's content by relative name."""
-    manifest = voting.Manifest(
+    manifest = Manifest(
         "vector-election",
         "Vector election",
         3,
         2,
         (
-            voting.Contest(
+            Contest(
                 "mayor",
                 "Mayor",
-                tuple(voting.Option(f"o{i}", f"Option {i}") for i in range(3)),
+                tuple(Option(f"o{i}", f"Option {i}") for i in range(3)),
                 0,
                 1,
             ),
-            voting.Contest(
+            Contest(
                 "budget",
                 "Budget points",
-                (voting.Option("parks", "Parks"), voting.Option("roads", "Roads")),
+                (Option("parks", "Parks"), Option("roads", "Roads")),
                 1,
                 3,
                 2,
             ),
         ),
     )
-    rng = voting.SeededRng(b"ssi-wallet voting vectors v1")
-    trustees = [voting.Trustee.generate(manifest, i, rng) for i in (1, 2, 3)]
+    rng = SeededRng(b"ssi-wallet voting vectors v1")
+    trustees = [Trustee.generate(manifest, i, rng) for i in (1, 2, 3)]
     anns = [t.announce(rng) for t in trustees]
-    election = voting.Election.create(manifest, anns)
+    election = Election.create(manifest, anns)
     keys = []
     for r in trustees:
         got = {
@@ -162,12 +197,12 @@ def build() -> dict[str, dict[str, Any]]:
     ]
     ballots, openings = [], []
     for i, v in enumerate(votes):
-        b, o = voting.encrypt_ballot(election, f"ballot-{i}", f"did:example:voter{i}", v, rng)
+        b, o = encrypt_ballot(election, f"ballot-{i}", f"did:example:voter{i}", v, rng)
         ballots.append(b.to_json())
         openings.append(o.to_json())
-    tally = voting.aggregate(election, [voting.EncryptedBallot.from_json(b) for b in ballots])
-    shares = [voting.partial_decrypt(election, tally, k, rng) for k in keys]
-    result = voting.combine(election, tally, shares[:2])
+    tally = aggregate(election, [EncryptedBallot.from_json(b) for b in ballots])
+    shares = [partial_decrypt(election, tally, k, rng) for k in keys]
+    result = combine(election, tally, shares[:2])
     files: dict[str, dict[str, Any]] = {"context.json": ctx}
 
     def add(name: str, check: str, expect: str, inp: dict[str, Any]) -> None:
@@ -264,7 +299,7 @@ def build() -> dict[str, dict[str, Any]]:
             )
         },
     )
-    response = voting.Scalar.from_hex(b0["contests"][0]["options"][1]["proof"]["responses"][0])
+    response = Scalar.from_hex(b0["contests"][0]["options"][1]["proof"]["responses"][0])
     # A scalar below q plus q still fits in 32 bytes, since q < 2**253.
     add(
         "non-canonical-scalar-response-plus-q",
@@ -285,10 +320,10 @@ def build() -> dict[str, dict[str, Any]]:
         {
             "ballot": b0,
             "opening": openings[0],
-            "choices": voting.verify_opening(
+            "choices": verify_opening(
                 election,
-                voting.EncryptedBallot.from_json(b0),
-                voting.BallotOpening.from_json(openings[0]),
+                EncryptedBallot.from_json(b0),
+                BallotOpening.from_json(openings[0]),
             ),
         },
     )
@@ -353,6 +388,163 @@ def build() -> dict[str, dict[str, Any]]:
     return files
 
 
+def build_shuffle(ctx: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return the shuffle vectors (record spec §10): honest proofs and one file per mutation."""
+    election = _election(ctx)
+    key = election.joint_key
+    h_e = election.extended_hash
+    rng = SeededRng(b"ssi-wallet voting shuffle vectors v1")
+    files: dict[str, dict[str, Any]] = {}
+
+    def statement(rows: int, width: int, label: str) -> dict[str, Any]:
+        inputs = [
+            tuple(encrypt((3 * i + k) % 4, random_scalar(rng), key) for k in range(width))
+            for i in range(rows)
+        ]
+        outputs, secret = sh.shuffle(key, inputs, rng)
+        proof = sh.prove_shuffle(h_e, label, key, inputs, outputs, secret, rng)
+        return {
+            "electionHash": h_e.hex(),
+            "label": label,
+            "key": key.hex(),
+            "inputs": sh.rows_to_json(inputs),
+            "outputs": sh.rows_to_json(outputs),
+            "proof": proof.to_json(),
+        }
+
+    def add(name: str, inp: dict[str, Any], expect: str | None = None) -> None:
+        vector = {"check": "shuffle", "expect": "", "input": inp}
+        got = run(ctx, vector)
+        if expect is not None and got != expect:
+            raise AssertionError(f"shuffle/{name}: got {got}, want {expect}")
+        files[f"shuffle/{name}.json"] = {**vector, "expect": got}
+
+    base = statement(5, 2, "mayor")
+    add("happy-path", base, "ok")
+    add("happy-path-width-1", statement(3, 1, "roster"), "ok")
+    other = statement(5, 2, "mayor")
+    fresh = encrypt(1, random_scalar(rng), key).to_json()
+    point = base_mul(random_scalar(rng)).hex()
+    q_plus = (Scalar.from_hex(base["proof"]["s1"]).value + Q).to_bytes(32, "little")
+    swapped = copy.deepcopy(base)
+    outs = swapped["outputs"]
+    outs[0], outs[3] = outs[3], outs[0]
+    u2 = "ShuffleError:t2,t3,t4"
+    everything = "ShuffleError:t1,t2,t3,t4,chain"
+    proof = ["proof"]
+    for name, inp, expect in [
+        ("replaced-outputs[2][1]", _set(base, ["outputs", 2, 1], fresh), u2),
+        ("replaced-inputs[0][0]", _set(base, ["inputs", 0, 0], fresh), u2),
+        ("swapped-outputs-0-and-3", swapped, u2),
+        ("other-key", _set(base, ["key"], point), u2),
+        ("other-label", _set(base, ["label"], "budget"), everything),
+        ("other-election-hash", _set(base, ["electionHash"], "00" * 32), everything),
+        ("proof-of-another-shuffle", _set(base, proof, other["proof"]), u2),
+        ("outputs-of-another-shuffle", _set(base, ["outputs"], other["outputs"]), None),
+        ("modified-outputs[1][0].beta-byte-0", _flip(base, ["outputs", 1, 0, "beta"]), None),
+        (
+            "identity-outputs[1][0].alpha",
+            _set(base, ["outputs", 1, 0, "alpha"], "01" + "00" * 31),
+            "GroupError",
+        ),
+        (
+            "identity-proof.chainCommitments[2]",
+            _set(base, [*proof, "chainCommitments", 2], "01" + "00" * 31),
+            "GroupError",
+        ),
+        (
+            "small-order-proof.permutationCommitments[1]",
+            _set(base, [*proof, "permutationCommitments", 1], SMALL_ORDER_8),
+            "GroupError",
+        ),
+        (
+            "non-canonical-point-y-equals-p-inputs[3][1].beta",
+            _set(base, ["inputs", 3, 1, "beta"], (2**255 - 19).to_bytes(32, "little").hex()),
+            "GroupError",
+        ),
+        (
+            "non-canonical-scalar-s1-plus-q",
+            _set(base, [*proof, "s1"], q_plus.hex()),
+            "GroupError",
+        ),
+        ("dropped-outputs[4]", _set(base, ["outputs"], base["outputs"][:4]), "ShuffleError:rows"),
+        (
+            "dropped-outputs-column-1",
+            _set(base, ["outputs"], [row[:1] for row in base["outputs"]]),
+            "ShuffleError:width",
+        ),
+        (
+            "dropped-proof.chainResponses[4]",
+            _set(base, [*proof, "chainResponses"], base["proof"]["chainResponses"][:4]),
+            "ShuffleError:proof",
+        ),
+        (
+            "dropped-proof.s4[1]",
+            _set(base, [*proof, "s4"], base["proof"]["s4"][:1]),
+            "ShuffleError:proof",
+        ),
+        (
+            "replaced-proof.permutationCommitments[0]",
+            _set(base, [*proof, "permutationCommitments", 0], point),
+            "ShuffleError:t1,t2,t3,t4",
+        ),
+        (
+            "replaced-proof.chainCommitments[2]",
+            _set(base, [*proof, "chainCommitments", 2], point),
+            "ShuffleError:chain",
+        ),
+        (
+            "replaced-proof.chainCommitments[4]",
+            _set(base, [*proof, "chainCommitments", 4], point),
+            "ShuffleError:t2,chain",
+        ),
+        ("modified-proof.challenge-byte-0", _flip(base, [*proof, "challenge"]), everything),
+        ("modified-proof.s1-byte-0", _flip(base, [*proof, "s1"]), "ShuffleError:t1"),
+        ("modified-proof.s2-byte-0", _flip(base, [*proof, "s2"]), "ShuffleError:t2"),
+        ("modified-proof.s3-byte-0", _flip(base, [*proof, "s3"]), "ShuffleError:t3"),
+        ("modified-proof.s4[1]-byte-0", _flip(base, [*proof, "s4", 1]), "ShuffleError:t4"),
+        (
+            "modified-proof.chainResponses[1]-byte-0",
+            _flip(base, [*proof, "chainResponses", 1]),
+            "ShuffleError:chain",
+        ),
+        (
+            "modified-proof.permutedResponses[2]-byte-0",
+            _flip(base, [*proof, "permutedResponses", 2]),
+            "ShuffleError:t3,t4,chain",
+        ),
+        (
+            "modified-proof.digests.t3-byte-0",
+            _flip(base, [*proof, "digests", "t3"]),
+            "ShuffleError:t3",
+        ),
+        (
+            "modified-proof.s1-byte-0-digests-recomputed",
+            _forged_digests(base),
+            "ShuffleError:challenge",
+        ),
+    ]:
+        add(name, inp, expect)
+    return files
+
+
+def _forged_digests(inp: dict[str, Any]) -> dict[str, Any]:
+    # A proof with s1 changed and every digest recomputed to match, so that every equation
+    # holds and only the challenge (record spec §10.6 step 6) catches the change.
+    from voting._shuffle import recompute
+
+    tampered = _flip(inp, ["proof", "s1"])
+    _, digests = recompute(
+        bytes.fromhex(tampered["electionHash"]),
+        tampered["label"],
+        Point.from_hex(tampered["key"]),
+        sh.rows_from_json(tampered["inputs"]),
+        sh.rows_from_json(tampered["outputs"]),
+        sh.ShuffleProof.from_json(tampered["proof"]),
+    )
+    return _set(tampered, ["proof", "digests"], {k: v.hex() for k, v in digests.items()})
+
+
 def render(content: dict[str, Any]) -> bytes:
     """Return the committed byte form of one file."""
     return (json.dumps(content, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
@@ -362,6 +554,7 @@ def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else HERE
     files = build()
     ctx = files["context.json"]
+    files.update(build_shuffle(ctx))
     for name, content in sorted(files.items()):
         if name != "context.json" and run(ctx, content) != content["expect"]:
             print(f"{name}: expectation does not hold", file=sys.stderr)

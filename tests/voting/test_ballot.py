@@ -9,25 +9,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.voting.helpers import ceremony, manifest
-from voting import (
+from voting.ballot import (
     BallotOpening,
     EncryptedBallot,
     EncryptedContest,
     EncryptedOption,
-    ProofContext,
-    SeededRng,
-    encrypt,
     encrypt_ballot,
-    prove_range,
-    random_scalar,
     verify_ballot,
     verify_opening,
 )
 from voting.errors import BallotError, ProofError, VotingError
+from voting.group import encrypt, random_scalar
+from voting.proofs import ProofContext, prove_range
+from voting.testing import SeededRng, ceremony, small_manifest
 
-ELECTION, _ = ceremony(manifest())
-OTHER, _ = ceremony(manifest(), seed=b"another ceremony")
+ELECTION, _ = ceremony(small_manifest())
+OTHER, _ = ceremony(small_manifest(), seed=b"another ceremony")
 VOTE = {"mayor": {"o1": 1}, "measure": {"no": 1}}
 
 
@@ -96,10 +93,10 @@ def test_proofs_do_not_move_to_another_option() -> None:
 def test_proofs_do_not_move_to_another_contest() -> None:
     # Two contests of the same shape, so only the contest index in the context differs.
     m = dataclasses.replace(
-        manifest(),
+        small_manifest(),
         contests=(
-            manifest().contests[1],
-            dataclasses.replace(manifest().contests[1], id="measure-b"),
+            small_manifest().contests[1],
+            dataclasses.replace(small_manifest().contests[1], id="measure-b"),
         ),
     )
     election, _ = ceremony(m)
@@ -197,7 +194,7 @@ def test_forged_over_vote_is_rejected() -> None:
 
 
 def test_forged_under_minimum_is_rejected() -> None:
-    election, _ = ceremony(manifest(min_sel=1))
+    election, _ = ceremony(small_manifest(min_sel=1))
     ballot, _ = encrypt_ballot(election, "u", "did:example:u", VOTE, SeededRng(b"u"))
     # Replace the first contest by an all-zero encryption with a proof claiming one selection.
     rng = SeededRng(b"under")
@@ -247,7 +244,7 @@ def test_forged_under_minimum_is_rejected() -> None:
 
 
 def test_cumulative_voting_range() -> None:
-    election, _ = ceremony(manifest(max_sel=3, option_max=3))
+    election, _ = ceremony(small_manifest(max_sel=3, option_max=3))
     ballot, opening = encrypt_ballot(
         election,
         "c",

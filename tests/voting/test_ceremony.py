@@ -7,23 +7,22 @@ import dataclasses
 import pytest
 from nacl.public import PrivateKey, SealedBox
 
-from tests.voting.helpers import ceremony, manifest
-from voting import (
+from voting.election import Election
+from voting.errors import CeremonyError, GroupError
+from voting.group import G
+from voting.testing import SeededRng, ceremony, small_manifest
+from voting.trustees import (
     Complaint,
     ComplaintAnswer,
-    Election,
     Fault,
-    G,
     SealedShare,
-    SeededRng,
     Trustee,
     TrusteeAnnouncement,
     resolve_complaint,
     verify_announcement,
 )
-from voting.errors import CeremonyError, GroupError
 
-M = manifest(3, 2)
+M = small_manifest(3, 2)
 RNG = SeededRng(b"trustees")
 TRUSTEES = [Trustee.generate(M, i, RNG) for i in (1, 2, 3)]
 ANNS = [t.announce(RNG) for t in TRUSTEES]
@@ -41,7 +40,7 @@ def test_tampered_coefficient_proof_is_rejected() -> None:
     with pytest.raises(CeremonyError, match="trustee 1 coefficient 0"):
         verify_announcement(M, bad)
     with pytest.raises(CeremonyError):
-        verify_announcement(manifest(3, 2, max_sel=2), a)
+        verify_announcement(small_manifest(3, 2, max_sel=2), a)
     with pytest.raises(CeremonyError, match="want 2 commitments"):
         verify_announcement(
             M, dataclasses.replace(a, commitments=a.commitments[:1], proofs=a.proofs[:1])

@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nacl.bindings import crypto_core_ed25519_add
 
-from voting import IDENTITY, G, Point, Q, Scalar, SeededRng, base_mul, hash_to_scalar
 from voting.errors import EncodingError, GroupError, VotingError
+from voting.group import IDENTITY, G, Point, Q, Scalar, base_mul, hash_to_scalar
+from voting.testing import SeededRng
 
 # The eight points of order dividing 8, as canonical encodings.
 SMALL_ORDER = [

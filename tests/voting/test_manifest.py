@@ -9,37 +9,37 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.voting.helpers import manifest
-from voting import Manifest
+from voting.election import Manifest
 from voting.errors import ManifestError
+from voting.testing import small_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_round_trip_and_stable_hash() -> None:
-    m = manifest()
+    m = small_manifest()
     again = Manifest.from_json(json.dumps(m.to_json()))
     assert again == m
     assert again.hash() == m.hash()
     assert len(m.hash()) == 32
-    assert manifest(max_sel=2).hash() != m.hash()
+    assert small_manifest(max_sel=2).hash() != m.hash()
 
 
 def test_option_max_defaults_to_one_in_the_normal_form() -> None:
-    wire = manifest().to_json()
+    wire = small_manifest().to_json()
     del wire["contests"][0]["optionMax"]
     parsed = Manifest.from_json(wire)
-    assert parsed == manifest()
+    assert parsed == small_manifest()
     assert parsed.to_json()["contests"][0]["optionMax"] == 1
 
 
 def test_eligibility_is_hashed_and_copied() -> None:
-    wire = manifest().to_json()
+    wire = small_manifest().to_json()
     wire["eligibility"] = {"issuers": ["did:example:issuer"]}
     parsed = Manifest.from_json(wire)
     wire["eligibility"]["issuers"].append("did:example:other")
     assert parsed.eligibility == {"issuers": ["did:example:issuer"]}
-    assert parsed.hash() != manifest().hash()
+    assert parsed.hash() != small_manifest().hash()
 
 
 @pytest.mark.parametrize(
@@ -57,14 +57,14 @@ def test_eligibility_is_hashed_and_copied() -> None:
     ],
 )
 def test_rules_are_enforced(mutate, message: str) -> None:  # type: ignore[no-untyped-def]
-    wire = manifest().to_json()
+    wire = small_manifest().to_json()
     mutate(wire)
     with pytest.raises(ManifestError, match=message):
         Manifest.from_json(wire)
 
 
 def test_duplicate_json_keys_are_refused() -> None:
-    text = json.dumps(manifest().to_json())
+    text = json.dumps(small_manifest().to_json())
     with pytest.raises(ManifestError, match="duplicate key"):
         Manifest.from_json(text[:-1] + ', "title": "again"}')
 
@@ -78,7 +78,7 @@ def test_duplicate_json_keys_are_refused() -> None:
     )
 )
 def test_malformed_manifests_raise_manifest_error(contest: object) -> None:
-    wire = manifest().to_json()
+    wire = small_manifest().to_json()
     wire["contests"] = [contest]
     with pytest.raises(ManifestError):
         Manifest.from_json(wire)

@@ -7,24 +7,22 @@ import itertools
 
 import pytest
 
-from tests.voting.helpers import ceremony, manifest
-from voting import (
+from voting.ballot import EncryptedBallot, encrypt_ballot
+from voting.election import Election
+from voting.errors import ShareError, TallyError
+from voting.group import G
+from voting.tally import (
     DecryptionShare,
-    Election,
     ElectionResult,
-    EncryptedBallot,
     EncryptedTally,
-    G,
-    SeededRng,
     aggregate,
     combine,
     decode,
-    encrypt_ballot,
     partial_decrypt,
     verify_decryption_share,
     verify_result,
 )
-from voting.errors import ShareError, TallyError
+from voting.testing import SeededRng, ceremony, small_manifest
 
 CHOICES = ["o0", "o1", "o1", "o2", "o1", None]
 
@@ -41,7 +39,7 @@ def _ballots(election: Election, count: int = 6) -> list[EncryptedBallot]:
 
 @pytest.mark.parametrize(("n", "t"), [(3, 2), (5, 3)])
 def test_every_quorum_decrypts_correctly(n: int, t: int) -> None:
-    election, keys = ceremony(manifest(n, t))
+    election, keys = ceremony(small_manifest(n, t))
     tally = aggregate(election, _ballots(election))
     assert EncryptedTally.from_json(tally.to_json()) == tally
     shares = [partial_decrypt(election, tally, k, SeededRng(b"d")) for k in keys]
@@ -56,7 +54,7 @@ def test_every_quorum_decrypts_correctly(n: int, t: int) -> None:
 
 
 def test_wrong_share_is_attributed_to_its_trustee() -> None:
-    election, keys = ceremony(manifest(3, 2))
+    election, keys = ceremony(small_manifest(3, 2))
     tally = aggregate(election, _ballots(election))
     shares = [partial_decrypt(election, tally, k, SeededRng(b"d")) for k in keys]
     part = shares[1].contests[0][2]
@@ -75,7 +73,7 @@ def test_wrong_share_is_attributed_to_its_trustee() -> None:
 
 
 def test_fewer_than_threshold_is_a_clear_error() -> None:
-    election, keys = ceremony(manifest(5, 3))
+    election, keys = ceremony(small_manifest(5, 3))
     tally = aggregate(election, _ballots(election, 2))
     shares = [partial_decrypt(election, tally, k) for k in keys[:2]]
     with pytest.raises(TallyError, match="got 2, want at least 3"):
@@ -85,7 +83,7 @@ def test_fewer_than_threshold_is_a_clear_error() -> None:
 
 
 def test_weights_and_empty_tally() -> None:
-    election, keys = ceremony(manifest(3, 2))
+    election, keys = ceremony(small_manifest(3, 2))
     ballots = _ballots(election, 3)
     weights = {"b0": 5, "b1": 2, "b2": 1}
     tally = aggregate(election, ballots, weights)
@@ -104,7 +102,7 @@ def test_weights_and_empty_tally() -> None:
 
 
 def test_result_not_matching_the_tally_is_rejected() -> None:
-    election, keys = ceremony(manifest(3, 2))
+    election, keys = ceremony(small_manifest(3, 2))
     tally = aggregate(election, _ballots(election))
     shares = [partial_decrypt(election, tally, k) for k in keys]
     result = combine(election, tally, shares[:2])

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
-from voting import SeededRng
+from voting.testing import SeededRng
 from wallet.services import Environment
 
 # A fixed moment every test clock starts from unless told otherwise.

@@ -51,16 +51,18 @@ def _problems(hint: object, where: str, seen: set[type]) -> Iterator[str]:
 def _typing_names() -> dict[str, object]:
     """Names the services import only for type checking, to resolve their annotations."""
     import did
-    import voting
     import voting.audit
     import voting.board
     import voting.chain
+    import voting.election
+    import voting.tally
     import wallet.keystore
 
     names: dict[str, object] = {}
-    for module in (did, voting, voting.board, voting.chain, voting.audit, wallet.keystore):
+    modules = (did, voting.election, voting.tally, voting.board, voting.chain, voting.audit)
+    for module in (*modules, wallet.keystore):
         names.update({n: getattr(module, n) for n in module.__all__})
-    names["Result"] = voting.ElectionResult
+    names["Result"] = voting.tally.ElectionResult
     return names | vars(services)
 
 

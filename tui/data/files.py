@@ -7,10 +7,7 @@ from pathlib import Path
 
 
 class SaveError(Exception):
-    """The file could not be written; `diagnostics()` says why, as the error dialog shows."""
-
-    def diagnostics(self) -> str:
-        return str(self)
+    """The file could not be written; the message says why, as the error dialog shows."""
 
 
 def save_new_file(path: Path, text: str) -> Path:

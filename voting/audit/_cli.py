@@ -112,11 +112,11 @@ def main(
                 progress=progress,
             )
     except AuditError as exc:
-        print(f"error: {exc.diagnostics()}", file=err)
+        print(f"error: {exc}", file=err)
         return EXIT_UNREADABLE
     except VotingError as exc:
         # Anything else from the library means the record could not be taken in at all.
-        print(f"error: cannot read the record: {exc.diagnostics()}", file=err)
+        print(f"error: cannot read the record: {exc}", file=err)
         return EXIT_UNREADABLE
     out.write(report.to_text() if args.json else render_text(report))
     return EXIT_OK if report.passed else EXIT_FAILED

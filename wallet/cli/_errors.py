@@ -33,9 +33,7 @@ def report(exc: BaseException) -> int:
     """Print a one-line error for `exc` on stderr and return the exit code to use."""
     code = exit_code_for(exc)
     if code is not None:
-        diagnostics = getattr(exc, "diagnostics", None)
-        text = diagnostics() if callable(diagnostics) else str(exc)
-        print(f"error: {text}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
         return code
     # An unexpected failure is a bug in the wallet. Its traceback holds no local variables
     # (so no secrets); it is shown only when asked for, to keep the screen clean.

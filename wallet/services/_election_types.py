@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from voting import Contest, Manifest
+    from voting.election import Contest, Manifest
 
 
 @dataclass(frozen=True)

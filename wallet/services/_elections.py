@@ -36,9 +36,9 @@ from wallet.services._session import Environment, Wallet
 from wallet.services._values import JsonObject
 
 if TYPE_CHECKING:
-    from voting import ElectionResult as Result
-    from voting import Manifest
     from voting.board import ElectionState, EntryBody
+    from voting.election import Manifest
+    from voting.tally import ElectionResult as Result
 
 DEFAULT_WINDOW = timedelta(days=1)
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
@@ -81,7 +81,7 @@ def load_manifest(
     credential_type: str | None,
 ) -> Manifest:
     """Parse a manifest file, filling what it leaves out from the options (see the module)."""
-    from voting import Manifest
+    from voting.election import Manifest
     from voting.errors import ManifestError
 
     try:
@@ -335,8 +335,8 @@ def election_result(
     wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str | None
 ) -> ElectionResult:
     """The posted result; with `as_` (the authority), combine the shares and post it first."""
-    from voting import combine
     from voting.board import ResultBody
+    from voting.tally import combine
 
     with using_board(board_path, wallet.env) as board:
         state = board.state(election)

@@ -20,8 +20,8 @@ from wallet.services._identities import find_identity
 from wallet.services._session import Wallet
 
 if TYPE_CHECKING:
-    from voting import Trustee
     from voting.board import ElectionState
+    from voting.trustees import Trustee
 
 
 def _secret_id(board: BoardClient, election: str) -> str:
@@ -37,8 +37,8 @@ def _index(wallet: Wallet, state: ElectionState, as_: str) -> int:
 
 
 def _trustee(wallet: Wallet, board: BoardClient, state: ElectionState, index: int) -> Trustee:
-    from voting import Trustee
     from voting.errors import VotingError
+    from voting.trustees import Trustee
 
     secret = wallet.keystore.get(_secret_id(board, state.election_id))
     if secret is None:
@@ -57,8 +57,8 @@ def _trustee(wallet: Wallet, board: BoardClient, state: ElectionState, index: in
 
 def keygen(wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str) -> Posted:
     """Draw this trustee's ceremony secret into the keystore and post its announcement."""
-    from voting import Trustee
     from voting.board import TrusteeKeyBody
+    from voting.trustees import Trustee
 
     with using_board(board_path, wallet.env) as board:
         state = board.state(election)
@@ -135,8 +135,8 @@ def shares(
 
 def decrypt(wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str) -> Posted:
     """Post this trustee's decryption share of the tally, with its proofs (record spec §8.2)."""
-    from voting import partial_decrypt
     from voting.board import DecryptionShareBody
+    from voting.tally import partial_decrypt
 
     with using_board(board_path, wallet.env) as board:
         state = board.state(election)

@@ -82,7 +82,7 @@ def vote(
     challenge: bool = False,
 ) -> VoteOutcome:
     """Cast (or, with `challenge`, cast and open) a ballot; keep and return its receipt."""
-    from voting import encrypt_ballot, verify_opening
+    from voting.ballot import encrypt_ballot, verify_opening
     from voting.board import BallotBody, ChallengedBody, ballot_presentation
     from voting.errors import VotingError
 

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voting import G, aggregate
 from voting._result import ContestResult
 from voting._tally import PartialDecryption
 from voting.audit import AuditReport, Outcome, verify_record
@@ -28,9 +27,11 @@ from voting.chain import (
     sign_checkpoint,
 )
 from voting.errors import AuditError
+from voting.group import G
+from voting.tally import aggregate
+from voting.testing import ELECTION_ID, forged_ballot, honest_run, write_record
 
-from ..board.world import ELECTION_ID
-from .records import export, forged_ballot, honest_run, parsed, read_entries, rewrite, write_raw
+from .records import export, parsed, read_entries, rewrite
 
 
 @pytest.fixture(scope="module")
@@ -259,7 +260,7 @@ def test_checkpoint_signed_by_another_key_fails_v4(
     other = Ed25519Signer("board.example", b"\x07" * 32)
     origin = run.board.origin(ELECTION_ID)  # type: ignore[attr-defined]
     # (a) Checkpoint and board.vkey both replaced: the election names another key.
-    swapped = write_raw(tmp_path / "a", read_entries(record), other, origin)
+    swapped = write_record(tmp_path / "a", read_entries(record), other, origin)
     report = verify_record(swapped, workers=1)
     assert _failed(report) == {"V4"}
     assert [r.code for r in report.check("V4").reasons] == ["board-key"]

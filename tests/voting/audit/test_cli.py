@@ -13,8 +13,9 @@ import pytest
 from voting.audit import AuditReport, render_text, verify_record
 from voting.audit._cli import main, progress_reporter
 from voting.chain import MemoryLogStore
+from voting.testing import honest_run
 
-from .records import export, honest_run, read_entries
+from .records import export, read_entries
 
 ROOT = Path(__file__).resolve().parents[3]
 

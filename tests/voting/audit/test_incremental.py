@@ -12,9 +12,9 @@ from voting.audit import AuditReport, Outcome, verify_record
 from voting.audit._state import _digest, load_state
 from voting.chain import MemoryLogStore
 from voting.errors import AuditError
+from voting.testing import World, honest_run
 
-from ..board.world import Clock, Run, World
-from .records import export, honest_run, parsed, rewrite
+from .records import export, parsed, rewrite
 
 
 def _same_verdict(a: AuditReport, b: AuditReport) -> bool:
@@ -23,8 +23,8 @@ def _same_verdict(a: AuditReport, b: AuditReport) -> bool:
 
 def test_incremental_run_verifies_only_the_new_ballots(tmp_path: Path) -> None:
     store, state = MemoryLogStore(), tmp_path / "state.json"
-    world, clock = World(), Clock()
-    run = Run(world, world.board(store, clock), clock)
+    world = World()
+    run = world.run(store)
     run.setup()
     for i in range(3):
         run.vote(world.voters[i], f"b{i}", "ada")

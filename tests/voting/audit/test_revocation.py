@@ -19,9 +19,9 @@ from voting.audit import AuditReport, Outcome, verify_record
 from voting.board import CloseBody, EligibilityRule, check_eligibility
 from voting.chain import MemoryLogStore
 from voting.errors import RejectedEntry
+from voting.testing import CLOSES, ELECTION_ID, STATUS_URL, Party, Run, honest_run
 
-from ..board.world import CLOSES, ELECTION_ID, STATUS_URL, Party, Run
-from .records import export, honest_run, parsed, rewrite
+from .records import export, parsed, rewrite
 
 
 def _failed(report: AuditReport) -> set[str]:

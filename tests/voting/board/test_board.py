@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 
 import did
-from voting import combine, partial_decrypt
 from voting.board import (
     BallotBody,
     Board,
@@ -29,16 +28,13 @@ from voting.board import (
 from voting.chain import MemoryLogStore, open_checkpoint, verify_receipt
 from voting.chain import leaf_hash as chain_leaf_hash
 from voting.errors import RejectedEntry
-
-from .world import CLOSES, ELECTION_ID, OPENS, Clock, Party, Run, World
+from voting.tally import combine, partial_decrypt
+from voting.testing import CLOSES, ELECTION_ID, OPENS, Party, Run, World
 
 
 @pytest.fixture
 def run() -> Run:
-    world = World()
-    clock = Clock()
-    board = world.board(MemoryLogStore(), clock)
-    r = Run(world, board, clock)
+    r = World().run(MemoryLogStore())
     r.setup()
     return r
 
@@ -87,8 +83,8 @@ def test_full_election(run: Run) -> None:
 
 
 def test_revoting_first() -> None:
-    world, clock = World(), Clock()
-    r = Run(world, world.board(MemoryLogStore(), clock), clock)
+    world = World()
+    r = world.run(MemoryLogStore())
     r.setup(revoting="first")
     r.vote(r.world.voters[0], "x1", "ada")
     r.vote(r.world.voters[0], "x2", "bob")
@@ -183,8 +179,8 @@ def test_wrong_credential_type(run: Run) -> None:
 
 
 def test_required_claims() -> None:
-    world, clock = World(), Clock()
-    r = Run(world, world.board(MemoryLogStore(), clock), clock, district="south")
+    world = World()
+    r = world.run(MemoryLogStore(), district="south")
     r.setup()
     voter = world.voters[0]
     _unchanged(r, lambda: r.vote(voter, "c1", "ada"), "district")
@@ -265,9 +261,10 @@ def test_close_needs_the_referenced_lists(run: Run) -> None:
 
 
 def test_election_must_name_this_board() -> None:
-    world, clock = World(), Clock()
-    board = world.board(MemoryLogStore(), clock)
-    r = Run(world, board, clock)
+    world = World()
+    clock = world.clock
+    r = world.run(MemoryLogStore())
+    board = r.board
     other = Board(MemoryLogStore(), world.board_signer.__class__("other", bytes(32)),
                   did.Resolver(), now=clock)  # fmt: skip
     body = r.election_body()
@@ -286,8 +283,8 @@ def test_election_must_name_this_board() -> None:
 
 
 def test_ceremony_rules() -> None:
-    world, clock = World(), Clock()
-    r = Run(world, world.board(MemoryLogStore(), clock), clock)
+    world = World()
+    r = world.run(MemoryLogStore())
     r.post(r.election_body(), world.authority)
     anns = [t.announce(r.rng) for t in r.trustees]
     t1, t2 = world.trustees[0], world.trustees[1]
@@ -300,7 +297,7 @@ def test_ceremony_rules() -> None:
     _unchanged(r, lambda: r.post(shares, t2), "every trustee's key")
     # A second election entry on the same log is refused.
     again = sign_entry(r.election_body(), Head.genesis(ELECTION_ID), author=world.authority.vm,
-                       time=clock.now, key=world.authority.key)  # fmt: skip
+                       time=world.clock.now, key=world.authority.key)  # fmt: skip
     _unchanged(r, lambda: r.board.append(again), "already exists")
 
 

@@ -12,18 +12,17 @@ import pytest
 
 from voting.board import ElectionState, Entry, load_record
 from voting.chain import Checkpoint, MemoryLogStore, SqliteLogStore, open_checkpoint
-
-from .world import ELECTION_ID, Clock, Run, World
+from voting.testing import ELECTION_ID, World
 
 ROOT = Path(__file__).resolve().parents[3]
 
 CHILD = """
 import sys
 from voting.chain import SqliteLogStore
-from tests.voting.board.world import Clock, Run, World
+from voting.testing import World
 
-world, clock = World(), Clock()
-run = Run(world, world.board(SqliteLogStore(sys.argv[1]), clock), clock)
+world = World()
+run = world.run(SqliteLogStore(sys.argv[1]))
 run.setup()
 i = 0
 while True:
@@ -36,9 +35,9 @@ while True:
 
 
 def _check_consistent(path: Path, acknowledged: dict[int, str]) -> None:
-    world, clock = World(), Clock()
+    world = World()
     with SqliteLogStore(path) as store:
-        board = world.board(store, clock)  # reopening signs any missing checkpoint
+        board = world.board(store)  # reopening signs any missing checkpoint
         size = store.size(ELECTION_ID)
         leaves = store.leaves(ELECTION_ID, 0, size)
         entries = [Entry.from_bytes(data) for data in leaves]
@@ -80,9 +79,9 @@ def test_sigkill_while_appending_ballots(tmp_path: Path) -> None:
 
 
 def test_leaf_without_checkpoint_is_repaired_on_open() -> None:
-    world, clock = World(), Clock()
+    world = World()
     store = MemoryLogStore()
-    run = Run(world, world.board(store, clock), clock)
+    run = world.run(store)
     run.setup()
     voter = world.voters[0]
     entry = run.entry(run.ballot_body(voter, "x", "ada"), voter)
@@ -91,7 +90,7 @@ def test_leaf_without_checkpoint_is_repaired_on_open() -> None:
     stale = store.latest_checkpoint(ELECTION_ID)
     assert stale is not None
     assert Checkpoint.from_text(stale.split("\n\n")[0] + "\n").size == entry.seq
-    board = world.board(store, clock)
+    board = world.board(store)
     note = board.checkpoint(ELECTION_ID)
     assert note is not None
     body = open_checkpoint(note, [world.board_signer.verifier()]).checkpoint

@@ -11,14 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import did
-from voting import (
-    Election,
-    SeededRng,
-    aggregate,
-    combine,
-    encrypt_ballot,
-    partial_decrypt,
-)
+from voting.ballot import encrypt_ballot
 from voting.board import (
     ENTRY_TYPES,
     ZERO_HASH,
@@ -42,9 +35,10 @@ from voting.board import (
     next_head,
     sign_entry,
 )
+from voting.election import Election
 from voting.errors import EncodingError, RejectedEntry
-
-from .world import CLOSES, ELECTION_ID, OPENS, T0, World
+from voting.tally import aggregate, combine, partial_decrypt
+from voting.testing import CLOSES, ELECTION_ID, OPENS, T0, SeededRng, World
 
 WORLD = World()
 

@@ -18,13 +18,12 @@ from voting.board import (
 )
 from voting.chain import MemoryLogStore, SqliteLogStore, compute_root, leaf_hash, open_checkpoint
 from voting.errors import AuditError
-
-from .world import ELECTION_ID, Clock, Run, World
+from voting.testing import ELECTION_ID, Run, World
 
 
 def _election(store: MemoryLogStore | SqliteLogStore) -> Run:
-    world, clock = World(), Clock()
-    run = Run(world, world.board(store, clock), clock)
+    world = World()
+    run = world.run(store)
     run.setup()
     run.vote(world.voters[0], "a", "ada")
     run.vote(world.voters[1], "b", "bob")

@@ -1,19 +1,15 @@
-"""Provides small elections built from fixed seeds, shared by the voting tests."""
+"""Provides small elections made off the board: a manifest of a chosen shape and an honest
+t-of-n key ceremony run in memory (record spec §6), for tests of ballots, proofs and tallies."""
 
 from __future__ import annotations
 
-from voting import (
-    Contest,
-    DecryptionKey,
-    Election,
-    Manifest,
-    Option,
-    SeededRng,
-    Trustee,
-)
+from voting._ceremony import DecryptionKey, Trustee
+from voting._election import Election
+from voting._manifest import Contest, Manifest, Option
+from voting.testing._rng import SeededRng
 
 
-def manifest(
+def small_manifest(
     n: int = 3,
     t: int = 2,
     *,
@@ -43,7 +39,7 @@ def manifest(
 
 
 def ceremony(m: Manifest, seed: bytes = b"ceremony") -> tuple[Election, list[DecryptionKey]]:
-    """Run an honest ceremony and return the election and every trustee's key."""
+    """Run an honest ceremony from `seed`; return the election and every trustee's key."""
     rng = SeededRng(seed)
     trustees = [Trustee.generate(m, i, rng) for i in range(1, m.trustee_count + 1)]
     announcements = [t.announce(rng) for t in trustees]

@@ -1,29 +1,22 @@
-"""Provides a small election world built from fixed seeds: authority, trustees, voters, board."""
+"""Provides a test election's cast and its driver: parties from fixed seeds, a settable clock,
+the authority's credentials and status list, and `Run`, which takes one election through a
+`voting.board.Board` with every party signing its own entries (election-entries.md §5)."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import did
-from voting import (
-    BallotOpening,
-    Contest,
-    DecryptionKey,
-    Election,
-    ElectionResult,
-    EncryptedBallot,
-    Manifest,
-    Option,
-    SeededRng,
-    Trustee,
-    TrusteeAnnouncement,
-    combine,
-    encrypt_ballot,
-    partial_decrypt,
-)
+from voting._ballot import BallotOpening, EncryptedBallot, encrypt_ballot
+from voting._ceremony import DecryptionKey, Trustee, TrusteeAnnouncement
+from voting._election import Election
+from voting._manifest import Contest, Manifest, Option
+from voting._result import ElectionResult, combine
+from voting._tally import partial_decrypt
 from voting.board import (
     BallotBody,
     Board,
@@ -43,7 +36,9 @@ from voting.board import (
     sign_entry,
 )
 from voting.chain import Ed25519Signer, LogStore, Receipt
+from voting.testing._rng import SeededRng
 
+#: The world's epoch: credentials are issued a day before, the election is created at T0.
 T0 = datetime(2030, 5, 1, 9, 0, 0, tzinfo=UTC)
 OPENS = T0 + timedelta(hours=1)
 CLOSES = T0 + timedelta(hours=9)
@@ -71,17 +66,28 @@ class Party:
 
 @dataclass
 class Clock:
-    """A settable clock for the board."""
+    """A clock a test sets or moves instead of waiting; calling it returns `now`."""
 
     now: datetime = T0
 
     def __call__(self) -> datetime:
         return self.now
 
+    def advance(self, delta: timedelta) -> datetime:
+        """Move the clock forward by `delta` and return the new time."""
+        self.now += delta
+        return self.now
+
 
 @dataclass
 class World:
-    """Everything a test election needs, made from fixed seeds."""
+    """Everything a test election needs, made from fixed seeds.
+
+    The authority issues the voters' credentials and signs the revocation list (the bits of
+    `revoked`). With `fresh_lists` it signs that list afresh at every lookup, dated by the
+    clock, as an issuer publishing live does: the list a ballot is checked against is then
+    valid from the ballot's time, and the list frozen at close only from the close.
+    """
 
     authority: Party = field(default_factory=lambda: Party.make("authority"))
     trustees: list[Party] = field(
@@ -95,6 +101,13 @@ class World:
         default_factory=lambda: Ed25519Signer("board.example", hashlib.sha256(b"board").digest())
     )
     revoked: set[int] = field(default_factory=set)
+    clock: Clock = field(default_factory=Clock)
+    fresh_lists: bool = False
+
+    def everyone(self) -> dict[str, Party]:
+        """Every party of the world by DID."""
+        people = [self.authority, *self.trustees, *self.voters, self.outsider]
+        return {p.did: p for p in people}
 
     def manifest(self, election_id: str = ELECTION_ID, **claims: Any) -> Manifest:
         """Two contests, 3 trustees with threshold 2, eligibility by the authority's credential."""
@@ -146,27 +159,43 @@ class World:
         bits = did.StatusList()
         for index in self.revoked:
             bits.set(index, True)
+        if self.fresh_lists:
+            valid_from = created = self.clock.now
+        else:
+            valid_from, created = T0 - timedelta(days=1), T0
         unsigned = did.status_list_credential(
-            STATUS_URL, self.authority.did, "revocation", bits, T0 - timedelta(days=1)
+            STATUS_URL, self.authority.did, "revocation", bits, valid_from
         )
-        return did.add_proof(unsigned, self.authority.key, self.authority.vm, created=T0)
+        return did.add_proof(unsigned, self.authority.key, self.authority.vm, created=created)
 
-    def status_source(self) -> Any:
-        """A live status source: the current list, re-signed on every lookup."""
+    def status_source(self) -> Callable[[str], dict[str, Any]]:
+        """A live status source: the current list, signed again on every lookup."""
         return lambda url: self.status_list() if url == STATUS_URL else {}
 
-    def board(self, store: LogStore, clock: Clock) -> Board:
-        """A board over `store` whose clock is `clock` and whose status source is live."""
+    def board(self, store: LogStore) -> Board:
+        """A board over `store` on the world's clock, whose status source is live."""
         return Board(
-            store, self.board_signer, did.Resolver(), now=clock, status_lists=self.status_source()
+            store,
+            self.board_signer,
+            did.Resolver(),
+            now=self.clock,
+            status_lists=self.status_source(),
         )
+
+    def run(self, store: LogStore, **claims: Any) -> Run:
+        """A `Run` of this world's election on a new board over `store`."""
+        return Run(self, self.board(store), **claims)
 
 
 class Run:
-    """Drives one election through a Board: every party signs its own entries."""
+    """Drives one election through a Board: every party signs its own entries.
 
-    def __init__(self, world: World, board: Board, clock: Clock, **claims: Any) -> None:
-        self.world, self.board, self.clock = world, board, clock
+    `claims` become the manifest's required credential claims. The run's randomness comes
+    from a fixed seed, so the same steps give the same record byte for byte.
+    """
+
+    def __init__(self, world: World, board: Board, **claims: Any) -> None:
+        self.world, self.board, self.clock = world, board, world.clock
         self.manifest = world.manifest(**claims)
         self.trustees = world.trustee_objects(self.manifest)
         self.rng = SeededRng(b"run")
@@ -215,6 +244,12 @@ class Run:
             OpenBody(self.election.joint_key.to_bytes(), h, launch_code(h)), self.world.authority
         )
 
+    def opened(self) -> Election:
+        """The election the ceremony fixed; `setup` must have run."""
+        if self.election is None:
+            raise RuntimeError("the run has no election yet: call setup() first")
+        return self.election
+
     def ballot_body(
         self,
         voter: Party,
@@ -225,9 +260,8 @@ class Run:
         index: int | None = None,
     ) -> BallotBody:
         """Encrypt a vote for `choice` and present the voter's credential for it."""
-        assert self.election is not None
         ballot, opening = encrypt_ballot(
-            self.election, ballot_id, voter.did, {"mayor": {choice: 1}}, self.rng
+            self.opened(), ballot_id, voter.did, {"mayor": {choice: 1}}, self.rng
         )
         self.openings[ballot_id] = opening
         self.ballots[ballot_id] = ballot
@@ -267,7 +301,7 @@ class Run:
 
     def finish(self, quorum: tuple[int, ...] = (1, 3)) -> ElectionResult:
         """Close (freezing the status list), tally, decrypt with `quorum`, publish the result."""
-        assert self.election is not None
+        election = self.opened()
         self.clock.now = CLOSES
         self.post(CloseBody((self.world.status_list(),)), self.world.authority)
         tally = compute_tally(self.board.entries(ELECTION_ID))
@@ -275,9 +309,9 @@ class Run:
         keys = self.keys()
         shares = []
         for j in quorum:
-            share = partial_decrypt(self.election, tally, keys[j - 1], self.rng)
+            share = partial_decrypt(election, tally, keys[j - 1], self.rng)
             shares.append(share)
             self.post(DecryptionShareBody(share), self.world.trustees[j - 1])
-        result = combine(self.election, tally, shares)
+        result = combine(election, tally, shares)
         self.post(ResultBody(result), self.world.authority)
         return result
