@@ -48,7 +48,7 @@ def home(tmp_path: Path) -> Path:
     and the snapshots showing them, the same on every run.
     """
     path = tmp_path / "wallet"
-    init_wallet(path, unlocked_env(lambda size: bytes([7]) * size), keystore="file")
+    init_wallet(path, unlocked_env(SeededStream(b"tui home")), keystore="file")
     return path
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
@@ -69,7 +70,7 @@ def _issue(opened: Wallet, dids: dict[str, str], **options: Any) -> dict[str, An
 
 
 def test_a_sealed_field_opens_only_in_its_own_row_and_table() -> None:
-    sealed = seal_field(KEY, "credentials", "row-1", b"personal data")
+    sealed = seal_field(KEY, "credentials", "row-1", b"personal data", random=os.urandom)
     assert b"personal data" not in sealed
     assert open_field(KEY, "credentials", "row-1", sealed) == b"personal data"
     for table, row in (("credentials", "row-2"), ("receipts", "row-1")):

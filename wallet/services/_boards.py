@@ -96,10 +96,15 @@ def _board_keystore(path: Path, sidecar: Sidecar, env: Environment) -> Keystore:
     wallet_id = f"board-{sidecar.info.board_id}"
     passphrase = passphrase_source(env, variable=BOARD_PASSPHRASE)
     if sidecar.keystore == "os":
-        return open_keystore("os", wallet_id=wallet_id, home=path.parent, passphrase=passphrase)
+        return open_keystore(
+            "os", wallet_id=wallet_id, home=path.parent, passphrase=passphrase, randbytes=env.rng
+        )
     # The sealed file sits next to the board file, so several boards can share a folder.
     return FileKeystore(
-        path.with_name(path.name + KEYS_SUFFIX), wallet_id=wallet_id, passphrase=passphrase
+        path.with_name(path.name + KEYS_SUFFIX),
+        wallet_id=wallet_id,
+        passphrase=passphrase,
+        randbytes=env.rng,
     )
 
 

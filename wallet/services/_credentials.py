@@ -299,7 +299,8 @@ def import_credential(wallet: Wallet, text: str, *, now: datetime) -> Credential
     if wallet.db.find_credentials(digest):
         raise UsageError(f"this credential is already held as {digest}")
     added = now.astimezone(UTC).strftime(_STAMP)
-    sealed = seal_field(key, TABLE, digest, json.dumps({"credential": content}).encode())
+    plain = json.dumps({"credential": content}).encode()
+    sealed = seal_field(key, TABLE, digest, plain, random=wallet.env.rng)
     wallet.db.add_credential(CredentialRow(digest, fmt, sealed, added))
     return CredentialSummary(digest, fmt, added=added, **summarize(fmt, content))
 
