@@ -20,12 +20,12 @@ from wallet.services import (
     Identity,
     ReceiptCheck,
     StoredReceipt,
+    Verification,
     VoteOutcome,
 )
 
 if TYPE_CHECKING:
-    from did import DidDocument, VerificationReport
-    from voting.audit import AuditReport
+    from did import DidDocument
 
 
 @dataclass
@@ -124,7 +124,7 @@ class CredentialChecked(Message):
     """A held credential, its verification report as JSON, and who may present it."""
 
     held: HeldCredential
-    report: VerificationReport
+    report: Verification
     identities: list[Identity]
 
 
@@ -133,7 +133,7 @@ class PresentationMade(Message):
     """A presentation, and its own verification against the same challenge and domain."""
 
     document: Document
-    report: VerificationReport
+    report: Verification
 
 
 @dataclass
@@ -153,9 +153,9 @@ class AuditProgress(Message):
 
 @dataclass
 class AuditFinished(Message):
-    """An audit's report."""
+    """An audit's checks."""
 
-    report: AuditReport
+    report: Verification
 
 
 @dataclass

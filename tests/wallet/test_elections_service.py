@@ -158,8 +158,12 @@ def test_a_whole_election_through_the_services_audits_clean(world: World) -> Non
     assert result.trustees == (2, 3)
     record = export_election(world.board, ELECTION, world.root / "record", world.env).record
     report = audit_record(record)
-    assert report.passed, [c.to_json() for c in report.failed()]
-    assert report.result is not None and report.result.counts() == counts
+    assert report.verified, report.failures()
+    assert [c.label for c in report.checks] == [f"V{n}" for n in range(1, 14)]
+    recomputed = report.to_json()["result"]["contests"]
+    assert {c["contest"]: {r["option"]: r["count"] for r in c["counts"]} for c in recomputed} == (
+        counts
+    )
     assert show_election(world.board, ELECTION, world.env).phase == "finished"
 
 

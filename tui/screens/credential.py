@@ -16,7 +16,7 @@ from tui.dialogs import PresentDialog, PresentRequest
 from tui.messages import CredentialChecked, PresentationMade, ServiceFailed
 from tui.screens.base import WalletScreen
 from tui.screens.presentation import PresentationScreen
-from tui.widgets import CheckTable, JsonView, verdict
+from tui.widgets import JsonView, VerificationTable, verdict
 from wallet.services import (
     HeldCredential,
     Identity,
@@ -48,7 +48,7 @@ class CredentialScreen(WalletScreen):
         yield Label("Credential", classes="heading")
         yield Static("", id="summary", classes="hint")
         yield Static("", id="verdict", classes="heading")
-        yield CheckTable(id="checks")
+        yield VerificationTable(id="checks")
         yield JsonView(id="content")
         yield Footer()
 
@@ -57,7 +57,7 @@ class CredentialScreen(WalletScreen):
         self.action_verify()
 
     def action_verify(self) -> None:
-        self.query_one(CheckTable).loading = True
+        self.query_one(VerificationTable).loading = True
         self.check()
 
     @work(thread=True, exclusive=True, group="verify-credential")
@@ -85,11 +85,10 @@ class CredentialScreen(WalletScreen):
             f"valid     {summary.valid_from or '—'} → {summary.valid_until or 'no end'}",
         ]
         self.query_one("#summary", Static).update(Text("\n".join(lines)))
-        report = message.report.to_json()
-        self.query_one("#verdict", Static).update(verdict(report))
-        table = self.query_one(CheckTable)
+        self.query_one("#verdict", Static).update(verdict(message.report))
+        table = self.query_one(VerificationTable)
         table.loading = False
-        table.show(report)
+        table.show(message.report)
         view = self.query_one(JsonView)
         if isinstance(message.held.content, str):
             view.show_text(message.held.content)
@@ -99,7 +98,7 @@ class CredentialScreen(WalletScreen):
 
     def on_service_failed(self, message: ServiceFailed) -> None:
         # Textual then runs WalletScreen's handler too, which opens the error dialog.
-        self.query_one(CheckTable).loading = False
+        self.query_one(VerificationTable).loading = False
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -145,6 +144,4 @@ class CredentialScreen(WalletScreen):
         self.post_message(PresentationMade(document, report))
 
     def on_presentation_made(self, message: PresentationMade) -> None:
-        self.app.push_screen(
-            PresentationScreen(self.session, message.document, message.report.to_json())
-        )
+        self.app.push_screen(PresentationScreen(self.session, message.document, message.report))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,6 +17,9 @@ from wallet.cli._common import (
     message,
     now,
 )
+
+if TYPE_CHECKING:
+    from wallet.services import Verification
 
 app = typer.Typer(
     rich_markup_mode=None,
@@ -40,7 +43,6 @@ StatusFileOption = Annotated[
         "fetched from their https:// URL, else the status check fails.",
     ),
 ]
-_MARKS = {"passed": "✓", "failed": "✗", "skipped": "-"}
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -57,32 +59,13 @@ def write_output(text: str, output: Path | None) -> None:
     message(f"written to {output}")
 
 
-def render_report(report: dict[str, Any], prefix: str = "") -> str:
-    """One line per check, ✓ passed / ✗ failed (with its reason) / - skipped, then a verdict."""
-    lines = []
-    for check in report["checks"]:
-        name, outcome = prefix + check["check"], check["outcome"]
-        if outcome == "failed":
-            problem = check["problem"]
-            lines.append(f"✗ {name}: {problem['title']}: {problem['detail']}")
-        else:
-            detail = check.get("message", "")
-            lines.append(f"{_MARKS[outcome]} {name}" + (f": {detail}" if detail else ""))
-    for index, inner in enumerate(report.get("credentials", [])):
-        lines.append(render_report(inner, f"{prefix}credential[{index}].").rsplit("\n", 1)[0])
-    if report.get("claims") is not None:
-        import json
+def finish_verification(verification: Verification, as_json: bool) -> None:
+    """Print a verification and exit 1 unless it verified."""
+    from wallet.cli._render import render_verification
 
-        lines.append("claims: " + json.dumps(report["claims"], ensure_ascii=False))
-    lines.append("verified" if report["verified"] else "NOT verified")
-    return "\n".join(lines)
-
-
-def finish_verification(report: Any, as_json: bool) -> None:
-    """Print a verification report and exit 1 unless it verified."""
-    emit(report.to_json(), as_json, render_report)
-    if not report.verified:
-        failed = ", ".join(path for path, _ in report.failures())
+    emit(verification.to_json(), as_json, lambda _data: render_verification(verification))
+    if not verification.verified:
+        failed = ", ".join(check.label for check in verification.failures())
         message(f"verification failed: {failed}")
         raise typer.Exit(1)
 

@@ -24,7 +24,8 @@ def demo(
     """
     import time
 
-    from wallet.services import render_report, result_table, run_demo
+    from wallet.cli._render import render_verification, result_table
+    from wallet.services import run_demo
 
     began = time.perf_counter()
     report = run_demo(out, environment())
@@ -34,7 +35,7 @@ def demo(
         emit(report.to_json() | {"seconds": round(seconds, 2)}, True)
     elif report.audit is not None:
         # The audit's checks, then the published result table, then the verdict.
-        checks, _, verdict = render_report(report.audit, with_result=False).rpartition("\n")
+        checks, _, verdict = render_verification(report.audit, with_result=False).rpartition("\n")
         table = "" if report.result is None else result_table(report.result) + "\n"
         emit(None, False, lambda _data: f"{checks}\n{table}{verdict}")
     if not report.passed:

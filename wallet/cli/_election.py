@@ -162,7 +162,8 @@ def result(
     json_: JsonOption = False,
 ) -> None:
     """Print the result; with --as the authority combines the decryption shares and posts it."""
-    from wallet.services import Wallet, election_result, result_table
+    from wallet.cli._render import result_table
+    from wallet.services import Wallet, election_result
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         table = election_result(wallet, board, election, as_=as_)

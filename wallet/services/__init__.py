@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from wallet.services._audit import (
         audit_record,
-        render_report,
-        result_table,
     )
     from wallet.services._backup import (
         BackupSummary,
@@ -120,6 +118,11 @@ if TYPE_CHECKING:
         keygen,
         shares,
     )
+    from wallet.services._verification import (
+        CheckOutcome,
+        Problem,
+        Verification,
+    )
     from wallet.services._verifying import (
         read_text,
         status_source,
@@ -133,9 +136,10 @@ if TYPE_CHECKING:
 
 # Each public name and the module that defines it.
 _WHERE: dict[str, str] = {
+    "CheckOutcome": "_verification",
+    "Problem": "_verification",
+    "Verification": "_verification",
     "audit_record": "_audit",
-    "render_report": "_audit",
-    "result_table": "_audit",
     "BackupSummary": "_backup",
     "export_backup": "_backup",
     "import_backup": "_backup",
@@ -225,6 +229,7 @@ __all__ = [
     "BoardClient",
     "BoardInfo",
     "ChallengeOutcome",
+    "CheckOutcome",
     "Choice",
     "ContestResult",
     "CredentialSummary",
@@ -243,12 +248,14 @@ __all__ = [
     "LocalBoard",
     "OptionCount",
     "Posted",
+    "Problem",
     "ReceiptCheck",
     "SharesOutcome",
     "StatusChange",
     "StatusListInfo",
     "StoredReceipt",
     "Submitted",
+    "Verification",
     "VoteOutcome",
     "Wallet",
     "WebDocument",
@@ -291,9 +298,7 @@ __all__ = [
     "publish_status_list",
     "read_text",
     "rekey",
-    "render_report",
     "resolve_did",
-    "result_table",
     "run_demo",
     "shares",
     "show_credential",

@@ -1,22 +1,17 @@
 """Provides `wallet audit`: the one audit implementation, `voting.audit.verify_record`.
 
 The wallet adds nothing to the checks and draws nothing of its own: it passes the record
-(an exported directory, or one election of a board file) to the audit and renders the
-report with the audit's own `render_text`, so `wallet audit` and `python -m voting.audit`
-print the same. Exit 0 only when every check passed.
+(an exported directory, or one election of a board file) to the audit and returns the
+report in the services' one verification shape.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from wallet.errors import FileProblem
-from wallet.services._election_types import ElectionResult
-
-if TYPE_CHECKING:
-    from voting.audit import AuditReport
+from wallet.services._verification import Verification, from_audit_report
 
 
 def audit_record(
@@ -25,8 +20,8 @@ def audit_record(
     election: str | None = None,
     state: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> AuditReport:
-    """Audit `record` and return the `voting.audit.AuditReport`.
+) -> Verification:
+    """Audit `record`: every check of the record spec §9, as a `Verification`.
 
     `election` chooses one election of a board file that holds several; a record the audit
     cannot read at all (or an election it does not hold) is a FileProblem.
@@ -37,28 +32,7 @@ def audit_record(
     if not record.exists():
         raise FileProblem(f"record {record}: no such file or directory")
     try:
-        return verify_record(record, election=election, state=state, progress=progress)
+        report = verify_record(record, election=election, state=state, progress=progress)
     except AuditError as exc:
         raise FileProblem(str(exc)) from None
-
-
-def render_report(report: AuditReport, *, with_result: bool = True) -> str:
-    """The audit's own human form (`voting.audit.render_text`), without the final newline.
-
-    With `with_result=False` the recomputed result table is left out; the verdict stays
-    the last line, so a caller can put a result table of its own before it.
-    """
-    from voting.audit import render_text
-
-    text: str = render_text(report, with_result=with_result)
-    return text.rstrip("\n")
-
-
-def result_table(result: ElectionResult) -> str:
-    """A result as a small table: each contest, its options and their counts."""
-    lines = [f"result: {result.ballots} ballots counted"]
-    for contest in result.contests:
-        lines.append(f"  {contest.label or contest.contest}")
-        for row in contest.counts:
-            lines.append(f"    {row.option:<24} {row.count:>6}")
-    return "\n".join(lines)
+    return from_audit_report(report)

@@ -29,7 +29,7 @@ from wallet.services._election_types import ElectionResult
 from wallet.services._session import Environment, Wallet
 
 if TYPE_CHECKING:
-    from voting.audit import AuditReport
+    from wallet.services._verification import Verification
 
 ELECTION = "demo-election"
 CREDENTIAL_TYPE = "VoterCredential"
@@ -86,11 +86,11 @@ class DemoReport:
     directory: str | None
     steps: tuple[DemoStep, ...]
     result: ElectionResult | None
-    audit: AuditReport | None
+    audit: Verification | None
 
     @property
     def passed(self) -> bool:
-        return self.audit is not None and self.audit.passed
+        return self.audit is not None and self.audit.verified
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -123,7 +123,7 @@ class _Run:
         self.clock = _Clock(env.now().replace(microsecond=0) - timedelta(hours=2))
         self.steps: list[DemoStep] = []
         self.result: ElectionResult | None = None
-        self.audit: AuditReport | None = None
+        self.audit: Verification | None = None
 
     def say(self, text: str) -> None:
         self.env.notify(text)
@@ -331,4 +331,4 @@ def _audit(run: _Run, board: BoardClient, root: Path, *, keep: bool) -> None:
     run.say(f"exported the record to {record}" if keep else "exported the record")
     run.say("auditing the record")
     run.audit = audit_record(record)
-    run.record("audit", passed=run.audit.passed)
+    run.record("audit", passed=run.audit.verified)

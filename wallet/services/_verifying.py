@@ -1,7 +1,7 @@
 """Provides verifying credentials and presentations from files, as a verifier does.
 
-Both formats go through the `did` verifiers and come back as a `did.VerificationReport`:
-every check with its outcome and, for failures, a typed reason. Status lists are looked up
+Both formats go through the `did` verifiers and come back as a `Verification`: every check
+with its outcome and, for failures, a typed problem. Status lists are looked up
 first among the list credentials the caller gave as files (by their `id`), then fetched from
 their `statusListCredential` URL when it is `https://`; otherwise the status check fails
 saying the list is unavailable.
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from wallet.errors import FileProblem, UsageError, VerificationFailed
 from wallet.services._values import JsonObject
+from wallet.services._verification import Verification, from_credential_report
 
 if TYPE_CHECKING:
     from did import Resolver, VerificationReport
@@ -130,8 +131,26 @@ def verify_credential_text(
     trusted_issuers: Sequence[str] = (),
     status_list_files: Sequence[Path] = (),
     resolver: Resolver | None = None,
-) -> VerificationReport:
+) -> Verification:
     """Verify a credential (JSON or SD-JWT text); an unreadable one fails its syntax check."""
+    report = _credential_report(
+        text,
+        now=now,
+        trusted_issuers=trusted_issuers,
+        status_list_files=status_list_files,
+        resolver=resolver,
+    )
+    return from_credential_report(report)
+
+
+def _credential_report(
+    text: str,
+    *,
+    now: datetime,
+    trusted_issuers: Sequence[str],
+    status_list_files: Sequence[Path],
+    resolver: Resolver | None,
+) -> VerificationReport:
     try:
         fmt, content = read_document(text)
     except VerificationFailed as exc:
@@ -155,8 +174,30 @@ def verify_presentation_text(
     trusted_issuers: Sequence[str] = (),
     status_list_files: Sequence[Path] = (),
     resolver: Resolver | None = None,
+) -> Verification:
+    """Verify a presentation made for `challenge` and `domain`; return every check."""
+    report = _presentation_report(
+        text,
+        challenge=challenge,
+        domain=domain,
+        now=now,
+        trusted_issuers=trusted_issuers,
+        status_list_files=status_list_files,
+        resolver=resolver,
+    )
+    return from_credential_report(report)
+
+
+def _presentation_report(
+    text: str,
+    *,
+    challenge: str,
+    domain: str | None,
+    now: datetime,
+    trusted_issuers: Sequence[str],
+    status_list_files: Sequence[Path],
+    resolver: Resolver | None,
 ) -> VerificationReport:
-    """Verify a presentation made for `challenge` and `domain`; return the report."""
     from did import verify_presentation, verify_sd_jwt
 
     if not challenge:
