@@ -1,4 +1,10 @@
-"""Provides fixtures shared by the whole suite: the conformance-vector directory."""
+"""Provides what the whole suite shares: the conformance vectors, their policy, the counts.
+
+The vectors are read from `$SSI_VECTORS_DIR` or `shared/vectors` beside the checkout. When
+they are absent, the tests that need them skip, saying why; in CI (`CI=true`) they fail
+instead, so a run that checked no vector can never pass for one that did. The end of the
+run says how the vector tests and the Secret Service tests ended.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+#: The marker every test that reads the vectors carries (added at collection).
+VECTOR_MARK = "conformance_vectors"
+
+_ABSENT = (
+    "conformance vectors not found: set SSI_VECTORS_DIR or place shared/vectors beside the checkout"
+)
 
 
 def vectors_root() -> Path | None:
@@ -20,13 +33,55 @@ def vectors_root() -> Path | None:
     return candidate if candidate.is_dir() else None
 
 
-@pytest.fixture(scope="session")
-def vectors() -> Path:
-    """The conformance-vector directory; tests that need it skip, saying why, when absent."""
+def in_ci() -> bool:
+    """Whether this run is CI's: `CI` set to true, as CI services set it."""
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def require_vectors() -> Path:
+    """Return the vector directory; when it is absent, skip the test, or fail it in CI."""
     root = vectors_root()
     if root is None:
-        pytest.skip(
-            "conformance vectors not found: set SSI_VECTORS_DIR or place shared/vectors "
-            "beside the checkout"
-        )
+        if in_ci():
+            pytest.fail(f"{_ABSENT} (CI=true: the vector tests must run)", pytrace=False)
+        pytest.skip(_ABSENT)
     return root
+
+
+@pytest.fixture(scope="session")
+def vectors() -> Path:
+    """The conformance-vector directory; see `require_vectors` for when it is absent."""
+    return require_vectors()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the `vectors` fixture, directly or through another."""
+    for item in items:
+        if "vectors" in getattr(item, "fixturenames", ()):
+            item.add_marker(VECTOR_MARK)
+
+
+#: Markers whose tests are counted at the end of the run, so that a log shows they ran.
+COUNTED = {"secret_service": "secret-service tests", VECTOR_MARK: "conformance-vector tests"}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print how the Secret Service and the conformance-vector tests ended.
+
+    The hook lives here, in the root conftest, because with pytest-xdist only the root
+    conftest is loaded in the process that reports.
+    """
+    for marker, label in COUNTED.items():
+        outcomes: dict[str, str] = {}
+        # A later status outranks an earlier one for the same test: a test that passed its
+        # call but failed at teardown counts as failed.
+        for status in ("passed", "skipped", "failed", "error"):
+            for report in terminalreporter.stats.get(status, []):
+                if marker in getattr(report, "keywords", {}):
+                    outcomes[report.nodeid] = status
+        if not outcomes:
+            continue
+        found = list(outcomes.values())
+        counts = {status: found.count(status) for status in set(found)}
+        summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+        terminalreporter.write_line(f"{label}: {summary}")

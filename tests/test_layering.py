@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import subprocess
 import sys
@@ -39,8 +40,14 @@ THIRD_PARTY = {
 }
 
 
+@functools.cache
+def parsed(path: Path) -> ast.Module:
+    """The syntax tree of `path`; each file is parsed once for all the checks here."""
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
 def imported_roots(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    tree = parsed(path)
     roots: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -79,7 +86,7 @@ def test_the_checker_catches_a_backward_import(tmp_path: Path) -> None:
 
 def imports_of_voting_testing(path: Path) -> list[int]:
     """The lines of `path` that import `voting.testing`, in any spelling."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    tree = parsed(path)
     lines = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

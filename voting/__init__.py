@@ -17,9 +17,11 @@ Everything else lives in public sub-namespaces, each with its own `__all__`:
     voting.trustees   the t-of-n key ceremony                             (§6)
     voting.ballot     encrypted ballots, their verification and openings  (§7)
     voting.tally      aggregation, decryption shares, the result          (§8)
+    voting.shuffle    a verifiable shuffle of ciphertext rows             (§10)
     voting.chain      the tally chain's Merkle log, checkpoints, receipts (tally-chain.md)
     voting.board      the board's entries and rules                       (election-entries.md)
     voting.audit      the audit's checks and report                       (§9)
+    voting.witness    a C2SP tlog-witness for any log                     (tally-chain.md §3)
     voting.errors     the package's error tree
     voting.testing    a seeded rng and an election builder, for tests only
 
@@ -42,8 +44,10 @@ if TYPE_CHECKING:
     from voting import errors as errors
     from voting import group as group
     from voting import proofs as proofs
+    from voting import shuffle as shuffle
     from voting import tally as tally
     from voting import trustees as trustees
+    from voting import witness as witness
     from voting.audit import (
         CHECKS,
         AuditReport,
@@ -92,8 +96,10 @@ _SUBMODULES = frozenset(
         "errors",
         "group",
         "proofs",
+        "shuffle",
         "tally",
         "trustees",
+        "witness",
     }
 )
 

@@ -13,6 +13,7 @@ import enum
 import json
 from dataclasses import dataclass
 
+from nacl.bindings import crypto_scalarmult
 from nacl.encoding import RawEncoder
 from nacl.exceptions import CryptoError
 from nacl.hash import blake2b
@@ -80,11 +81,27 @@ class TrusteeAnnouncement:
         )
 
 
+# Any clamped scalar maps a low-order X25519 point (the all-zero key among them) to the
+# all-zero output, which libsodium refuses; a valid key gives a non-zero output.
+_PROBE_SCALAR = bytes([9]) * 32
+
+
+def check_encryption_key(key: bytes, what: str) -> None:
+    """Refuse an X25519 key of the wrong length or of low order, all-zero included (§6.1)."""
+    if len(key) != 32:
+        raise CeremonyError(f"{what}: encryption key of {len(key)} bytes, want 32")
+    try:
+        crypto_scalarmult(_PROBE_SCALAR, key)
+    except Exception:  # PyNaCl signals the all-zero shared secret as a generic error.
+        raise CeremonyError(f"{what}: encryption key is a low-order X25519 point") from None
+
+
 def verify_announcement(manifest: Manifest, announcement: TrusteeAnnouncement) -> None:
     """Check the shape and every Schnorr proof of an announcement (§6.1); raise CeremonyError."""
     i = announcement.trustee
     if not 1 <= i <= manifest.trustee_count:
         raise CeremonyError(f"trustee index got {i}, want 1..{manifest.trustee_count}")
+    check_encryption_key(announcement.encryption_key, f"trustee {i}")
     t = manifest.threshold
     if len(announcement.commitments) != t or len(announcement.proofs) != t:
         raise CeremonyError(f"trustee {i}: want {t} commitments and {t} proofs")
@@ -156,6 +173,31 @@ def check_share(
             f"share from trustee {dealer.trustee} to trustee {recipient} does not match "
             "the dealer's commitments"
         )
+
+
+def open_sealed_share(
+    manifest: Manifest,
+    dealer: TrusteeAnnouncement,
+    recipient: int,
+    secret: bytes,
+    sealed: SealedShare,
+) -> int:
+    """Unseal a share with the recipient's X25519 secret and check it (§6.2, §6.3)."""
+    if (sealed.dealer, sealed.recipient) != (dealer.trustee, recipient):
+        raise CeremonyError("sealed share: wrong dealer or recipient")
+    try:
+        plaintext = SealedBox(PrivateKey(secret)).decrypt(sealed.sealed)
+    except CryptoError:
+        raise CeremonyError(f"share from trustee {dealer.trustee} does not unseal") from None
+    expected_prefix = _share_plaintext(manifest.hash(), dealer.trustee, recipient, 0)
+    if len(plaintext) != len(expected_prefix) or plaintext[:-32] != expected_prefix[:-32]:
+        raise CeremonyError(f"share from trustee {dealer.trustee}: wrong header")
+    try:
+        share = Scalar.from_bytes(plaintext[-32:]).value
+    except VotingError:
+        raise CeremonyError(f"share from trustee {dealer.trustee}: bad scalar") from None
+    check_share(manifest, dealer, recipient, share)
+    return share
 
 
 class Fault(enum.Enum):
@@ -248,6 +290,31 @@ def resolve_complaint(
         return Fault.DEALER
     try:
         check_share(manifest, dealer, recipient.trustee, answer.share)
+    except CeremonyError:
+        return Fault.DEALER
+    return Fault.COMPLAINANT
+
+
+def judge_complaint(
+    manifest: Manifest,
+    dealer: TrusteeAnnouncement,
+    recipient: TrusteeAnnouncement,
+    sealed: SealedShare,
+    recipient_secret: bytes,
+) -> Fault:
+    """Judge a posted complaint from public data alone (record spec §6.4, version 2).
+
+    The complaint reveals the recipient's X25519 secret; it must be the secret of the key
+    the recipient announced (CeremonyError otherwise: the complaint proves nothing). The
+    dealer is at fault when its sealed share does not unseal, has the wrong header, or does
+    not match its commitments; otherwise the complaint was unfounded.
+    """
+    if bytes(PrivateKey(recipient_secret).public_key) != recipient.encryption_key:
+        raise CeremonyError(
+            f"complaint of trustee {recipient.trustee}: the revealed secret is not its key"
+        )
+    try:
+        open_sealed_share(manifest, dealer, recipient.trustee, recipient_secret, sealed)
     except CeremonyError:
         return Fault.DEALER
     return Fault.COMPLAINANT
@@ -351,21 +418,11 @@ class Trustee:
 
     def open_share(self, dealer: TrusteeAnnouncement, sealed: SealedShare) -> int:
         """Unseal and check a share addressed to this trustee; raise CeremonyError if bad."""
-        if (sealed.dealer, sealed.recipient) != (dealer.trustee, self.index):
-            raise CeremonyError("sealed share: wrong dealer or recipient")
-        try:
-            plaintext = SealedBox(self._private_key()).decrypt(sealed.sealed)
-        except CryptoError:
-            raise CeremonyError(f"share from trustee {dealer.trustee} does not unseal") from None
-        expected_prefix = _share_plaintext(self._manifest_hash, dealer.trustee, self.index, 0)
-        if len(plaintext) != len(expected_prefix) or plaintext[:-32] != expected_prefix[:-32]:
-            raise CeremonyError(f"share from trustee {dealer.trustee}: wrong header")
-        try:
-            share = Scalar.from_bytes(plaintext[-32:]).value
-        except VotingError:
-            raise CeremonyError(f"share from trustee {dealer.trustee}: bad scalar") from None
-        check_share(self.manifest, dealer, self.index, share)
-        return share
+        return open_sealed_share(self.manifest, dealer, self.index, self._encryption_seed, sealed)
+
+    def complaint_secret(self) -> bytes:
+        """Return the X25519 secret a complaint reveals (§6.4); the ceremony ends with it."""
+        return self._encryption_seed
 
     def answer_complaint(
         self, complaint: Complaint, recipient: TrusteeAnnouncement

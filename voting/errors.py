@@ -13,6 +13,13 @@ VotingError                   root of everything this package raises
 ├── ChainError                the tally chain: entries, Merkle proofs, checkpoints, storage
 │   ├── MerkleError           an inclusion or consistency proof that does not verify
 │   ├── CheckpointError       a signed note or checkpoint that does not parse or verify
+│   │   └── QuorumError       too few valid witness cosignatures (names the witnesses)
+│   ├── WitnessError          a tlog-witness request the witness refuses (carries `status`)
+│   │   ├── MalformedRequest  400: the body breaks the request grammar, or old > size
+│   │   ├── UntrustedCheckpoint 403: no valid signature from the log's known keys
+│   │   ├── UnknownLog        404: the witness is not configured for this origin
+│   │   ├── SizeConflict      409: old size differs from the witness's (carries it)
+│   │   └── InconsistentCheckpoint 422: a proof or root that does not check out
 │   ├── RejectedEntry         the board refused an entry (reason in the message)
 │   └── StorageError          the store could not be read or written
 └── AuditError                a record the audit cannot even read
@@ -102,3 +109,67 @@ class StorageError(ChainError):
 
 class AuditError(VotingError):
     """A record the audit cannot read at all."""
+
+
+class QuorumError(CheckpointError):
+    """Fewer than k listed witnesses validly cosigned; names the missing and invalid ones."""
+
+    def __init__(
+        self,
+        quorum: int,
+        valid: tuple[str, ...],
+        missing: tuple[str, ...],
+        invalid: tuple[str, ...],
+    ) -> None:
+        parts = [f"{len(valid)} valid witness cosignatures, want at least {quorum}"]
+        if missing:
+            parts.append("missing: " + ", ".join(missing))
+        if invalid:
+            parts.append("invalid: " + ", ".join(invalid))
+        super().__init__("; ".join(parts))
+        self.quorum = quorum
+        self.valid = valid
+        self.missing = missing
+        self.invalid = invalid
+
+
+class WitnessError(ChainError):
+    """A tlog-witness request the witness refuses; `status` is the spec's HTTP status."""
+
+    status = 400
+
+
+class MalformedRequest(WitnessError):
+    """The request body breaks the add-checkpoint grammar, or its old size exceeds the size."""
+
+    status = 400
+
+
+class UntrustedCheckpoint(WitnessError):
+    """No valid signature from a known key of the log, or a known key's signature fails."""
+
+    status = 403
+
+
+class UnknownLog(WitnessError):
+    """The witness is not configured for the checkpoint's origin."""
+
+    status = 404
+
+
+class SizeConflict(WitnessError):
+    """The old size is not the size of the witness's latest cosigned checkpoint."""
+
+    status = 409
+
+    def __init__(self, origin: str, old_size: int, current_size: int) -> None:
+        super().__init__(
+            f"{origin}: old size {old_size}, but the witness is at size {current_size}"
+        )
+        self.current_size = current_size
+
+
+class InconsistentCheckpoint(WitnessError):
+    """A consistency proof that does not verify, or a root that contradicts the witness's."""
+
+    status = 422

@@ -2,7 +2,8 @@
 
 A `Trustee` holds one trustee's ceremony secrets; what it publishes (`TrusteeAnnouncement`,
 `SealedShare`) is checked by `verify_announcement` and `check_share`, and a share that does
-not check out is settled by `resolve_complaint`.
+not check out is settled by `judge_complaint` (record spec §6.4, version 2) from a posted
+complaint; `resolve_complaint` is version 1's dealer-answer procedure.
 """
 
 from voting._ceremony import (
@@ -13,7 +14,10 @@ from voting._ceremony import (
     SealedShare,
     Trustee,
     TrusteeAnnouncement,
+    check_encryption_key,
     check_share,
+    judge_complaint,
+    open_sealed_share,
     resolve_complaint,
     verify_announcement,
 )
@@ -26,7 +30,10 @@ __all__ = [
     "SealedShare",
     "Trustee",
     "TrusteeAnnouncement",
+    "check_encryption_key",
     "check_share",
+    "judge_complaint",
+    "open_sealed_share",
     "resolve_complaint",
     "verify_announcement",
 ]

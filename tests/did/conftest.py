@@ -6,7 +6,6 @@ import ipaddress
 import json
 import ssl
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -55,7 +54,9 @@ class Route:
 
     body: bytes
     status: int = 200
-    delay: float = 0.0
+    # A stalled route never answers while the test runs: a client's timeout is tested
+    # without the server sleeping through any time.
+    stall: bool = False
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -68,6 +69,7 @@ class HttpsServer:
     ca_pem: bytes
     ca_path: Path
     routes: dict[str, Route]
+    released: threading.Event
 
     @property
     def authority(self) -> str:
@@ -169,13 +171,15 @@ def _make_certificates(directory: Path) -> tuple[bytes, Path, Path]:
 
 class _Handler(BaseHTTPRequestHandler):
     routes: ClassVar[dict[str, Route]] = {}
+    released: ClassVar[threading.Event] = threading.Event()
 
     def do_GET(self) -> None:
         route = self.routes.get(self.path)
         if route is None:
             route = Route(b'{"error": "not found"}', status=404)
-        if route.delay:
-            time.sleep(route.delay)
+        if route.stall:
+            # Held until the server shuts down; by then the client has long given up.
+            self.released.wait()
         try:
             self.send_response(route.status)
             self.send_header("Content-Type", route.content_type)
@@ -209,14 +213,16 @@ def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpsServ
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_path, key_path)
     routes: dict[str, Route] = {}
-    handler = type("Handler", (_Handler,), {"routes": routes})
+    released = threading.Event()
+    handler = type("Handler", (_Handler,), {"routes": routes, "released": released})
     server = _QuietServer(("127.0.0.1", 0), handler)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield HttpsServer(server.server_address[1], ca_pem, ca_path, routes)
+        yield HttpsServer(server.server_address[1], ca_pem, ca_path, routes, released)
     finally:
+        released.set()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)

@@ -190,7 +190,7 @@ def test_invalid_document_is_refused(https_server: HttpsServer) -> None:
 
 def test_slow_server_times_out(https_server: HttpsServer) -> None:
     did = f"did:web:localhost%3A{https_server.port}:slow"
-    https_server.serve("/slow/did.json", web_did_document(did, KEY), delay=1.5)
+    https_server.serve("/slow/did.json", web_did_document(did, KEY), stall=True)
     with https_server.client(timeout=10) as client:
         # The resolver's timeout wins over the client's own.
         result = Resolver(client, timeout=0.3).resolve(did)

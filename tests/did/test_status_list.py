@@ -347,7 +347,7 @@ def test_fetch_over_https(https_server: HttpsServer) -> None:
         assert check_status(status_entry(LIST_ID, 11, "revocation"), fetched)
         with pytest.raises(StatusRetrievalError, match="HTTP 404"):
             fetch_status_list(https_server.url("/status/none"), client)
-        https_server.serve("/status/slow", credential, delay=1.5)
+        https_server.serve("/status/slow", credential, stall=True)
         with pytest.raises(StatusRetrievalError, match="timed out"):
             fetch_status_list(https_server.url("/status/slow"), client, timeout=0.3)
     # Without trusting the test CA, TLS verification fails.

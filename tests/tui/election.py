@@ -115,7 +115,8 @@ def make_election(root: Path, start: datetime = SNAPSHOT_START) -> ElectionWorld
         )  # fmt: skip
         for t in ("t1", "t2", "t3"):
             keygen(wallets[t], board, ELECTION, as_=t)
-        for t in ("t1", "t2", "t3"):
+        # The second round posts the acknowledgements, once every share is in.
+        for t in ("t1", "t2", "t3", "t1", "t2"):
             shares(wallets[t], board, ELECTION, as_=t)
         open_election(wallets["authority"], board, ELECTION, as_="authority")
     finally:

@@ -183,13 +183,16 @@ def build() -> dict[str, dict[str, Any]]:
     election = Election.create(manifest, anns)
     keys = []
     for r in trustees:
-        got = {
+        received = {
             d.index: r.open_share(anns[d.index - 1], d.seal_share(anns[r.index - 1]))
             for d in trustees
             if d is not r
         }
-        keys.append(r.decryption_key(got))
-    ctx = {"manifest": manifest.to_json(), "announcements": [a.to_json() for a in anns]}
+        keys.append(r.decryption_key(received))
+    ctx: dict[str, Any] = {
+        "manifest": manifest.to_json(),
+        "announcements": [a.to_json() for a in anns],
+    }
     votes = [
         {"mayor": {"o1": 1}, "budget": {"parks": 2, "roads": 1}},
         {"mayor": {}, "budget": {"roads": 1}},

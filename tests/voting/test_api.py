@@ -22,9 +22,11 @@ NAMESPACES = [
     "voting.election",
     "voting.group",
     "voting.proofs",
+    "voting.shuffle",
     "voting.tally",
     "voting.testing",
     "voting.trustees",
+    "voting.witness",
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import TypeAlias
 
 import pytest
 from hypothesis import given, settings
@@ -14,6 +15,7 @@ from voting.ballot import (
     EncryptedBallot,
     EncryptedContest,
     EncryptedOption,
+    Selections,
     encrypt_ballot,
     verify_ballot,
     verify_opening,
@@ -138,7 +140,7 @@ def test_proofs_do_not_move_to_another_election() -> None:
         ({"senate": {}, "measure": {"yes": 1}}, "unknown contests"),
     ],
 )
-def test_honest_api_refuses_invalid_votes(selections: dict, message: str) -> None:
+def test_honest_api_refuses_invalid_votes(selections: Selections, message: str) -> None:
     with pytest.raises(BallotError, match=message):
         encrypt_ballot(ELECTION, "b", "did:example:a", selections, SeededRng(b"x"))
 
@@ -261,7 +263,11 @@ def test_cumulative_voting_range() -> None:
 _WIRE = BALLOT.to_json()
 
 
-def _hex_fields(obj: object, path: tuple = ()) -> list[tuple]:
+# Where a value sits in a JSON document: object keys and array indices.
+JsonPath: TypeAlias = tuple[str | int, ...]
+
+
+def _hex_fields(obj: object, path: JsonPath = ()) -> list[JsonPath]:
     if isinstance(obj, dict):
         return [p for k, v in obj.items() for p in _hex_fields(v, (*path, k))]
     if isinstance(obj, list):
@@ -276,7 +282,7 @@ HEX_PATHS = _hex_fields(_WIRE)
 
 @settings(max_examples=150, deadline=None)
 @given(st.sampled_from(HEX_PATHS), st.integers(0, 31), st.integers(1, 255))
-def test_every_single_byte_change_is_rejected(path: tuple, index: int, delta: int) -> None:
+def test_every_single_byte_change_is_rejected(path: JsonPath, index: int, delta: int) -> None:
     wire = json.loads(json.dumps(_WIRE))
     node = wire
     for key in path[:-1]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -56,7 +58,7 @@ def test_eligibility_is_hashed_and_copied() -> None:
         (lambda w: w["contests"].append(w["contests"][1]), "duplicate contest"),
     ],
 )
-def test_rules_are_enforced(mutate, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_rules_are_enforced(mutate: Callable[[dict[str, Any]], object], message: str) -> None:
     wire = small_manifest().to_json()
     mutate(wire)
     with pytest.raises(ManifestError, match=message):

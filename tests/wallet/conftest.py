@@ -77,19 +77,3 @@ def os_keystore(secret_service: None, wallet_id: str) -> Iterator[OsKeystore]:
     yield store
     for key_id in store.ids():
         store.delete(key_id)
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print how the Secret Service tests ended, so a CI log shows they really ran."""
-    outcomes: dict[str, str] = {}
-    # Later statuses in this order outrank earlier ones for the same test, so a test that
-    # passed its call but failed at teardown counts as failed.
-    for status in ("passed", "skipped", "failed", "error"):
-        for report in terminalreporter.stats.get(status, []):
-            if "secret_service" in getattr(report, "keywords", {}):
-                outcomes[report.nodeid] = status
-    if not outcomes:
-        return
-    counts = {status: list(outcomes.values()).count(status) for status in set(outcomes.values())}
-    summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
-    terminalreporter.write_line(f"secret-service tests: {summary}")

@@ -1,7 +1,9 @@
 """Checks that `wallet demo` prints the result table and verdict it printed before the rework.
 
-`data/demo-stdout.txt` is the demo's stdout captured before the services were reworked, with
-each 16-hex-digit prefix (hashes, roots) masked: those are random per run.
+`data/demo-stdout.txt` is the demo's stdout as printed by the code without the services
+rework (captured again when the election protocol itself changed: acknowledgements, one
+`challenged` entry, V8 without receipts), with each 16-hex-digit prefix (hashes, roots)
+masked: those are random per run.
 """
 
 from __future__ import annotations

@@ -113,7 +113,8 @@ def setup_election(world: World, *, closes: datetime | None = None) -> None:
     )  # fmt: skip
     for t in ("t1", "t2", "t3"):
         keygen(world.wallets[t], world.board, ELECTION, as_=t)
-    for t in ("t1", "t2", "t3"):
+    # The second round posts the acknowledgements, once every share is in.
+    for t in ("t1", "t2", "t3", "t1", "t2"):
         shares(world.wallets[t], world.board, ELECTION, as_=t)
     open_election(world.wallets["authority"], world.board, ELECTION, as_="authority")
     world.clock.advance(minutes=1)

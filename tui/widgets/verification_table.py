@@ -16,8 +16,13 @@ from tui.widgets.fitted_table import FittedTable
 if TYPE_CHECKING:
     from wallet.services import CheckOutcome, Problem, Verification
 
-_STYLE = {"passed": "green", "failed": "bold red", "skipped": "yellow"}
-_MARK = {"passed": "✓ passed", "failed": "✗ failed", "skipped": "○ skipped"}
+_STYLE = {"passed": "green", "failed": "bold red", "skipped": "yellow", "not-applicable": "dim"}
+_MARK = {
+    "passed": "✓ passed",
+    "failed": "✗ failed",
+    "skipped": "○ skipped",
+    "not-applicable": "· n/a",
+}
 
 Row = tuple[list[Text], str | None]
 

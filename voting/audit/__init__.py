@@ -6,6 +6,7 @@ it recomputed; `render_text(report)` is its human form. `python -m voting.audit 
 [--election E] [--json] [--state FILE]` runs the same code and prints the same text.
 """
 
+from voting.audit._codes import REASON_CODES
 from voting.audit._pool import Progress
 from voting.audit._report import (
     CHECKS,
@@ -23,6 +24,7 @@ from voting.audit._text import render_text
 
 __all__ = [
     "CHECKS",
+    "REASON_CODES",
     "AuditReport",
     "AuditStats",
     "CheckResult",

@@ -21,21 +21,26 @@ from voting.board import (
     BallotBody,
     EligibilityRule,
     Entry,
+    EntryFacts,
+    RecordedResolver,
     check_eligibility,
+    facts_of,
     frozen_status_allows,
-    referenced_status_lists,
+    status_references,
 )
 from voting.errors import VotingError
 
 V5, V6, V7 = 5, 6, 7
 
-# One resolver per worker process: did:key and did:jwk resolve offline and are cached.
-_RESOLVER: list[did.Resolver] = []
+# One resolver per worker process: did:key and did:jwk resolve offline; did:web only from the
+# documents recorded on the chain, as of the entry being verified (election-entries §2.1).
+_RESOLVER: list[RecordedResolver] = []
 
 
-def _resolver() -> did.Resolver:
-    if not _RESOLVER:
-        _RESOLVER.append(did.Resolver())
+def _resolver(ctx: BallotContext, index: int) -> RecordedResolver:
+    if not _RESOLVER or _RESOLVER[0].recorded is not ctx.documents:
+        _RESOLVER[:] = [RecordedResolver(ctx.documents)]
+    _RESOLVER[0].at = index
     return _RESOLVER[0]
 
 
@@ -51,6 +56,8 @@ class BallotContext:
     # The status list credentials frozen at close, or None while the election is open. They
     # only decide revocation (§7 step 2); eligibility is judged without them.
     frozen: dict[str, dict[str, Any]] | None
+    # did:web DID -> (index of the entry recording it, its document).
+    documents: dict[str, tuple[int, dict[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +69,18 @@ class BallotVerdict:
     voter: str | None
     failures: tuple[tuple[int, str, str], ...]
     ciphertexts: tuple[tuple[bytes, ...], ...] = ()
-    # The status list URLs the ballot's credential names (`referenced_status_lists`).
-    status_urls: tuple[str, ...] = ()
+    # The status list URLs the ballot's credential names, each with the credential's issuer
+    # (`status_references`): the close must freeze each, signed by that issuer.
+    status_refs: tuple[tuple[str, str], ...] = ()
     # Whether the credential has a `credentialStatus`, so revocation must be judged.
     has_status: bool = False
     # Whether the frozen lists revoke it; None when there are none yet or it is not valid.
     revoked: bool | None = None
+    # The entry's link members (checked under V4 by the caller) and what the rules read.
+    link: tuple[int, bytes, str] | None = None
+    facts: EntryFacts | None = None
+    # The ballot's weight from its credential (election-entries §5.1); 1 when unweighted.
+    weight: int = 1
 
     @property
     def valid(self) -> bool:
@@ -83,7 +96,8 @@ def verify_ballot_entry(ctx: BallotContext, index: int, data: bytes) -> BallotVe
         return BallotVerdict(index, None, None, ((V6, "ballot-unreadable", str(exc)),))
     body = entry.body
     if not isinstance(body, BallotBody):
-        return BallotVerdict(index, None, None, ((V6, "not-a-ballot", f"a {entry.type} entry"),))
+        # Ballots are found by the tail of their canonical bytes, which names their type.
+        return BallotVerdict(index, None, None, ((V6, "ballot-unreadable", "not a ballot"),))
     ballot = body.ballot
     failures: list[tuple[int, str, str]] = []
     _eligibility(ctx, entry, data, body, failures)
@@ -97,16 +111,29 @@ def verify_ballot_entry(ctx: BallotContext, index: int, data: bytes) -> BallotVe
     if ctx.frozen is not None and not failures:
         # §7 step 2, with the board's own function, so the audit counts what the board did.
         revoked = not frozen_status_allows(entry, ctx.frozen)
+    refs = tuple(
+        (url, issuer) for url, issuers in status_references([entry]).items() for issuer in issuers
+    )
     return BallotVerdict(
         index,
         ballot.ballot_id,
         ballot.voter,
         tuple(failures),
         ciphertexts,
-        tuple(referenced_status_lists([entry])),
+        refs,
         has_status,
         revoked,
+        (entry.seq, entry.prev, entry.election),
+        facts_of(entry),
+        _weight(ctx.rule, body) if not failures else 1,
     )
+
+
+def _weight(rule: EligibilityRule, body: BallotBody) -> int:
+    # Eligibility passed, so the credential is there and its weight claim is in bounds.
+    if rule.weight_claim is None:
+        return 1
+    return rule.weight_of(body.presentation["verifiableCredential"][0])
 
 
 def judge_status_entry(frozen: dict[str, dict[str, Any]], index: int, data: bytes) -> bool:
@@ -149,19 +176,14 @@ def _eligibility(
     failures: list[tuple[int, str, str]],
 ) -> None:
     ballot = body.ballot
-    # V5: the voter signed the entry, inside the voting window, with an eligible presentation.
-    if entry.election != ctx.election_id:
-        failures.append((V5, "wrong-election", f"entry names election {entry.election!r}"))
-    if entry.author_did != ballot.voter:
-        failures.append((V5, "author-not-voter", f"signed by {entry.author[:100]}"))
-    resolver = _resolver()
+    # V5: the voter signed the entry with an eligible presentation. Who may cast, when, and
+    # under which ballot id are the board's rules, replayed in order by the caller.
+    resolver = _resolver(ctx, entry.seq)
     try:
         _verify_signature(entry, data, resolver)
     except (VotingError, DidError) as exc:
         failures.append((V5, "signature-invalid", str(exc)))
         return
-    if not ctx.opens <= entry.time < ctx.closes:
-        failures.append((V5, "outside-window", f"cast at {entry.time:%Y-%m-%dT%H:%M:%SZ}"))
     # The credential is judged at the ballot's time without its status: the lists frozen at
     # close were signed at close, and revocation is judged against them once (§7 step 2).
     try:

@@ -1,55 +1,50 @@
-"""Provides check V4's entry half: sequence numbers, `prev` links, order, signatures, authors.
+"""Provides check V4's entry half: sequence numbers, `prev` links, signatures; entry facts.
 
 Per docs/election-entries.md: entry `i` has `seq = i` and `prev = SHA-256(bytes of entry
-i-1)` (32 zero bytes for the first); every entry is signed by its author's key, and the
-author has the role its type needs (the authority creates, opens, closes, tallies and
-publishes; listed trustees post keys, shares and decryption shares; voters post ballots,
-whose signatures are checked with their eligibility under V5). Entry types follow the
-election's phases in order. Ballot entries are only peeked at here; workers parse them.
+i-1)` (32 zero bytes for the first); every entry is signed by its author's key. Every entry
+that is not a ballot is parsed here with the strict reader; ballots are recognised by the
+tail of their canonical bytes and parsed by the workers, which return their link members and
+the facts the board's rules read. The rules themselves are replayed by `_rules`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import did
+from did.errors import DidError
 from voting.audit._findings import Findings
 from voting.audit._report import Reason
-from voting.board import (
-    ChallengedBody,
-    DecryptionShareBody,
-    ElectionBody,
-    Entry,
-    TrusteeKeyBody,
-    TrusteeSharesBody,
-)
+from voting.board import Entry, EntryFacts, RecordedResolver, facts_of
 from voting.errors import VotingError
 
 V4 = 4
 
-# The phase each entry type belongs to; along the log the phase never goes back.
-PHASE = {
-    "election": 0,
-    "trustee-key": 1,
-    "trustee-shares": 1,
-    "open": 2,
-    "ballot": 3,
-    "challenged": 3,
-    "close": 4,
-    "tally": 5,
-    "decryption-share": 6,
-    "result": 7,
-}
-# Types that appear at most once in an election's log.
-SINGLE = ("election", "open", "close", "tally", "result")
+# The entry types, in the order of the phases they belong to.
+TYPES = (
+    "election",
+    "trustee-key",
+    "trustee-shares",
+    "trustee-ack",
+    "trustee-complaint",
+    "open",
+    "ballot",
+    "challenged",
+    "close",
+    "tally",
+    "decryption-share",
+    "result",
+)
 # The check an unreadable entry of each type fails, besides V4.
 CHECK_OF_TYPE = {
     "election": 1,
     "trustee-key": 2,
     "trustee-shares": 2,
+    "trustee-ack": 2,
+    "trustee-complaint": 2,
     "open": 3,
     "ballot": 6,
     "challenged": 13,
@@ -61,118 +56,123 @@ CHECK_OF_TYPE = {
 ZERO = bytes(32)
 
 
+# Canonical (JCS) entry bytes end with the members `type` and `version`, in that order; the
+# workers' strict parser refuses any ballot whose bytes are not canonical.
+BALLOT_TAIL = b',"type":"ballot","version":1}'
+# The top-level member that records DID documents (election-entries §2.1).
+DOCUMENTS_MEMBER = b'},"documents":{'
+
+
 @dataclass
 class Scan:
-    """What the scan learnt: each scanned entry's type, and the parsed non-ballot entries."""
+    """What the scan learnt: each entry's type, the parsed non-ballot entries, rule facts."""
 
     election_id: str | None = None
     types: dict[int, str] = field(default_factory=dict)
     parsed: dict[int, Entry] = field(default_factory=dict)
     ballots: list[int] = field(default_factory=list)
+    facts: dict[int, EntryFacts] = field(default_factory=dict)
+    # did:web DID -> (index of the entry recording it, its document), first recording wins.
+    documents: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
 
     def of_type(self, kind: str) -> list[tuple[int, Entry]]:
         """Return the parsed entries of one type, in log order."""
         return [(i, e) for i, e in sorted(self.parsed.items()) if e.type == kind]
 
 
-def _peek(data: bytes) -> dict[str, object] | None:
+def _type_of(data: bytes) -> str | None:
+    # Only to name the check an unreadable entry fails; the strict parser already refused it.
     try:
-        obj = json.loads(data)
-    except ValueError:
+        obj = did.parse_json(data)
+    except DidError:
         return None
-    return obj if isinstance(obj, dict) else None
+    kind = obj.get("type") if isinstance(obj, dict) else None
+    return kind if isinstance(kind, str) and kind in TYPES else None
 
 
-def scan_entries(entries: Sequence[bytes], indices: Iterable[int], findings: Findings) -> Scan:
-    """Check links and sequence of the given entries, and parse every non-ballot one."""
-    scan = Scan()
-    head = _peek(entries[0]) if entries else None
-    if head is not None and isinstance(head.get("election"), str):
-        scan.election_id = str(head["election"])
-    resolver = did.Resolver()
+def election_of(entries: Sequence[bytes]) -> str | None:
+    """The election id named by the first entry, read strictly, or None."""
+    try:
+        obj = did.parse_json(entries[0]) if entries else None
+    except DidError:
+        return None
+    value = obj.get("election") if isinstance(obj, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def check_link(
+    entries: Sequence[bytes], i: int, election: str | None, seq: int, prev: bytes, found: str
+) -> list[Reason]:
+    """Return the V4 reasons of entry `i`'s sequence number, `prev` link and election."""
+    reasons = []
+    if seq != i:
+        reasons.append(Reason("seq", f"seq {seq}, want {i}", entry=i))
+    want = hashlib.sha256(entries[i - 1]).digest() if i else ZERO
+    if prev != want:
+        reasons.append(Reason("link", "prev is not the hash of the entry before", entry=i))
+    if found != election:
+        reasons.append(Reason("election", "entry of another election", entry=i))
+    return reasons
+
+
+def scan_entries(
+    entries: Sequence[bytes],
+    indices: Iterable[int],
+    findings: Findings,
+    recorded: dict[str, tuple[int, dict[str, Any]]] | None = None,
+) -> Scan:
+    """Check links and signatures of the non-ballot entries, and parse them; find the ballots.
+
+    `recorded` holds the did:web documents recorded by entries outside `indices` (a saved
+    state's); the scan adds those recorded by the entries it reads. Signatures are verified
+    against the recorded documents only, as of each entry (election-entries §2.1).
+    """
+    scan = Scan(election_id=election_of(entries))
+    scan.documents = dict(recorded or {})
     for i in sorted(set(indices)):
         data = entries[i]
-        obj = _peek(data)
-        if obj is None:
-            findings.fail(V4, Reason("entry-unreadable", "not a JSON object", entry=i))
-            continue
-        kind = obj.get("type")
-        if obj.get("seq") != i:
-            findings.fail(V4, Reason("seq", f"seq {obj.get('seq')!r}, want {i}", entry=i))
-        want = hashlib.sha256(entries[i - 1]).hexdigest() if i else ZERO.hex()
-        if obj.get("prev") != want:
-            findings.fail(V4, Reason("link", "prev is not the hash of the entry before", entry=i))
-        if obj.get("election") != scan.election_id:
-            findings.fail(V4, Reason("election", "entry of another election", entry=i))
-        if not isinstance(kind, str) or kind not in PHASE:
-            findings.fail(V4, Reason("entry-type", f"unknown type {str(kind)[:40]!r}", entry=i))
-            continue
-        scan.types[i] = kind
-        if kind == "ballot":
+        if data.endswith(BALLOT_TAIL):
+            scan.types[i] = "ballot"
             scan.ballots.append(i)
+            if DOCUMENTS_MEMBER in data:
+                _record_documents(scan, i, data)
             continue
         try:
             entry = Entry.from_bytes(data)
         except VotingError as exc:
-            reason = Reason("entry-unreadable", f"{kind}: {exc}", entry=i)
+            kind = _type_of(data)
+            reason = Reason("entry-unreadable", f"{kind or 'entry'}: {exc}", entry=i)
             findings.fail(V4, reason)
-            findings.fail(CHECK_OF_TYPE[kind], reason)
+            if kind is not None:
+                findings.fail(CHECK_OF_TYPE[kind], reason)
             continue
+        for reason in check_link(entries, i, scan.election_id, entry.seq, entry.prev,
+                                 entry.election):  # fmt: skip
+            findings.fail(V4, reason)
+        for item, document in entry.documents.items():
+            scan.documents.setdefault(item, (i, document))
+        scan.types[i] = entry.type
+        scan.parsed[i] = entry
+        scan.facts[i] = facts_of(entry)
+    resolver = RecordedResolver(scan.documents)
+    for i, entry in sorted(scan.parsed.items()):
+        resolver.at = i
         try:
             entry.verify(resolver)
         except VotingError as exc:
-            findings.fail(V4, Reason("signature-invalid", f"{kind}: {exc}", entry=i))
-        scan.parsed[i] = entry
-    _check_order(scan, findings)
+            findings.fail(V4, Reason("signature-invalid", f"{entry.type}: {exc}", entry=i))
     return scan
 
 
-def _check_order(scan: Scan, findings: Findings) -> None:
-    phase = -1
-    seen: set[str] = set()
-    for i, kind in sorted(scan.types.items()):
-        if PHASE[kind] < phase:
-            findings.fail(V4, Reason("order", f"a {kind} entry after a later phase", entry=i))
-        phase = max(phase, PHASE[kind])
-        if kind in SINGLE and kind in seen:
-            findings.fail(V4, Reason("duplicate", f"a second {kind} entry", entry=i))
-        seen.add(kind)
-    if scan.types and scan.types.get(0) not in (None, "election"):
-        findings.fail(V4, Reason("order", "the first entry is not the election", entry=0))
-
-
-def check_authors(scan: Scan, body: ElectionBody) -> list[Reason]:
-    """Return a reason for each parsed entry whose author lacks the role its type needs.
-
-    Challenged ballots are left to V13, which reads the ballot they open.
-    """
-    reasons = []
-    for i, entry in sorted(scan.parsed.items()):
-        want: str | None
-        b = entry.body
-        if isinstance(b, TrusteeKeyBody):
-            want = _trustee(body, b.announcement.trustee)
-        elif isinstance(b, TrusteeSharesBody):
-            want = _trustee(body, b.shares[0].dealer)
-        elif isinstance(b, DecryptionShareBody):
-            want = _trustee(body, b.share.trustee)
-        elif isinstance(b, ChallengedBody):
-            continue
-        else:
-            want = body.authority
-        if entry.author_did != want:
-            reasons.append(
-                Reason(
-                    "wrong-author",
-                    f"{entry.type} signed by {entry.author_did[:100]}, want {str(want)[:100]}",
-                    entry=i,
-                )
-            )
-    return reasons
-
-
-def _trustee(body: ElectionBody, index: int) -> str | None:
-    return body.trustees[index - 1] if 1 <= index <= len(body.trustees) else None
+def _record_documents(scan: Scan, i: int, data: bytes) -> None:
+    # Few ballots record a document (a did:web voter's first); those are parsed here so the
+    # workers can resolve from the record alone. An unreadable one is the worker's to report.
+    try:
+        entry = Entry.from_bytes(data)
+    except VotingError:
+        return
+    for item, document in entry.documents.items():
+        scan.documents.setdefault(item, (i, document))
 
 
 def entry_hash(data: bytes) -> bytes:

@@ -1,8 +1,10 @@
 """Provides `python -m voting.audit`: the audit's command line.
 
-Usage: `python -m voting.audit RECORD [--election E] [--json] [--state FILE] [--workers N]`.
-Exit codes (DESIGN §6): 0 every check passed; 1 a check failed or could not run; 2 usage;
-3 the record or the state file cannot be read. The report goes to stdout; progress and
+Usage: `python -m voting.audit RECORD [--election E] [--json] [--state FILE] [--workers N]
+[--receipt FILE …]`.
+Exit codes (DESIGN §6): 0 no check failed (checks of an unfinished election may be "not yet
+applicable"); 1 a check failed or could not run; 2 usage; 3 the record, a receipt or the
+state file cannot be read. The report goes to stdout; progress and
 messages go to stderr. `rich` draws the progress bar and is imported only here, and only
 when stderr is a terminal.
 """
@@ -13,6 +15,7 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Any
 
 from voting.audit._text import render_text
@@ -80,6 +83,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--workers", type=int, metavar="N", help="processes that verify ballots (default: all)"
     )
+    parser.add_argument(
+        "--receipt",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a voter's receipt (tlog-proof) to check against the record (V8); repeatable",
+    )
     return parser
 
 
@@ -110,6 +120,7 @@ def main(
                 state=args.state,
                 workers=args.workers,
                 progress=progress,
+                receipts=[Path(r) for r in args.receipt],
             )
     except AuditError as exc:
         print(f"error: {exc}", file=err)
@@ -117,6 +128,11 @@ def main(
     except VotingError as exc:
         # Anything else from the library means the record could not be taken in at all.
         print(f"error: cannot read the record: {exc}", file=err)
+        return EXIT_UNREADABLE
+    except (OSError, RecursionError, MemoryError) as exc:
+        # The readers refuse hostile input with typed errors; this is the last line, so that
+        # the command line never shows a traceback whatever the files hold.
+        print(f"error: cannot read the record: {type(exc).__name__}", file=err)
         return EXIT_UNREADABLE
     out.write(report.to_text() if args.json else render_text(report))
     return EXIT_OK if report.passed else EXIT_FAILED

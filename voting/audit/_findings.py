@@ -6,13 +6,17 @@ from voting.audit._report import CHECKS, MAX_REASONS, CheckResult, Outcome, Reas
 
 
 class Findings:
-    """Failures, skips and a summary line per numbered check (V1-V13)."""
+    """Failures, skips, waits and a summary line per numbered check (V1-V13).
+
+    A failure wins over a skip, a skip over "not yet applicable" / "not applicable".
+    """
 
     def __init__(self) -> None:
         numbers = range(1, len(CHECKS) + 1)
         self._failures: dict[int, list[Reason]] = {n: [] for n in numbers}
         self._skips: dict[int, list[Reason]] = {n: [] for n in numbers}
         self._details: dict[int, str] = {n: "" for n in numbers}
+        self._waiting: dict[int, tuple[Outcome, str]] = {}
 
     def fail(self, number: int, reason: Reason) -> None:
         """Record that check `number` failed, and why."""
@@ -27,6 +31,19 @@ class Findings:
         """Skip every check from `first` on; used when what they need is missing."""
         for n in range(first, len(CHECKS) + 1):
             self.skip(n, code, message)
+
+    def not_yet(self, number: int, message: str) -> None:
+        """Record that check `number` is not yet applicable: the election is unfinished."""
+        self._waiting.setdefault(number, (Outcome.NOT_YET_APPLICABLE, message))
+
+    def not_yet_from(self, first: int, last: int, message: str) -> None:
+        """Mark checks `first`..`last` not yet applicable."""
+        for n in range(first, last + 1):
+            self.not_yet(n, message)
+
+    def not_applicable(self, number: int, message: str) -> None:
+        """Record that check `number` had nothing to check (V8 without receipts)."""
+        self._waiting.setdefault(number, (Outcome.NOT_APPLICABLE, message))
 
     def detail(self, number: int, text: str) -> None:
         """Set the one-line summary of check `number`."""
@@ -49,6 +66,9 @@ class Findings:
             elif self._skips[n]:
                 summary = self._skips[n][0].message
                 out.append(CheckResult(n, Outcome.SKIPPED, summary, tuple(self._skips[n])))
+            elif n in self._waiting:
+                outcome, message = self._waiting[n]
+                out.append(CheckResult(n, outcome, message))
             else:
                 out.append(CheckResult(n, Outcome.PASSED, self._details[n] or "passed"))
         return tuple(out)

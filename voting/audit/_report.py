@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import did
+from did.errors import DidError
 from voting.errors import AuditError
 
 # The checks of docs/record-spec.md §9, in the order an audit runs them.
@@ -42,7 +44,18 @@ class Outcome(enum.Enum):
 
     PASSED = "passed"
     FAILED = "failed"
+    # Could not run because something it needs failed: the audit fails.
     SKIPPED = "skipped"
+    # The election has not reached the phase this check is about (an unfinished election):
+    # everything present verified, and the audit passes (record spec §9.2).
+    NOT_YET_APPLICABLE = "not-yet-applicable"
+    # Nothing was given to check (V8 without receipts): the audit passes.
+    NOT_APPLICABLE = "not-applicable"
+
+    @property
+    def acceptable(self) -> bool:
+        """Whether this outcome lets the audit pass."""
+        return self is not Outcome.FAILED and self is not Outcome.SKIPPED
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +106,12 @@ class CheckResult:
     def __post_init__(self) -> None:
         if not 1 <= self.number <= len(CHECKS):
             raise AuditError(f"check number {self.number}: want 1..{len(CHECKS)}")
-        if self.outcome is Outcome.PASSED and (self.reasons or self.more):
-            raise AuditError(f"V{self.number}: a passed check carries no reasons")
+        if (
+            self.outcome is not Outcome.FAILED
+            and self.outcome is not Outcome.SKIPPED
+            and (self.reasons or self.more)
+        ):
+            raise AuditError(f"V{self.number}: a {self.outcome.value} check carries no reasons")
         if self.more < 0:
             raise AuditError(f"V{self.number}: negative count of left-out reasons")
 
@@ -264,8 +281,17 @@ class AuditReport:
 
     @property
     def passed(self) -> bool:
-        """True only when every check passed; a skipped check is not a pass."""
-        return all(c.outcome is Outcome.PASSED for c in self.checks)
+        """True when no check failed or was skipped (record spec §9.2).
+
+        Checks not yet applicable to an unfinished election, and V8 without receipts, do not
+        stand in the way; a skipped check (it could not run after a failure) does.
+        """
+        return all(c.outcome.acceptable for c in self.checks)
+
+    @property
+    def finished(self) -> bool:
+        """Whether every check applied: no check is waiting for a later phase."""
+        return all(c.outcome is not Outcome.NOT_YET_APPLICABLE for c in self.checks)
 
     def check(self, ident: str | int) -> CheckResult:
         """Return one check by number or by its label ("V6")."""
@@ -301,8 +327,8 @@ class AuditReport:
         """Parse a report; the stored `passed` must agree with the checks."""
         if isinstance(data, str | bytes):
             try:
-                data = json.loads(data)
-            except ValueError as exc:
+                data = did.parse_json(data)
+            except DidError as exc:
                 raise AuditError(f"report: not JSON ({exc})") from None
         obj = _object(
             data,
@@ -372,4 +398,5 @@ def _outcome(value: Any) -> Outcome:
     try:
         return Outcome(value)
     except ValueError:
-        raise AuditError(f"outcome: got {value!r}, want passed, failed or skipped") from None
+        known = [o.value for o in Outcome]
+        raise AuditError(f"outcome: got {value!r}, want one of {known}") from None

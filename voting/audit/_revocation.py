@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-import did
-from did.errors import DidError
 from voting.audit._ballots import judge_status_entry
 from voting.audit._chain import Scan
 from voting.audit._findings import Findings
 from voting.audit._pool import BallotPool
 from voting.audit._report import Reason
 from voting.audit._setup import Setup
+from voting.board import RecordedResolver, RuleState, frozen_list_problems
 
 V5 = 5
 
@@ -29,49 +28,37 @@ REVOKED_MESSAGE = "excluded: the status lists frozen at close set (or cannot rea
 
 
 def check_frozen_lists(
-    setup: Setup, scan: Scan, referenced: Collection[str], findings: Findings
+    setup: Setup,
+    scan: Scan,
+    references: Collection[tuple[str, str]],
+    rules: RuleState,
+    findings: Findings,
 ) -> int:
-    """Verify the close entry's lists as the board's `close` rule does; return how many.
+    """Verify the close entry's lists with the board's own `close` check; return how many.
 
-    (a) They are exactly the lists the ballots' credentials name (`referenced_status_lists`
-    over every ballot, §4.7); (b) each verifies as a credential (proof, issuer key, validity)
-    at the close entry's time; (c) each is issued by one of the eligibility rule's issuers.
-    A failure is a V5 failure naming the list.
+    `frozen_list_problems` is the function the board's `close` rule calls: the lists are
+    exactly those the ballots' credentials name, each verifies at the close entry's time,
+    is issued by the issuer of every credential naming it, and is current (valid from
+    between the last ballot and the close). A failure is a V5 failure naming the list.
     """
     if setup.close is None or setup.close_index is None:
         return 0
     index = setup.close_index
     entry = scan.parsed[index]
+    named: dict[str, set[str]] = {}
+    for url, issuer in references:
+        named.setdefault(url, set()).add(issuer)
     frozen = setup.close.by_id()
-    wanted = sorted(referenced)
-    # (a) Exactly the lists named by the ballots' credentials, no more and no fewer.
-    for url in sorted(set(wanted) - set(frozen)):
-        findings.fail(
-            V5, Reason("status-list-missing", f"status list {url[:80]} not frozen", index)
-        )
-    for url in sorted(set(frozen) - set(wanted)):
-        findings.fail(
-            V5, Reason("status-list-unused", f"status list {url[:80]} is named by no ballot", index)
-        )
-    resolver = did.Resolver()
-    issuers = setup.body.eligibility.issuers
-    for url, credential in sorted(frozen.items()):
-        # (b) The list in force at close is judged at the close entry's own time.
-        try:
-            report = did.verify_credential(credential, now=entry.time, resolver=resolver)
-        except DidError as exc:
-            findings.fail(
-                V5, Reason("status-list-invalid", f"status list {url[:80]}: {exc}", index)
-            )
-            continue
-        if not report.verified:
-            path, check = report.failures()[0]
-            message = f"status list {url[:80]} does not verify at close: {path}: {check.message}"
-            findings.fail(V5, Reason("status-list-invalid", message, index))
-        # (c) Only an issuer the manifest trusts may say who is revoked.
-        if credential.get("issuer") not in issuers:
-            message = f"status list {url[:80]} is not from a listed issuer"
-            findings.fail(V5, Reason("status-list-issuer", message, index))
+    problems = frozen_list_problems(
+        setup.body.eligibility,
+        frozen,
+        named,
+        close_time=entry.time,
+        last_ballot_time=rules.last_ballot_time,
+        resolver=RecordedResolver(scan.documents, at=index),
+    )
+    for code, url, message in problems:
+        findings.fail(V5, Reason(code, f"status list {url[:80]}: {message}", index))
     return len(frozen)
 
 

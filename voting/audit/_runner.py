@@ -1,9 +1,10 @@
 """Provides `verify_record`: the audit of a whole election record, check by check (§9).
 
 Order of work: V4's log half (root against the signed checkpoint, and consistency with a
-saved state); the entries' links, order and signatures; V1-V3 from the election's own
-entries; every ballot in the process pool (V5-V7, eligibility at the ballot's own time) and
-its inclusion proof (V8); once closed, the frozen status lists verified at close and each
+saved state); the entries' links and signatures; V1-V3 from the election's own entries;
+the voters' receipts, when given (V8); every ballot in the process pool (V5-V7, eligibility
+at the ballot's own time); the board's rules replayed over every entry in log order, by the
+board's own code (`_rules`); once closed, the frozen status lists verified at close and each
 ballot's revocation read from them (V5); the counted ballots by the revoting rule and their
 sums (V9); shares, combination and result (V10-V12); challenged ballots (V13). With a saved
 state only the ballots appended since are verified; none is ever verified twice.
@@ -11,19 +12,21 @@ state only the ballots appended since are verified; none is ever verified twice.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import did
 from voting.audit._ballots import BallotContext, BallotVerdict, verify_ballot_entry
-from voting.audit._chain import check_authors, scan_entries
+from voting.audit._chain import check_link, scan_entries
 from voting.audit._findings import Findings
-from voting.audit._log import LOG, LogFindings, check_log
+from voting.audit._log import LogFindings, check_log
 from voting.audit._pool import BallotPool, Progress
+from voting.audit._receipts import check_receipts
 from voting.audit._report import AuditReport, AuditStats, Reason
 from voting.audit._revocation import REVOKED, REVOKED_MESSAGE, check_frozen_lists, judge_earlier
+from voting.audit._rules import replay_rules
 from voting.audit._setup import Setup, check_setup
 from voting.audit._source import read_record
 from voting.audit._state import AuditState, load_state, save_state
@@ -35,8 +38,7 @@ from voting.audit._tally import (
     check_tally,
     empty_sums,
 )
-from voting.board import ChallengedBody
-from voting.chain import leaf_hash, verify_inclusion
+from voting.board import RuleState
 from voting.errors import AuditError, VotingError
 
 V4, V5, V6, V8, V9 = 4, 5, 6, 8, 9
@@ -51,9 +53,14 @@ class _Ballots:
     valid: dict[str, list[int]] = field(default_factory=dict)
     # Valid ballots with a credential status whose revocation awaits the lists of the close.
     unjudged: set[int] = field(default_factory=set)
-    status_urls: set[str] = field(default_factory=set)
+    # (status list URL, issuer of a credential naming it), over every ballot seen.
+    status_refs: set[tuple[str, str]] = field(default_factory=set)
+    # Ballot entries a board rule refuses: they never count.
+    refused: set[int] = field(default_factory=set)
     reasons: list[tuple[int, Reason]] = field(default_factory=list)
     ciphertexts: dict[int, tuple[tuple[bytes, ...], ...]] = field(default_factory=dict)
+    # The weight of each valid ballot whose weight is not 1 (a weighted election).
+    weights: dict[int, int] = field(default_factory=dict)
     revoked: dict[int, str] = field(default_factory=dict)
 
 
@@ -64,6 +71,7 @@ def verify_record(
     state: str | Path | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    receipts: Sequence[Any] = (),
 ) -> AuditReport:
     """Audit an election record and return the report of every check of record spec §9.
 
@@ -74,8 +82,10 @@ def verify_record(
     was appended since it was written is verified (after proving the history only grew);
     after a run whose chain checks passed it is rewritten. `workers` is the number of
     processes that verify ballots (all cores by default); `progress(done, total)` is called
-    as they go. Raises AuditError only when the record (or the state file) cannot be read
-    at all, or holds no such election.
+    as they go. `receipts` are voters' receipts (`voting.chain.Receipt`, their text, or
+    files holding it): V8 checks that the record holds each receipt's entry at its index
+    and agrees with the receipt's checkpoint. Raises AuditError only when the record (or
+    the state file) cannot be read at all, or holds no such election.
     """
     source = read_record(record, election)
     saved = load_state(state) if state is not None else None
@@ -90,51 +100,71 @@ def verify_record(
         scope = [*resume.others, *range(resume.size, len(entries))]
     else:
         scope = list(range(len(entries)))
-    scan = scan_entries(entries, scope, findings)
+    scan = scan_entries(entries, scope, findings, resume.documents if resume else None)
     setup = check_setup(scan, findings)
     if setup is not None:
         _board_identity(setup, source.vkey, log, findings)
-        for reason in check_authors(scan, setup.body):
-            findings.fail(V4, reason)
     if resume is not None and (
         setup is None
         or setup.election is None
         or resume.election_hash != setup.election.extended_hash
     ):
         raise AuditError("audit state: the saved election differs from the record's")
+    check_receipts(entries, log, receipts, findings)
     book = _start(resume)
+    rules = _rule_state(resume, scan.election_id or "")
+    facts = dict(scan.facts)
+    new = [i for i in scope if resume is None or i >= resume.size]
     verified = table = None
     counted: dict[str, int] = {}
     challenged = 0
+    verdicts: list[BallotVerdict] = []
     if setup is not None and setup.election is not None:
-        todo = sorted(scan.ballots)
         frozen = setup.close.by_id() if setup.close is not None else None
         verdicts = _verify_ballots(
-            setup, scan.election_id or "", entries, todo, frozen, workers, progress
+            setup,
+            scan.election_id or "",
+            entries,
+            sorted(scan.ballots),
+            frozen,
+            workers,
+            progress,
+            scan.documents,
         )
+        for v in verdicts:
+            if v.link is not None:
+                for reason in check_link(entries, v.entry, scan.election_id, *v.link):
+                    findings.fail(V4, reason)
+            if v.facts is not None:
+                facts[v.entry] = v.facts
+    refused = replay_rules(rules, facts, new) if setup is not None else []
+    book.reasons.extend(refused)
+    book.refused.update(r.entry for _, r in refused if r.entry is not None)
+    if setup is not None and setup.election is not None:
         verified = len(verdicts)
         _absorb(book, verdicts)
         lists = 0
-        if frozen is not None:
+        if setup.close is not None:
+            frozen = setup.close.by_id()
             _judge(book, frozen, entries, workers)
-            lists = check_frozen_lists(setup, scan, book.status_urls, findings)
-        _receipts(entries, todo, log, findings)
-        challenged_ids = {
-            e.body.opening.ballot_id
-            for _, e in scan.of_type("challenged")
-            if isinstance(e.body, ChallengedBody)
-        }
+            lists = check_frozen_lists(setup, scan, book.status_refs, rules, findings)
+        challenged_ids = set(rules.challenged)
         counted = _count(book, challenged_ids, setup.body.revoting)
         sums = _aggregate(setup, book, counted, resume, entries)
-        table = check_tally(scan, setup, as_tally(setup, sums, len(counted)), findings)
+        weight = sum(book.weights.get(i, 1) for i in counted.values())
+        recomputed = as_tally(setup, sums, len(counted), weight)
+        table = check_tally(scan, setup, recomputed, findings)
         if findings.failed(V9) and book.revoked:
             _revoked_counted(setup, book, challenged_ids, scan, entries, findings)
         counted_entries = set(counted.values())
         counted_ids = {bid for bid, i in book.ids.items() if i in counted_entries}
-        challenged = check_challenged(scan, setup, book.ids, counted_ids, entries, findings)
-        _report_ballots(book, findings, None if frozen is None else lists)
+        challenged = check_challenged(scan, setup, counted_ids, findings)
+        _report_ballots(book, findings, None if setup.close is None else lists)
         if state is not None and not findings.failed(V4):
-            save_state(state, _snapshot(source, log, setup, scan, book, counted, sums))
+            save_state(state, _snapshot(source, log, setup, scan, book, counted, sums, rules))
+    else:
+        for number, reason in book.reasons:
+            findings.fail(number, reason)
     prior = resume.size - len(resume.others) if resume is not None else 0
     return AuditReport(
         election_id=scan.election_id,
@@ -154,6 +184,15 @@ def verify_record(
     )
 
 
+def _rule_state(resume: AuditState | None, election_id: str) -> RuleState:
+    if resume is None:
+        return RuleState(election_id)
+    try:
+        return RuleState.from_json(election_id, resume.rules)
+    except VotingError as exc:
+        raise AuditError(f"audit state: {exc}") from None
+
+
 def _board_identity(setup: Setup, vkey: str, log: LogFindings, findings: Findings) -> None:
     # V4: the key beside the record must be the one the authority named in the election,
     # or anyone could re-sign a rewritten record with a key of their own.
@@ -170,12 +209,15 @@ def _start(resume: AuditState | None) -> _Ballots:
         ids=dict(resume.ballot_ids),
         valid={v: list(es) for v, es in resume.valid.items()},
         unjudged=set(resume.unjudged),
-        status_urls=set(resume.status_urls),
+        status_refs=set(resume.status_refs),
+        weights=dict(resume.weights),
     )
     for number, reason in resume.failures:
         book.reasons.append((number, reason))
         if reason.code == REVOKED and reason.entry is not None:
             book.revoked[reason.entry] = reason.voter or ""
+        if reason.code.startswith("rule-") and reason.entry is not None:
+            book.refused.add(reason.entry)
     return book
 
 
@@ -187,10 +229,11 @@ def _verify_ballots(
     frozen: dict[str, dict[str, Any]] | None,
     workers: int | None,
     progress: Progress | None,
+    documents: dict[str, tuple[int, dict[str, Any]]],
 ) -> list[BallotVerdict]:
     body = setup.body
     ctx = BallotContext(
-        election_id, setup.election, body.eligibility, body.opens, body.closes, frozen
+        election_id, setup.election, body.eligibility, body.opens, body.closes, frozen, documents
     )
     pool = BallotPool(verify_ballot_entry, ctx, workers=workers)
     return pool.map([(i, entries[i]) for i in todo], progress)
@@ -203,19 +246,17 @@ def _absorb(book: _Ballots, verdicts: Sequence[BallotVerdict]) -> None:
             return Reason(code, message, entry=v.entry, ballot=v.ballot_id, voter=v.voter)
 
         # The close must freeze a list for every ballot's credential (§4.7), valid or not.
-        book.status_urls.update(v.status_urls)
+        book.status_refs.update(v.status_refs)
         if v.ballot_id is not None:
-            first = book.ids.setdefault(v.ballot_id, v.entry)
-            if first != v.entry:
-                book.reasons.append(
-                    (V6, reason("duplicate-ballot-id", f"already cast at entry {first}"))
-                )
-                continue
+            book.ids.setdefault(v.ballot_id, v.entry)
         for number, code, message in v.failures:
             book.reasons.append((number, reason(code, message)))
-        if not v.valid or v.voter is None:
+        # A ballot a rule refused (a reused id among them) never counts; the rule said why.
+        if not v.valid or v.voter is None or v.entry in book.refused:
             continue
         book.ciphertexts[v.entry] = v.ciphertexts
+        if v.weight != 1:
+            book.weights[v.entry] = v.weight
         if v.revoked:
             book.revoked[v.entry] = v.voter
             book.reasons.append((V5, reason(REVOKED, REVOKED_MESSAGE)))
@@ -247,25 +288,6 @@ def _judge(
     book.unjudged.clear()
 
 
-def _receipts(
-    entries: Sequence[bytes], todo: Sequence[int], log: LogFindings, findings: Findings
-) -> None:
-    # V8: every ballot's receipt (its inclusion proof) leads to the signed checkpoint's root.
-    body = log.checkpoint
-    if body is None or body.size != len(entries) or body.root_hash != log.root:
-        findings.skip(V8, "no-checkpoint", "the signed checkpoint does not cover these entries")
-        return
-    for i in todo:
-        try:
-            proof = log.tree.inclusion_proof(LOG, i, body.size)
-            verify_inclusion(i, body.size, leaf_hash(entries[i]), proof, body.root_hash)
-        except VotingError as exc:
-            findings.fail(V8, Reason("inclusion", str(exc), entry=i))
-    # Ballots of an earlier run are covered by the consistency proof, so the summary is
-    # the same for a full and an incremental run.
-    findings.detail(V8, "every ballot's inclusion proof leads to the checkpoint's root")
-
-
 def _count(book: _Ballots, challenged: set[str], revoting: str) -> dict[str, int]:
     # §7 of the entries: challenged ballots never count; then one ballot per voter.
     id_of = {i: bid for bid, i in book.ids.items()}
@@ -282,7 +304,7 @@ def _ciphertexts(book: _Ballots, entries: Sequence[bytes], i: int) -> tuple[tupl
     if cached is not None:
         return cached
     # A ballot verified by an earlier run: its bytes are bound by the consistency proof.
-    ballot = json.loads(entries[i])["body"]["ballot"]
+    ballot = did.parse_json(entries[i])["body"]["ballot"]
     return tuple(
         tuple(
             bytes.fromhex(o["ciphertext"]["alpha"]) + bytes.fromhex(o["ciphertext"]["beta"])
@@ -312,9 +334,9 @@ def _aggregate(
         if old == new:
             continue
         if old is not None:
-            add_ballot(sums, _ciphertexts(book, entries, old), -1)
+            add_ballot(sums, _ciphertexts(book, entries, old), -1, book.weights.get(old, 1))
         if new is not None:
-            add_ballot(sums, _ciphertexts(book, entries, new), +1)
+            add_ballot(sums, _ciphertexts(book, entries, new), +1, book.weights.get(new, 1))
     return sums
 
 
@@ -329,16 +351,19 @@ def _revoked_counted(
     # When the published tally is off, see whether it is the sum that also counts ballots
     # whose credential the frozen list revoked: then V5 names each of them.
     assert setup.election is not None
-    widened = _Ballots(ids=book.ids, valid={v: list(es) for v, es in book.valid.items()})
+    widened = _Ballots(
+        ids=book.ids, valid={v: list(es) for v, es in book.valid.items()}, weights=book.weights
+    )
     for i, voter in book.revoked.items():
         widened.valid.setdefault(voter, []).append(i)
         widened.valid[voter].sort()
     counted = _count(widened, challenged, setup.body.revoting)
     sums = empty_sums([len(c.options) for c in setup.election.manifest.contests])
     for i in counted.values():
-        add_ballot(sums, _ciphertexts(book, entries, i), +1)
+        add_ballot(sums, _ciphertexts(book, entries, i), +1, book.weights.get(i, 1))
     probe = Findings()
-    check_tally(scan, setup, as_tally(setup, sums, len(counted)), probe)
+    weight = sum(book.weights.get(i, 1) for i in counted.values())
+    check_tally(scan, setup, as_tally(setup, sums, len(counted), weight), probe)
     if probe.failed(V9):
         return
     for voter, i in sorted(counted.items()):
@@ -371,6 +396,7 @@ def _snapshot(
     book: _Ballots,
     counted: dict[str, int],
     sums: Sums,
+    rules: RuleState,
 ) -> AuditState:
     assert setup.election is not None and log.checkpoint is not None
     return AuditState(
@@ -383,8 +409,11 @@ def _snapshot(
         ballot_ids=dict(book.ids),
         valid={v: tuple(es) for v, es in book.valid.items()},
         unjudged=tuple(sorted(book.unjudged)),
-        status_urls=tuple(sorted(book.status_urls)),
+        status_refs=tuple(sorted(book.status_refs)),
+        weights=dict(book.weights),
+        documents=dict(scan.documents),
         counted=dict(counted),
         aggregate=tuple(tuple(a + b for a, b in row) for row in sums),
         failures=tuple(book.reasons),
+        rules=rules.to_json(),
     )

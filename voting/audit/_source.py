@@ -9,11 +9,12 @@ only one the file holds. A record that cannot be read at all is an AuditError.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import did
+from did.errors import DidError
 from voting.board import load_record
 from voting.errors import AuditError, VotingError
 
@@ -87,8 +88,8 @@ def _held(path: Path, election: str | None) -> str:
 def _first_election(entries: tuple[bytes, ...]) -> str | None:
     # A peek, not a parse: a damaged first entry must still give a report (V1, V4).
     try:
-        obj = json.loads(entries[0]) if entries else None
-    except ValueError:
+        obj = did.parse_json(entries[0]) if entries else None
+    except DidError:
         return None
     value = obj.get("election") if isinstance(obj, dict) else None
     return value if isinstance(value, str) else None

@@ -20,12 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import did
+from did.errors import DidError
 from voting.audit._report import Reason
 from voting.errors import AuditError
 
 # Version 2 dropped the ballots kept "pending" for re-verification at close; a state of
 # another version is refused, never read with the wrong meaning.
-STATE_VERSION = 2
+# Version 3 added the board's rule state (the rules are replayed, not re-derived) and the
+# issuer of every status list reference.
+STATE_VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,14 +50,20 @@ class AuditState:
     # Valid ballots with a credential status, verified while the election was open: at close
     # the frozen lists are read for them once (empty once the election is closed).
     unjudged: tuple[int, ...]
-    # The status list URLs named by the credentials of every ballot seen, sorted.
-    status_urls: tuple[str, ...]
+    # (status list URL, issuer of a credential naming it) over every ballot seen, sorted.
+    status_refs: tuple[tuple[str, str], ...]
+    # The weight of each valid ballot entry whose weight is not 1.
+    weights: dict[int, int]
     # Per voter, the entry of the ballot included in `aggregate`.
     counted: dict[str, int]
     # Per contest, per option: the 64 bytes alpha || beta of the sum over counted ballots.
     aggregate: tuple[tuple[bytes, ...], ...]
     # The V5-V7 failures of ballots verified so far, carried into every later report.
     failures: tuple[tuple[int, Reason], ...]
+    # The board's rule state after the last entry (`voting.board.RuleState.to_json`).
+    rules: dict[str, Any]
+    # did:web DID -> (index of the entry recording it, its DID document).
+    documents: dict[str, tuple[int, dict[str, Any]]]
 
     def to_json(self) -> dict[str, Any]:
         """Return the wire form, with a digest over everything else."""
@@ -68,10 +78,13 @@ class AuditState:
             "ballotIds": dict(sorted(self.ballot_ids.items())),
             "valid": {voter: list(v) for voter, v in sorted(self.valid.items())},
             "unjudged": list(self.unjudged),
-            "statusUrls": list(self.status_urls),
+            "statusRefs": [list(r) for r in self.status_refs],
+            "weights": {str(i): w for i, w in sorted(self.weights.items())},
             "counted": dict(sorted(self.counted.items())),
             "aggregate": [[ct.hex() for ct in row] for row in self.aggregate],
             "failures": [{"check": n, "reason": r.to_json()} for n, r in self.failures],
+            "rules": self.rules,
+            "documents": {d: [i, doc] for d, (i, doc) in sorted(self.documents.items())},
         }
         body["digest"] = _digest(body)
         return body
@@ -103,15 +116,21 @@ class AuditState:
                     for k, v in body["valid"].items()
                 },
                 unjudged=tuple(_typed(i, int) for i in body["unjudged"]),
-                status_urls=tuple(_typed(u, str) for u in body["statusUrls"]),
+                status_refs=tuple((_typed(u, str), _typed(i, str)) for u, i in body["statusRefs"]),
+                weights={int(_typed(k, str)): _typed(v, int) for k, v in body["weights"].items()},
                 counted={_typed(k, str): _typed(v, int) for k, v in body["counted"].items()},
                 aggregate=tuple(tuple(_hex(ct, 64) for ct in row) for row in body["aggregate"]),
                 failures=tuple(
                     (_typed(f["check"], int), Reason.from_json(f["reason"]))
                     for f in body["failures"]
                 ),
+                rules=_typed(body["rules"], dict),
+                documents={
+                    _typed(d, str): (_typed(v[0], int), _typed(v[1], dict))
+                    for d, v in _typed(body["documents"], dict).items()
+                },
             )
-        except (KeyError, IndexError, TypeError, AttributeError) as exc:
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
             raise AuditError(f"audit state: malformed ({exc!r})") from None
 
 
@@ -145,9 +164,10 @@ def load_state(path: str | Path) -> AuditState | None:
     except OSError as exc:
         raise AuditError(f"audit state {p.name}: cannot read ({exc.strerror})") from None
     try:
-        data = json.loads(text)
-    except ValueError:
-        raise AuditError(f"audit state {p.name}: not JSON") from None
+        # The one strict reader, with its depth cap: a hostile state file is an error.
+        data = did.parse_json(text)
+    except DidError as exc:
+        raise AuditError(f"audit state {p.name}: not JSON ({exc})") from None
     return AuditState.from_json(data)
 
 

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from voting.audit._report import AuditReport, Outcome
 
-_MARK = {Outcome.PASSED: "ok", Outcome.FAILED: "FAIL", Outcome.SKIPPED: "skip"}
+_MARK = {
+    Outcome.PASSED: "ok",
+    Outcome.FAILED: "FAIL",
+    Outcome.SKIPPED: "skip",
+    Outcome.NOT_YET_APPLICABLE: "later",
+    Outcome.NOT_APPLICABLE: "n/a",
+}
 
 
 def render_text(report: AuditReport, *, with_result: bool = True) -> str:
@@ -40,7 +46,16 @@ def render_text(report: AuditReport, *, with_result: bool = True) -> str:
                 lines.append(f"    {option:<24} {count:>10}")
     verdict = "PASSED" if report.passed else "FAILED"
     failed = ", ".join(c.id for c in report.failed())
-    lines.append(f"audit {verdict}" + (f": {failed}" if failed else ""))
+    waiting = [c.id for c in report.checks if c.outcome is Outcome.NOT_YET_APPLICABLE]
+    if failed:
+        lines.append(f"audit {verdict}: {failed}")
+    elif report.passed and waiting:
+        lines.append(
+            f"audit {verdict} so far: the election is unfinished; "
+            f"{', '.join(waiting)} not yet applicable"
+        )
+    else:
+        lines.append(f"audit {verdict}")
     return "\n".join(lines) + "\n"
 
 

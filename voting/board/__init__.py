@@ -14,10 +14,13 @@ from voting.board._bodies import (
     OpenBody,
     ResultBody,
     TallyBody,
+    TrusteeAckBody,
+    TrusteeComplaintBody,
     TrusteeKeyBody,
     TrusteeSharesBody,
     launch_code,
 )
+from voting.board._documents import RecordedResolver, documents_needed
 from voting.board._election import (
     REVOTING_RULES,
     ElectionBody,
@@ -40,6 +43,7 @@ from voting.board._entries import (
     next_head,
     sign_entry,
 )
+from voting.board._frozen import frozen_list_problems
 from voting.board._record import (
     CHECKPOINT_FILE,
     ENTRIES_FILE,
@@ -49,15 +53,28 @@ from voting.board._record import (
     load_record,
     read_store,
 )
+from voting.board._replay import (
+    EntryFacts,
+    RuleState,
+    board_origin,
+    check_rules,
+    facts_from_json,
+    rule_step,
+)
 from voting.board._rules import MAX_CLOCK_SKEW, RULES, check_entry
 from voting.board._state import (
     PHASES,
     ElectionState,
+    ballot_weight,
     compute_tally,
     counted_ballots,
     counted_encrypted_ballots,
+    credential_issuer,
+    dependencies,
+    facts_of,
     frozen_status_allows,
     referenced_status_lists,
+    status_references,
 )
 
 __all__ = [
@@ -82,23 +99,37 @@ __all__ = [
     "EligibilityRule",
     "Entry",
     "EntryBody",
+    "EntryFacts",
     "Head",
     "OpenBody",
     "Record",
+    "RecordedResolver",
     "ResultBody",
+    "RuleState",
     "TallyBody",
+    "TrusteeAckBody",
+    "TrusteeComplaintBody",
     "TrusteeKeyBody",
     "TrusteeSharesBody",
     "ballot_challenge",
     "ballot_hash",
     "ballot_presentation",
+    "ballot_weight",
+    "board_origin",
     "check_eligibility",
     "check_entry",
+    "check_rules",
     "compute_tally",
     "counted_ballots",
     "counted_encrypted_ballots",
+    "credential_issuer",
+    "dependencies",
+    "documents_needed",
     "export_record",
+    "facts_from_json",
+    "facts_of",
     "format_time",
+    "frozen_list_problems",
     "frozen_status_allows",
     "launch_code",
     "load_record",
@@ -106,5 +137,7 @@ __all__ = [
     "parse_time",
     "read_store",
     "referenced_status_lists",
+    "rule_step",
     "sign_entry",
+    "status_references",
 ]

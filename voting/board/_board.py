@@ -13,10 +13,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import did
+from voting.board._documents import documents_needed
 from voting.board._election import ElectionBody
 from voting.board._entries import Entry, Head
 from voting.board._rules import MAX_CLOCK_SKEW, check_entry
-from voting.board._state import ElectionState
+from voting.board._state import ElectionState, dependencies
 from voting.chain import (
     Checkpoint,
     Ed25519Signer,
@@ -127,6 +128,15 @@ class Board:
             raise StorageError(f"{election_id}: no checkpoint yet")
         size = Checkpoint.from_text(Note.from_text(note).text).size
         return self.store.consistency_proof(election_id, old_size, size)
+
+    def documents_for(self, election_id: str, body: Any, author: str) -> dict[str, Any]:
+        """The did:web documents an entry of `author` with `body` must record (§2.1).
+
+        A client passes them to `sign_entry(..., documents=...)`; empty for did:key authors.
+        """
+        state = self.state(election_id)
+        wanted = dependencies(author.partition("#")[0], body)
+        return documents_needed(state.documents, wanted, self.resolver)
 
     # -- writing ------------------------------------------------------------------------
 

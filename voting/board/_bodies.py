@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from voting._ballot import BallotOpening, EncryptedBallot
 from voting._ceremony import SealedShare, TrusteeAnnouncement
-from voting._json import JsonObject, array, hex_bytes, keys, load, text
+from voting._json import JsonObject, array, hex_bytes, integer, keys, load, text
 from voting._manifest import MAX_TRUSTEES
 from voting._result import ElectionResult
 from voting._tally import DecryptionShare, EncryptedTally
@@ -65,6 +65,67 @@ class TrusteeSharesBody:
         keys(obj, "trustee-shares", {"shares"})
         items = array(obj, "shares", "trustee-shares", 1, MAX_TRUSTEES - 1)
         return cls(tuple(SealedShare.from_json(obj_of(s, "trustee-shares.shares")) for s in items))
+
+
+@dataclass(frozen=True)
+class TrusteeAckBody:
+    """`trustee-ack`: the author checked the shares of these dealers and accepts them (§4.3a)."""
+
+    TYPE: ClassVar[str] = "trustee-ack"
+    dealers: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if not self.dealers or list(self.dealers) != sorted(set(self.dealers)):
+            raise EncodingError("trustee-ack.dealers: want ascending distinct indexes")
+        if any(isinstance(d, bool) or not 1 <= d <= MAX_TRUSTEES for d in self.dealers):
+            raise EncodingError(f"trustee-ack.dealers: want indexes 1..{MAX_TRUSTEES}")
+
+    def to_json(self) -> JsonObject:
+        """Return {"dealers": [...]}."""
+        return {"dealers": list(self.dealers)}
+
+    @classmethod
+    def from_json(cls, data: object) -> TrusteeAckBody:
+        """Parse the body."""
+        obj = obj_of(data, "trustee-ack")
+        keys(obj, "trustee-ack", {"dealers"})
+        items = array(obj, "dealers", "trustee-ack", 1, MAX_TRUSTEES - 1)
+        if any(not isinstance(d, int) or isinstance(d, bool) for d in items):
+            raise EncodingError("trustee-ack.dealers: want integers")
+        return cls(tuple(items))
+
+
+@dataclass(frozen=True)
+class TrusteeComplaintBody:
+    """`trustee-complaint`: the author says a dealer's share to it is bad, and proves it (§4.3b).
+
+    It reveals its own X25519 secret, so anyone can open the disputed sealed share and judge
+    it (record spec §6.4). The ceremony is abandoned either way, so nothing of value leaks.
+    """
+
+    TYPE: ClassVar[str] = "trustee-complaint"
+    dealer: int
+    recipient_secret: bytes
+
+    def __post_init__(self) -> None:
+        if isinstance(self.dealer, bool) or not 1 <= self.dealer <= MAX_TRUSTEES:
+            raise EncodingError(f"trustee-complaint.dealer: want 1..{MAX_TRUSTEES}")
+        if len(self.recipient_secret) != 32:
+            raise EncodingError("trustee-complaint.recipientSecret: want 32 bytes")
+
+    def to_json(self) -> JsonObject:
+        """Return {"dealer", "recipientSecret"}."""
+        return {"dealer": self.dealer, "recipientSecret": self.recipient_secret.hex()}
+
+    @classmethod
+    def from_json(cls, data: object) -> TrusteeComplaintBody:
+        """Parse the body."""
+        obj = obj_of(data, "trustee-complaint")
+        keys(obj, "trustee-complaint", {"dealer", "recipientSecret"})
+        return cls(
+            integer(obj, "dealer", "trustee-complaint", 1, MAX_TRUSTEES),
+            hex_bytes(obj["recipientSecret"], "trustee-complaint.recipientSecret"),
+        )
 
 
 def launch_code(election_hash: bytes) -> str:
@@ -136,20 +197,33 @@ class BallotBody:
 
 @dataclass(frozen=True)
 class ChallengedBody:
-    """`challenged`: the opening of a ballot the voter posted earlier (§4.6)."""
+    """`challenged`: an encryption the voter audits instead of casting, with its opening (§4.6).
+
+    The encryption and its opening are posted together, so a challenged ballot is never a
+    cast ballot: its id is new on the chain and no `ballot` entry may use it afterwards.
+    """
 
     TYPE: ClassVar[str] = "challenged"
+    ballot: EncryptedBallot
     opening: BallotOpening
 
+    def __post_init__(self) -> None:
+        if self.opening.ballot_id != self.ballot.ballot_id:
+            raise EncodingError("challenged: the opening is of another ballot id")
+
     def to_json(self) -> JsonObject:
-        """Return {"opening"}."""
-        return {"opening": self.opening.to_json()}
+        """Return {"ballot", "opening"}."""
+        return {"ballot": self.ballot.to_json(), "opening": self.opening.to_json()}
 
     @classmethod
     def from_json(cls, data: object) -> ChallengedBody:
         """Parse the body."""
-        raw = _wrapped(data, "challenged", "opening")
-        return cls(BallotOpening.from_json(obj_of(raw, "challenged.opening")))
+        obj = obj_of(data, "challenged")
+        keys(obj, "challenged", {"ballot", "opening"})
+        return cls(
+            EncryptedBallot.from_json(obj_of(obj["ballot"], "challenged.ballot")),
+            BallotOpening.from_json(obj_of(obj["opening"], "challenged.opening")),
+        )
 
 
 @dataclass(frozen=True)
@@ -241,6 +315,8 @@ EntryBody = (
     ElectionBody
     | TrusteeKeyBody
     | TrusteeSharesBody
+    | TrusteeAckBody
+    | TrusteeComplaintBody
     | OpenBody
     | BallotBody
     | ChallengedBody
@@ -256,6 +332,8 @@ BODY_TYPES: dict[str, Any] = {
         ElectionBody,
         TrusteeKeyBody,
         TrusteeSharesBody,
+        TrusteeAckBody,
+        TrusteeComplaintBody,
         OpenBody,
         BallotBody,
         ChallengedBody,

@@ -22,6 +22,8 @@ from voting.errors import EncodingError, ManifestError, RejectedEntry, VotingErr
 
 MAX_ISSUERS = 64
 MAX_REQUIRED_CLAIMS = 64
+# A weight is a positive integer below 2^32 (record spec §8.1).
+MAX_WEIGHT = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class EligibilityRule:
     issuers: tuple[str, ...]
     credential_type: str
     required_claims: dict[str, Any] = field(default_factory=dict)
+    # The credentialSubject member carrying the voter's weight; None: every ballot weighs 1.
+    weight_claim: str | None = None
 
     def __post_init__(self) -> None:
         # §5.1: at least one issuer, each a DID, no repeats; claims never name the subject id.
@@ -50,6 +54,10 @@ class EligibilityRule:
             if name == "id":
                 raise ManifestError("eligibility.requiredClaims: 'id' is the voter, not a claim")
         object.__setattr__(self, "required_claims", copy.deepcopy(self.required_claims))
+        if self.weight_claim is not None:
+            text({"w": self.weight_claim}, "w", "eligibility.weightClaim", 128, ManifestError)
+            if self.weight_claim == "id":
+                raise ManifestError("eligibility.weightClaim: 'id' is the voter, not a claim")
 
     @classmethod
     def from_json(cls, data: object) -> EligibilityRule:
@@ -60,7 +68,7 @@ class EligibilityRule:
             data,
             "eligibility",
             {"issuers", "credentialType"},
-            frozenset({"requiredClaims"}),
+            frozenset({"requiredClaims", "weightClaim"}),
             ManifestError,
         )
         issuers = data["issuers"]
@@ -72,14 +80,35 @@ class EligibilityRule:
         credential_type = data["credentialType"]
         if not isinstance(credential_type, str):
             raise ManifestError("eligibility.credentialType: want a string")
-        return cls(tuple(issuers), credential_type, claims)
+        weight_claim = data.get("weightClaim")
+        if weight_claim is not None and not isinstance(weight_claim, str):
+            raise ManifestError("eligibility.weightClaim: want a string")
+        return cls(tuple(issuers), credential_type, claims, weight_claim)
 
     def to_json(self) -> JsonObject:
         """Return the manifest's `eligibility` object; requiredClaims only when non-empty."""
         obj: JsonObject = {"issuers": list(self.issuers), "credentialType": self.credential_type}
         if self.required_claims:
             obj["requiredClaims"] = copy.deepcopy(self.required_claims)
+        if self.weight_claim is not None:
+            obj["weightClaim"] = self.weight_claim
         return obj
+
+    def weight_of(self, credential: object) -> int:
+        """Return the voter's weight from the credential (§5.1); RejectedEntry if out of bounds.
+
+        1 when the rule names no weight claim.
+        """
+        if self.weight_claim is None:
+            return 1
+        subject = credential.get("credentialSubject") if isinstance(credential, dict) else None
+        value = subject.get(self.weight_claim) if isinstance(subject, dict) else None
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_WEIGHT:
+            raise RejectedEntry(
+                f"eligibility: weight claim {self.weight_claim!r} must be an integer "
+                f"1..{MAX_WEIGHT}"
+            )
+        return value
 
 
 def ballot_hash(ballot: EncryptedBallot) -> bytes:
@@ -185,6 +214,7 @@ def check_eligibility(
     for name, want in rule.required_claims.items():
         if name not in subject or not _same_json(subject[name], want):
             raise RejectedEntry(f"eligibility: claim {name!r} is not {want!r}")
+    rule.weight_of(credential)
     has_status = credential.get("credentialStatus") is not None
     if not judge_status:
         status_lists = None

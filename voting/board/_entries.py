@@ -7,14 +7,17 @@ without its `signature` member with the Ed25519 key named by `author`.
 
 from __future__ import annotations
 
+import copy
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 import did
 from did.errors import DidError
 from voting._json import JsonObject, canonical, hex_bytes, integer, keys
 from voting.board._bodies import EntryBody, parse_body
+from voting.board._documents import check_documents
 from voting.board._election import (
     check_did,
     check_election_id,
@@ -57,6 +60,8 @@ class Entry:
     time: datetime
     body: EntryBody
     signature: bytes = b""
+    # did:web DID -> the DID document this entry records on the chain (§2.1); usually empty.
+    documents: dict[str, Any] = field(default_factory=dict, compare=True)
 
     def __post_init__(self) -> None:
         # §2: the invariants every entry holds, built in code or parsed.
@@ -75,6 +80,8 @@ class Entry:
         object.__setattr__(self, "time", whole_seconds(self.time))
         if self.signature and len(self.signature) != 64:
             raise EncodingError("entry.signature: want 64 bytes")
+        if self.documents:
+            object.__setattr__(self, "documents", copy.deepcopy(check_documents(self.documents)))
 
     @property
     def type(self) -> str:
@@ -97,6 +104,7 @@ class Entry:
             "author": self.author,
             "time": format_time(self.time),
             "body": self.body.to_json(),
+            **({"documents": copy.deepcopy(self.documents)} if self.documents else {}),
         }
 
     def signing_input(self) -> bytes:
@@ -149,7 +157,7 @@ class Entry:
         """Parse an entry object strictly (every member required, none unknown)."""
         if not isinstance(data, dict):
             raise EncodingError("entry: want a JSON object")
-        keys(data, "entry", set(_FIELDS))
+        keys(data, "entry", set(_FIELDS), frozenset({"documents"}))
         if data["version"] != ENTRY_VERSION or isinstance(data["version"], bool):
             raise EncodingError(f"entry.version: got {data['version']!r}, want {ENTRY_VERSION}")
         kind = data["type"]
@@ -165,6 +173,7 @@ class Entry:
             time=parse_time(data["time"], "entry.time"),
             body=parse_body(kind, data["body"]),
             signature=raw_sig,
+            documents=check_documents(data["documents"]) if "documents" in data else {},
         )
 
     @classmethod
@@ -197,10 +206,20 @@ class Entry:
 
 
 def sign_entry(
-    body: EntryBody, head: Head, *, author: str, time: datetime, key: did.Signer
+    body: EntryBody,
+    head: Head,
+    *,
+    author: str,
+    time: datetime,
+    key: did.Signer,
+    documents: dict[str, Any] | None = None,
 ) -> Entry:
-    """Build the entry that extends `head` with `body` and sign it with the author's key."""
-    return Entry(head.election, head.seq, head.prev, author, time, body).sign(key)
+    """Build the entry that extends `head` with `body` and sign it with the author's key.
+
+    `documents` are the did:web DID documents the entry records (`documents_needed`).
+    """
+    entry = Entry(head.election, head.seq, head.prev, author, time, body, documents=documents or {})
+    return entry.sign(key)
 
 
 def next_head(entry: Entry) -> Head:

@@ -8,7 +8,7 @@ board that restarts, and an auditor, reach the same state from the same chain
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from did.errors import DidError
@@ -25,11 +25,14 @@ from voting.board._bodies import (
     OpenBody,
     ResultBody,
     TallyBody,
+    TrusteeAckBody,
+    TrusteeComplaintBody,
     TrusteeKeyBody,
     TrusteeSharesBody,
 )
 from voting.board._election import ElectionBody
 from voting.board._entries import ZERO_HASH, Entry
+from voting.board._replay import EntryFacts, RuleState
 from voting.errors import RejectedEntry, TallyError, VotingError
 
 PHASES = ("empty", "setup", "open", "closed", "tallied", "finished")
@@ -50,6 +53,8 @@ class ElectionState:
     election: ElectionBody | None = None
     announcements: dict[int, TrusteeAnnouncement] = field(default_factory=dict)
     shares: dict[int, TrusteeSharesBody] = field(default_factory=dict)
+    acks: dict[int, TrusteeAckBody] = field(default_factory=dict)
+    complaints: list[tuple[int, TrusteeComplaintBody]] = field(default_factory=list)
     opened: OpenBody | None = None
     crypto: Election | None = None
     ballots: dict[str, Entry] = field(default_factory=dict)
@@ -60,6 +65,12 @@ class ElectionState:
     result: ElectionResult | None = None
     ballot_entries: list[Entry] = field(default_factory=list)
     all_entries: list[Entry] = field(default_factory=list)
+    # did:web DID -> (index of the entry that recorded it, its DID document) (§2.1).
+    documents: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    rules: RuleState = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rules = RuleState(self.election_id)
 
     @property
     def phase(self) -> str:
@@ -113,6 +124,9 @@ class ElectionState:
         if entry.prev != self.head:
             raise RejectedEntry(f"link: prev {entry.prev.hex()}, want {self.head.hex()}")
         self._apply_body(entry)
+        for did_, document in entry.documents.items():
+            self.documents.setdefault(did_, (entry.seq, document))
+        self.rules.apply(facts_of(entry))
         self.size += 1
         self.head = entry.hash()
         self.all_entries.append(entry)
@@ -127,6 +141,10 @@ class ElectionState:
             self.announcements[self.trustee_of(entry)] = body.announcement
         elif isinstance(body, TrusteeSharesBody):
             self.shares[self.trustee_of(entry)] = body
+        elif isinstance(body, TrusteeAckBody):
+            self.acks[self.trustee_of(entry)] = body
+        elif isinstance(body, TrusteeComplaintBody):
+            self.complaints.append((self.trustee_of(entry), body))
         elif isinstance(body, OpenBody):
             self.opened = body
             self.crypto = self.derive_election()
@@ -166,6 +184,43 @@ class ElectionState:
         return state
 
 
+def facts_of(entry: Entry) -> EntryFacts:
+    """Return what the replayable rules read of an entry (`voting.board._replay`)."""
+    body = entry.body
+    facts = EntryFacts(
+        entry.type, entry.seq, entry.author_did, entry.time, documents=tuple(entry.documents)
+    )
+    if isinstance(body, ElectionBody):
+        return replace(facts, election=body)
+    if isinstance(body, TrusteeKeyBody):
+        return replace(facts, trustee=body.announcement.trustee)
+    if isinstance(body, TrusteeSharesBody):
+        others = tuple(s.recipient for s in body.shares)
+        return replace(facts, trustee=body.shares[0].dealer, others=others)
+    if isinstance(body, TrusteeAckBody | TrusteeComplaintBody):
+        # The acknowledging or complaining trustee is the author itself.
+        others = body.dealers if isinstance(body, TrusteeAckBody) else (body.dealer,)
+        return replace(facts, others=others)
+    if isinstance(body, DecryptionShareBody):
+        return replace(facts, trustee=body.share.trustee)
+    if isinstance(body, BallotBody | ChallengedBody):
+        return replace(facts, ballot_id=body.ballot.ballot_id, voter=body.ballot.voter)
+    return facts
+
+
+def dependencies(author_did: str, body: Any) -> list[str]:
+    """The DIDs an entry's checks resolve: its author, a ballot's credential issuer, and the
+    issuers of the status lists a `close` freezes (§2.1)."""
+    found = [author_did]
+    if isinstance(body, BallotBody):
+        embedded = body.presentation.get("verifiableCredential")
+        if isinstance(embedded, list) and len(embedded) == 1 and isinstance(embedded[0], dict):
+            found.append(credential_issuer(embedded[0]) or "")
+    if isinstance(body, CloseBody):
+        found.extend(credential_issuer(c) or "" for c in body.status_lists)
+    return [d for d in dict.fromkeys(found) if d]
+
+
 def _credential(entry: Entry) -> dict[str, Any] | None:
     body = entry.body
     if not isinstance(body, BallotBody):
@@ -181,6 +236,28 @@ def _status_entries(credential: dict[str, Any]) -> list[Any]:
     if status is None:
         return []
     return status if isinstance(status, list) else [status]
+
+
+def credential_issuer(credential: dict[str, Any]) -> str | None:
+    """The issuer's id of a credential (`issuer` or `issuer.id`), or None."""
+    issuer = credential.get("issuer")
+    issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+    return issuer if isinstance(issuer, str) else None
+
+
+def status_references(entries: Iterable[Entry]) -> dict[str, set[str]]:
+    """Return, per status list URL named by a ballot's credential, the issuers naming it."""
+    refs: dict[str, set[str]] = {}
+    for entry in entries:
+        credential = _credential(entry)
+        if credential is None:
+            continue
+        issuer = credential_issuer(credential) or ""
+        for item in _status_entries(credential):
+            url = item.get("statusListCredential") if isinstance(item, dict) else None
+            if isinstance(url, str):
+                refs.setdefault(url, set()).add(issuer)
+    return refs
 
 
 def referenced_status_lists(entries: Iterable[Entry]) -> list[str]:
@@ -247,6 +324,14 @@ def counted_ballots(
     return tuple(sorted(chosen.values(), key=lambda e: e.seq))
 
 
+def ballot_weight(entry: Entry, election: ElectionBody) -> int:
+    """The weight of a ballot entry: 1, or its credential's weight claim (§5.1)."""
+    rule = election.eligibility
+    if rule.weight_claim is None:
+        return 1
+    return rule.weight_of(_credential(entry))
+
+
 def counted_encrypted_ballots(entries: Sequence[Entry]) -> list[EncryptedBallot]:
     """Return the counted ballots themselves, in log order."""
     return [e.body.ballot for e in counted_ballots(entries) if isinstance(e.body, BallotBody)]
@@ -256,7 +341,17 @@ def compute_tally(entries: Sequence[Entry]) -> EncryptedTally:
     """Return the encrypted tally of the counted ballots: what the authority publishes (§4.8)."""
     state = ElectionState.replay(entries)
     election = state.require_crypto()
+    body = state.require_election()
+    counted = counted_ballots(entries)
+    ballots = [e.body.ballot for e in counted if isinstance(e.body, BallotBody)]
+    weights = None
+    if body.eligibility.weight_claim is not None:
+        weights = {
+            e.body.ballot.ballot_id: ballot_weight(e, body)
+            for e in counted
+            if isinstance(e.body, BallotBody)
+        }
     try:
-        return aggregate(election, counted_encrypted_ballots(entries))
+        return aggregate(election, ballots, weights)
     except TallyError as exc:
         raise RejectedEntry(f"tally: {exc}") from None

@@ -1,5 +1,5 @@
 """Provides the tally chain's transparency log: RFC 9162 Merkle proofs, C2SP signed notes,
-checkpoints, witness cosignatures, tlog-proof receipts and the log stores."""
+checkpoints, witness cosignatures and quorums, tlog-proof receipts and the log stores."""
 
 from voting.chain._checkpoint import (
     Checkpoint,
@@ -41,6 +41,7 @@ from voting.chain._note import (
     open_note,
     sign_note,
 )
+from voting.chain._quorum import Quorum, WitnessPolicy, merge_cosignatures, verify_quorum
 from voting.chain._receipt import TLOG_PROOF_HEADER, Receipt, verify_receipt
 from voting.chain._sqlite_store import SqliteLogStore
 from voting.chain._storage import LogStore
@@ -62,11 +63,13 @@ __all__ = [
     "Note",
     "NoteSignature",
     "NoteVerifier",
+    "Quorum",
     "Receipt",
     "RootMismatchError",
     "SqliteLogStore",
     "VerifiedCheckpoint",
     "VerifiedNote",
+    "WitnessPolicy",
     "add_cosignature",
     "compute_root",
     "consistency_proof",
@@ -74,6 +77,7 @@ __all__ = [
     "inclusion_proof",
     "key_id_for",
     "leaf_hash",
+    "merge_cosignatures",
     "node_hash",
     "open_checkpoint",
     "open_note",
@@ -84,5 +88,6 @@ __all__ = [
     "verify_checkpoint_consistency",
     "verify_consistency",
     "verify_inclusion",
+    "verify_quorum",
     "verify_receipt",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from voting.board import CHECKPOINT_FILE, ENTRIES_FILE, VKEY_FILE, BallotBody, ChallengedBody
+from voting.board import CHECKPOINT_FILE, ENTRIES_FILE, VKEY_FILE, BallotBody
 from voting.chain import (
     Checkpoint,
     Ed25519Signer,
@@ -25,7 +25,7 @@ def honest_run(
     revoked: int | None = None,
     fresh_lists: bool = False,
 ) -> Run:
-    """Five voters, voter 0 revotes, voter 4 challenges a ballot then casts; closed and tallied.
+    """Five voters, voter 0 revotes, voter 4 challenges an encryption then casts; finished.
 
     An outsider's ballot, eligible only by a credential it issued itself, is refused on the
     way. `revoked` is a status bit the authority sets before the close; with `fresh_lists`
@@ -38,9 +38,8 @@ def honest_run(
     for i, voter in enumerate(voters[:4]):
         run.vote(voter, f"b{i}", "bob" if i % 2 else "ada")
     run.vote(voters[0], "b0-again", "bob")
-    # Voter 4 challenges its first ballot (published with its opening), then casts another.
-    run.vote(voters[4], "b4-challenged", "ada")
-    run.post(ChallengedBody(run.openings["b4-challenged"]), voters[4])
+    # Voter 4 challenges an encryption (published with its opening, never cast), then casts.
+    run.challenge(voters[4], "b4-challenged", "ada")
     run.vote(voters[4], "b4", "bob")
     try:
         run.post(forged_ballot(run, "x"), world.outsider)

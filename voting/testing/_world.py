@@ -20,6 +20,7 @@ from voting._tally import partial_decrypt
 from voting.board import (
     BallotBody,
     Board,
+    ChallengedBody,
     CloseBody,
     DecryptionShareBody,
     ElectionBody,
@@ -28,6 +29,7 @@ from voting.board import (
     OpenBody,
     ResultBody,
     TallyBody,
+    TrusteeAckBody,
     TrusteeKeyBody,
     TrusteeSharesBody,
     ballot_presentation,
@@ -154,12 +156,18 @@ class World:
             credential_status=did.status_entry(STATUS_URL, index, "revocation"),
         )
 
-    def status_list(self) -> dict[str, Any]:
-        """The authority's signed revocation list, with the bits of `revoked` set."""
+    def status_list(self, at: datetime | None = None) -> dict[str, Any]:
+        """The authority's signed revocation list, with the bits of `revoked` set.
+
+        `at` dates it (valid from then); otherwise a world with `fresh_lists` dates it at its
+        clock, and any other from the day before T0.
+        """
         bits = did.StatusList()
         for index in self.revoked:
             bits.set(index, True)
-        if self.fresh_lists:
+        if at is not None:
+            valid_from = created = at
+        elif self.fresh_lists:
             valid_from = created = self.clock.now
         else:
             valid_from, created = T0 - timedelta(days=1), T0
@@ -237,6 +245,9 @@ class Run:
                 trustee.seal_share(a) for a in self.announcements if a.trustee != trustee.index
             )
             self.post(TrusteeSharesBody(shares), party)
+        for party, trustee in zip(self.world.trustees, self.trustees, strict=True):
+            others = tuple(j for j in range(1, 4) if j != trustee.index)
+            self.post(TrusteeAckBody(others), party)
         self.clock.now = OPENS
         self.election = Election.create(self.manifest, self.announcements)
         h = self.election.extended_hash
@@ -279,6 +290,11 @@ class Run:
         )
         return BallotBody(ballot, presentation)
 
+    def challenge(self, voter: Party, ballot_id: str, choice: str) -> Receipt:
+        """Encrypt a vote and post it with its opening, as a Benaloh challenge (never cast)."""
+        body = self.ballot_body(voter, ballot_id, choice)
+        return self.post(ChallengedBody(body.ballot, self.openings[ballot_id]), voter)
+
     def vote(self, voter: Party, ballot_id: str, choice: str) -> Receipt:
         """Cast a ballot."""
         return self.post(self.ballot_body(voter, ballot_id, choice), voter)
@@ -303,7 +319,7 @@ class Run:
         """Close (freezing the status list), tally, decrypt with `quorum`, publish the result."""
         election = self.opened()
         self.clock.now = CLOSES
-        self.post(CloseBody((self.world.status_list(),)), self.world.authority)
+        self.post(CloseBody((self.world.status_list(CLOSES),)), self.world.authority)
         tally = compute_tally(self.board.entries(ELECTION_ID))
         self.post(TallyBody(tally), self.world.authority)
         keys = self.keys()

@@ -55,6 +55,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "election": ("_election", "app", "Run elections on a board: the authority's side."),
     "trustee": ("_trustee", "app", "A trustee's steps: key ceremony and decryption."),
     "receipt": ("_receipt", "app", "Ballot receipts: list them, check them."),
+    "witness": (
+        "_witness",
+        "app",
+        "A C2SP tlog-witness: cosign checkpoints of logs, only ever consistent ones.",
+    ),
 }
 
 

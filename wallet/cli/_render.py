@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from wallet.services import ElectionResult, Verification
 
-_MARKS = {"passed": "✓", "failed": "✗", "skipped": "-"}
+_MARKS = {"passed": "✓", "failed": "✗", "skipped": "-", "not-applicable": "-"}
 
 
 def render_verification(verification: Verification, *, with_result: bool = True) -> str:

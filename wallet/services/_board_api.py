@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from voting.board import ElectionState, Entry, Head
+    from voting.board import ElectionState, Entry, EntryBody, Head
     from voting.chain import Note, Receipt
 
 
@@ -87,6 +87,15 @@ class BoardClient(Protocol):
 
     def consistency_proof(self, election: str, old_size: int, new_size: int) -> list[bytes]:
         """The RFC 9162 consistency proof between two sizes of `election`'s log."""
+        ...
+
+    def documents_for(
+        self, election: str, body: EntryBody, author: str
+    ) -> dict[str, dict[str, Any]]:
+        """The did:web DID documents an entry of `author` must record (election-entries §2.1).
+
+        Empty for did:key authors; the entry carries them so the record verifies offline.
+        """
         ...
 
     def submit(self, election: str, build: Callable[[Head], Entry]) -> Submitted:

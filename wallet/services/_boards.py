@@ -43,7 +43,7 @@ from wallet.services._session import Environment
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from voting.board import Board, ElectionState, Entry, Head
+    from voting.board import Board, ElectionState, Entry, EntryBody, Head
     from voting.chain import Ed25519Signer, Note, Receipt, SqliteLogStore
     from wallet.keystore import Keystore
 
@@ -287,6 +287,12 @@ class LocalBoard:
             entry = build(board.head(election))
             receipt = board.append(entry)
         return Submitted(receipt.index, entry, leaf_hash(entry.to_bytes()), receipt)
+
+    def documents_for(
+        self, election: str, body: EntryBody, author: str
+    ) -> dict[str, dict[str, Any]]:
+        with self._lock():
+            return self._operator().documents_for(election, body, author)
 
     def _operator(self) -> Board:
         from did import Resolver

@@ -212,15 +212,20 @@ class SharesOutcome:
     posted: Posted | None
     received: tuple[int, ...]
     waiting: tuple[int, ...]
+    # Whose shares this trustee acknowledged on the board, when it did so in this step.
+    acknowledged: tuple[int, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "election": self.election,
             "trustee": self.trustee,
             "posted": None if self.posted is None else self.posted.to_json(),
             "received": list(self.received),
             "waiting": list(self.waiting),
         }
+        if self.acknowledged:
+            data["acknowledged"] = list(self.acknowledged)
+        return data
 
 
 @dataclass(frozen=True)

@@ -59,8 +59,12 @@ def post(
     row, key = signing_key(wallet, as_)
     method, _ = method_of(row.did, "assertionMethod")
     now = wallet.env.now()
+    # A did:web author (or issuer) records its DID document on the chain with its first
+    # entry, so the record verifies offline (election-entries §2.1).
+    documents = board.documents_for(election, body, method)
     submitted = board.submit(
-        election, lambda head: sign_entry(body, head, author=method, time=now, key=key)
+        election,
+        lambda head: sign_entry(body, head, author=method, time=now, key=key, documents=documents),
     )
     observe_checkpoint(wallet, board, election, submitted.receipt.note)
     return submitted

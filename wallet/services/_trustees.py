@@ -106,10 +106,11 @@ def shares(
 ) -> SharesOutcome:
     """Post this trustee's sealed shares; once all are in, check the ones it received.
 
-    A bad share is reported (exit 1, naming its dealer). The board has no complaint entry
-    yet, so the complaint is not posted; the record still lets anyone see the sealed share.
+    When every share is good the trustee posts its acknowledgement (`open` needs one from
+    every trustee); a bad share is answered with a complaint on the board, which anyone can
+    judge, and reported (exit 1, naming its dealer). Run it again once all shares are in.
     """
-    from voting.board import TrusteeSharesBody
+    from voting.board import TrusteeAckBody, TrusteeComplaintBody, TrusteeSharesBody
 
     with using_board(board_path, wallet.env) as board:
         state = board.state(election)
@@ -127,10 +128,21 @@ def shares(
             sent = posted(post(wallet, board, election, TrusteeSharesBody(sealed), as_=as_))
             state = board.state(election)
         good, problems = _received(trustee, state)
+        waiting = tuple(sorted(set(range(1, n + 1)) - set(state.shares)))
+        acknowledged: tuple[int, ...] = ()
+        answered = index in state.acks or any(r == index for r, _ in state.complaints)
+        if not waiting and not answered:
+            others = tuple(j for j in range(1, n + 1) if j != index)
+            bad = [j for j in others if j not in good]
+            for dealer in bad:
+                complaint = TrusteeComplaintBody(dealer, trustee.complaint_secret())
+                post(wallet, board, election, complaint, as_=as_)
+            if not bad:
+                post(wallet, board, election, TrusteeAckBody(others), as_=as_)
+                acknowledged = others
         if problems:
             raise VerificationFailed(f"key ceremony: {problems[0]}")
-        waiting = tuple(sorted(set(range(1, n + 1)) - set(state.shares)))
-        return SharesOutcome(election, index, sent, tuple(sorted(good)), waiting)
+        return SharesOutcome(election, index, sent, tuple(sorted(good)), waiting, acknowledged)
 
 
 def decrypt(wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str) -> Posted:

@@ -1,9 +1,9 @@
 """Provides `Verification`: the one shape of a verification's result, whatever was verified.
 
 A credential, a presentation and an election record are each checked step by step; each
-step has one outcome ("passed", "failed", "skipped") and, when it failed or
-was skipped for a reason, typed problems: a VC Data Model 2.0 problem type for credentials
-(VC DM 2.0 §7.1), a reason code of the record spec (§9) for the audit. The front ends render
+step has one outcome ("passed", "failed", "skipped", "not-applicable") and, when it failed,
+typed problems: a VC Data Model 2.0 problem type for credentials (VC DM 2.0 §7.1), a reason
+code of the record spec (§9) for the audit. The front ends render
 this shape, one renderer each; `to_json` is the library report's own JSON, unchanged.
 """
 
@@ -19,11 +19,17 @@ if TYPE_CHECKING:
     from voting.audit import AuditReport, CheckResult, Reason
 
 Kind = Literal["credential", "presentation", "audit"]
-# The one outcome vocabulary: `did`'s checks use these words, the audit an enum of them.
-Outcome = Literal["passed", "failed", "skipped"]
+# The one outcome vocabulary. `did`'s checks use the first three words; the audit an enum of
+# them, and two ways of "there was nothing to check (yet)", both `not-applicable` here.
+Outcome = Literal["passed", "failed", "skipped", "not-applicable"]
 
-# The audit's outcomes are an enum of the same three words.
-_OUTCOMES: dict[str, Outcome] = {"passed": "passed", "failed": "failed", "skipped": "skipped"}
+_OUTCOMES: dict[str, Outcome] = {
+    "passed": "passed",
+    "failed": "failed",
+    "skipped": "skipped",
+    "not-yet-applicable": "not-applicable",
+    "not-applicable": "not-applicable",
+}
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,13 @@ from wallet.services._receipts import store_receipt
 from wallet.services._session import Wallet
 
 if TYPE_CHECKING:
-    from voting.board import EligibilityRule
+    from voting.board import EligibilityRule, EntryBody
 
 # What a voter's own check of a challenged ballot establishes (DESIGN §5.1).
 CHALLENGE_CHECKS = (
     "every ciphertext re-encrypts from the published nonce and value",
     "the values decode to the choices given",
-    "the ballot is marked challenged on the chain and is never counted",
+    "the encryption is on the chain with its opening and is never counted",
 )
 
 
@@ -110,7 +110,20 @@ def vote(
             credential, ballot, election_id=election, key=key, verification_method=method,
             created=wallet.env.now(),
         )  # fmt: skip
-        appended = post(wallet, board, election, BallotBody(ballot, presentation), as_=as_)
+        # A challenged ballot is never cast: the encryption is posted with its opening, as
+        # one `challenged` entry (election-entries §4.6), and nothing is counted.
+        body: EntryBody = (
+            ChallengedBody(ballot, opening) if challenge else BallotBody(ballot, presentation)
+        )
+        decoded: dict[str, dict[str, int]] = {}
+        if challenge:
+            try:
+                decoded = verify_opening(crypto, ballot, opening)
+            except VotingError as exc:
+                raise VerificationFailed(f"challenge: the opening does not check: {exc}") from None
+            if _chosen(decoded) != _chosen(choices):
+                raise VerificationFailed("challenge: the ballot does not encrypt your choices")
+        appended = post(wallet, board, election, body, as_=as_)
         follow(wallet, board, election, "voter")
         stored = store_receipt(wallet, board, appended, voter=voter, ballot_id=ballot_id)
         outcome = VoteOutcome(
@@ -119,15 +132,7 @@ def vote(
         if challenge:
             # The voter's own check (DESIGN §5.1): the opening re-encrypts to the posted
             # ciphertexts and decodes to the choices made; anyone can repeat it from the chain.
-            try:
-                decoded = verify_opening(crypto, ballot, opening)
-            except VotingError as exc:
-                raise VerificationFailed(f"challenge: the opening does not check: {exc}") from None
-            if _chosen(decoded) != _chosen(choices):
-                raise VerificationFailed("challenge: the ballot does not encrypt your choices")
-            opened = post(wallet, board, election, ChallengedBody(opening), as_=as_)
-            store_receipt(wallet, board, opened, voter=voter, ballot_id=ballot_id)
             picked = tuple(Choice(c, o, n) for c, v in decoded.items() for o, n in v.items())
-            done = ChallengeOutcome(opened.index, picked, CHALLENGE_CHECKS)
+            done = ChallengeOutcome(appended.index, picked, CHALLENGE_CHECKS)
             outcome = replace(outcome, challenge=done)
         return outcome

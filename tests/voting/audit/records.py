@@ -11,11 +11,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from voting.board import ENTRIES_FILE, ZERO_HASH, Entry, export_record
-from voting.chain import MemoryLogStore
+from voting.chain import LogStore
 from voting.testing import ELECTION_ID, Run, write_record
 
 
-def export(store: MemoryLogStore, directory: Path) -> Path:
+def export(store: LogStore, directory: Path) -> Path:
     """Export the election's record to `directory`."""
     return export_record(store, ELECTION_ID, directory)
 

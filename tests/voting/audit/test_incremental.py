@@ -33,7 +33,8 @@ def test_incremental_run_verifies_only_the_new_ballots(tmp_path: Path) -> None:
     # Open election: eligibility passes without a status judgement; the tally waits.
     assert first.check("V5").outcome is Outcome.PASSED
     assert "revocation is judged at close" in first.check("V5").details
-    assert first.check("V9").outcome is Outcome.SKIPPED
+    assert first.check("V9").outcome is Outcome.NOT_YET_APPLICABLE
+    assert first.passed
     run.vote(world.voters[3], "b3", "bob")
     run.vote(world.voters[0], "b0-again", "bob")
     second_dir = export(store, tmp_path / "r2")
@@ -107,10 +108,10 @@ def test_incremental_run_after_close_judges_revocation_without_verifying(tmp_pat
     # Every ballot is verified while the election is open, when no list is frozen yet.
     run = honest_run(store, finish=False, fresh_lists=True)
     first = verify_record(export(store, tmp_path / "r1"), state=state, workers=1)
-    assert first.stats.ballots_verified == 7 and first.stats.counted == 5
+    assert first.stats.ballots_verified == 6 and first.stats.counted == 5
     saved = load_state(state)
-    assert saved is not None and len(saved.unjudged) == 7
-    assert saved.status_urls == ("https://authority.example/status/1",)
+    assert saved is not None and len(saved.unjudged) == 6
+    assert saved.status_refs == (("https://authority.example/status/1", run.world.authority.did),)
     # Voter 2 is revoked before the close; the close freezes a list signed at close.
     run.world.revoked.add(2)
     run.finish()
@@ -134,8 +135,8 @@ def test_state_of_another_version_is_refused(tmp_path: Path) -> None:
     verify_record(record, state=state, workers=1)
     # A version-1 state (with its "pending" ballots), its digest intact: refused, not misread.
     body = {k: v for k, v in json.loads(state.read_text()).items() if k != "digest"}
-    del body["unjudged"], body["statusUrls"]
+    del body["unjudged"], body["statusRefs"], body["rules"]
     body.update(version=1, pending=[])
     state.write_text(json.dumps({**body, "digest": _digest(body)}))
-    with pytest.raises(AuditError, match="version 1, want 2"):
+    with pytest.raises(AuditError, match="version 1, want 3"):
         verify_record(record, state=state, workers=1)

@@ -62,7 +62,7 @@ def test_status_list_signed_at_close_passes(fresh: tuple[Run, Path]) -> None:
     assert report.passed, report.to_text()
     v5 = report.check("V5")
     assert v5.details == (
-        "7 ballot(s) checked; revocation judged against the 1 status list(s) frozen at close"
+        "6 ballot(s) checked; revocation judged against the 1 status list(s) frozen at close"
     )
     assert report.stats.counted == 5
 
@@ -110,9 +110,11 @@ def test_list_valid_only_after_close_fails_v5(fresh: tuple[Run, Path], tmp_path:
     later = _signed_list(run.world.authority, STATUS_URL, CLOSES + timedelta(hours=1), set())
     report = verify_record(_with_close(run, record, tmp_path / "r", (later,)), workers=1)
     assert _failed(report) == {"V5"}
-    [reason] = report.check("V5").reasons
-    assert reason.code == "status-list-invalid" and STATUS_URL in reason.message
-    assert "validFrom" in reason.message and reason.entry is not None
+    invalid, stale = report.check("V5").reasons
+    assert invalid.code == "status-list-invalid" and STATUS_URL in invalid.message
+    assert "validFrom" in invalid.message and invalid.entry is not None
+    # A list dated after the close is not the list in force at close either.
+    assert stale.code == "status-list-stale"
 
 
 def test_tampered_list_fails_v5(fresh: tuple[Run, Path], tmp_path: Path) -> None:

@@ -49,9 +49,8 @@ def test_full_election(run: Run) -> None:
     }
     # Voter 1 revotes: the last ballot counts.
     run.vote(v[1], "b1-again", "ada")
-    # Voter 3 challenges a ballot, then casts another.
-    run.vote(v[3], "b3-test", "bob")
-    run.post(ChallengedBody(run.openings["b3-test"]), v[3])
+    # Voter 3 challenges an encryption (never cast), then casts a ballot.
+    run.challenge(v[3], "b3-test", "bob")
     run.vote(v[3], "b3", "ada")
     assert board.state(ELECTION_ID).phase == "open"
     counted = counted_ballots(board.entries(ELECTION_ID))
@@ -66,7 +65,7 @@ def test_full_election(run: Run) -> None:
     # Every entry links to its predecessor; the replay gives the same state.
     entries = board.entries(ELECTION_ID)
     assert ElectionState.replay(entries).phase == "finished"
-    assert [e.type for e in entries].count("ballot") == 6
+    assert [e.type for e in entries].count("ballot") == 5
     # Early receipts still verify, and the checkpoint is the board's.
     verifier = w.board_signer.verifier()
     for ballot_id, receipt in receipts.items():
@@ -128,11 +127,11 @@ def test_outside_window(run: Run) -> None:
     run.clock.now = CLOSES
     _unchanged(run, lambda: run.post(body, voter), "window")
     run.clock.now = OPENS - timedelta(seconds=1)
-    _unchanged(run, lambda: run.post(body, voter), "window")
+    _unchanged(run, lambda: run.post(body, voter), "time")
     # The board's clock is inside, but the entry claims a time outside the window.
     run.clock.now = OPENS + timedelta(seconds=10)
     early = run.entry(body, voter, time=OPENS - timedelta(seconds=1))
-    _unchanged(run, lambda: run.board.append(early), "window")
+    _unchanged(run, lambda: run.board.append(early), "time")
     # Closing before the window ends is refused too.
     _unchanged(run, lambda: run.post(CloseBody(()), run.world.authority), "window")
 
@@ -234,18 +233,23 @@ def test_replayed_presentation(run: Run) -> None:
 def test_duplicate_ballot_id_and_foreign_challenge(run: Run) -> None:
     v = run.world.voters
     run.vote(v[0], "dup", "ada")
-    opening = run.openings["dup"]
+    cast = ChallengedBody(run.ballots["dup"], run.openings["dup"])
     _unchanged(run, lambda: run.vote(v[1], "dup", "bob"), "already on the chain")
-    _unchanged(run, lambda: run.post(ChallengedBody(opening), v[1]), "own voter")
-    run.post(ChallengedBody(opening), v[0])
-    _unchanged(run, lambda: run.post(ChallengedBody(opening), v[0]), "already challenged")
+    # Finding 1: a cast ballot is never opened, so a challenge cannot undo a first ballot.
+    _unchanged(run, lambda: run.post(cast, v[0]), "already on the chain")
+    body = run.ballot_body(v[2], "probe", "bob")
+    probe = ChallengedBody(body.ballot, run.openings["probe"])
+    _unchanged(run, lambda: run.post(probe, v[1]), "not the entry's author")
+    run.post(probe, v[2])
+    _unchanged(run, lambda: run.post(probe, v[2]), "already on the chain")
+    _unchanged(run, lambda: run.post(body, v[2]), "already on the chain")
 
 
 def test_tally_must_match(run: Run) -> None:
     run.vote(run.world.voters[0], "a", "ada")
     run.vote(run.world.voters[1], "b", "bob")
     run.clock.now = CLOSES
-    run.post(CloseBody((run.world.status_list(),)), run.world.authority)
+    run.post(CloseBody((run.world.status_list(CLOSES),)), run.world.authority)
     wrong = TallyBody.from_json({"tally": {**_tally_json(run), "ballotCount": 1}})
     _unchanged(run, lambda: run.post(wrong, run.world.authority), "tally")
 
@@ -257,7 +261,7 @@ def _tally_json(run: Run) -> dict[str, object]:
 def test_close_needs_the_referenced_lists(run: Run) -> None:
     run.vote(run.world.voters[0], "a", "ada")
     run.clock.now = CLOSES
-    _unchanged(run, lambda: run.post(CloseBody(()), run.world.authority), "status lists")
+    _unchanged(run, lambda: run.post(CloseBody(()), run.world.authority), "status list")
 
 
 def test_election_must_name_this_board() -> None:
@@ -288,7 +292,7 @@ def test_ceremony_rules() -> None:
     r.post(r.election_body(), world.authority)
     anns = [t.announce(r.rng) for t in r.trustees]
     t1, t2 = world.trustees[0], world.trustees[1]
-    _unchanged(r, lambda: r.post(TrusteeKeyBody(anns[1]), t1), "announcement for trustee 2")
+    _unchanged(r, lambda: r.post(TrusteeKeyBody(anns[1]), t1), "trustee 2, want 1")
     _unchanged(r, lambda: r.post(TrusteeKeyBody(anns[0]), world.authority), "role")
     _unchanged(r, lambda: r.post(TrusteeKeyBody(anns[0]), world.voters[0]), "role")
     r.post(TrusteeKeyBody(anns[0]), t1)
@@ -306,7 +310,7 @@ def test_result_and_shares_rules(run: Run) -> None:
 
     run.vote(run.world.voters[0], "a", "ada")
     run.clock.now = CLOSES
-    run.post(CloseBody((run.world.status_list(),)), run.world.authority)
+    run.post(CloseBody((run.world.status_list(CLOSES),)), run.world.authority)
     tally = compute_tally(run.board.entries(ELECTION_ID))
     run.post(TallyBody(tally), run.world.authority)
     assert run.election is not None
@@ -337,6 +341,9 @@ def test_counted_ballots_excluded_and_challenged(run: Run) -> None:
     # The last *valid* ballot counts: excluding a2 brings a1 back.
     kept = counted_ballots(entries, excluded={"a2"})
     assert [e.body.ballot.ballot_id for e in kept if isinstance(e.body, BallotBody)] == ["a1", "b1"]
-    run.post(ChallengedBody(run.openings["b1"]), v[1])
+    run.challenge(v[1], "b1-probe", "ada")
     kept = counted_ballots(run.board.entries(ELECTION_ID))
-    assert [e.body.ballot.ballot_id for e in kept if isinstance(e.body, BallotBody)] == ["a2"]
+    assert [e.body.ballot.ballot_id for e in kept if isinstance(e.body, BallotBody)] == [
+        "a2",
+        "b1",
+    ]

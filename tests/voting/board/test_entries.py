@@ -26,6 +26,8 @@ from voting.board import (
     OpenBody,
     ResultBody,
     TallyBody,
+    TrusteeAckBody,
+    TrusteeComplaintBody,
     TrusteeKeyBody,
     TrusteeSharesBody,
     ballot_challenge,
@@ -88,9 +90,11 @@ def _bodies() -> list[tuple[object, str]]:
         (election_body, w.authority.vm),
         (TrusteeKeyBody(anns[0]), w.trustees[0].vm),
         (TrusteeSharesBody(shares), w.trustees[0].vm),
+        (TrusteeAckBody((2, 3)), w.trustees[0].vm),
+        (TrusteeComplaintBody(2, bytes(range(32))), w.trustees[0].vm),
         (OpenBody(election.joint_key.to_bytes(), h, launch_code(h)), w.authority.vm),
         (BallotBody(ballot, presentation), voter.vm),
-        (ChallengedBody(opening), voter.vm),
+        (ChallengedBody(ballot, opening), voter.vm),
         (CloseBody((w.status_list(),)), w.authority.vm),
         (TallyBody(tally), w.authority.vm),
         (DecryptionShareBody(dshares[0]), w.trustees[0].vm),
@@ -237,7 +241,7 @@ def test_election_body_checks() -> None:
 
 
 def test_open_body_launch_code_must_match() -> None:
-    body = BODIES[3][0]
+    body = BODIES[5][0]
     assert isinstance(body, OpenBody)
     with pytest.raises(EncodingError, match="launchCode"):
         OpenBody(body.joint_key, body.election_hash, "0000-0000-0000-0000")
@@ -245,7 +249,7 @@ def test_open_body_launch_code_must_match() -> None:
 
 
 def test_ballot_challenge_binds_election_ballot_and_hash() -> None:
-    body = BODIES[4][0]
+    body = BODIES[6][0]
     assert isinstance(body, BallotBody)
     h = ballot_hash(body.ballot)
     base = ballot_challenge(ELECTION_ID, "b-1", h)

@@ -37,6 +37,7 @@ def _load(path: Path) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.usefixtures("vectors")
 @pytest.mark.parametrize("path", vector_params("merkle", "transparency-dev", "inclusion"))
 def test_transparency_dev_inclusion_probe(path: Path) -> None:
     probe = _load(path)
@@ -49,6 +50,7 @@ def test_transparency_dev_inclusion_probe(path: Path) -> None:
         verify_inclusion(*args, proof, root)
 
 
+@pytest.mark.usefixtures("vectors")
 @pytest.mark.parametrize("path", vector_params("merkle", "transparency-dev", "consistency"))
 def test_transparency_dev_consistency_probe(path: Path) -> None:
     probe = _load(path)
@@ -61,6 +63,7 @@ def test_transparency_dev_consistency_probe(path: Path) -> None:
         verify_consistency(*args, proof)
 
 
+@pytest.mark.usefixtures("vectors")
 def test_probe_corpus_is_complete() -> None:
     """The README promises 98 + 98 probes; a missing directory must not pass silently."""
     base = vector_file("merkle", "transparency-dev")
@@ -68,6 +71,7 @@ def test_probe_corpus_is_complete() -> None:
     assert len(list((base / "consistency").rglob("*.json"))) == 98
 
 
+@pytest.mark.usefixtures("vectors")
 def test_reference_tree_hashes_roots_and_store_nodes() -> None:
     ref = _load(vector_file("merkle", "rfc6962-reference-tree.json"))
     leaves = [bytes.fromhex(h) for h in ref["leaf_inputs_hex"]]
@@ -91,6 +95,7 @@ def test_reference_tree_hashes_roots_and_store_nodes() -> None:
             assert store._node("ref", level, index).hex() == value
 
 
+@pytest.mark.usefixtures("vectors")
 def test_reference_tree_proofs_from_store_verify_against_published_roots() -> None:
     ref = _load(vector_file("merkle", "rfc6962-reference-tree.json"))
     leaves = [bytes.fromhex(h) for h in ref["leaf_inputs_hex"]]
@@ -107,6 +112,7 @@ def test_reference_tree_proofs_from_store_verify_against_published_roots() -> No
             verify_consistency(old, size, roots[old], roots[size], proof)
 
 
+@pytest.mark.usefixtures("vectors")
 def test_ct_python_consistency_and_real_log_inclusion() -> None:
     data = _load(vector_file("merkle", "ct-python-vectors.json"))
     for case in data["consistency"]:
@@ -131,6 +137,7 @@ def test_ct_python_consistency_and_real_log_inclusion() -> None:
             verify_inclusion(index, size, hashed, proof, root)
 
 
+@pytest.mark.usefixtures("vectors")
 def test_sigstore_rekor_v2_inclusion_proofs() -> None:
     data = _load(vector_file("merkle", "sigstore-rekor-v2-inclusion.json"))
     assert len(data["inclusion"]) == 2
@@ -145,6 +152,7 @@ def test_sigstore_rekor_v2_inclusion_proofs() -> None:
             verify_inclusion(case["leafIdx"] - 1, case["treeSize"], hashed, proof, root)
 
 
+@pytest.mark.usefixtures("vectors")
 def test_go_sumdb_record_hash() -> None:
     data = _load(vector_file("merkle", "go-sumdb-tlog.json"))
     for case in data["record_hash"]:

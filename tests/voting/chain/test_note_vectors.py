@@ -27,6 +27,9 @@ from voting.errors import CheckpointError
 
 from ._reference import vector_file
 
+# Every test here reads the conformance vectors.
+pytestmark = pytest.mark.usefixtures("vectors")
+
 
 def _load(name: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(vector_file("signed-note", name).read_text(encoding="utf-8"))

@@ -39,6 +39,7 @@ def _derived() -> dict[str, Any]:
     return data
 
 
+@pytest.mark.usefixtures("vectors")
 def test_derived_tlog_proof_parses_verifies_and_round_trips() -> None:
     case = _derived()["tlog_proof"]
     receipt = Receipt.from_text(case["text"])

@@ -1,0 +1,1 @@
+"""Tests and generator of the voting vectors of our own, committed under voting/."""
