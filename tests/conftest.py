@@ -4,11 +4,16 @@ The vectors are read from `$SSI_VECTORS_DIR` or `shared/vectors` beside the chec
 they are absent, the tests that need them skip, saying why; in CI (`CI=true`) they fail
 instead, so a run that checked no vector can never pass for one that did. The end of the
 run says how the vector tests and the Secret Service tests ended.
+
+Tests that need PostgreSQL get a schema of their own in the throwaway cluster of
+`scripts/with-postgres`; without one they skip, saying why, and in CI they fail.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: The marker every test that reads the vectors carries (added at collection).
 VECTOR_MARK = "conformance_vectors"
+#: The marker every test that needs PostgreSQL carries (added at collection).
+POSTGRES_MARK = "postgresql"
 
 _ABSENT = (
     "conformance vectors not found: set SSI_VECTORS_DIR or place shared/vectors beside the checkout"
@@ -48,6 +55,38 @@ def require_vectors() -> Path:
     return root
 
 
+def postgres_required() -> bool:
+    """CI must run the PostgreSQL tests: there a missing server fails them, never skips."""
+    return in_ci() or os.environ.get("SSI_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A libpq URL into a fresh, empty schema of the throwaway cluster, dropped afterwards.
+
+    The cluster comes from `scripts/with-postgres` (SSI_POSTGRES_URL); `scripts/test` runs the
+    suite inside it.
+    """
+    base = os.environ.get("SSI_POSTGRES_URL")
+    if not base:
+        message = "no PostgreSQL: run the tests through scripts/with-postgres (SSI_POSTGRES_URL)"
+        if postgres_required():
+            pytest.fail(message)
+        pytest.skip(message)
+    import psycopg
+
+    schema = f"t_{secrets.token_hex(6)}"
+    try:
+        with psycopg.connect(base, autocommit=True, connect_timeout=10) as admin:
+            admin.execute(f"CREATE SCHEMA {schema}")
+    except psycopg.Error as exc:
+        pytest.fail(f"the PostgreSQL at SSI_POSTGRES_URL does not answer: {exc}")
+    separator = "&" if "?" in base else "?"
+    yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    with psycopg.connect(base, autocommit=True, connect_timeout=10) as admin:
+        admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
 @pytest.fixture(scope="session")
 def vectors() -> Path:
     """The conformance-vector directory; see `require_vectors` for when it is absent."""
@@ -59,10 +98,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "vectors" in getattr(item, "fixturenames", ()):
             item.add_marker(VECTOR_MARK)
+        if "postgres_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(POSTGRES_MARK)
 
 
 #: Markers whose tests are counted at the end of the run, so that a log shows they ran.
-COUNTED = {"secret_service": "secret-service tests", VECTOR_MARK: "conformance-vector tests"}
+COUNTED = {
+    "secret_service": "secret-service tests",
+    VECTOR_MARK: "conformance-vector tests",
+    POSTGRES_MARK: "postgresql tests",
+}
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

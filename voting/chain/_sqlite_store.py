@@ -113,6 +113,18 @@ class SqliteLogStore(LogStore):
             raise StorageError(f"log {log_id!r}: node ({level}, {index}) is not stored")
         return bytes(row[0])
 
+    def node_range(self, log_id: str, level: int, start: int, end: int) -> list[bytes]:
+        if not 0 <= start <= end:
+            raise StorageError(f"node range [{start}, {end}) out of range")
+        rows = self._query(
+            "SELECT hash FROM nodes WHERE log = ? AND level = ? AND idx >= ? AND idx < ?"
+            " ORDER BY idx",
+            (self._id(log_id), level, start, end),
+        ).fetchall()
+        if len(rows) != end - start:
+            raise StorageError(f"log {log_id!r}: nodes ({level}, [{start}, {end})) not stored")
+        return [bytes(r[0]) for r in rows]
+
     def _append(self, log_id: str, items: list[bytes], expected_size: int | None) -> range:
         key = self._id(log_id)
         try:

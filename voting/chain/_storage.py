@@ -113,6 +113,16 @@ class LogStore(ABC):
         self._check_index(log_id, index, self.size(log_id))
         return self.leaves(log_id, index, index + 1)[0]
 
+    def node_range(self, log_id: str, level: int, start: int, end: int) -> list[bytes]:
+        """Return the stored perfect-subtree hashes of `level`, indices [start, end).
+
+        These are the hashes a C2SP tlog-tiles tile holds; stores override this with one
+        range read. StorageError if any of them is not stored (not yet complete).
+        """
+        if not 0 <= start <= end:
+            raise StorageError(f"node range [{start}, {end}) out of range")
+        return [self._node(log_id, level, index) for index in range(start, end)]
+
     def leaf_hash(self, log_id: str, index: int) -> bytes:
         """Return the RFC 9162 leaf hash of leaf `index` (a stored level-0 node)."""
         self._check_index(log_id, index, self.size(log_id))

@@ -55,6 +55,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "election": ("_election", "app", "Run elections on a board: the authority's side."),
     "trustee": ("_trustee", "app", "A trustee's steps: key ceremony and decryption."),
     "receipt": ("_receipt", "app", "Ballot receipts: list them, check them."),
+    "board": ("_board", "app", "Run an election board as a network service."),
     "witness": (
         "_witness",
         "app",

@@ -10,6 +10,7 @@ import typer
 from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of
 
 app = typer.Typer(
+    rich_markup_mode=None,
     help="A C2SP tlog-witness: cosign checkpoints of logs, only ever consistent ones.",
     no_args_is_help=True,
 )

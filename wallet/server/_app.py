@@ -3,7 +3,7 @@ wrapped in the guard that enforces the server's limits."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from wallet.server._guard import Guard
+from wallet.server._guard import Guard, Scope
 from wallet.server._limits import Limits
 from wallet.server._problems import PROBLEM_JSON, Problem
 
@@ -47,12 +47,19 @@ async def _on_http_exception(_request: Request, exc: Exception) -> Response:
     return problem_response(Problem(exc.status_code, name, str(detail), headers=exc.headers))
 
 
-def application(routes: Sequence[BaseRoute], limits: Limits, **state: Any) -> Guard:
-    """A guarded Starlette app over `routes`; `state` goes into `app.state` for handlers."""
+def application(
+    routes: Sequence[BaseRoute],
+    limits: Limits,
+    *,
+    unslotted: Callable[[Scope], bool] | None = None,
+    **state: Any,
+) -> Guard:
+    """A guarded Starlette app over `routes`; `state` goes into `app.state` for handlers;
+    `unslotted` picks the requests that wait without taking a slot (see `Guard`)."""
     app = Starlette(
         routes=list(routes),
         exception_handlers={Problem: _on_problem, HTTPException: _on_http_exception},
     )
     for key, value in state.items():
         setattr(app.state, key, value)
-    return Guard(app, limits)
+    return Guard(app, limits, unslotted=unslotted)

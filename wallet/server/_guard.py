@@ -59,9 +59,18 @@ class _Exchange:
 class Guard:
     """An ASGI middleware that enforces `Limits` around an application."""
 
-    def __init__(self, app: ASGIApp, limits: Limits) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limits: Limits,
+        *,
+        unslotted: Callable[[Scope], bool] | None = None,
+    ) -> None:
+        """`unslotted` picks requests that take no slot: ones that only wait (a long poll),
+        which would otherwise hold the slots the requests they wait for need."""
         self.app = app
         self.limits = limits
+        self._unslotted = unslotted or (lambda scope: False)
         self._slots = asyncio.Semaphore(limits.active)
         self._waiting = 0
 
@@ -78,8 +87,11 @@ class Guard:
                 async with asyncio.timeout_at(started + self.limits.deadline):
                     body = await self._read_body(scope, receive)
                     body_read = True
-                    async with self._slot():
+                    if self._unslotted(scope):
                         await self.app(scope, _replay(body, receive), exchange.send)
+                    else:
+                        async with self._slot():
+                            await self.app(scope, _replay(body, receive), exchange.send)
             except TimeoutError:
                 if not body_read:
                     raise Problem(

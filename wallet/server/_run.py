@@ -50,12 +50,33 @@ def _config(app: Guard, listen: Listen, tls: Tls | None, limits: Limits) -> uvic
     return config
 
 
-def serve(app: Guard, listen: Listen, tls: Tls | None, limits: Limits) -> None:
+def serve(
+    app: Guard,
+    listen: Listen,
+    tls: Tls | None,
+    limits: Limits,
+    *,
+    sock: socket.socket | None = None,
+) -> None:
     """Serve until SIGINT or SIGTERM, then stop accepting and let requests in flight finish
-    (for up to `limits.shutdown_grace` seconds)."""
+    (for up to `limits.shutdown_grace` seconds). `sock`, when given, is a socket already
+    bound to `listen` (handed over by a parent process)."""
+    import signal
+
     import uvicorn
 
-    uvicorn.Server(_config(app, listen, tls, limits)).run()
+    # uvicorn re-raises the signal that stopped it once it has shut down, so that the
+    # previous handler runs; a no-op handler there makes a graceful stop exit with 0.
+    previous = {sig: signal.signal(sig, _stopped) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        uvicorn.Server(_config(app, listen, tls, limits)).run(sockets=[sock] if sock else None)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _stopped(signum: int, frame: object) -> None:
+    """The signal was handled already: the server shut down gracefully."""
 
 
 class Running:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping
@@ -52,6 +53,7 @@ KEYS_SUFFIX = ".keys"
 STATUS_SUFFIX = ".status"
 BOARD_PASSPHRASE = "WALLET_BOARD_PASSPHRASE"  # noqa: S105 -- a variable name, not a secret.
 KEY_ID = "checkpoint-key"
+_TEMPORARY = itertools.count()
 SIDECAR_VERSION = 1
 
 
@@ -61,6 +63,18 @@ class Sidecar:
 
     info: BoardInfo
     keystore: str
+
+    @property
+    def board_id(self) -> str:
+        return self.info.board_id
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    @property
+    def vkey(self) -> str:
+        return self.info.vkey
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -89,7 +103,7 @@ def sidecar_path(board: Path) -> Path:
     return board.with_name(board.name + SIDECAR_SUFFIX)
 
 
-def _board_keystore(path: Path, sidecar: Sidecar, env: Environment) -> Keystore:
+def board_keystore(path: Path, sidecar: Sidecar, env: Environment) -> Keystore:
     from wallet.keystore import FileKeystore, open_keystore
     from wallet.services._keys import passphrase_source
 
@@ -159,11 +173,11 @@ class LocalBoard:
         board_id = env.token(8)
         signer = Ed25519Signer(f"ssi-wallet-board-{board_id}", env.rng(32))
         sidecar = Sidecar(BoardInfo(board_id, signer.name, signer.verifier().to_vkey()), kind)
-        keystore = _board_keystore(path, sidecar, env)
+        keystore = board_keystore(path, sidecar, env)
         keystore.put(KEY_ID, signer.seed)
         where = "the OS keyring" if kind == "os" else f"the sealed file {path.name}{KEYS_SUFFIX}"
         env.notify(f"board: created {path.name}; its checkpoint key is in {where}")
-        _write_atomically(sidecar_path(path), json.dumps(sidecar.to_json(), indent=2) + "\n", env)
+        write_atomically(sidecar_path(path), json.dumps(sidecar.to_json(), indent=2) + "\n")
         board = cls(path, sidecar, env)
         board._signer = signer
         return board
@@ -260,7 +274,7 @@ class LocalBoard:
             from voting.chain import Ed25519Signer
 
             try:
-                seed = _board_keystore(self.path, self.sidecar, self.env).get(KEY_ID)
+                seed = board_keystore(self.path, self.sidecar, self.env).get(KEY_ID)
             except BoardLocked:
                 raise
             except KeystoreLocked as exc:
@@ -333,7 +347,7 @@ class LocalBoard:
         folder = self._status_dir()
         folder.mkdir(exist_ok=True)
         name = hashlib.sha256(list_id.encode()).hexdigest()[:32] + ".json"
-        _write_atomically(folder / name, json.dumps(credential, indent=2) + "\n", self.env)
+        write_atomically(folder / name, json.dumps(credential, indent=2) + "\n")
 
     def status_lists(self) -> StatusLists:
         """A status list source over the published lists (`did.StatusListSource`)."""
@@ -383,8 +397,10 @@ def using_board(board: Path | BoardClient, env: Environment) -> Iterator[BoardCl
         yield opened
 
 
-def _write_atomically(path: Path, text: str, env: Environment) -> None:
-    temporary = path.with_name(f".{path.name}.{env.token(4)}.tmp")
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` whole or not at all (a temporary file, fsync, rename)."""
+    # The temporary name needs to be unique, not unpredictable: no randomness is drawn.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{next(_TEMPORARY)}.tmp")
     try:
         with temporary.open("w", encoding="utf-8") as handle:
             handle.write(text)

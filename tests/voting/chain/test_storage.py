@@ -1,4 +1,5 @@
-"""The log-store contract, run against both stores, plus property and crash tests."""
+"""The log-store contract, run against every store (memory, SQLite, PostgreSQL), plus
+property and crash tests."""
 
 from __future__ import annotations
 
@@ -28,11 +29,18 @@ from ._reference import ref_consistency, ref_path, ref_root
 SIGNER = Ed25519Signer("board.example/e", bytes(32))
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LogStore]:
-    made: LogStore = (
-        MemoryLogStore() if request.param == "memory" else SqliteLogStore(tmp_path / "b.db")
-    )
+    made: LogStore
+    if request.param == "memory":
+        made = MemoryLogStore()
+    elif request.param == "sqlite":
+        made = SqliteLogStore(tmp_path / "b.db")
+    else:
+        # The PostgreSQL store lives in the wallet (voting does not depend on psycopg).
+        from wallet.board import PostgresLogStore
+
+        made = PostgresLogStore(request.getfixturevalue("postgres_url"))
     with made:
         yield made
 
@@ -110,6 +118,19 @@ def test_contract_range_errors(store: LogStore) -> None:
         with pytest.raises(StorageError):
             bad()
     assert store.size("e") == 4
+
+
+def test_contract_node_ranges_are_the_stored_nodes(store: LogStore) -> None:
+    store.create_log("e")
+    store.append_many("e", _leaves(20))
+    hashes = [leaf_hash(x) for x in _leaves(20)]
+    assert store.node_range("e", 0, 3, 9) == hashes[3:9]
+    assert store.node_range("e", 2, 0, 5) == [store._node("e", 2, i) for i in range(5)]
+    assert store.node_range("e", 1, 4, 4) == []
+    with pytest.raises(StorageError):
+        store.node_range("e", 2, 0, 6)  # The sixth level-2 node needs 24 leaves.
+    with pytest.raises(StorageError):
+        store.node_range("e", 0, 5, 2)
 
 
 def test_contract_checkpoints(store: LogStore) -> None:

@@ -1,0 +1,55 @@
+"""Provides the board server's assembly: a `BoardService` for a host, and its app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from wallet.board._host import BoardHost
+from wallet.board._service import BoardService
+from wallet.board._status_lists import StatusLists
+
+if TYPE_CHECKING:
+    from voting.chain import Ed25519Signer
+    from wallet.server import Guard, Limits
+
+# The total time the board gives one did:web lookup (DESIGN §5.5: every fetch is bounded).
+FETCH_DEADLINE = 5.0
+
+
+def board_service(
+    host: BoardHost,
+    signer: Ed25519Signer | None,
+    *,
+    now: Callable[[], datetime] | None = None,
+    resolver: Any = None,
+) -> BoardService:
+    """The board's service with the real clock and a deadline-bound resolver by default."""
+    if resolver is None:
+        import did
+        from wallet.board._fetch import deadline_client
+
+        # Each read may take a third of the deadline; the transport ends the whole fetch at it.
+        resolver = did.Resolver(
+            http_client=deadline_client(FETCH_DEADLINE), timeout=FETCH_DEADLINE / 3
+        )
+    holder: list[BoardService] = []
+    status = StatusLists(host, lambda: holder[0].store())
+    service = BoardService(
+        host,
+        signer,
+        now=now or (lambda: datetime.now(UTC)),
+        resolver=resolver,
+        status_lists=status,
+    )
+    holder.append(service)
+    if signer is not None:
+        service.repair()
+    return service
+
+
+def board_app(service: BoardService, limits: Limits) -> Guard:
+    from wallet.board._api import board_app as make
+
+    return make(service, limits)
