@@ -97,7 +97,9 @@ class AuditScreen(MainScreen):
         report = message.report
         if report.verified:
             verdict = Text(
-                f"✓ Audit PASSED: {report.about}; every check passed.", style="bold green"
+                f"✓ Audit PASSED: {report.about}; no check failed (checks an unfinished election "
+                "has not reached yet are not applicable).",
+                style="bold green",
             )
         else:
             failed = ", ".join(c.label for c in report.failures()) or "none"

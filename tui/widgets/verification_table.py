@@ -16,12 +16,19 @@ from tui.widgets.fitted_table import FittedTable
 if TYPE_CHECKING:
     from wallet.services import CheckOutcome, Problem, Verification
 
-_STYLE = {"passed": "green", "failed": "bold red", "skipped": "yellow", "not-applicable": "dim"}
+_STYLE = {
+    "passed": "green",
+    "failed": "bold red",
+    "skipped": "yellow",
+    "not-yet-applicable": "cyan",
+    "not-applicable": "dim",
+}
 _MARK = {
     "passed": "✓ passed",
     "failed": "✗ failed",
     "skipped": "○ skipped",
-    "not-applicable": "· n/a",
+    "not-yet-applicable": "… not yet",
+    "not-applicable": "- n/a",
 }
 
 Row = tuple[list[Text], str | None]

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from wallet.services import ElectionResult, Verification
 
-_MARKS = {"passed": "✓", "failed": "✗", "skipped": "-", "not-applicable": "-"}
+_MARKS = {
+    "passed": "✓",
+    "failed": "✗",
+    "skipped": "-",
+    "not-yet-applicable": "-",
+    "not-applicable": "-",
+}
 
 
 def render_verification(verification: Verification, *, with_result: bool = True) -> str:

@@ -2,7 +2,9 @@
 
 The wallet adds nothing to the checks and draws nothing of its own: it passes the record
 (an exported directory, or one election of a board file) to the audit and returns the
-report in the services' one verification shape.
+report in the services' one verification shape. It verifies when no check failed or was
+skipped (checks of an unfinished election may be "not yet applicable", V8 without receipts
+"not applicable").
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Provides `Verification`: the one shape of a verification's result, whatever was verified.
 
 A credential, a presentation and an election record are each checked step by step; each
-step has one outcome ("passed", "failed", "skipped", "not-applicable") and, when it failed,
+step has one outcome ("passed", "failed", "skipped", and for the audit "not-yet-applicable"
+and "not-applicable") and, when it failed,
 typed problems: a VC Data Model 2.0 problem type for credentials (VC DM 2.0 §7.1), a reason
 code of the record spec (§9) for the audit. The front ends render
 this shape, one renderer each; `to_json` is the library report's own JSON, unchanged.
@@ -19,15 +20,16 @@ if TYPE_CHECKING:
     from voting.audit import AuditReport, CheckResult, Reason
 
 Kind = Literal["credential", "presentation", "audit"]
-# The one outcome vocabulary. `did`'s checks use the first three words; the audit an enum of
-# them, and two ways of "there was nothing to check (yet)", both `not-applicable` here.
-Outcome = Literal["passed", "failed", "skipped", "not-applicable"]
+# The one outcome vocabulary. `did`'s checks use the first three words; the audit all five
+# (an enum of them): a check an unfinished election has not reached is "not-yet-applicable",
+# one with nothing given to check (V8 without receipts) "not-applicable".
+Outcome = Literal["passed", "failed", "skipped", "not-yet-applicable", "not-applicable"]
 
 _OUTCOMES: dict[str, Outcome] = {
     "passed": "passed",
     "failed": "failed",
     "skipped": "skipped",
-    "not-yet-applicable": "not-applicable",
+    "not-yet-applicable": "not-yet-applicable",
     "not-applicable": "not-applicable",
 }
 
@@ -65,7 +67,8 @@ class Verification:
     """Every check of one verification, in order, and whether the whole verified.
 
     `about` says in one line what was verified; `claims` are what an SD-JWT verifier may
-    rely on (the disclosed claims); `source` is the library's own report.
+    rely on (the disclosed claims); `warnings` what the caller should know even when it
+    verified (any issuer was trusted, say); `source` is the library's own report.
     """
 
     kind: Kind
@@ -74,6 +77,7 @@ class Verification:
     checks: tuple[CheckOutcome, ...]
     claims: JsonObject | None
     source: VerificationReport | AuditReport
+    warnings: tuple[str, ...] = ()
 
     def check(self, label: str) -> CheckOutcome:
         """The check at `label` (`status`, `credential[0].proof`, `V6`)."""
@@ -101,6 +105,7 @@ def from_credential_report(report: VerificationReport) -> Verification:
         checks=tuple(_credential_checks(report, "")),
         claims=report.claims,
         source=report,
+        warnings=tuple(report.all_warnings()),
     )
 
 
