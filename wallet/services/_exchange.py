@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         HttpPolicy,
         IssuedCredential,
         PresentationResult,
+        PresentationSent,
         TxCode,
     )
     from wallet.server import Listen, Tls
@@ -117,7 +118,7 @@ def present_request(
     consent: Callable[[ConsentRequest], bool],
     network: Network,
     trust_anchors: Sequence[bytes] = (),
-) -> Any:
+) -> PresentationSent:
     """Answer a presentation request with held credentials, after `consent` says yes."""
     from wallet.openid4vc import Candidate, present
     from wallet.services._credentials import list_credentials, show_credential
