@@ -238,7 +238,7 @@ def test_presentation_request_and_present(
         assert verifier.stdout is not None
         report = verifier.stdout.read()
     assert report.splitlines()[0].startswith("verified")
-    disclosed = [line for line in report.splitlines() if line.startswith("  person:")]
+    disclosed = sorted(line for line in report.splitlines() if line.startswith("  person:"))
     assert disclosed == ['  person: given_name = "Ada"', '  person: nationality = "GB"']
 
 
