@@ -11,44 +11,18 @@ local board raises it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from wallet.board._client import BoardClient as HttpBoard
 from wallet.board._urls import BoardRefused
 from wallet.errors import NotFound
 
 if TYPE_CHECKING:
-    from voting.board import ElectionState, Entry, Head
+    from voting.board import ElectionState, Entry, EntryBody, Head
     from voting.chain import MemoryLogStore, Note, Receipt
-
-# A status list source, as `did` takes it: the signed list credential for a list id.
-StatusLists = Callable[[str], Mapping[str, object]]
-
-
-@dataclass(frozen=True)
-class RemoteInfo:
-    """What identifies a board to a wallet: its id, its checkpoint key's name and vkey."""
-
-    board_id: str
-    name: str
-    vkey: str
-
-
-@dataclass(frozen=True)
-class Posted:
-    """An entry the board accepted: its index, RFC 9162 leaf hash and signed receipt."""
-
-    index: int
-    entry: Entry
-    leaf_hash: bytes
-    receipt: Receipt
-
-    @property
-    def entry_hash(self) -> str:
-        return self.entry.hash().hex()
+    from wallet.services._board_api import BoardInfo, StatusLists, Submitted
 
 
 class RemoteBoard:
@@ -57,18 +31,20 @@ class RemoteBoard:
     def __init__(
         self, url: str, *, ca_file: Path | None = None, environ: Mapping[str, str] | None = None
     ) -> None:
+        from wallet.services._board_api import BoardInfo
+
         self._http = HttpBoard(url, ca_file=ca_file, environ=environ)
         try:
             data = self._http.info()
         except BaseException:
             self._http.close()
             raise
-        self._info = RemoteInfo(str(data.get("board", "")), str(data["name"]), str(data["vkey"]))
+        self._info = BoardInfo(str(data.get("board", "")), str(data["name"]), str(data["vkey"]))
         self._raw: dict[str, list[bytes]] = {}
         self._notes: dict[str, str] = {}
 
     @property
-    def info(self) -> RemoteInfo:
+    def info(self) -> BoardInfo:
         return self._info
 
     @property
@@ -137,7 +113,20 @@ class RemoteBoard:
     def consistency_proof(self, election: str, old_size: int, new_size: int) -> list[bytes]:
         return self._tree(election).consistency_proof(election, old_size, new_size)
 
-    def submit(self, election: str, build: Callable[[Head], Entry]) -> Posted:
+    def documents_for(
+        self, election: str, body: EntryBody, author: str
+    ) -> dict[str, dict[str, Any]]:
+        """The did:web documents the entry must record, judged from the verified entries
+        with this wallet's own resolver (the board is not asked)."""
+        import did
+        from voting.board import dependencies, documents_needed
+
+        state = self.state(election) if election in self.elections() else None
+        recorded = state.documents if state is not None else {}
+        wanted = dependencies(author.partition("#")[0], body)
+        return documents_needed(recorded, wanted, did.Resolver())
+
+    def submit(self, election: str, build: Callable[[Head], Entry]) -> Submitted:
         """Sign on the head (waiting for a turn) and post; a refusal by the board's rules is
         RejectedEntry with the board's reason, as a local board raises it."""
         from voting.board import Head
@@ -154,7 +143,9 @@ class RemoteBoard:
             if refused.status == 404:
                 raise RejectedEntry(f"phase: no election {election!r} on this board") from None
             raise
-        return Posted(answer.index, entry, answer.leaf_hash, answer.receipt)
+        from wallet.services._board_api import Submitted
+
+        return Submitted(answer.index, entry, answer.leaf_hash, answer.receipt)
 
     def publish_status_list(self, credential: Mapping[str, object]) -> None:
         self._http.publish_status_list(dict(credential))
