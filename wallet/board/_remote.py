@@ -20,7 +20,7 @@ from wallet.board._urls import BoardRefused
 from wallet.errors import NotFound
 
 if TYPE_CHECKING:
-    from voting.board import ElectionState, Entry, EntryBody, Head
+    from voting.board import ElectionState, Entry, EntryBody, Head, Record
     from voting.chain import MemoryLogStore, Note, Receipt
     from wallet.services._board_api import BoardInfo, StatusLists, Submitted
 
@@ -112,6 +112,10 @@ class RemoteBoard:
 
     def consistency_proof(self, election: str, old_size: int, new_size: int) -> list[bytes]:
         return self._tree(election).consistency_proof(election, old_size, new_size)
+
+    def record(self, election: str) -> Record:
+        """The election's record from the tiles, checked against the signed checkpoint."""
+        return self._http.record(election, vkey=self._info.vkey)
 
     def documents_for(
         self, election: str, body: EntryBody, author: str

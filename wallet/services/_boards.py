@@ -394,7 +394,7 @@ def unlock_board(board: Path, env: Environment) -> None:
 
 
 @contextmanager
-def using_board(board: Path | BoardClient, env: Environment) -> Iterator[BoardClient]:
+def using_board(board: Path | str | BoardClient, env: Environment) -> Iterator[BoardClient]:
     """An opened board: the one given (left open), or the one at a path (closed after)."""
     if not isinstance(board, Path | str):
         yield board
