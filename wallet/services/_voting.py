@@ -73,7 +73,7 @@ def eligibility_credential(
 
 def vote(
     wallet: Wallet,
-    board_path: Path | BoardClient,
+    board_path: Path | str | BoardClient,
     election: str,
     *,
     as_: str,
