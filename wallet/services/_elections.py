@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 from wallet._db import ElectionRow
 from wallet.errors import FileProblem, NotFound, UsageError
 from wallet.services._board_api import BoardClient, Submitted
-from wallet.services._boards import LocalBoard, using_board
+from wallet.services._board_open import using_board
+from wallet.services._boards import LocalBoard
 from wallet.services._election_types import (
     ContestResult,
     ElectionListing,
