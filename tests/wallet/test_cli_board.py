@@ -20,11 +20,13 @@ def board_env(tmp_path: Path) -> dict[str, str]:
 def test_init_prints_the_verifier_key_and_info_reads_the_board(tmp_path: Path) -> None:
     env = board_env(tmp_path)
     store = tmp_path / "board.db"
-    made = wallet("board", "init", "--store", store, "--name", "board.example", env=env)
+    made = wallet(
+        "board", "init", "--store", store, "--name", "board.example", "--keystore", "file", env=env
+    )
     assert made.code == 0, made.stderr
     vkey = made.stdout.strip()
     assert vkey.startswith("board.example+")
-    again = wallet("board", "init", "--store", store, env=env)
+    again = wallet("board", "init", "--store", store, "--keystore", "file", env=env)
     assert again.code == 3 and "already exists" in again.stderr
     info = wallet("board", "info", store, "--json", env=env)
     assert info.code == 0, info.stderr
@@ -49,7 +51,7 @@ def test_init_on_postgres(postgres_url: str, tmp_path: Path) -> None:
 def test_serve_answers_until_sigterm(tmp_path: Path) -> None:
     env = board_env(tmp_path)
     store = tmp_path / "board.db"
-    vkey = wallet("board", "init", "--store", store, env=env).stdout.strip()
+    vkey = wallet("board", "init", "--store", store, "--keystore", "file", env=env).stdout.strip()
     server = subprocess.Popen(
         [
             sys.executable,
@@ -101,7 +103,7 @@ def test_serve_refuses_plain_http_beyond_loopback(
 ) -> None:
     env = board_env(tmp_path)
     store = tmp_path / "board.db"
-    wallet("board", "init", "--store", store, env=env)
+    wallet("board", "init", "--store", store, "--keystore", "file", env=env)
     refused = wallet("board", "serve", "--store", store, *args, env=env)
     assert refused.code == 2
     assert message in refused.stderr

@@ -371,7 +371,8 @@ class LocalBoard:
 def open_board(board: Path | str, env: Environment) -> BoardClient:
     """Open the board at a location: a board file, or the https:// URL of a board server
     (http:// only on loopback; a private CA from `WALLET_CA_FILE` or `SSL_CERT_FILE`)."""
-    from wallet.board import RemoteBoard, is_board_url
+    from wallet.board._remote import RemoteBoard
+    from wallet.board._urls import is_board_url
 
     if isinstance(board, str) and is_board_url(board):
         ca = env.environ.get("WALLET_CA_FILE")
