@@ -144,7 +144,7 @@ def create_election(
         raise UsageError(f"give {manifest.trustee_count} trustees with --trustee")
     start = opens or wallet.env.now()
     end = closes or start + DEFAULT_WINDOW
-    from wallet.board import is_board_url
+    from wallet.board._urls import is_board_url
 
     opened = (
         using_board(board_path, wallet.env)
@@ -376,7 +376,7 @@ def export_election(
             target = board.export(election, out)
             return ExportedRecord(election, target, len(board.entries(election)))
         # A board server: the record read from its tiles, checked against its checkpoint.
-        from wallet.board import RemoteBoard
+        from wallet.board._remote import RemoteBoard
 
         if not isinstance(board, RemoteBoard):
             raise UsageError("this board cannot export records")
