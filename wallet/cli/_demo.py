@@ -21,6 +21,12 @@ def demo(
     """Run an election end to end: result table and audit verdict on stdout.
 
     Exits 0 only when the audit of the exported record passes.
+
+    Examples:
+
+    \b
+      wallet demo
+      wallet demo --out demo/   # then read demo/README.md
     """
     import time
 

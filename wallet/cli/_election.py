@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, settings
+from wallet.cli._common import (
+    HomeOption,
+    JsonOption,
+    emit,
+    environment,
+    home_of,
+    json_of,
+    read_input,
+    settings,
+)
 
 if TYPE_CHECKING:
     from wallet.services import Posted
@@ -34,24 +43,54 @@ def _posted_line(item: dict[str, Any]) -> str:
 @app.command("create")
 def create(
     ctx: typer.Context,
-    manifest: Annotated[Path, typer.Option("--manifest", help="The manifest JSON file.")],
+    manifest: Annotated[
+        Path,
+        typer.Option("--manifest", metavar="FILE", help="The manifest JSON file; - is stdin."),
+    ],
     board: BoardOption,
     as_: AsOption,
     trustee: Annotated[list[str], typer.Option("--trustee", help="A trustee's DID (repeat).")],
-    threshold: Annotated[int | None, typer.Option("--threshold")] = None,
-    issuer: Annotated[list[str] | None, typer.Option("--eligibility-issuer")] = None,
-    credential_type: Annotated[str | None, typer.Option("--credential-type")] = None,
-    opens: Annotated[str | None, typer.Option("--opens", help="Default: now.")] = None,
-    closes: Annotated[str | None, typer.Option("--closes", help="Default: a day after.")] = None,
+    threshold: Annotated[
+        int | None,
+        typer.Option("--threshold", metavar="T", help="Trustees needed to decrypt (default: all)."),
+    ] = None,
+    issuer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--eligibility-issuer",
+            metavar="DID",
+            help="Accept voters' credentials it issued (repeat).",
+        ),
+    ] = None,
+    credential_type: Annotated[
+        str | None,
+        typer.Option(
+            "--credential-type", metavar="TYPE", help="The eligibility credential's type."
+        ),
+    ] = None,
+    opens: Annotated[
+        str | None, typer.Option("--opens", metavar="TIME", help="RFC 3339; default: now.")
+    ] = None,
+    closes: Annotated[
+        str | None,
+        typer.Option("--closes", metavar="TIME", help="RFC 3339; default: a day after opening."),
+    ] = None,
     revote: Annotated[str, typer.Option("--revote", help="last or first counts.")] = "last",
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Post the election entry (manifest, trustees, window, eligibility) to the board."""
-    from wallet.services import Wallet, create_election, load_manifest, parse_time, read_text
+    """Post the election entry (manifest, trustees, window, eligibility) to the board.
+
+    Examples:
+
+    \b
+      wallet election create --manifest mayor.json --board board.sqlite --as authority \\
+          --trustee did:key:z6Mk… --trustee did:key:z6Mk… --threshold 2
+    """
+    from wallet.services import Wallet, create_election, load_manifest, parse_time
 
     rules = load_manifest(
-        read_text(manifest, "manifest"), trustees=trustee, threshold=threshold,
+        read_input(manifest, "manifest"), trustees=trustee, threshold=threshold,
         issuers=issuer or [], credential_type=credential_type,
     )  # fmt: skip
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
@@ -72,7 +111,13 @@ def show(
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Show an election's rules, phase and counts (no keys needed; --home is not used)."""
+    """Show an election's rules, phase and counts (no keys needed; --home is not used).
+
+    Examples:
+
+    \b
+      wallet election show mayor-2026 --board board.sqlite
+    """
     from wallet.services import show_election
 
     emit(show_election(board, election, environment()).to_json(), True)
@@ -81,11 +126,23 @@ def show(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    board: Annotated[Path | None, typer.Option("--board")] = None,
+    board: Annotated[
+        Path | None,
+        typer.Option(
+            "--board", help="The board file; without it, the elections this wallet takes part in."
+        ),
+    ] = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """List the elections on a board, or (without --board) those this wallet takes part in."""
+    """List the elections on a board, or (without --board) those this wallet takes part in.
+
+    Examples:
+
+    \b
+      wallet election list --board board.sqlite
+      wallet election list --json
+    """
     from wallet.services import Wallet, followed, list_elections
 
     if board is not None:
@@ -120,7 +177,11 @@ def _authority_step(
             done = step(wallet, board, election, as_=as_)
         emit(done.to_json(), json_of(ctx, json_), _posted_line)
 
-    command.__doc__ = help_text
+    command.__doc__ = (
+        f"{help_text}\n\nExamples:\n\n\b\n"
+        f"  wallet election {name} mayor-2026 --board board.sqlite --as authority\n"
+        f"  wallet --json election {name} mayor-2026 --board board.sqlite --as authority"
+    )
     app.command(name)(command)
 
 
@@ -161,7 +222,14 @@ def result(
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Print the result; with --as the authority combines the decryption shares and posts it."""
+    """Print the result; with --as the authority combines the decryption shares and posts it.
+
+    Examples:
+
+    \b
+      wallet election result mayor-2026 --board board.sqlite
+      wallet election result mayor-2026 --board board.sqlite --as authority
+    """
     from wallet.cli._render import result_table
     from wallet.services import Wallet, election_result
 
@@ -179,7 +247,13 @@ def export(
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Write the election record: entries.jsonl, checkpoint, board.vkey (no keys needed)."""
+    """Write the election record: entries.jsonl, checkpoint, board.vkey (no keys needed).
+
+    Examples:
+
+    \b
+      wallet election export mayor-2026 --board board.sqlite -o record/
+    """
     from wallet.services import export_election
 
     done = export_election(board, election, out, environment())

@@ -16,7 +16,14 @@ app = typer.Typer(
 
 @app.command("list")
 def list_(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False) -> None:
-    """List the receipts this wallet keeps."""
+    """List the receipts this wallet keeps.
+
+    Examples:
+
+    \b
+      wallet receipt list
+      wallet receipt list --json
+    """
     from wallet.services import Wallet, list_receipts
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
@@ -43,6 +50,12 @@ def check(
     """Check inclusion, and consistency with the newest checkpoint this wallet has seen.
 
     Exits 1 naming the failed step (inclusion or consistency), 3 when the board is unreachable.
+
+    Examples:
+
+    \b
+      wallet receipt check 3a9f0c2e
+      wallet receipt check receipt.txt --board board.sqlite
     """
     from wallet.services import Wallet, check_receipt
 

@@ -39,7 +39,13 @@ def keygen(
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Draw the ceremony secret into the keystore and post the public key."""
+    """Draw the ceremony secret into the keystore and post the public key.
+
+    Examples:
+
+    \b
+      wallet trustee keygen mayor-2026 --board board.sqlite --as trustee-1
+    """
     from wallet.services import Wallet
     from wallet.services import keygen as service
 
@@ -57,7 +63,13 @@ def shares(
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Post sealed shares to the other trustees; check those received."""
+    """Post sealed shares to the other trustees; check those received.
+
+    Examples:
+
+    \b
+      wallet trustee shares mayor-2026 --board board.sqlite --as trustee-1
+    """
     from wallet.services import Wallet
     from wallet.services import shares as service
 
@@ -75,7 +87,13 @@ def decrypt(
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Post this trustee's decryption share of the tally, with proofs."""
+    """Post this trustee's decryption share of the tally, with proofs.
+
+    Examples:
+
+    \b
+      wallet trustee decrypt mayor-2026 --board board.sqlite --as trustee-1
+    """
     from wallet.services import Wallet
     from wallet.services import decrypt as service
 

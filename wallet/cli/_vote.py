@@ -36,7 +36,14 @@ def vote(
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Cast a ballot; print and keep its receipt. A refused ballot exits 1 with the reason."""
+    """Cast a ballot; print and keep its receipt. A refused ballot exits 1 with the reason.
+
+    Examples:
+
+    \b
+      wallet vote mayor-2026 --board board.sqlite --as voter --choice mayor=ada
+      wallet vote mayor-2026 --board board.sqlite --as voter --choice mayor=ada --challenge
+    """
     from wallet.services import Wallet, parse_choices
     from wallet.services import vote as cast
 
