@@ -14,7 +14,12 @@ def demo(
     ctx: typer.Context,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Keep the homes, the board and the record in this directory."),
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="Keep the homes, the board and the record in DIR (new or empty), with a "
+            "README.md naming each home's role and passphrase.",
+        ),
     ] = None,
     json_: JsonOption = False,
 ) -> None:

@@ -124,6 +124,8 @@ class _Run:
         self.steps: list[DemoStep] = []
         self.result: ElectionResult | None = None
         self.audit: Verification | None = None
+        # Each home's passphrase, kept only to be written into a kept demo's README.md.
+        self.passphrases: dict[str, str] = {}
 
     def say(self, text: str) -> None:
         self.env.notify(text)
@@ -151,6 +153,11 @@ def run_demo(out: Path | None, env: Environment) -> DemoReport:
     Progress goes to `env.notify`; the clock starts from `env`'s and the randomness is its.
     """
     if out is not None:
+        from wallet.errors import UsageError
+
+        # Refused before any work: a second run must not mix its homes with the first's.
+        if out.exists() and (not out.is_dir() or any(out.iterdir())):
+            raise UsageError(f"{out} is not an empty directory: give a new or empty one")
         out.mkdir(parents=True, exist_ok=True)
         return _run(out, env, keep=True)
     with tempfile.TemporaryDirectory(prefix="wallet-demo-") as scratch:
@@ -163,7 +170,8 @@ def _participants(
     from wallet.services._setup import init_wallet
 
     for name in names:
-        env = run.environment({"WALLET_PASSPHRASE": run.passphrase(), **board_env})
+        run.passphrases[name] = run.passphrase()
+        env = run.environment({"WALLET_PASSPHRASE": run.passphrases[name], **board_env})
         init_wallet(root / name, env, keystore="file")
         yield Wallet.open(root / name, env)
 
@@ -184,6 +192,10 @@ def _run(root: Path, env: Environment, *, keep: bool) -> DemoReport:
         }
         for name, wallet in wallets.items():
             create_identity(wallet, label=name)
+        if keep:
+            from wallet.services._demo_readme import write_readme
+
+            write_readme(root, run.passphrases, board_env["WALLET_BOARD_PASSPHRASE"], ELECTION)
         board = stack.enter_context(
             LocalBoard.open_or_create(
                 root / "board.sqlite", run.environment(board_env, notify=True), keystore="file"
