@@ -63,10 +63,13 @@ def test_an_election_from_create_to_audit_through_the_cli(tmp_path: Path) -> Non
     )  # fmt: skip
     assert created.json()["type"] == "election" and created.json()["index"] == 0
     assert "checkpoint key is in the sealed file" in created.stderr
+    # The trustees set their default board; each wallet holds one identity, so no --as.
+    for t in ("t1", "t2", "t3"):
+        ok(t, "config", "set", "board", board)
     # The second round of `shares` posts the acknowledgements, once every share is in.
     for step in ("keygen", "shares", "shares"):
         for t in ("t1", "t2", "t3"):
-            ok(t, "trustee", step, ELECTION, "--board", board, "--as", t)
+            ok(t, "trustee", step, ELECTION)
     early = run_("authority", "election", "tally", ELECTION, "--board", board,
                  "--as", "authority")  # fmt: skip
     assert early.code == 1 and "phase" in early.stderr

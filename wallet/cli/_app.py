@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "did": ("_identity", "app", "Create, list, show and resolve DIDs."),
     "keystore": ("_keystore", "app", "Inspect the keystore, change its passphrase."),
     "backup": ("_setup", "backup_app", "Export and import sealed wallet backups."),
+    "config": ("_config", "app", "The wallet's defaults: the board and the identity to act as."),
     "credential": (
         "_credential",
         "app",

@@ -18,6 +18,7 @@ from wallet.cli._common import (
     read_input,
     settings,
 )
+from wallet.cli._config import acting_as, board_or_default
 
 if TYPE_CHECKING:
     from wallet.services import Posted
@@ -30,9 +31,20 @@ app = typer.Typer(
 
 ElectionArg = Annotated[str, typer.Argument(metavar="ELECTION", help="The election id.")]
 BoardOption = Annotated[
-    Path, typer.Option("--board", help="The board file (created by the first election).")
+    Path | None,
+    typer.Option(
+        "--board",
+        help="The board file (created by the first election); default: `wallet config get board`.",
+    ),
 ]
-AsOption = Annotated[str, typer.Option("--as", help="The wallet identity to sign as.")]
+AsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        metavar="DID|LABEL",
+        help="The identity to act as; default: `wallet config get as`, else the only one.",
+    ),
+]
 
 
 def _posted_line(item: dict[str, Any]) -> str:
@@ -47,8 +59,6 @@ def create(
         Path,
         typer.Option("--manifest", metavar="FILE", help="The manifest JSON file; - is stdin."),
     ],
-    board: BoardOption,
-    as_: AsOption,
     trustee: Annotated[list[str], typer.Option("--trustee", help="A trustee's DID (repeat).")],
     threshold: Annotated[
         int | None,
@@ -76,6 +86,8 @@ def create(
         typer.Option("--closes", metavar="TIME", help="RFC 3339; default: a day after opening."),
     ] = None,
     revote: Annotated[str, typer.Option("--revote", help="last or first counts.")] = "last",
+    board: BoardOption = None,
+    as_: AsOption = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
@@ -95,7 +107,8 @@ def create(
     )  # fmt: skip
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         posted = create_election(
-            wallet, board, rules, as_=as_, trustees=trustee, revoting=revote,
+            wallet, board_or_default(ctx, board, home), rules, as_=acting_as(wallet, as_),
+            trustees=trustee, revoting=revote,
             opens=parse_time(opens, "--opens") if opens else None,
             closes=parse_time(closes, "--closes") if closes else None,
             board_keystore=settings(ctx).keystore or "auto",
@@ -107,7 +120,7 @@ def create(
 def show(
     ctx: typer.Context,
     election: ElectionArg,
-    board: BoardOption,
+    board: BoardOption = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
@@ -120,7 +133,7 @@ def show(
     """
     from wallet.services import show_election
 
-    emit(show_election(board, election, environment()).to_json(), True)
+    emit(show_election(board_or_default(ctx, board, home), election, environment()).to_json(), True)
 
 
 @app.command("list")
@@ -165,8 +178,8 @@ def _authority_step(
     def command(
         ctx: typer.Context,
         election: ElectionArg,
-        board: BoardOption,
-        as_: AsOption,
+        board: BoardOption = None,
+        as_: AsOption = None,
         home: HomeOption = None,
         json_: JsonOption = False,
     ) -> None:
@@ -174,7 +187,8 @@ def _authority_step(
 
         step = service()
         with Wallet.open(home_of(ctx, home), environment()) as wallet:
-            done = step(wallet, board, election, as_=as_)
+            where = board_or_default(ctx, board, home)
+            done = step(wallet, where, election, as_=acting_as(wallet, as_))
         emit(done.to_json(), json_of(ctx, json_), _posted_line)
 
     command.__doc__ = (
@@ -217,8 +231,11 @@ _authority_step("tally", "Post `tally`: the encrypted sums of the counted ballot
 def result(
     ctx: typer.Context,
     election: ElectionArg,
-    board: BoardOption,
-    as_: Annotated[str | None, typer.Option("--as", help="Authority: post it first.")] = None,
+    board: BoardOption = None,
+    as_: Annotated[
+        str | None,
+        typer.Option("--as", metavar="DID|LABEL", help="Authority: post it first (never implied)."),
+    ] = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
@@ -234,7 +251,7 @@ def result(
     from wallet.services import Wallet, election_result
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        table = election_result(wallet, board, election, as_=as_)
+        table = election_result(wallet, board_or_default(ctx, board, home), election, as_=as_)
     emit(table.to_json(), json_of(ctx, json_), lambda _data: result_table(table))
 
 
@@ -242,8 +259,8 @@ def result(
 def export(
     ctx: typer.Context,
     election: ElectionArg,
-    board: BoardOption,
     out: Annotated[Path, typer.Option("-o", "--out", help="The record directory to write.")],
+    board: BoardOption = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
@@ -256,5 +273,5 @@ def export(
     """
     from wallet.services import export_election
 
-    done = export_election(board, election, out, environment())
+    done = export_election(board_or_default(ctx, board, home), election, out, environment())
     emit(done.to_json(), json_of(ctx, json_), lambda _data: str(done.record))

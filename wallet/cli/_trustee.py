@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
 from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of
+from wallet.cli._config import acting_as, board_or_default
 from wallet.cli._election import AsOption, BoardOption, ElectionArg
 
 if TYPE_CHECKING:
@@ -34,8 +34,8 @@ def _shares_line(done: SharesOutcome) -> str:
 def keygen(
     ctx: typer.Context,
     election: ElectionArg,
-    board: BoardOption,
-    as_: AsOption,
+    board: BoardOption = None,
+    as_: AsOption = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
@@ -50,7 +50,8 @@ def keygen(
     from wallet.services import keygen as service
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        done = service(wallet, Path(board), election, as_=as_)
+        where = board_or_default(ctx, board, home)
+        done = service(wallet, where, election, as_=acting_as(wallet, as_))
     emit(done.to_json(), json_of(ctx, json_), lambda _data: _posted_line(done))
 
 
@@ -58,8 +59,8 @@ def keygen(
 def shares(
     ctx: typer.Context,
     election: ElectionArg,
-    board: BoardOption,
-    as_: AsOption,
+    board: BoardOption = None,
+    as_: AsOption = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
@@ -74,7 +75,8 @@ def shares(
     from wallet.services import shares as service
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        done = service(wallet, Path(board), election, as_=as_)
+        where = board_or_default(ctx, board, home)
+        done = service(wallet, where, election, as_=acting_as(wallet, as_))
     emit(done.to_json(), json_of(ctx, json_), lambda _data: _shares_line(done))
 
 
@@ -82,8 +84,8 @@ def shares(
 def decrypt(
     ctx: typer.Context,
     election: ElectionArg,
-    board: BoardOption,
-    as_: AsOption,
+    board: BoardOption = None,
+    as_: AsOption = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
@@ -98,5 +100,6 @@ def decrypt(
     from wallet.services import decrypt as service
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        done = service(wallet, Path(board), election, as_=as_)
+        where = board_or_default(ctx, board, home)
+        done = service(wallet, where, election, as_=acting_as(wallet, as_))
     emit(done.to_json(), json_of(ctx, json_), lambda _data: _posted_line(done))
