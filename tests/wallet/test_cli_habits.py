@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
+from contextlib import redirect_stdout
 from importlib.metadata import version
 from pathlib import Path
 
@@ -58,3 +60,26 @@ def test_bash_completes_wallet_cre_to_credential(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["credential"]
+
+
+class _Terminal(io.StringIO):
+    """A stdout that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_tables_align_on_a_terminal_and_are_tab_separated_in_a_pipe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from wallet.cli._common import table
+
+    rows = [["a", "first"], ["bbbb", "x" * 80]]
+    piped = io.StringIO()
+    with redirect_stdout(piped):
+        assert table(["NAME", "VALUE"], rows) == "a\tfirst\nbbbb\t" + "x" * 80
+    monkeypatch.setenv("COLUMNS", "40")
+    with redirect_stdout(_Terminal()):
+        shown = table(["NAME", "VALUE"], rows).splitlines()
+    assert shown[0] == "NAME  VALUE" and shown[1] == "a     first"
+    assert len(shown[2]) == 40 and shown[2].endswith("…")

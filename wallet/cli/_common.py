@@ -127,3 +127,24 @@ def confirm(action: str, yes: bool) -> None:
 YesOption = Annotated[
     bool, typer.Option("--yes", "-y", help="Do it without asking for confirmation.")
 ]
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """Rows for people on a terminal, for programs in a pipe.
+
+    On a terminal: a header, aligned columns, and lines cut to the terminal's width with an
+    ellipsis. Piped: tab-separated values without a header, whole, one row a line (`cut -f`).
+    """
+    if not sys.stdout.isatty():
+        return "\n".join("\t".join(row) for row in rows)
+    import shutil
+
+    width = shutil.get_terminal_size().columns
+    shown = [headers, *rows]
+    sizes = [max(len(row[i]) for row in shown) for i in range(len(headers))]
+    lines = []
+    for row in shown:
+        line = "  ".join(cell.ljust(size) for cell, size in zip(row, sizes, strict=True))
+        line = line.rstrip()
+        lines.append(line if len(line) <= width else line[: width - 1] + "…")
+    return "\n".join(lines)

@@ -21,6 +21,7 @@ from wallet.cli._common import (
     message,
     now,
     read_input,
+    table,
 )
 
 if TYPE_CHECKING:
@@ -240,7 +241,22 @@ def list_(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         items = [summary.to_json() for summary in list_credentials(wallet)]
-    emit(items, json_of(ctx, json_), lambda rows: "\n".join(map(_line, rows)))
+    emit(items, json_of(ctx, json_), _listing)
+
+
+def _listing(items: list[dict[str, Any]]) -> str:
+    headers = ["ID", "FORMAT", "TYPES", "ISSUER -> SUBJECT", "VALID"]
+    rows = [
+        [
+            item["id"],
+            item["format"],
+            ",".join(item["types"]),
+            f"{item['issuer']} -> {item['subject'] or '?'}",
+            f"{item['validFrom'] or '…'} .. {item['validUntil'] or '…'}",
+        ]
+        for item in items
+    ]
+    return table(headers, rows)
 
 
 @app.command("show")

@@ -17,6 +17,7 @@ from wallet.cli._common import (
     json_of,
     read_input,
     settings,
+    table,
 )
 from wallet.cli._config import acting_as, board_or_default
 
@@ -161,13 +162,13 @@ def list_(
     if board is not None:
         listed = list_elections(board, environment())
         items = [e.to_json() for e in listed]
-        lines = [f"{e.election}  {e.phase}" for e in listed]
+        headers, rows = ["ELECTION", "PHASE"], [[e.election, e.phase] for e in listed]
     else:
         with Wallet.open(home_of(ctx, home), environment()) as wallet:
             known = followed(wallet)
         items = [e.to_json() for e in known]
-        lines = [f"{e.election}  {e.role}" for e in known]
-    emit(items, json_of(ctx, json_), lambda _rows: "\n".join(lines))
+        headers, rows = ["ELECTION", "ROLE"], [[e.election, e.role] for e in known]
+    emit(items, json_of(ctx, json_), lambda _items: table(headers, rows))
 
 
 def _authority_step(

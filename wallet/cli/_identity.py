@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of
+from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, table
 
 app = typer.Typer(
     rich_markup_mode=None, help="Create, list, show and resolve DIDs.", no_args_is_help=True
 )
-
-
-def _identity_line(item: dict[str, Any]) -> str:
-    label = f"  ({item['label']})" if item.get("label") else ""
-    return f"{item['did']}{label}"
 
 
 @app.command("create")
@@ -57,7 +52,9 @@ def list_(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         items = [identity.to_json() for identity in list_identities(wallet)]
-    emit(items, json_of(ctx, json_), lambda rows: "\n".join(map(_identity_line, rows)))
+    emit(items, json_of(ctx, json_), lambda rows: table(
+        ["DID", "LABEL"], [[r["did"], r.get("label") or ""] for r in rows]
+    ))  # fmt: skip
 
 
 @app.command("show")

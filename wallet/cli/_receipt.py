@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of
+from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, table
 
 app = typer.Typer(
     rich_markup_mode=None, help="Ballot receipts: list them, check them.", no_args_is_help=True
@@ -28,8 +28,9 @@ def list_(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         items = [r.to_json() for r in list_receipts(wallet)]
-    emit(items, json_of(ctx, json_), lambda rows: "\n".join(
-        f"{r['id'][:16]}  {r['election']}  {r['type']}" for r in rows))  # fmt: skip
+    emit(items, json_of(ctx, json_), lambda rows: table(
+        ["RECEIPT", "ELECTION", "TYPE"], [[r["id"][:16], r["election"], r["type"]] for r in rows]
+    ))  # fmt: skip
 
 
 def _line(item: dict[str, Any]) -> str:
