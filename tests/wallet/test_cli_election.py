@@ -69,12 +69,16 @@ def test_an_election_from_create_to_audit_through_the_cli(tmp_path: Path) -> Non
     # The second round of `shares` posts the acknowledgements, once every share is in.
     for step in ("keygen", "shares", "shares"):
         for t in ("t1", "t2", "t3"):
-            ok(t, "trustee", step, ELECTION)
+            done = ok(t, "trustee", step, ELECTION)
+            if (step, t) == ("shares", "t1") and "waiting" in done.stdout:
+                # Told what to run next, not only what is missing.
+                assert f"run `wallet trustee shares {ELECTION}` again" in done.stderr
     early = run_("authority", "election", "tally", ELECTION, "--board", board,
                  "--as", "authority")  # fmt: skip
     assert early.code == 1 and "phase" in early.stderr
     opened = ok("authority", "election", "open", ELECTION, "--board", board, "--as", "authority")
     assert "launch code" in opened.stdout
+    assert f"compares it with `wallet election show {ELECTION}`" in opened.stderr
 
     def vote(who: str, *choices: str, challenge: bool = False) -> Run:
         args = [a for c in choices for a in ("--choice", c)] + (

@@ -15,6 +15,7 @@ from wallet.cli._common import (
     environment,
     home_of,
     json_of,
+    message,
     read_input,
     settings,
     table,
@@ -191,6 +192,12 @@ def _authority_step(
             where = board_or_default(ctx, board, home)
             done = step(wallet, where, election, as_=acting_as(wallet, as_))
         emit(done.to_json(), json_of(ctx, json_), _posted_line)
+        if done.to_json().get("launchCode"):
+            message(
+                "the launch code is a digest of the election's rules and joint key: publish it "
+                f"where voters look; each voter compares it with `wallet election show {election}` "
+                "on their board (a different code: not this election, do not vote)"
+            )
 
     command.__doc__ = (
         f"{help_text}\n\nExamples:\n\n\b\n"

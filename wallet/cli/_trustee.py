@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of
+from wallet.cli._common import (
+    HomeOption,
+    JsonOption,
+    emit,
+    environment,
+    home_of,
+    json_of,
+    message,
+)
 from wallet.cli._config import acting_as, board_or_default
 from wallet.cli._election import AsOption, BoardOption, ElectionArg
 
@@ -78,6 +86,11 @@ def shares(
         where = board_or_default(ctx, board, home)
         done = service(wallet, where, election, as_=acting_as(wallet, as_))
     emit(done.to_json(), json_of(ctx, json_), lambda _data: _shares_line(done))
+    if done.waiting:
+        message(
+            f"next: when trustees {list(done.waiting)} have posted theirs, run "
+            f"`wallet trustee shares {election}` again"
+        )
 
 
 @app.command("decrypt")
