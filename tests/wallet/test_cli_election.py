@@ -104,7 +104,10 @@ def test_an_election_from_create_to_audit_through_the_cli(tmp_path: Path) -> Non
     receipt = first.json()["receiptId"]
     assert ok("v1", "receipt", "check", receipt[:16]).code == 0
 
-    shown = ok("authority", "election", "show", ELECTION, "--board", board).json()
+    human = ok("authority", "election", "show", ELECTION, "--board", board).stdout
+    assert "phase:       open" in human and "(local time)" in human
+    assert f"next:        voters run `wallet vote {ELECTION}" in human and "closes" in human
+    shown = ok("authority", "election", "show", ELECTION, "--board", board, "--json").json()
     # A challenged encryption is never a cast ballot (election-entries §4.6).
     assert (shown["phase"], shown["ballots"], shown["challenged"]) == ("open", 3, 1)
     listed = ok("authority", "election", "list", "--board", board, "--json").json()

@@ -16,6 +16,7 @@ from wallet.cli._common import (
     home_of,
     json_of,
     message,
+    now,
     read_input,
     settings,
     table,
@@ -126,16 +127,22 @@ def show(
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Show an election's rules, phase and counts (no keys needed; --home is not used).
+    """Show an election's phase, window (local time), counts, and what happens next.
+
+    No keys are needed; --home is used only for the default board.
 
     Examples:
 
     \b
       wallet election show mayor-2026 --board board.sqlite
+      wallet election show mayor-2026 --json
     """
     from wallet.services import show_election
 
-    emit(show_election(board_or_default(ctx, board, home), election, environment()).to_json(), True)
+    summary = show_election(board_or_default(ctx, board, home), election, environment())
+    from wallet.cli._election_text import summary_text
+
+    emit(summary.to_json(), json_of(ctx, json_), lambda data: summary_text(data, now()))
 
 
 @app.command("list")
