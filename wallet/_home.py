@@ -7,10 +7,11 @@ else the platform's user data directory.
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from wallet.errors import FileProblem, HomeError
@@ -19,6 +20,9 @@ CONFIG_NAME = "config.toml"
 DB_NAME = "wallet.db"
 CONFIG_VERSION = 1
 KEYSTORE_KINDS = ("os", "file")
+# The defaults `wallet config set` keeps: the board election commands use and the identity
+# they act as, when the command line names none.
+DEFAULT_KEYS = ("board", "as")
 
 
 def resolve_home(explicit: Path | None, environ: Mapping[str, str]) -> Path:
@@ -41,15 +45,22 @@ class Config:
     wallet_id: str
     keystore: str
     version: int = CONFIG_VERSION
+    defaults: Mapping[str, str] = field(default_factory=dict)
 
     def to_toml(self) -> str:
-        """Render the config as TOML (flat string and integer keys only)."""
-        return (
-            "# ssi-wallet configuration; written by `wallet init`.\n"
+        """Render the config as TOML (string and integer keys, and a `[defaults]` table)."""
+        text = (
+            "# ssi-wallet configuration; written by `wallet init` and `wallet config set`.\n"
             f"version = {self.version}\n"
             f'wallet_id = "{self.wallet_id}"\n'
             f'keystore = "{self.keystore}"\n'
         )
+        if self.defaults:
+            # A JSON string is a valid TOML basic string (the same escapes), so any value
+            # round-trips.
+            rows = "".join(f"{json.dumps(k)} = {json.dumps(v)}\n" for k, v in self.defaults.items())
+            text += "\n[defaults]\n" + rows
+        return text
 
     @classmethod
     def from_toml(cls, text: str, source: Path) -> Config:
@@ -67,7 +78,12 @@ class Config:
             raise FileProblem(f"{source}: wallet_id missing or malformed")
         if keystore not in KEYSTORE_KINDS:
             raise FileProblem(f"{source}: keystore {keystore!r}, want one of {KEYSTORE_KINDS}")
-        return cls(wallet_id=wallet_id, keystore=keystore, version=version)
+        defaults = data.get("defaults", {})
+        if not isinstance(defaults, dict) or not all(
+            key in DEFAULT_KEYS and isinstance(value, str) for key, value in defaults.items()
+        ):
+            raise FileProblem(f"{source}: [defaults] may hold only {', '.join(DEFAULT_KEYS)}")
+        return cls(wallet_id=wallet_id, keystore=keystore, version=version, defaults=defaults)
 
 
 def new_wallet_id(rng: Callable[[int], bytes]) -> str:

@@ -93,7 +93,7 @@ def test_an_election_over_https_with_nobody_holding_the_board_key(tmp_path: Path
     receipt = first.json()["receiptId"]
     assert ok("v1", "receipt", "check", receipt[:16]).code == 0
 
-    shown = ok("authority", "election", "show", ELECTION, "--board", board).json()
+    shown = ok("authority", "election", "show", ELECTION, "--board", board, "--json").json()
     # A challenged encryption is never a cast ballot (election-entries §4.6).
     assert (shown["phase"], shown["ballots"], shown["challenged"]) == ("open", 3, 1)
     listed = ok("authority", "election", "list", "--board", board, "--json").json()

@@ -130,9 +130,9 @@ def test_import_list_show_delete(cli: CliWallet, degree: Path) -> None:
     assert (mine["issuer"], mine["subject"]) == (cli.issuer, cli.alice)
     line = next(x for x in cli.ok("credential", "list").stdout.splitlines() if credential_id in x)
     assert "ExampleDegree" in line and f"{cli.issuer} -> {cli.alice}" in line
-    shown = cli.ok("credential", "show", credential_id[:6]).json()
+    shown = cli.ok("credential", "show", credential_id[:6], "--json").json()
     assert shown["credential"] == json.loads(degree.read_text())
-    assert cli.ok("credential", "delete", credential_id).code == 0
+    assert cli.ok("credential", "delete", credential_id, "--yes").code == 0
     missing = cli.run("credential", "show", credential_id)
     assert missing.code == 1 and "no credential" in missing.stderr
 

@@ -63,15 +63,25 @@ def test_an_election_from_create_to_audit_through_the_cli(tmp_path: Path) -> Non
     )  # fmt: skip
     assert created.json()["type"] == "election" and created.json()["index"] == 0
     assert "checkpoint key is in the sealed file" in created.stderr
+    # The trustees set their default board; each wallet holds one identity, so no --as.
+    for t in ("t1", "t2", "t3"):
+        ok(t, "config", "set", "board", board)
     # The second round of `shares` posts the acknowledgements, once every share is in.
+    waited = 0
     for step in ("keygen", "shares", "shares"):
         for t in ("t1", "t2", "t3"):
-            ok(t, "trustee", step, ELECTION, "--board", board, "--as", t)
+            done = ok(t, "trustee", step, ELECTION)
+            if "waiting for trustees" in done.stdout:
+                # A trustee who waits for others is told what to run next.
+                assert f"run `wallet trustee shares {ELECTION}` again" in done.stderr
+                waited += 1
+    assert waited > 0
     early = run_("authority", "election", "tally", ELECTION, "--board", board,
                  "--as", "authority")  # fmt: skip
     assert early.code == 1 and "phase" in early.stderr
     opened = ok("authority", "election", "open", ELECTION, "--board", board, "--as", "authority")
     assert "launch code" in opened.stdout
+    assert f"compares it with `wallet election show {ELECTION}`" in opened.stderr
 
     def vote(who: str, *choices: str, challenge: bool = False) -> Run:
         args = [a for c in choices for a in ("--choice", c)] + (
@@ -94,7 +104,10 @@ def test_an_election_from_create_to_audit_through_the_cli(tmp_path: Path) -> Non
     receipt = first.json()["receiptId"]
     assert ok("v1", "receipt", "check", receipt[:16]).code == 0
 
-    shown = ok("authority", "election", "show", ELECTION, "--board", board).json()
+    human = ok("authority", "election", "show", ELECTION, "--board", board).stdout
+    assert "phase:       open" in human and "(local time)" in human
+    assert f"next:        voters run `wallet vote {ELECTION}" in human and "closes" in human
+    shown = ok("authority", "election", "show", ELECTION, "--board", board, "--json").json()
     # A challenged encryption is never a cast ballot (election-entries §4.6).
     assert (shown["phase"], shown["ballots"], shown["challenged"]) == ("open", 3, 1)
     listed = ok("authority", "election", "list", "--board", board, "--json").json()

@@ -88,7 +88,7 @@ def test_labels_list_show_and_did_jwk(tmp_path: Path) -> None:
     assert jwk["did"].startswith("did:jwk:")
     listed = wallet("did", "list", "--json", env=env).json()
     assert [item["did"] for item in listed] == [alice["did"], jwk["did"]]
-    assert wallet("did", "list", env=env).stdout.splitlines()[0] == f"{alice['did']}  (alice)"
+    assert wallet("did", "list", env=env).stdout.splitlines()[0] == f"{alice['did']}\talice"
     shown = wallet("did", "show", "alice", env=env).json()
     assert shown["id"] == alice["did"]
     duplicate = wallet("did", "create", "--label", "alice", env=env)

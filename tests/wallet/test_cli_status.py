@@ -59,7 +59,7 @@ def test_a_revoked_credential_fails_and_stays_revoked(cli: CliWallet) -> None:
     credential_id = cli.credential_id(issued)
     before = cli.run("credential", "verify", issued, *_publish(cli))
     assert before.code == 0 and "✓ status" in before.stdout
-    assert cli.ok("status", "revoke", credential_id, "--json").json()["revoked"] is True
+    assert cli.ok("status", "revoke", credential_id, "--yes", "--json").json()["revoked"] is True
     run = _present_and_verify(cli, issued)
     assert run.code == 1
     assert "✗ credential[0].status: revoked:" in run.stdout
@@ -86,7 +86,7 @@ def test_without_the_lists_the_status_check_fails_as_unavailable(cli: CliWallet)
 
 
 def test_status_usage_errors(cli: CliWallet) -> None:
-    assert cli.run("status", "revoke", "urn:uuid:never-issued").code == 1
+    assert cli.run("status", "revoke", "urn:uuid:never-issued", "--yes").code == 1
     assert cli.run("status", "create", "main", "--issuer", "issuer").code == 2
     assert cli.run("status", "publish", "main", "--purpose", "x", "-o", cli.path("x")).code == 2
     assert cli.run("status", "publish", "none", "-o", cli.path("x")).code == 1
@@ -127,7 +127,7 @@ def test_lists_served_over_https_are_fetched(
 
     fetched = serve_and_verify()
     assert fetched.code == 0 and "✓ status" in fetched.stdout, fetched.stdout
-    cli.ok("status", "revoke", cli.credential_id(issued))
+    cli.ok("status", "revoke", cli.credential_id(issued), "--yes")
     revoked = serve_and_verify()
     assert revoked.code == 1 and "✗ status: revoked:" in revoked.stdout
     https_server.routes.pop("/status/web/revocation")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,20 @@ def test_demo_out_keeps_homes_board_and_a_record_that_audits(tmp_path: Path) -> 
     for name in ("authority", "trustee-1", "voter-5", "outsider"):
         assert (out / name / "config.toml").is_file()
     assert (out / "board.sqlite").is_file() and (out / "board.sqlite.keys").is_file()
+    # README.md names each home's role and passphrase; a voter's home opens with it.
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    passphrases = dict(re.findall(r"^\| `([\w-]+)/` \| [^|]+ \| `([^`]+)` \|$", readme, re.M))
+    assert set(passphrases) >= {"authority", "trustee-1", "voter-1", "voter-5", "outsider"}
+    receipts = wallet(
+        "--home", out / "voter-2", "receipt", "list", "--json",
+        env=file_env(WALLET_PASSPHRASE=passphrases["voter-2"]),
+    )  # fmt: skip
+    assert receipts.code == 0, receipts.stderr
+    assert len(receipts.json()) == 2  # voter-2 voted twice
+    wrong = wallet("--home", out / "voter-2", "receipt", "list", env=file_env())
+    assert wrong.code == 3
+    again = wallet("demo", "--out", out, env=file_env())
+    assert again.code == 2 and "not an empty directory" in again.stderr
     audited = wallet("audit", out / "record", env=file_env())
     assert audited.code == 0, audited.stderr
     assert audited.stdout.rstrip().endswith("audit PASSED")
@@ -80,3 +95,11 @@ def test_audit_of_a_tampered_record_exits_1_naming_the_check(tmp_path: Path) -> 
     run = wallet("audit", out / "record", env=file_env())
     assert run.code == 1
     assert "audit FAILED" in run.stdout and "V4" in run.stdout
+
+
+def test_demo_refuses_a_non_empty_directory_before_doing_anything(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    run = wallet("demo", "--out", tmp_path, env=file_env())
+    assert run.code == 2 and "not an empty directory" in run.stderr
+    assert "setting up" not in run.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -38,9 +39,15 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Audit an election record: every numbered check, the result; exit 0 only if all pass.",
     ),
     "tui": ("_tui", "tui", "Open the terminal UI (identities, credentials, elections)."),
+    "completion": (
+        "_completion",
+        "completion",
+        "Print the shell completion script for bash, zsh or fish.",
+    ),
     "did": ("_identity", "app", "Create, list, show and resolve DIDs."),
     "keystore": ("_keystore", "app", "Inspect the keystore, change its passphrase."),
     "backup": ("_setup", "backup_app", "Export and import sealed wallet backups."),
+    "config": ("_config", "app", "The wallet's defaults: the board and the identity to act as."),
     "credential": (
         "_credential",
         "app",
@@ -71,6 +78,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "A C2SP tlog-witness: cosign checkpoints of logs, only ever consistent ones.",
     ),
 }
+
+
+# The variable through which a shell asks for completions (Click's protocol).
+COMPLETE_VARIABLE = "_WALLET_COMPLETE"
 
 
 def load_command(name: str) -> click.Command:
@@ -121,9 +132,26 @@ app = typer.Typer(
 )
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        typer.echo(f"wallet {version('ssi-wallet')}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            help="Print the wallet's version and exit.",
+        ),
+    ] = False,
     home: HomeOption = None,
     json_: JsonOption = False,
     keystore: Annotated[
@@ -150,9 +178,16 @@ def main(argv: list[str] | None = None, *, env: Environment | None = None) -> in
 
     token = GIVEN_ENVIRONMENT.set(env)
     try:
+        command = typer.main.get_command(app)
+        # A shell asking for completions (the script of `wallet completion SHELL` sets this
+        # variable); Click's own protocol, so its scripts work unchanged.
+        instruction = (os.environ if env is None else env.environ).get(COMPLETE_VARIABLE)
+        if instruction:
+            from click.shell_completion import shell_complete
+
+            return shell_complete(command, {}, "wallet", COMPLETE_VARIABLE, instruction)
         # Typer's own (standalone) handling prints usage errors and help as it always has and
         # ends in SystemExit; our errors come through as themselves.
-        command = typer.main.get_command(app)
         command.main(args=argv, prog_name=None if argv is None else "wallet")
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)

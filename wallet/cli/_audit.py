@@ -47,7 +47,15 @@ def audit(
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Audit an election record: every numbered check, the result; exit 0 only if all pass."""
+    """Audit an election record: every numbered check, the result; exit 0 only if all pass.
+
+    Examples:
+
+    \b
+      wallet audit record/
+      wallet audit board.sqlite --election mayor-2026 --state audit.state
+      wallet --json audit record/ | jq .verdict
+    """
     from wallet.cli._render import render_verification
     from wallet.services import audit_record
 

@@ -46,7 +46,14 @@ def init(
     key_dir: KeyDirOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Create a board and its checkpoint key; print its verifier key (C2SP note vkey)."""
+    """Create a board and its checkpoint key; print its verifier key (C2SP note vkey).
+
+    Examples:
+
+    \b
+      wallet board init --store board.sqlite
+      wallet board init --store postgresql://board@db/board
+    """
     from wallet.board import BoardHost
 
     host = BoardHost.init(store, environment(), name=name, keystore=keystore, key_dir=key_dir)
@@ -74,7 +81,14 @@ def serve(
     deadline: Annotated[float, typer.Option(help="Seconds one request may take.")] = 30.0,
     workers: Annotated[int, typer.Option(help="Requests handled at once.")] = 32,
 ) -> None:
-    """Serve a board over HTTPS (plain HTTP only on loopback) until SIGINT or SIGTERM."""
+    """Serve a board over HTTPS (plain HTTP only on loopback) until SIGINT or SIGTERM.
+
+    Examples:
+
+    \b
+      wallet board serve --store board.sqlite --listen 127.0.0.1:8443
+      wallet board serve --store board.sqlite --listen 0.0.0.0:443 --tls-cert c.pem --tls-key k.pem
+    """
     import logging
 
     from wallet.board import BoardHost, board_app, board_service
@@ -109,7 +123,14 @@ def info(
     ] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Print a board's location, verifier key and elections (with their phase)."""
+    """Print a board's location, verifier key and elections (with their phase).
+
+    Examples:
+
+    \b
+      wallet board info board.sqlite
+      wallet board info https://board.example --json
+    """
     from wallet.board import BoardClient, BoardHost, board_service, is_board_url
 
     if is_board_url(board):

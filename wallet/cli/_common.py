@@ -90,3 +90,61 @@ def emit(data: Any, as_json: bool, human: Callable[[Any], str] | None = None) ->
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         typer.echo(human(data))
+
+
+def is_stdio(path: Path | None) -> bool:
+    """Whether a file argument is `-`: stdin where a file is read, stdout where written."""
+    return path is not None and str(path) == "-"
+
+
+def read_input(path: Path, what: str = "file") -> str:
+    """The text of a file the user named, or of stdin for `-`."""
+    if is_stdio(path):
+        return sys.stdin.read()
+    from wallet.services import read_text
+
+    return read_text(path, what)
+
+
+def confirm(action: str, yes: bool) -> None:
+    """Go on only if the user agrees to `action` (a destructive or final step).
+
+    `--yes` agrees in advance. On a terminal the user is asked; otherwise (a script, a pipe)
+    nothing is done and the usage error says to pass `--yes`, so that no script acts by
+    accident on a prompt it cannot see.
+    """
+    if yes:
+        return
+    from wallet.errors import UsageError
+
+    if not environment().interactive:
+        raise UsageError(f"{action}: pass --yes to confirm (stdin is not a terminal)")
+    if not typer.confirm(f"{action}?", default=False, err=True):
+        message("cancelled; nothing changed")
+        raise typer.Exit(1)
+
+
+YesOption = Annotated[
+    bool, typer.Option("--yes", "-y", help="Do it without asking for confirmation.")
+]
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """Rows for people on a terminal, for programs in a pipe.
+
+    On a terminal: a header, aligned columns, and lines cut to the terminal's width with an
+    ellipsis. Piped: tab-separated values without a header, whole, one row a line (`cut -f`).
+    """
+    if not sys.stdout.isatty():
+        return "\n".join("\t".join(row) for row in rows)
+    import shutil
+
+    width = shutil.get_terminal_size().columns
+    shown = [headers, *rows]
+    sizes = [max(len(row[i]) for row in shown) for i in range(len(headers))]
+    lines = []
+    for row in shown:
+        line = "  ".join(cell.ljust(size) for cell, size in zip(row, sizes, strict=True))
+        line = line.rstrip()
+        lines.append(line if len(line) <= width else line[: width - 1] + "…")
+    return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -10,16 +11,21 @@ import typer
 from wallet.cli._common import (
     HomeOption,
     JsonOption,
+    YesOption,
+    confirm,
     emit,
     environment,
     home_of,
+    is_stdio,
     json_of,
     message,
     now,
+    read_input,
+    table,
 )
 
 if TYPE_CHECKING:
-    from wallet.services import Verification
+    from wallet.services import Document, Verification
 
 app = typer.Typer(
     rich_markup_mode=None,
@@ -28,7 +34,10 @@ app = typer.Typer(
 )
 
 OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
+    Path | None,
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="Write to FILE instead of stdout (- is stdout)."
+    ),
 ]
 TrustOption = Annotated[
     list[str] | None,
@@ -46,8 +55,8 @@ StatusFileOption = Annotated[
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """Write a document to `output`, or to stdout when none is given."""
-    if output is None:
+    """Write a document to `output`, or to stdout when none is given or it is `-`."""
+    if output is None or is_stdio(output):
         typer.echo(text)
         return
     from wallet.errors import FileProblem
@@ -79,7 +88,10 @@ def issue(
     claim: Annotated[
         list[str] | None, typer.Option(metavar="KEY=VALUE", help="A claim; JSON values parse.")
     ] = None,
-    claims: Annotated[Path | None, typer.Option(help="A JSON object of claims.")] = None,
+    claims: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="A file holding a JSON object of claims (- is stdin)."),
+    ] = None,
     valid_from: Annotated[str | None, typer.Option(help="RFC 3339 start (default now).")] = None,
     valid_until: Annotated[str | None, typer.Option(help="RFC 3339 end.")] = None,
     format_: Annotated[str, typer.Option("--format", help="di or sd-jwt.")] = "di",
@@ -94,15 +106,26 @@ def issue(
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Issue a credential signed by one of your identities."""
+    """Issue a credential signed by one of your identities.
+
+    Examples:
+
+    \b
+      wallet credential issue --issuer alice --subject did:key:z6Mk… --type EmailCredential \\
+          --claim email=bob@example.org -o bob.json
+      echo '{"age": 21}' | wallet credential issue --issuer alice --subject did:key:z6Mk… \\
+          --type AgeCredential --claims - --format sd-jwt --disclosable age
+    """
     from wallet.errors import UsageError
-    from wallet.services import Wallet, claims_from_json, claims_from_pairs, parse_time, read_text
+    from wallet.services import Wallet, claims_from_json, claims_from_pairs, parse_time
     from wallet.services import issue_credential as issue_service
 
     if (claims is None) == (not claim):
         raise UsageError("give the claims with --claim KEY=VALUE … or with --claims FILE")
     given = (
-        claims_from_pairs(claim or []) if claims is None else claims_from_json(read_text(claims))
+        claims_from_pairs(claim or [])
+        if claims is None
+        else claims_from_json(read_input(claims, "claims"))
     )
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         document = issue_service(
@@ -120,25 +143,47 @@ def issue(
         )
     if document.status is not None:
         message(f"issued {document.id} (status list {status_list}, index {document.status.index})")
-    if json_of(ctx, json_) and output is None:
-        emit(document.to_json(), True)
-    else:
-        write_output(document.text(), output)
+    _write_document(document, output, json_of(ctx, json_))
+
+
+def _write_document(document: Document, output: Path | None, as_json: bool) -> None:
+    """A document to stdout (as JSON with `--json`), or to a file and its summary as JSON."""
+    if output is None or is_stdio(output):
+        if as_json:
+            emit(document.to_json(), True)
+        else:
+            write_output(document.text(), None)
+        return
+    write_output(document.text(), output)
+    if as_json:
+        summary = {k: v for k, v in document.to_json().items() if k != "credential"}
+        emit(summary | {"path": str(output)}, True)
 
 
 @app.command("verify")
 def verify(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A credential: JSON (di) or SD-JWT text.")],
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="A credential: JSON (di) or SD-JWT text; - is stdin."),
+    ],
     trust: TrustOption = None,
     status_list_file: StatusFileOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Verify a credential; print every check. Exit 0 only when it verified, else 1."""
-    from wallet.services import read_text, verify_credential_text
+    """Verify a credential; print every check. Exit 0 only when it verified, else 1.
+
+    Examples:
+
+    \b
+      wallet credential verify bob.json --trust did:key:z6Mk…
+      curl -s https://issuer.example/bob.json | wallet credential verify -
+      cat bob.json | wallet --json credential verify - --status-list-file revocation.json
+    """
+    from wallet.services import verify_credential_text
 
     report = verify_credential_text(
-        read_text(file, "credential"),
+        read_input(file, "credential"),
         now=now(),
         trusted_issuers=trust or (),
         status_list_files=status_list_file or (),
@@ -149,15 +194,27 @@ def verify(
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A credential: JSON (di) or SD-JWT text.")],
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="A credential: JSON (di) or SD-JWT text; - is stdin."),
+    ],
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Store a credential whose signature verifies, sealed in the wallet; print its id."""
-    from wallet.services import Wallet, import_credential, read_text
+    """Store a credential whose signature verifies, sealed in the wallet; print its id.
 
+    Examples:
+
+    \b
+      wallet credential import bob.json
+      wallet credential issue --issuer alice --subject did:key:z6Mk… --type T \\
+          --claim a=1 | wallet credential import -
+    """
+    from wallet.services import Wallet, import_credential
+
+    text = read_input(file, "credential")
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        summary = import_credential(wallet, read_text(file, "credential"), now=now())
+        summary = import_credential(wallet, text, now=now())
     message(f"imported {', '.join(summary.types)} from {summary.issuer}")
     emit(summary.to_json(), json_of(ctx, json_), lambda item: item["id"])
 
@@ -172,12 +229,34 @@ def _line(item: dict[str, Any]) -> str:
 
 @app.command("list")
 def list_(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False) -> None:
-    """List held credentials: id, format, types, issuer -> subject, validity."""
+    """List held credentials: id, format, types, issuer -> subject, validity.
+
+    Examples:
+
+    \b
+      wallet credential list
+      wallet --json credential list
+    """
     from wallet.services import Wallet, list_credentials
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         items = [summary.to_json() for summary in list_credentials(wallet)]
-    emit(items, json_of(ctx, json_), lambda rows: "\n".join(map(_line, rows)))
+    emit(items, json_of(ctx, json_), _listing)
+
+
+def _listing(items: list[dict[str, Any]]) -> str:
+    headers = ["ID", "FORMAT", "TYPES", "ISSUER -> SUBJECT", "VALID"]
+    rows = [
+        [
+            item["id"],
+            item["format"],
+            ",".join(item["types"]),
+            f"{item['issuer']} -> {item['subject'] or '?'}",
+            f"{item['validFrom'] or '…'} .. {item['validUntil'] or '…'}",
+        ]
+        for item in items
+    ]
+    return table(headers, rows)
 
 
 @app.command("show")
@@ -185,27 +264,52 @@ def show(
     ctx: typer.Context,
     credential_id: Annotated[str, typer.Argument(metavar="ID", help="Its id, or a prefix.")],
     home: HomeOption = None,
+    json_: JsonOption = False,
 ) -> None:
-    """Print a held credential with its summary (JSON)."""
+    """Print a held credential: its summary, then the credential itself.
+
+    Examples:
+
+    \b
+      wallet credential show 3f2a
+      wallet credential show 3f2a --json
+    """
     from wallet.services import Wallet, show_credential
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         held = show_credential(wallet, credential_id)
-    emit(held.to_json(), True)
+    emit(held.to_json(), json_of(ctx, json_), _shown)
+
+
+def _shown(data: dict[str, Any]) -> str:
+    body = data["credential"]
+    text = body if isinstance(body, str) else json.dumps(body, indent=2, ensure_ascii=False)
+    return _line(data) + "\n" + text
 
 
 @app.command("delete")
 def delete(
     ctx: typer.Context,
     credential_id: Annotated[str, typer.Argument(metavar="ID", help="Its id, or a prefix.")],
+    yes: YesOption = False,
     home: HomeOption = None,
+    json_: JsonOption = False,
 ) -> None:
-    """Delete a held credential."""
+    """Delete a held credential (asks first; --yes does not ask).
+
+    Examples:
+
+    \b
+      wallet credential delete 3f2a
+      wallet credential delete 3f2a --yes --json
+    """
     from wallet.services import Wallet, delete_credential
 
+    confirm(f"delete credential {credential_id}", yes)
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         deleted = delete_credential(wallet, credential_id)
     message(f"deleted {deleted}")
+    emit({"deleted": deleted}, json_of(ctx, json_), lambda data: data["deleted"])
 
 
 @app.command("present")
@@ -222,8 +326,17 @@ def present(
     ] = None,
     output: OutputOption = None,
     home: HomeOption = None,
+    json_: JsonOption = False,
 ) -> None:
-    """Present a held credential to a verifier, bound to its challenge and domain."""
+    """Present a held credential to a verifier, bound to its challenge and domain.
+
+    Examples:
+
+    \b
+      wallet credential present 3f2a --holder bob --challenge n1 -o vp.json
+      wallet credential present 3f2a --holder bob --challenge n1 --domain v.example \\
+          --disclose age -o - | wallet presentation verify - --challenge n1 --domain v.example
+    """
     from wallet.services import Wallet, present_credential
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
@@ -236,7 +349,7 @@ def present(
             domain=domain,
             disclose=disclose or (),
         )
-    write_output(document.text(), output)
+    _write_document(document, output, json_of(ctx, json_))
 
 
 # The OpenID4VCI commands live with the other exchange commands; they join this group here.

@@ -14,13 +14,24 @@ def demo(
     ctx: typer.Context,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Keep the homes, the board and the record in this directory."),
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="Keep the homes, the board and the record in DIR (new or empty), with a "
+            "README.md naming each home's role and passphrase.",
+        ),
     ] = None,
     json_: JsonOption = False,
 ) -> None:
     """Run an election end to end: result table and audit verdict on stdout.
 
     Exits 0 only when the audit of the exported record passes.
+
+    Examples:
+
+    \b
+      wallet demo
+      wallet demo --out demo/   # then read demo/README.md
     """
     import time
 

@@ -8,7 +8,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, settings
+from wallet.cli._common import (
+    HomeOption,
+    JsonOption,
+    emit,
+    environment,
+    home_of,
+    json_of,
+    message,
+    now,
+    read_input,
+    settings,
+    table,
+)
+from wallet.cli._config import acting_as, board_or_default
 
 if TYPE_CHECKING:
     from wallet.services import Posted
@@ -21,13 +34,23 @@ app = typer.Typer(
 
 ElectionArg = Annotated[str, typer.Argument(metavar="ELECTION", help="The election id.")]
 BoardOption = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--board",
-        help="The board: a file (created by the first election) or a board server's URL.",
+        help=(
+            "The board: a file (created by the first election) or a board server's URL; "
+            "default: `wallet config get board`."
+        ),
     ),
 ]
-AsOption = Annotated[str, typer.Option("--as", help="The wallet identity to sign as.")]
+AsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        metavar="DID|LABEL",
+        help="The identity to act as; default: `wallet config get as`, else the only one.",
+    ),
+]
 
 
 def _posted_line(item: dict[str, Any]) -> str:
@@ -38,29 +61,60 @@ def _posted_line(item: dict[str, Any]) -> str:
 @app.command("create")
 def create(
     ctx: typer.Context,
-    manifest: Annotated[Path, typer.Option("--manifest", help="The manifest JSON file.")],
-    board: BoardOption,
-    as_: AsOption,
+    manifest: Annotated[
+        Path,
+        typer.Option("--manifest", metavar="FILE", help="The manifest JSON file; - is stdin."),
+    ],
     trustee: Annotated[list[str], typer.Option("--trustee", help="A trustee's DID (repeat).")],
-    threshold: Annotated[int | None, typer.Option("--threshold")] = None,
-    issuer: Annotated[list[str] | None, typer.Option("--eligibility-issuer")] = None,
-    credential_type: Annotated[str | None, typer.Option("--credential-type")] = None,
-    opens: Annotated[str | None, typer.Option("--opens", help="Default: now.")] = None,
-    closes: Annotated[str | None, typer.Option("--closes", help="Default: a day after.")] = None,
+    threshold: Annotated[
+        int | None,
+        typer.Option("--threshold", metavar="T", help="Trustees needed to decrypt (default: all)."),
+    ] = None,
+    issuer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--eligibility-issuer",
+            metavar="DID",
+            help="Accept voters' credentials it issued (repeat).",
+        ),
+    ] = None,
+    credential_type: Annotated[
+        str | None,
+        typer.Option(
+            "--credential-type", metavar="TYPE", help="The eligibility credential's type."
+        ),
+    ] = None,
+    opens: Annotated[
+        str | None, typer.Option("--opens", metavar="TIME", help="RFC 3339; default: now.")
+    ] = None,
+    closes: Annotated[
+        str | None,
+        typer.Option("--closes", metavar="TIME", help="RFC 3339; default: a day after opening."),
+    ] = None,
     revote: Annotated[str, typer.Option("--revote", help="last or first counts.")] = "last",
+    board: BoardOption = None,
+    as_: AsOption = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Post the election entry (manifest, trustees, window, eligibility) to the board."""
-    from wallet.services import Wallet, create_election, load_manifest, parse_time, read_text
+    """Post the election entry (manifest, trustees, window, eligibility) to the board.
+
+    Examples:
+
+    \b
+      wallet election create --manifest mayor.json --board board.sqlite --as authority \\
+          --trustee did:key:z6Mk… --trustee did:key:z6Mk… --threshold 2
+    """
+    from wallet.services import Wallet, create_election, load_manifest, parse_time
 
     rules = load_manifest(
-        read_text(manifest, "manifest"), trustees=trustee, threshold=threshold,
+        read_input(manifest, "manifest"), trustees=trustee, threshold=threshold,
         issuers=issuer or [], credential_type=credential_type,
     )  # fmt: skip
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         posted = create_election(
-            wallet, board, rules, as_=as_, trustees=trustee, revoting=revote,
+            wallet, board_or_default(ctx, board, home), rules, as_=acting_as(wallet, as_),
+            trustees=trustee, revoting=revote,
             opens=parse_time(opens, "--opens") if opens else None,
             closes=parse_time(closes, "--closes") if closes else None,
             board_keystore=settings(ctx).keystore or "auto",
@@ -72,36 +126,61 @@ def create(
 def show(
     ctx: typer.Context,
     election: ElectionArg,
-    board: BoardOption,
+    board: BoardOption = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Show an election's rules, phase and counts (no keys needed; --home is not used)."""
+    """Show an election's phase, window (local time), counts, and what happens next.
+
+    No keys are needed; --home is used only for the default board.
+
+    Examples:
+
+    \b
+      wallet election show mayor-2026 --board board.sqlite
+      wallet election show mayor-2026 --json
+    """
     from wallet.services import show_election
 
-    emit(show_election(board, election, environment()).to_json(), True)
+    summary = show_election(board_or_default(ctx, board, home), election, environment())
+    from wallet.cli._election_text import summary_text
+
+    emit(summary.to_json(), json_of(ctx, json_), lambda data: summary_text(data, now()))
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    board: Annotated[str | None, typer.Option("--board")] = None,
+    board: Annotated[
+        str | None,
+        typer.Option(
+            "--board",
+            help="The board (file or URL); without it, the elections this wallet takes part in.",
+        ),
+    ] = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """List the elections on a board, or (without --board) those this wallet takes part in."""
+    """List the elections on a board, or (without --board) those this wallet takes part in.
+
+    Examples:
+
+    \b
+      wallet election list --board board.sqlite
+      wallet election list --json
+    """
     from wallet.services import Wallet, followed, list_elections
 
     if board is not None:
         listed = list_elections(board, environment())
         items = [e.to_json() for e in listed]
-        lines = [f"{e.election}  {e.phase}" for e in listed]
+        headers, rows = ["ELECTION", "PHASE"], [[e.election, e.phase] for e in listed]
     else:
         with Wallet.open(home_of(ctx, home), environment()) as wallet:
             known = followed(wallet)
         items = [e.to_json() for e in known]
-        lines = [f"{e.election}  {e.role}" for e in known]
-    emit(items, json_of(ctx, json_), lambda _rows: "\n".join(lines))
+        headers, rows = ["ELECTION", "ROLE"], [[e.election, e.role] for e in known]
+    emit(items, json_of(ctx, json_), lambda _items: table(headers, rows))
 
 
 def _authority_step(
@@ -112,8 +191,8 @@ def _authority_step(
     def command(
         ctx: typer.Context,
         election: ElectionArg,
-        board: BoardOption,
-        as_: AsOption,
+        board: BoardOption = None,
+        as_: AsOption = None,
         home: HomeOption = None,
         json_: JsonOption = False,
     ) -> None:
@@ -121,10 +200,21 @@ def _authority_step(
 
         step = service()
         with Wallet.open(home_of(ctx, home), environment()) as wallet:
-            done = step(wallet, board, election, as_=as_)
+            where = board_or_default(ctx, board, home)
+            done = step(wallet, where, election, as_=acting_as(wallet, as_))
         emit(done.to_json(), json_of(ctx, json_), _posted_line)
+        if done.to_json().get("launchCode"):
+            message(
+                "the launch code is a digest of the election's rules and joint key: publish it "
+                f"where voters look; each voter compares it with `wallet election show {election}` "
+                "on their board (a different code: not this election, do not vote)"
+            )
 
-    command.__doc__ = help_text
+    command.__doc__ = (
+        f"{help_text}\n\nExamples:\n\n\b\n"
+        f"  wallet election {name} mayor-2026 --board board.sqlite --as authority\n"
+        f"  wallet --json election {name} mayor-2026 --board board.sqlite --as authority"
+    )
     app.command(name)(command)
 
 
@@ -160,17 +250,27 @@ _authority_step("tally", "Post `tally`: the encrypted sums of the counted ballot
 def result(
     ctx: typer.Context,
     election: ElectionArg,
-    board: BoardOption,
-    as_: Annotated[str | None, typer.Option("--as", help="Authority: post it first.")] = None,
+    board: BoardOption = None,
+    as_: Annotated[
+        str | None,
+        typer.Option("--as", metavar="DID|LABEL", help="Authority: post it first (never implied)."),
+    ] = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Print the result; with --as the authority combines the decryption shares and posts it."""
+    """Print the result; with --as the authority combines the decryption shares and posts it.
+
+    Examples:
+
+    \b
+      wallet election result mayor-2026 --board board.sqlite
+      wallet election result mayor-2026 --board board.sqlite --as authority
+    """
     from wallet.cli._render import result_table
     from wallet.services import Wallet, election_result
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        table = election_result(wallet, board, election, as_=as_)
+        table = election_result(wallet, board_or_default(ctx, board, home), election, as_=as_)
     emit(table.to_json(), json_of(ctx, json_), lambda _data: result_table(table))
 
 
@@ -178,13 +278,19 @@ def result(
 def export(
     ctx: typer.Context,
     election: ElectionArg,
-    board: BoardOption,
     out: Annotated[Path, typer.Option("-o", "--out", help="The record directory to write.")],
+    board: BoardOption = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Write the election record: entries.jsonl, checkpoint, board.vkey (no keys needed)."""
+    """Write the election record: entries.jsonl, checkpoint, board.vkey (no keys needed).
+
+    Examples:
+
+    \b
+      wallet election export mayor-2026 --board board.sqlite -o record/
+    """
     from wallet.services import export_election
 
-    done = export_election(board, election, out, environment())
+    done = export_election(board_or_default(ctx, board, home), election, out, environment())
     emit(done.to_json(), json_of(ctx, json_), lambda _data: str(done.record))

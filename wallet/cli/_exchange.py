@@ -78,7 +78,12 @@ def receive(
 ) -> None:
     """Receive a credential offered over OpenID4VCI, verify it and keep it.
 
-    Example: wallet credential receive 'openid-credential-offer://?credential_offer=...'
+    Examples:
+
+    \b
+      wallet credential receive 'openid-credential-offer://?credential_offer=...'
+      wallet credential receive https://issuer.example/offers/7 --tx-code 493536
+      echo "$OFFER" | wallet --json credential receive -
     """
     from wallet.errors import UsageError
     from wallet.services import Wallet, receive_offer
@@ -146,7 +151,11 @@ def present(
 ) -> None:
     """Answer an OpenID4VP presentation request, after showing exactly what goes to whom.
 
-    Example: wallet present 'openid4vp://?client_id=...&request_uri=...' --yes
+    Examples:
+
+    \b
+      wallet present 'openid4vp://?client_id=...&request_uri=...'
+      wallet present 'openid4vp://?client_id=...&request_uri=...' --yes --json
     """
     from wallet.errors import FileProblem, UsageError
     from wallet.services import Wallet, present_request
@@ -207,8 +216,13 @@ def offer(
 ) -> None:
     """Offer a credential over OpenID4VCI: print the offer URI and a QR code, then serve.
 
-    Example: wallet credential offer --issuer me --type https://example.org/degree
-    --claim degree=BSc --tx-code --once
+    Examples:
+
+    \b
+      wallet credential offer --issuer me --type https://example.org/degree \\
+          --claim degree=BSc --tx-code --once
+      wallet credential offer --issuer me --type Degree --claim degree=BSc \\
+          --format ldp_vc --listen 127.0.0.1:8443 --tls-cert cert.pem --tls-key key.pem
     """
     from wallet.services import OfferMade, Wallet, claims_from_pairs, offer_credential
 
@@ -271,8 +285,11 @@ def request(
     """Request a presentation over OpenID4VP: print the request URI and a QR code, wait for
     the response and print its verification. Exit 0 only when it verified.
 
-    Example: wallet presentation request --type https://example.org/person --claim given_name
-    --once
+    Examples:
+
+    \b
+      wallet presentation request --type https://example.org/person --claim given_name --once
+      wallet presentation request --dcql query.json --once --json
     """
     from wallet.errors import UsageError
     from wallet.openid4vc import DcqlQuery

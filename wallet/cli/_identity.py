@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of
+from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, table
 
 app = typer.Typer(
     rich_markup_mode=None, help="Create, list, show and resolve DIDs.", no_args_is_help=True
 )
-
-
-def _identity_line(item: dict[str, Any]) -> str:
-    label = f"  ({item['label']})" if item.get("label") else ""
-    return f"{item['did']}{label}"
 
 
 @app.command("create")
@@ -28,7 +23,14 @@ def create(
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Create a new Ed25519 key in the keystore and print its DID."""
+    """Create a new Ed25519 key in the keystore and print its DID.
+
+    Examples:
+
+    \b
+      wallet did create --label alice
+      wallet did create --method jwk --json
+    """
     from wallet.services import Wallet, create_identity
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
@@ -38,22 +40,39 @@ def create(
 
 @app.command("list")
 def list_(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False) -> None:
-    """List the wallet's identities."""
+    """List the wallet's identities.
+
+    Examples:
+
+    \b
+      wallet did list
+      wallet did list --json
+    """
     from wallet.services import Wallet, list_identities
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         items = [identity.to_json() for identity in list_identities(wallet)]
-    emit(items, json_of(ctx, json_), lambda rows: "\n".join(map(_identity_line, rows)))
+    emit(items, json_of(ctx, json_), lambda rows: table(
+        ["DID", "LABEL"], [[r["did"], r.get("label") or ""] for r in rows]
+    ))  # fmt: skip
 
 
 @app.command("show")
 def show(
     ctx: typer.Context,
-    did_or_label: Annotated[str, typer.Argument(metavar="DID|LABEL")],
+    did_or_label: Annotated[
+        str, typer.Argument(metavar="DID|LABEL", help="One of your identities.")
+    ],
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Print the DID document of one of the wallet's identities."""
+    """Print the DID document of one of the wallet's identities.
+
+    Examples:
+
+    \b
+      wallet did show alice
+    """
     from wallet.services import Wallet, identity_document
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
@@ -71,6 +90,12 @@ def resolve(
     """Resolve a DID: the DID document, or with --json the whole W3C resolution result.
 
     Exits 1 when the DID is invalid, of an unsupported method, or not found.
+
+    Examples:
+
+    \b
+      wallet did resolve did:key:z6Mk…
+      wallet did resolve did:web:example.org --json
     """
     from wallet.cli._common import message
     from wallet.services import resolve_did
@@ -90,12 +115,20 @@ def resolve(
 @app.command("web-document")
 def web_document(
     ctx: typer.Context,
-    did_or_label: Annotated[str, typer.Argument(metavar="DID|LABEL")],
+    did_or_label: Annotated[
+        str, typer.Argument(metavar="DID|LABEL", help="One of your identities.")
+    ],
     domain: Annotated[
         str, typer.Option(help="host, host:port or host/path of the did:web to publish.")
     ],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write did.json to FILE, not stdout.")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write did.json to FILE, not stdout (- is stdout).",
+        ),
     ] = None,
     home: HomeOption = None,
     json_: JsonOption = False,
@@ -104,6 +137,12 @@ def web_document(
 
     Serve the file at the URL printed on stderr (https://DOMAIN/.well-known/did.json, or
     https://HOST/PATH/did.json for the path form).
+
+    Examples:
+
+    \b
+      wallet did web-document alice --domain example.org -o did.json
+      wallet did web-document alice --domain example.org -o -
     """
     from wallet.cli._common import message
     from wallet.cli._credential import write_output

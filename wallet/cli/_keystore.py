@@ -17,7 +17,14 @@ def _human(info: dict[str, object]) -> str:
 
 @app.command("info")
 def info(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False) -> None:
-    """Say which keystore backend the wallet uses and how many entries it holds."""
+    """Say which keystore backend the wallet uses and how many entries it holds.
+
+    Examples:
+
+    \b
+      wallet keystore info
+      wallet keystore info --json
+    """
     from wallet.services import Wallet, keystore_info
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
@@ -27,7 +34,13 @@ def info(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False)
 
 @app.command("rekey")
 def rekey(ctx: typer.Context, home: HomeOption = None) -> None:
-    """Change the file keystore's passphrase (new one from $WALLET_NEW_PASSPHRASE or a prompt)."""
+    """Change the file keystore's passphrase (new one from $WALLET_NEW_PASSPHRASE or a prompt).
+
+    Examples:
+
+    \b
+      WALLET_NEW_PASSPHRASE=… wallet keystore rekey
+    """
     from wallet.services import Wallet
     from wallet.services import rekey as rekey_service
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from wallet.cli._common import JsonOption, json_of, now
+from wallet.cli._common import JsonOption, json_of, now, read_input
 from wallet.cli._credential import StatusFileOption, TrustOption, finish_verification
 
 app = typer.Typer(
@@ -20,7 +20,12 @@ app = typer.Typer(
 @app.command("verify")
 def verify(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A presentation: JSON (di) or SD-JWT+KB text.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE", help="A presentation: JSON (di) or SD-JWT+KB text; - is stdin."
+        ),
+    ],
     challenge: Annotated[str, typer.Option(help="The challenge you gave the holder.")],
     domain: Annotated[
         str | None, typer.Option(help="Your domain (required for sd-jwt: the KB-JWT aud).")
@@ -33,11 +38,18 @@ def verify(
 
     Checks the holder's signature, that the challenge and domain are yours, that the holder
     is the subject of each credential, and each credential's proof, validity and status.
+
+    Examples:
+
+    \b
+      wallet presentation verify vp.json --challenge n1
+      wallet credential present 3f2a --holder bob --challenge n1 -o - | \\
+          wallet presentation verify - --challenge n1 --json
     """
-    from wallet.services import read_text, verify_presentation_text
+    from wallet.services import verify_presentation_text
 
     report = verify_presentation_text(
-        read_text(file, "presentation"),
+        read_input(file, "presentation"),
         challenge=challenge,
         domain=domain,
         now=now(),

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of
+from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, table
 
 app = typer.Typer(
     rich_markup_mode=None, help="Ballot receipts: list them, check them.", no_args_is_help=True
@@ -16,13 +16,21 @@ app = typer.Typer(
 
 @app.command("list")
 def list_(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False) -> None:
-    """List the receipts this wallet keeps."""
+    """List the receipts this wallet keeps.
+
+    Examples:
+
+    \b
+      wallet receipt list
+      wallet receipt list --json
+    """
     from wallet.services import Wallet, list_receipts
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         items = [r.to_json() for r in list_receipts(wallet)]
-    emit(items, json_of(ctx, json_), lambda rows: "\n".join(
-        f"{r['id'][:16]}  {r['election']}  {r['type']}" for r in rows))  # fmt: skip
+    emit(items, json_of(ctx, json_), lambda rows: table(
+        ["RECEIPT", "ELECTION", "TYPE"], [[r["id"][:16], r["election"], r["type"]] for r in rows]
+    ))  # fmt: skip
 
 
 def _line(item: dict[str, Any]) -> str:
@@ -43,6 +51,12 @@ def check(
     """Check inclusion, and consistency with the newest checkpoint this wallet has seen.
 
     Exits 1 naming the failed step (inclusion or consistency), 3 when the board is unreachable.
+
+    Examples:
+
+    \b
+      wallet receipt check 3a9f0c2e
+      wallet receipt check receipt.txt --board board.sqlite
     """
     from wallet.services import Wallet, check_receipt
 

@@ -41,6 +41,12 @@ def init(
     """Create a wallet: its home, its keystore and an empty database.
 
     Refuses to touch a home that already holds a wallet.
+
+    Examples:
+
+    \b
+      wallet init
+      wallet --home ~/wallets/work init --keystore file
     """
     from wallet.services import init_wallet
 
@@ -57,7 +63,13 @@ def export(
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Seal keys and database into FILE with a passphrase ($WALLET_BACKUP_PASSPHRASE)."""
+    """Seal keys and database into FILE with a passphrase ($WALLET_BACKUP_PASSPHRASE).
+
+    Examples:
+
+    \b
+      WALLET_BACKUP_PASSPHRASE=… wallet backup export wallet.backup
+    """
     from wallet.services import Wallet, export_backup
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
@@ -74,7 +86,13 @@ def import_(
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Restore a backup into an empty home; a wrong passphrase or tampering writes nothing."""
+    """Restore a backup into an empty home; a wrong passphrase or tampering writes nothing.
+
+    Examples:
+
+    \b
+      wallet --home ~/restored backup import wallet.backup --keystore file
+    """
     from wallet.services import import_backup
 
     kind = keystore or settings(ctx).keystore or "auto"

@@ -17,9 +17,12 @@ import typer
 from wallet.cli._common import (
     HomeOption,
     JsonOption,
+    YesOption,
+    confirm,
     emit,
     environment,
     home_of,
+    is_stdio,
     json_of,
     message,
     now,
@@ -52,7 +55,14 @@ def create(
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Create a status list (one revocation and one suspension list) for an issuer."""
+    """Create a status list (one revocation and one suspension list) for an issuer.
+
+    Examples:
+
+    \b
+      wallet status create staff --issuer alice
+      wallet status create staff --issuer alice --url https://issuer.example/status/staff
+    """
     from wallet.services import Wallet, create_status_list
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
@@ -79,10 +89,19 @@ def _change(
 def revoke(
     ctx: typer.Context,
     credential_id: CredentialArgument,
+    yes: YesOption = False,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Revoke a credential you issued. Revocation is final."""
+    """Revoke a credential you issued. Revocation is final (asks first; --yes does not ask).
+
+    Examples:
+
+    \b
+      wallet status revoke urn:uuid:5b1c…
+      wallet status revoke urn:uuid:5b1c… --yes --json
+    """
+    confirm(f"revoke {credential_id} (final: it cannot be undone)", yes)
     _change(ctx, credential_id, "revoke", home, json_)
 
 
@@ -93,7 +112,13 @@ def suspend(
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Suspend a credential you issued (undo with `reinstate`)."""
+    """Suspend a credential you issued (undo with `reinstate`).
+
+    Examples:
+
+    \b
+      wallet status suspend urn:uuid:5b1c…
+    """
     _change(ctx, credential_id, "suspend", home, json_)
 
 
@@ -104,7 +129,13 @@ def reinstate(
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Lift the suspension of a credential you issued."""
+    """Lift the suspension of a credential you issued.
+
+    Examples:
+
+    \b
+      wallet status reinstate urn:uuid:5b1c…
+    """
     _change(ctx, credential_id, "reinstate", home, json_)
 
 
@@ -112,15 +143,25 @@ def reinstate(
 def publish(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The status list's name.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", metavar="FILE", help="The file to write; - is stdout."),
+    ],
     purpose: Annotated[
         str, typer.Option(help="Which of the two lists: revocation or suspension.")
     ] = "revocation",
     home: HomeOption = None,
+    json_: JsonOption = False,
 ) -> None:
     """Sign the current revocation (or suspension) list credential and write it to FILE.
 
     Publish both purposes: a verifier needs both lists to check a credential's status.
+
+    Examples:
+
+    \b
+      wallet status publish staff -o revocation.json
+      wallet status publish staff --purpose suspension -o - > suspension.json
     """
     import json
 
@@ -129,3 +170,5 @@ def publish(
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         credential = publish_status_list(wallet, name, purpose=purpose, now=now())
     write_output(json.dumps(credential, indent=2), output)
+    if json_of(ctx, json_) and not is_stdio(output):
+        emit({"name": name, "purpose": purpose, "path": str(output)}, True)

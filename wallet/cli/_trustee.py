@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of
+from wallet.cli._common import (
+    HomeOption,
+    JsonOption,
+    emit,
+    environment,
+    home_of,
+    json_of,
+    message,
+)
+from wallet.cli._config import acting_as, board_or_default
 from wallet.cli._election import AsOption, BoardOption, ElectionArg
 
 if TYPE_CHECKING:
@@ -33,17 +42,24 @@ def _shares_line(done: SharesOutcome) -> str:
 def keygen(
     ctx: typer.Context,
     election: ElectionArg,
-    board: BoardOption,
-    as_: AsOption,
+    board: BoardOption = None,
+    as_: AsOption = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Draw the ceremony secret into the keystore and post the public key."""
+    """Draw the ceremony secret into the keystore and post the public key.
+
+    Examples:
+
+    \b
+      wallet trustee keygen mayor-2026 --board board.sqlite --as trustee-1
+    """
     from wallet.services import Wallet
     from wallet.services import keygen as service
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        done = service(wallet, board, election, as_=as_)
+        where = board_or_default(ctx, board, home)
+        done = service(wallet, where, election, as_=acting_as(wallet, as_))
     emit(done.to_json(), json_of(ctx, json_), lambda _data: _posted_line(done))
 
 
@@ -51,33 +67,52 @@ def keygen(
 def shares(
     ctx: typer.Context,
     election: ElectionArg,
-    board: BoardOption,
-    as_: AsOption,
+    board: BoardOption = None,
+    as_: AsOption = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Post sealed shares to the other trustees; check those received."""
+    """Post sealed shares to the other trustees; check those received.
+
+    Examples:
+
+    \b
+      wallet trustee shares mayor-2026 --board board.sqlite --as trustee-1
+    """
     from wallet.services import Wallet
     from wallet.services import shares as service
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        done = service(wallet, board, election, as_=as_)
+        where = board_or_default(ctx, board, home)
+        done = service(wallet, where, election, as_=acting_as(wallet, as_))
     emit(done.to_json(), json_of(ctx, json_), lambda _data: _shares_line(done))
+    if done.waiting:
+        message(
+            f"next: when trustees {list(done.waiting)} have posted theirs, run "
+            f"`wallet trustee shares {election}` again"
+        )
 
 
 @app.command("decrypt")
 def decrypt(
     ctx: typer.Context,
     election: ElectionArg,
-    board: BoardOption,
-    as_: AsOption,
+    board: BoardOption = None,
+    as_: AsOption = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Post this trustee's decryption share of the tally, with proofs."""
+    """Post this trustee's decryption share of the tally, with proofs.
+
+    Examples:
+
+    \b
+      wallet trustee decrypt mayor-2026 --board board.sqlite --as trustee-1
+    """
     from wallet.services import Wallet
     from wallet.services import decrypt as service
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        done = service(wallet, board, election, as_=as_)
+        where = board_or_default(ctx, board, home)
+        done = service(wallet, where, election, as_=acting_as(wallet, as_))
     emit(done.to_json(), json_of(ctx, json_), lambda _data: _posted_line(done))

@@ -12,7 +12,14 @@ from wallet.cli._common import HomeOption, home_of
 
 
 def tui(ctx: typer.Context, home: HomeOption = None) -> None:
-    """Open the terminal UI (identities, credentials, elections)."""
+    """Open the terminal UI (identities, credentials, elections).
+
+    Examples:
+
+    \b
+      wallet tui
+      wallet --home demo/voter-1 tui
+    """
     # The TUI sits above this package (tui -> wallet), so it is started as its own program
     # rather than imported here; on POSIX it replaces this process, keeping the terminal.
     chosen = home_of(ctx, home)

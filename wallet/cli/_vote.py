@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, message
+from wallet.cli._config import acting_as, board_or_default
 from wallet.cli._election import AsOption, BoardOption, ElectionArg
 
 if TYPE_CHECKING:
@@ -24,9 +25,9 @@ def _human(done: VoteOutcome) -> str:
 def vote(
     ctx: typer.Context,
     election: ElectionArg,
-    board: BoardOption,
-    as_: AsOption,
     choice: Annotated[list[str], typer.Option("--choice", help="CONTEST=OPTION (repeat).")],
+    board: BoardOption = None,
+    as_: AsOption = None,
     credential: Annotated[
         str | None, typer.Option("--credential", help="The eligibility credential's id.")
     ] = None,
@@ -36,13 +37,21 @@ def vote(
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Cast a ballot; print and keep its receipt. A refused ballot exits 1 with the reason."""
+    """Cast a ballot; print and keep its receipt. A refused ballot exits 1 with the reason.
+
+    Examples:
+
+    \b
+      wallet vote mayor-2026 --board board.sqlite --as voter --choice mayor=ada
+      wallet vote mayor-2026 --board board.sqlite --as voter --choice mayor=ada --challenge
+    """
     from wallet.services import Wallet, parse_choices
     from wallet.services import vote as cast
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         done = cast(
-            wallet, board, election, as_=as_, choices=parse_choices(choice),
+            wallet, board_or_default(ctx, board, home), election, as_=acting_as(wallet, as_),
+            choices=parse_choices(choice),
             credential_id=credential, challenge=challenge,
         )  # fmt: skip
     message(f"ballot {done.ballot_id} accepted at index {done.index}; "

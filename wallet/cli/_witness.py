@@ -47,6 +47,11 @@ def init(
     """Create a witness and print its verifier key (give it to the logs and their clients).
 
     Example: wallet witness init --name witness.example.org/w1
+
+    Examples:
+
+    \b
+      wallet witness init --name witness.example/w1
     """
     from wallet.witness import WitnessHome
 
@@ -69,6 +74,11 @@ def add_log(
     """Witness a log: cosign its checkpoints that this key signs (run again to add a key).
 
     Example: wallet witness add-log example.com/log 'example.com/log+1a2b3c4d+AZ…'
+
+    Examples:
+
+    \b
+      wallet witness add-log board.example/log 'board.example/log+1a2b3c4d+A…'
     """
     from wallet.witness import WitnessHome
 
@@ -94,6 +104,12 @@ def info(
     log-signed but inconsistent checkpoints it kept as evidence.
 
     Example: wallet witness info --json
+
+    Examples:
+
+    \b
+      wallet witness info
+      wallet witness info --json
     """
     from wallet.witness import WitnessHome
 
@@ -123,6 +139,11 @@ def serve(
     """Serve C2SP tlog-witness add-checkpoint until interrupted (plain HTTP on loopback only).
 
     Example: wallet witness serve --listen 127.0.0.1:7380
+
+    Examples:
+
+    \b
+      wallet witness serve --listen 127.0.0.1:7380
     """
     from wallet.cli._common import message
     from wallet.errors import UsageError

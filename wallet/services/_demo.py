@@ -124,6 +124,8 @@ class _Run:
         self.steps: list[DemoStep] = []
         self.result: ElectionResult | None = None
         self.audit: Verification | None = None
+        # Each home's passphrase, kept only to be written into a kept demo's README.md.
+        self.passphrases: dict[str, str] = {}
 
     def say(self, text: str) -> None:
         self.env.notify(text)
@@ -151,6 +153,11 @@ def run_demo(out: Path | None, env: Environment) -> DemoReport:
     Progress goes to `env.notify`; the clock starts from `env`'s and the randomness is its.
     """
     if out is not None:
+        from wallet.errors import UsageError
+
+        # Refused before any work: a second run must not mix its homes with the first's.
+        if out.exists() and (not out.is_dir() or any(out.iterdir())):
+            raise UsageError(f"{out} is not an empty directory: give a new or empty one")
         out.mkdir(parents=True, exist_ok=True)
         return _run(out, env, keep=True)
     with tempfile.TemporaryDirectory(prefix="wallet-demo-") as scratch:
@@ -163,7 +170,8 @@ def _participants(
     from wallet.services._setup import init_wallet
 
     for name in names:
-        env = run.environment({"WALLET_PASSPHRASE": run.passphrase(), **board_env})
+        run.passphrases[name] = run.passphrase()
+        env = run.environment({"WALLET_PASSPHRASE": run.passphrases[name], **board_env})
         init_wallet(root / name, env, keystore="file")
         yield Wallet.open(root / name, env)
 
@@ -183,7 +191,12 @@ def _run(root: Path, env: Environment, *, keep: bool) -> DemoReport:
         }
         for name, wallet in wallets.items():
             create_identity(wallet, label=name)
-        board = stack.enter_context(_served_board(run, root, stack))
+        board_passphrase = run.passphrase()
+        board = stack.enter_context(_served_board(run, root, stack, board_passphrase))
+        if keep:
+            from wallet.services._demo_readme import write_readme
+
+            write_readme(root, run.passphrases, board_passphrase, ELECTION)
         _credentials(run, wallets)
         _election(run, wallets, board)
         _ballots(run, wallets, board)
@@ -192,7 +205,7 @@ def _run(root: Path, env: Environment, *, keep: bool) -> DemoReport:
     return DemoReport(str(root) if keep else None, tuple(run.steps), run.result, run.audit)
 
 
-def _served_board(run: _Run, root: Path, stack: ExitStack) -> BoardClient:
+def _served_board(run: _Run, root: Path, stack: ExitStack, passphrase: str) -> BoardClient:
     """The board as a service: its file and key on the board's host (this process), served
     on a loopback port; everyone else reaches it over HTTP, without its key (DESIGN §5.5)."""
     from wallet.board._host import BoardHost
@@ -201,7 +214,7 @@ def _served_board(run: _Run, root: Path, stack: ExitStack) -> BoardClient:
     from wallet.server import Limits, Running
     from wallet.services._boards import LocalBoard
 
-    host_env = run.environment({"WALLET_BOARD_PASSPHRASE": run.passphrase()}, notify=True)
+    host_env = run.environment({"WALLET_BOARD_PASSPHRASE": passphrase}, notify=True)
     path = root / "board.sqlite"
     LocalBoard.open_or_create(path, host_env, keystore="file").close()
     host = BoardHost.open(str(path), host_env)
