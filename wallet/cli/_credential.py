@@ -32,7 +32,27 @@ OutputOption = Annotated[
 ]
 TrustOption = Annotated[
     list[str] | None,
-    typer.Option("--trust", metavar="DID", help="Accept only these issuers (repeatable)."),
+    typer.Option(
+        "--trust",
+        metavar="DID|URL|FILE",
+        help="Trust this issuer: a DID, an https issuer URL, or a public key file (JWK, PEM, "
+        "Multikey); repeatable.",
+    ),
+]
+TrustAnyOption = Annotated[
+    bool,
+    typer.Option(
+        "--trust-any", help="Accept any issuer whose signature verifies (unsafe: it warns)."
+    ),
+]
+IssuerKeyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--issuer-key",
+        metavar="FILE",
+        help="The issuer's public key (JWK, PEM or Multikey): verify an SD-JWT with it, and "
+        "trust it.",
+    ),
 ]
 StatusFileOption = Annotated[
     list[Path] | None,
@@ -60,13 +80,21 @@ def write_output(text: str, output: Path | None) -> None:
 
 
 def finish_verification(verification: Verification, as_json: bool) -> None:
-    """Print a verification and exit 1 unless it verified."""
+    """Print a verification and exit 1 unless it verified; warnings go to stderr."""
+    from did import NO_TRUST_DECISION
     from wallet.cli._render import render_verification
 
     emit(verification.to_json(), as_json, lambda _data: render_verification(verification))
+    for warning in verification.warnings:
+        message(f"warning: {warning}")
     if not verification.verified:
         failed = ", ".join(check.label for check in verification.failures())
         message(f"verification failed: {failed}")
+        if any(check.reason == NO_TRUST_DECISION for check in verification.failures()):
+            message(
+                "no trust decision: name whom you trust with --trust DID|URL|FILE (or "
+                "--issuer-key FILE), or accept any issuer with --trust-any"
+            )
         raise typer.Exit(1)
 
 
@@ -131,16 +159,22 @@ def verify(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A credential: JSON (di) or SD-JWT text.")],
     trust: TrustOption = None,
+    trust_any: TrustAnyOption = False,
+    issuer_key: IssuerKeyOption = None,
     status_list_file: StatusFileOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Verify a credential; print every check. Exit 0 only when it verified, else 1."""
-    from wallet.services import read_text, verify_credential_text
+    """Verify a credential; print every check. Exit 0 only when it verified, else 1.
+
+    Trust is a decision: give --trust (or --issuer-key), or --trust-any; with neither the
+    trust check fails. Example: wallet credential verify degree.json --trust did:key:z6Mk…
+    """
+    from wallet.services import read_text, trust_decision, verify_credential_text
 
     report = verify_credential_text(
         read_text(file, "credential"),
         now=now(),
-        trusted_issuers=trust or (),
+        trust=trust_decision(trust or (), trust_any=trust_any, issuer_key=issuer_key),
         status_list_files=status_list_file or (),
     )
     finish_verification(report, json_of(ctx, json_))

@@ -18,7 +18,7 @@ from typing import Any
 
 from wallet._db import CredentialRow
 from wallet.errors import NotFound, UsageError, VerificationFailed
-from wallet.services._identities import find_identity, method_of, signing_key
+from wallet.services._identities import credential_key, find_identity, method_of
 from wallet.services._sealing import open_field, seal_field
 from wallet.services._session import Wallet
 from wallet.services._values import JsonObject, StatusEntry
@@ -176,7 +176,7 @@ def issue_credential(
     start = valid_from or now
     if valid_until is not None and valid_until < start:
         raise UsageError("--valid-until is before the credential becomes valid")
-    row, key = signing_key(wallet, issuer)
+    row, key = credential_key(wallet, issuer)
     method, _ = method_of(row.did, "assertionMethod")
     if fmt == "sd-jwt":
         if status_list is not None:
@@ -283,7 +283,8 @@ def import_credential(wallet: Wallet, text: str, *, now: datetime) -> Credential
     from did import canonicalize
 
     fmt, content = read_document(text)
-    report = verify_document(fmt, content, now=now)
+    # Trust is the verifier's decision when it is presented; holding takes none (None).
+    report = verify_document(fmt, content, now=now, trust=None)
     failed = [
         c
         for c in report.checks
@@ -365,7 +366,7 @@ def present_credential(
             f"warning: {holder_row.did} is not the subject of this credential; "
             "verifiers will reject the holder binding"
         )
-    _, key = signing_key(wallet, holder)
+    _, key = credential_key(wallet, holder)
     if isinstance(held.content, str):
         if not domain:
             raise UsageError("an SD-JWT presentation needs --domain (the verifier, its `aud`)")

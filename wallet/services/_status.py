@@ -20,7 +20,7 @@ from typing import Any
 
 from wallet._db import StatusListRow
 from wallet.errors import NotFound, UsageError
-from wallet.services._identities import find_identity, signing_key
+from wallet.services._identities import credential_key, find_identity
 from wallet.services._session import Wallet
 from wallet.services._values import JsonObject, StatusEntry
 
@@ -165,7 +165,7 @@ def publish_status_list(wallet: Wallet, name: str, *, purpose: str, now: datetim
     if purpose not in PURPOSES:
         raise UsageError(f"--purpose {purpose!r}: choose revocation or suspension")
     row = _list_row(wallet, name)
-    _, key = signing_key(wallet, row.issuer)
+    _, key = credential_key(wallet, row.issuer)
     method, _ = method_of(row.issuer, "assertionMethod")
     list_id, bits = (
         (row.revocation_id, row.revoked)
