@@ -153,3 +153,36 @@ def test_es256_sd_jwt_with_an_https_issuer_verifies_from_its_metadata(
     run = wallet_process("credential", "verify", sd, "--trust", issuer, env=env)
     assert run.code == 0, run.stdout + run.stderr
     assert "✓ key" in run.stdout and "ES256 signature verifies" in run.stdout
+
+
+def test_sd_jwt_revocation_through_a_token_status_list(cli: CliWallet) -> None:
+    cli.ok("status", "create", "tokens", "--issuer", "issuer")
+
+    def issue(name: str) -> tuple[Path, str]:
+        target = cli.path(name)
+        done = cli.ok("credential", "issue", "--issuer", "issuer", "--subject", cli.alice,
+                      "--type", "T", "--claim", "a=1", "--format", "sd-jwt",
+                      "--status-list", "tokens", "-o", target)  # fmt: skip
+        issued_id = done.stderr.split("issued ", 1)[1].split(" ", 1)[0]
+        return target, issued_id
+
+    def status_of(credential: Path) -> str:
+        token = cli.path("tokens.jwt")
+        cli.ok("status", "publish", "tokens", "--format", "token", "-o", token)
+        run = cli.run("credential", "verify", credential, "--trust", cli.issuer,
+                      "--status-list-file", token)  # fmt: skip
+        line = next(x for x in run.stdout.splitlines() if " status" in x)
+        return line
+
+    revoked, revoked_id = issue("token-revoked.sdjwt")
+    suspended, suspended_id = issue("token-suspended.sdjwt")
+    assert status_of(revoked).startswith("✓ status")
+    cli.ok("status", "revoke", revoked_id)
+    cli.ok("status", "suspend", suspended_id)
+    assert status_of(revoked).startswith("✗ status: revoked")
+    assert status_of(suspended).startswith("✗ status: suspended")
+    cli.ok("status", "reinstate", suspended_id)
+    assert status_of(suspended).startswith("✓ status")
+    # Without the token, the status cannot be checked: a failure, never a pass.
+    missing = cli.run("credential", "verify", revoked, "--trust", cli.issuer)
+    assert missing.code == 1 and "✗ status: status_list_unavailable" in missing.stdout

@@ -116,7 +116,11 @@ def issue(
     ] = None,
     status_list: Annotated[
         str | None,
-        typer.Option(metavar="NAME", help="Add revocation and suspension entries (di only)."),
+        typer.Option(
+            metavar="NAME",
+            help="Add revocation and suspension entries (a Bitstring Status List for di, a "
+            "Token Status List for sd-jwt).",
+        ),
     ] = None,
     output: OutputOption = None,
     home: HomeOption = None,

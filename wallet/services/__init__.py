@@ -113,6 +113,7 @@ if TYPE_CHECKING:
         change_status,
         create_status_list,
         publish_status_list,
+        publish_token_status_list,
     )
     from wallet.services._trustees import (
         decrypt,
@@ -218,6 +219,7 @@ _WHERE: dict[str, str] = {
     "change_status": "_status",
     "create_status_list": "_status",
     "publish_status_list": "_status",
+    "publish_token_status_list": "_status",
     "decrypt": "_trustees",
     "keygen": "_trustees",
     "shares": "_trustees",
@@ -306,6 +308,7 @@ __all__ = [
     "parse_time",
     "present_credential",
     "publish_status_list",
+    "publish_token_status_list",
     "read_text",
     "rekey",
     "resolve_did",

@@ -119,8 +119,11 @@ def status_source(
 
     given: dict[str, JsonObject] = {}
     for path in files:
+        text = read_text(path, "status list")
+        if not text.lstrip().startswith("{"):
+            continue  # a Status List Token, for SD-JWT VCs (`token_status_source`)
         try:
-            credential = parse_json(read_text(path, "status list"))
+            credential = parse_json(text)
         except DidError as exc:
             raise FileProblem(f"status list {path}: {exc}") from None
         list_id = credential.get("id") if isinstance(credential, dict) else None
@@ -200,7 +203,7 @@ def token_status_source(
     files: Sequence[Path], fetch: Callable[[str], bytes] | None = None
 ) -> Callable[[str], str]:
     """Status List Tokens (IETF Token Status List) from `files` by their `sub`, else https."""
-    from did.errors import CredentialError, DidError
+    from did.errors import CredentialError, DidError, StatusRetrievalError
     from did.sd_jwt import HttpsFetcher, Jws
 
     given: dict[str, str] = {}
@@ -220,9 +223,13 @@ def token_status_source(
         if uri in given:
             return given[uri]
         if not uri.startswith("https://"):
-            raise CredentialError(f"status list token {uri[:80]!r} is unavailable")
+            raise StatusRetrievalError(
+                f"status list token {uri[:80]!r} is unavailable: give it with --status-list-file"
+            )
         try:
             return download(uri).decode("ascii")
+        except CredentialError as exc:
+            raise StatusRetrievalError(f"status list token unavailable: {exc}") from None
         except UnicodeDecodeError:
             raise CredentialError(f"status list token {uri[:80]!r} is not a JWT") from None
 
