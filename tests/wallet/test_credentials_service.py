@@ -203,7 +203,7 @@ def test_issue_refuses_inconsistent_requests(opened: Wallet, home: tuple[Path, A
         {"claims": {"a": 1}, "fmt": "jwt"},
         {"claims": {"a": 1}, "disclosable": ["a"]},
         {"claims": {"a": 1}, "fmt": "sd-jwt", "disclosable": ["b"]},
-        {"claims": {"a": 1}, "fmt": "sd-jwt", "status_list": "any"},
+        {"claims": {"a": 1}, "fmt": "sd-jwt", "types": ["T", "U"]},
         {"claims": {"a": 1}, "valid_until": NOW - timedelta(days=1)},
     ):
         with pytest.raises(UsageError):
