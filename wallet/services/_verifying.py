@@ -20,8 +20,7 @@ from wallet.services._values import JsonObject
 from wallet.services._verification import Verification, from_credential_report
 
 if TYPE_CHECKING:
-    from did import Resolver, TrustPolicy, VerificationReport
-    from did.sd_jwt import Fetcher
+    from did import Fetcher, Resolver, TrustPolicy, VerificationReport
 
 
 @dataclass(frozen=True)
