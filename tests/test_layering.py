@@ -236,12 +236,11 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-# Two cycles remain in the libraries, each through a function-local import: voting's _group,
-# _json and _hashing, and did's _data_integrity and _ecdsa_jcs_2019. Their packages' own
-# clean-up removes them; then these strict marks turn the passes into failures to strike off.
+# One cycle remains in the libraries, through a function-local import: voting's _group,
+# _json and _hashing. Its package's own clean-up removes it; then this strict mark turns the
+# pass into a failure to strike off.
 _KNOWN_CYCLES = {
     "voting": "voting._group -> _json -> _hashing -> _group",
-    "did": "did._data_integrity -> _ecdsa_jcs_2019 -> _data_integrity",
 }
 _CYCLE_CASES = [
     pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=_KNOWN_CYCLES[p]))
