@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 from did._did_key import DID_KEY_CONTEXT
 from did._document import DidDocument, parse_did
-from did._keys import ED25519_PUBLIC_KEY_SIZE, ed25519_multikey, is_valid_ed25519_public_key
+from did._keys import ED25519_PUBLIC_KEY_SIZE, is_valid_ed25519_public_key, multikey
 from did.errors import EncodingError, InvalidDid, InvalidDidDocument, ResolutionError
 
 if TYPE_CHECKING:
@@ -60,15 +60,23 @@ def did_web_url(did_web: str) -> str:
     return f"https://{authority}/{location}/did.json"
 
 
-def web_did_document(did_web: str, public_key: bytes) -> dict[str, Any]:
-    """Return the did.json to publish for a did:web controlled by one Ed25519 key.
+def web_did_document(did_web: str, public_key: bytes, key_type: str = "Ed25519") -> dict[str, Any]:
+    """Return the did.json to publish for a did:web controlled by one Ed25519 or P-256 key.
 
-    The key is a `Multikey` method `#key-1`, authorized for the four signing relationships.
+    The key is a `Multikey` method `#key-1`, authorized for the four signing relationships;
+    a P-256 key is given as its 33-byte compressed point.
     """
     did_web_url(did_web)
-    if not isinstance(public_key, bytes) or len(public_key) != ED25519_PUBLIC_KEY_SIZE:
+    if key_type == "P-256":
+        from did._p256 import is_valid_p256_public_key
+
+        if not is_valid_p256_public_key(public_key):
+            raise EncodingError("P-256 public key: want a 33-byte compressed point on the curve")
+    elif key_type != "Ed25519":
+        raise EncodingError(f"key type: got {key_type!r}, want 'Ed25519' or 'P-256'")
+    elif not isinstance(public_key, bytes) or len(public_key) != ED25519_PUBLIC_KEY_SIZE:
         raise EncodingError("Ed25519 public key must be 32 bytes")
-    if not is_valid_ed25519_public_key(public_key):
+    elif not is_valid_ed25519_public_key(public_key):
         raise EncodingError("Ed25519 public key is not a valid curve point")
     vm_id = f"{did_web}#key-1"
     return {
@@ -79,7 +87,7 @@ def web_did_document(did_web: str, public_key: bytes) -> dict[str, Any]:
                 "id": vm_id,
                 "type": "Multikey",
                 "controller": did_web,
-                "publicKeyMultibase": ed25519_multikey(public_key),
+                "publicKeyMultibase": multikey(key_type, public_key),
             }
         ],
         "authentication": [vm_id],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -231,3 +232,26 @@ def test_importing_did_stays_free_of_front_end_and_network_packages() -> None:
 def test_importing_did_does_not_import_cryptography() -> None:
     # pyca/cryptography is for test certificates and optional interop formats, imported lazily.
     assert "cryptography" not in _imported_after_import_did()
+
+
+def test_web_did_document_for_a_p256_key_resolves_and_verifies(https_server: HttpsServer) -> None:
+    from did import P256Key, Resolver, TrustIssuers, issue_credential, verify_credential
+
+    key = P256Key.from_private_bytes(bytes(31) + b"\x77")
+    did = "did:web:" + https_server.authority.replace(":", "%3A") + ":p256"
+    https_server.serve("/p256/did.json", web_did_document(did, key.public_key, "P-256"))
+    with https_server.client() as client:
+        resolver = Resolver(http_client=client)
+        method = resolver.resolve_document(did).find_verification_method("#key-1")
+        assert (method.key_type, method.public_key) == ("P-256", key.public_key)
+        credential = issue_credential(
+            {"id": "did:example:holder", "a": 1}, key=key, verification_method=f"{did}#key-1",
+            valid_from=datetime(2025, 1, 1, tzinfo=UTC),
+        )  # fmt: skip
+        report = verify_credential(credential, now=datetime(2025, 6, 1, tzinfo=UTC),
+                                   resolver=resolver, trust=TrustIssuers.of([did]))  # fmt: skip
+        assert report.verified, report.to_json()
+    with pytest.raises(EncodingError, match="P-256"):
+        web_did_document(did, key.public_key[:32], "P-256")
+    with pytest.raises(EncodingError, match="key type"):
+        web_did_document(did, key.public_key, "P-384")

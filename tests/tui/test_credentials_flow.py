@@ -16,7 +16,7 @@ from tui.app import WalletApp, create_app
 from tui.dialogs import ErrorDialog, PassphraseDialog, PathDialog, PresentDialog
 from tui.screens import CredentialScreen, CredentialsScreen, PresentationScreen
 from tui.widgets import CredentialTable, VerificationTable
-from wallet.services import Wallet, list_credentials, verify_presentation_text
+from wallet.services import TrustDecision, Wallet, list_credentials, verify_presentation_text
 
 pytestmark = pytest.mark.asyncio
 
@@ -99,11 +99,19 @@ async def test_import_verify_present_and_save_a_credential(
     presentation = json.loads(saved.read_text(encoding="utf-8"))
     assert presentation["holder"] == credentials.holder
     report = verify_presentation_text(
-        saved.read_text(encoding="utf-8"), challenge="nonce-123", domain="verifier.example", now=NOW
+        saved.read_text(encoding="utf-8"),
+        challenge="nonce-123",
+        domain="verifier.example",
+        now=NOW,
+        trust=TrustDecision(issuers=(credentials.issuer,)),
     )
     assert report.verified
     other = verify_presentation_text(
-        saved.read_text(encoding="utf-8"), challenge="other", domain="verifier.example", now=NOW
+        saved.read_text(encoding="utf-8"),
+        challenge="other",
+        domain="verifier.example",
+        now=NOW,
+        trust=TrustDecision(issuers=(credentials.issuer,)),
     )
     assert [c.label for c in other.failures()] == ["challenge"]
 

@@ -40,5 +40,5 @@ def test_no_wallet_exits_3_with_one_line(tmp_path: Path) -> None:
 def test_a_failed_verification_exits_1(tmp_path: Path) -> None:
     forged = tmp_path / "forged.json"
     forged.write_text('{"not": "a credential"}')
-    run = wallet_process("credential", "verify", forged, env=file_env())
+    run = wallet_process("credential", "verify", "--trust-any", forged, env=file_env())
     assert run.code == 1 and "NOT verified" in run.stdout

@@ -35,7 +35,9 @@ def _present_and_verify(cli: CliWallet, credential: Path) -> Run:
     cli.ok(
         "credential", "present", held, "--holder", "alice", "--challenge", "c", "-o", presentation
     )
-    return cli.run("presentation", "verify", presentation, "--challenge", "c", *_publish(cli))
+    return cli.run(
+        "presentation", "verify", presentation, "--challenge", "c", "--trust-any", *_publish(cli)
+    )
 
 
 def test_entries_for_both_purposes_at_one_index(cli: CliWallet) -> None:
@@ -57,7 +59,7 @@ def test_entries_for_both_purposes_at_one_index(cli: CliWallet) -> None:
 def test_a_revoked_credential_fails_and_stays_revoked(cli: CliWallet) -> None:
     issued = cli.issue("revoked.json", "--claim", "a=1", "--status-list", "main")
     credential_id = cli.credential_id(issued)
-    before = cli.run("credential", "verify", issued, *_publish(cli))
+    before = cli.run("credential", "verify", "--trust-any", issued, *_publish(cli))
     assert before.code == 0 and "✓ status" in before.stdout
     assert cli.ok("status", "revoke", credential_id, "--yes", "--json").json()["revoked"] is True
     run = _present_and_verify(cli, issued)
@@ -75,12 +77,12 @@ def test_a_suspended_credential_fails_until_reinstated(cli: CliWallet) -> None:
     run = _present_and_verify(cli, issued)
     assert run.code == 1 and "✗ credential[0].status: suspended:" in run.stdout
     cli.ok("status", "reinstate", credential_id)
-    assert cli.run("credential", "verify", issued, *_publish(cli)).code == 0
+    assert cli.run("credential", "verify", "--trust-any", issued, *_publish(cli)).code == 0
 
 
 def test_without_the_lists_the_status_check_fails_as_unavailable(cli: CliWallet) -> None:
     issued = cli.issue("unlisted.json", "--claim", "a=1", "--status-list", "main")
-    run = cli.run("credential", "verify", issued)
+    run = cli.run("credential", "verify", "--trust-any", issued)
     assert run.code == 1 and "✗ status: status_list_unavailable:" in run.stdout
     assert "--status-list-file" in run.stdout
 
@@ -123,7 +125,7 @@ def test_lists_served_over_https_are_fetched(
             cli.ok("status", "publish", "web", "--purpose", purpose, "-o", target)
             https_server.serve(f"/status/web/{purpose}", target.read_bytes())
         # The test CA reaches the fetch through SSL_CERT_FILE, read by a real process at start.
-        return wallet_process("credential", "verify", issued, env=env)
+        return wallet_process("credential", "verify", "--trust-any", issued, env=env)
 
     fetched = serve_and_verify()
     assert fetched.code == 0 and "✓ status" in fetched.stdout, fetched.stdout
@@ -131,6 +133,6 @@ def test_lists_served_over_https_are_fetched(
     revoked = serve_and_verify()
     assert revoked.code == 1 and "✗ status: revoked:" in revoked.stdout
     https_server.routes.pop("/status/web/revocation")
-    gone = wallet_process("credential", "verify", issued, env=env)
+    gone = wallet_process("credential", "verify", "--trust-any", issued, env=env)
     assert gone.code == 1 and "✗ status: status_list_unavailable:" in gone.stdout
     assert "404" in gone.stdout

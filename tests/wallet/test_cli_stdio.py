@@ -41,7 +41,7 @@ def test_dash_input_is_stdin_for_claims_verify_import_and_presentations(cli: Cli
     assert issued.code == 0, issued.stderr
     subject = json.loads(issued.stdout)["credentialSubject"]
     assert (subject["level"], subject["name"]) == (7, "Ada")
-    verified = wallet("credential", "verify", "-", env=cli.env, stdin=issued.stdout)
+    verified = wallet("credential", "verify", "-", "--trust-any", env=cli.env, stdin=issued.stdout)
     assert verified.code == 0 and verified.stdout.splitlines()[-1] == "verified"
     broken = issued.stdout.replace('"Ada"', '"Bob"')
     assert wallet("credential", "verify", "-", env=cli.env, stdin=broken).code == 1
@@ -51,7 +51,14 @@ def test_dash_input_is_stdin_for_claims_verify_import_and_presentations(cli: Cli
     challenge = ("--challenge", "n-1")
     presented = cli.ok("credential", "present", held, "--holder", "alice", *challenge, "-o", "-")
     checked = wallet(
-        "presentation", "verify", "-", *challenge, "--json", env=cli.env, stdin=presented.stdout
+        "presentation",
+        "verify",
+        "-",
+        *challenge,
+        "--trust-any",
+        "--json",
+        env=cli.env,
+        stdin=presented.stdout,
     )
     assert checked.code == 0, checked.stderr
     assert checked.json()["verified"] is True

@@ -19,6 +19,7 @@ from tests.did.conftest import HttpsServer, https_server  # noqa: F401 -- the fi
 from tests.wallet.credential_helpers import NOW, SECRET_CLAIM, make_wallet, opened_wallet
 from wallet.errors import FileProblem, NotFound, UsageError, VerificationFailed
 from wallet.services import (
+    TrustDecision,
     Wallet,
     change_status,
     claims_from_pairs,
@@ -36,6 +37,9 @@ from wallet.services import (
     web_document,
 )
 from wallet.services._sealing import open_field, seal_field
+
+# Tests about other checks accept any issuer; trust has its own tests.
+ANYONE = TrustDecision(any_issuer=True)
 
 KEY = bytes(range(32))
 
@@ -144,7 +148,7 @@ def issued(home: tuple[Path, dict[str, str]]) -> str:
 
 
 def test_an_issued_credential_verifies(issued: str) -> None:
-    report = verify_credential_text(issued, now=NOW)
+    report = verify_credential_text(issued, now=NOW, trust=ANYONE)
     assert report.verified, report.to_json()
     # No status list, and no issuer named: trust passes only with the trust-any warning.
     assert [c.outcome for c in report.checks] == ["passed"] * 4 + ["skipped", "passed"]
@@ -170,21 +174,23 @@ def test_changing_any_character_fails_naming_the_check(
     if value[index] == char:
         char = "A" if char != "A" else "B"
     holder[name] = value[:index] + char + value[index + 1 :]
-    report = verify_credential_text(json.dumps(credential), now=NOW)
+    report = verify_credential_text(json.dumps(credential), now=NOW, trust=ANYONE)
     assert not report.verified
     assert check in {c.label for c in report.failures()}, report.to_json()
 
 
 def test_validity_window_and_trust(opened: Wallet, home: tuple[Path, dict[str, str]]) -> None:
     text = json.dumps(_issue(opened, home[1], valid_until=NOW + timedelta(days=1)))
-    assert verify_credential_text(text, now=NOW).verified
-    late = verify_credential_text(text, now=NOW + timedelta(days=2))
+    assert verify_credential_text(text, now=NOW, trust=ANYONE).verified
+    late = verify_credential_text(text, now=NOW + timedelta(days=2), trust=ANYONE)
     assert late.check("validity").reason == "expired"
-    early = verify_credential_text(text, now=NOW - timedelta(seconds=1))
+    early = verify_credential_text(text, now=NOW - timedelta(seconds=1), trust=ANYONE)
     assert early.check("validity").reason == "not_yet_valid"
-    trusted = verify_credential_text(text, now=NOW, trusted_issuers=[home[1]["issuer"]])
+    trusted = verify_credential_text(
+        text, now=NOW, trust=TrustDecision(issuers=(home[1]["issuer"],))
+    )
     assert trusted.check("trust").outcome == "passed"
-    other = verify_credential_text(text, now=NOW, trusted_issuers=[home[1]["alice"]])
+    other = verify_credential_text(text, now=NOW, trust=TrustDecision(issuers=(home[1]["alice"],)))
     assert other.check("trust").reason == "untrusted_issuer"
 
 
@@ -197,7 +203,7 @@ def test_issue_refuses_inconsistent_requests(opened: Wallet, home: tuple[Path, A
         {"claims": {"a": 1}, "fmt": "jwt"},
         {"claims": {"a": 1}, "disclosable": ["a"]},
         {"claims": {"a": 1}, "fmt": "sd-jwt", "disclosable": ["b"]},
-        {"claims": {"a": 1}, "fmt": "sd-jwt", "status_list": "any"},
+        {"claims": {"a": 1}, "fmt": "sd-jwt", "types": ["T", "U"]},
         {"claims": {"a": 1}, "valid_until": NOW - timedelta(days=1)},
     ):
         with pytest.raises(UsageError):
@@ -271,7 +277,9 @@ def test_revocation_and_suspension_through_published_lists(tmp_path: Path) -> No
                 published = publish_status_list(opened, "main", purpose=purpose, now=NOW)
                 files.append(tmp_path / f"{purpose}.json")
                 files[-1].write_text(json.dumps(published))
-            report = verify_credential_text(json.dumps(subject), now=NOW, status_list_files=files)
+            report = verify_credential_text(
+                json.dumps(subject), now=NOW, status_list_files=files, trust=ANYONE
+            )
             reason: str | None = report.check("status").reason
             return reason
 
@@ -291,7 +299,7 @@ def test_revocation_and_suspension_through_published_lists(tmp_path: Path) -> No
             change_status(opened, "urn:uuid:unknown", "revoke")
         with pytest.raises(UsageError, match="no free index"):
             _issue(opened, dids, status_list="main", choose_index=lambda n: 5)
-        without = verify_credential_text(json.dumps(credential), now=NOW)
+        without = verify_credential_text(json.dumps(credential), now=NOW, trust=ANYONE)
         assert without.check("status").reason == "status_list_unavailable"
 
 
@@ -319,7 +327,9 @@ def test_presentations_bind_challenge_domain_and_holder(tmp_path: Path) -> None:
         theirs = present_credential(opened, held.id, holder="bob", challenge="c1", now=NOW).text()
 
     def check(text: str, challenge: str = "c1", domain: str | None = "v.example") -> Any:
-        return verify_presentation_text(text, challenge=challenge, domain=domain, now=NOW)
+        return verify_presentation_text(
+            text, challenge=challenge, domain=domain, now=NOW, trust=ANYONE
+        )
 
     assert check(mine).verified
     assert check(mine, challenge="c2").check("challenge").reason == "challenge_mismatch"

@@ -20,6 +20,7 @@ from tui.widgets import JsonView, VerificationTable, verdict
 from wallet.services import (
     HeldCredential,
     Identity,
+    TrustDecision,
     list_identities,
     present_credential,
     show_credential,
@@ -68,7 +69,10 @@ class CredentialScreen(WalletScreen):
                 held = show_credential(wallet, self.credential_id)
                 identities = list_identities(wallet)
             text = held.content if isinstance(held.content, str) else json.dumps(held.content)
-            report = verify_credential_text(text, now=self.session.clock())
+            # The holder's own view of a held credential accepts its issuer, with the warning.
+            report = verify_credential_text(
+                text, now=self.session.clock(), trust=TrustDecision(any_issuer=True)
+            )
         except Exception as exc:
             self.post_message(ServiceFailed("verify the credential", describe_error(exc)))
             return
@@ -136,7 +140,11 @@ class CredentialScreen(WalletScreen):
                     now=now,
                 )
             report = verify_presentation_text(
-                document.text(), challenge=request.challenge, domain=request.domain, now=now
+                document.text(),
+                challenge=request.challenge,
+                domain=request.domain,
+                now=now,
+                trust=TrustDecision(any_issuer=True),
             )
         except Exception as exc:
             self.post_message(ServiceFailed("present the credential", describe_error(exc)))

@@ -41,7 +41,27 @@ OutputOption = Annotated[
 ]
 TrustOption = Annotated[
     list[str] | None,
-    typer.Option("--trust", metavar="DID", help="Accept only these issuers (repeatable)."),
+    typer.Option(
+        "--trust",
+        metavar="DID|URL|FILE",
+        help="Trust this issuer: a DID, an https issuer URL, or a public key file (JWK, PEM, "
+        "Multikey); repeatable.",
+    ),
+]
+TrustAnyOption = Annotated[
+    bool,
+    typer.Option(
+        "--trust-any", help="Accept any issuer whose signature verifies (unsafe: it warns)."
+    ),
+]
+IssuerKeyOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--issuer-key",
+        metavar="FILE",
+        help="The issuer's public key (JWK, PEM or Multikey): verify an SD-JWT with it, and "
+        "trust it.",
+    ),
 ]
 StatusFileOption = Annotated[
     list[Path] | None,
@@ -69,13 +89,21 @@ def write_output(text: str, output: Path | None) -> None:
 
 
 def finish_verification(verification: Verification, as_json: bool) -> None:
-    """Print a verification and exit 1 unless it verified."""
+    """Print a verification and exit 1 unless it verified; warnings go to stderr."""
+    from did import NO_TRUST_DECISION
     from wallet.cli._render import render_verification
 
     emit(verification.to_json(), as_json, lambda _data: render_verification(verification))
+    for warning in verification.warnings:
+        message(f"warning: {warning}")
     if not verification.verified:
         failed = ", ".join(check.label for check in verification.failures())
         message(f"verification failed: {failed}")
+        if any(check.reason == NO_TRUST_DECISION for check in verification.failures()):
+            message(
+                "no trust decision: name whom you trust with --trust DID|URL|FILE (or "
+                "--issuer-key FILE), or accept any issuer with --trust-any"
+            )
         raise typer.Exit(1)
 
 
@@ -100,7 +128,11 @@ def issue(
     ] = None,
     status_list: Annotated[
         str | None,
-        typer.Option(metavar="NAME", help="Add revocation and suspension entries (di only)."),
+        typer.Option(
+            metavar="NAME",
+            help="Add revocation and suspension entries (a Bitstring Status List for di, a "
+            "Token Status List for sd-jwt).",
+        ),
     ] = None,
     output: OutputOption = None,
     home: HomeOption = None,
@@ -168,24 +200,29 @@ def verify(
         typer.Argument(metavar="FILE", help="A credential: JSON (di) or SD-JWT text; - is stdin."),
     ],
     trust: TrustOption = None,
+    trust_any: TrustAnyOption = False,
+    issuer_key: IssuerKeyOption = None,
     status_list_file: StatusFileOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Verify a credential; print every check. Exit 0 only when it verified, else 1.
 
+    Trust is a decision: give --trust (or --issuer-key), or --trust-any; with neither the
+    trust check fails.
+
     Examples:
 
     \b
       wallet credential verify bob.json --trust did:key:z6Mk…
-      curl -s https://issuer.example/bob.json | wallet credential verify -
-      cat bob.json | wallet --json credential verify - --status-list-file revocation.json
+      curl -s https://issuer.example/bob.json | wallet credential verify - --trust-any
+      cat bob.json | wallet --json credential verify - --issuer-key issuer.jwk
     """
-    from wallet.services import verify_credential_text
+    from wallet.services import trust_decision, verify_credential_text
 
     report = verify_credential_text(
         read_input(file, "credential"),
         now=now(),
-        trusted_issuers=trust or (),
+        trust=trust_decision(trust or (), trust_any=trust_any, issuer_key=issuer_key),
         status_list_files=status_list_file or (),
     )
     finish_verification(report, json_of(ctx, json_))

@@ -269,8 +269,13 @@ def request(
     format_: Annotated[str, typer.Option("--format", help="dc+sd-jwt or ldp_vc.")] = "dc+sd-jwt",
     identity: IdentityOption = None,
     trust: Annotated[
-        list[str] | None, typer.Option("--trust", metavar="DID", help="Accept these issuers.")
+        list[str] | None,
+        typer.Option("--trust", metavar="DID|URL|FILE", help="Accept these issuers (or keys)."),
     ] = None,
+    trust_any: Annotated[
+        bool,
+        typer.Option("--trust-any", help="Accept any issuer whose signature verifies (warns)."),
+    ] = False,
     once: Annotated[
         bool, typer.Option("--once", help="Stop after one response (else request again).")
     ] = False,
@@ -283,13 +288,15 @@ def request(
     json_: JsonOption = False,
 ) -> None:
     """Request a presentation over OpenID4VP: print the request URI and a QR code, wait for
-    the response and print its verification. Exit 0 only when it verified.
+    the response and print its verification. Exit 0 only when it verified. Trust is a
+    decision: give --trust, or --trust-any; with neither the trust check fails.
 
     Examples:
 
     \b
-      wallet presentation request --type https://example.org/person --claim given_name --once
-      wallet presentation request --dcql query.json --once --json
+      wallet presentation request --type https://example.org/person --claim given_name \\
+          --trust did:key:z6Mk… --once
+      wallet presentation request --dcql query.json --trust-any --once --json
     """
     from wallet.errors import UsageError
     from wallet.openid4vc import DcqlQuery
@@ -299,6 +306,7 @@ def request(
         dcql_from_claims,
         read_text,
         request_presentation,
+        trust_decision,
     )
 
     if (dcql is None) == (not type_ and not claim):
@@ -323,7 +331,7 @@ def request(
             serving=_serving(listen, tls_cert, tls_key, public_name),
             on_ready=ready,
             timeout=timeout,
-            trusted_issuers=trust or (),
+            trust=trust_decision(trust or (), trust_any=trust_any),
             once=once,
             on_result=lambda result: emit(result.to_json(), as_json, _result_text),
         )

@@ -20,21 +20,23 @@ def create(
     ctx: typer.Context,
     method: Annotated[str, typer.Option("--method", help="DID method: key or jwk.")] = "key",
     label: Annotated[str | None, typer.Option("--label", help="A short name for it.")] = None,
+    key: Annotated[str, typer.Option("--key", help="Key type: ed25519 or p256.")] = "ed25519",
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Create a new Ed25519 key in the keystore and print its DID.
+    """Create a new key (Ed25519 or P-256) in the keystore and print its DID.
 
     Examples:
 
     \b
       wallet did create --label alice
       wallet did create --method jwk --json
+      wallet did create --key p256 --label work
     """
     from wallet.services import Wallet, create_identity
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        identity = create_identity(wallet, method=method, label=label)
+        identity = create_identity(wallet, method=method, label=label, key=key)
     emit(identity.to_json(), json_of(ctx, json_), lambda item: item["did"])
 
 

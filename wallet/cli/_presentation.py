@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 
 from wallet.cli._common import JsonOption, json_of, now, read_input
-from wallet.cli._credential import StatusFileOption, TrustOption, finish_verification
+from wallet.cli._credential import (
+    IssuerKeyOption,
+    StatusFileOption,
+    TrustAnyOption,
+    TrustOption,
+    finish_verification,
+)
 
 app = typer.Typer(
     rich_markup_mode=None,
@@ -31,6 +37,8 @@ def verify(
         str | None, typer.Option(help="Your domain (required for sd-jwt: the KB-JWT aud).")
     ] = None,
     trust: TrustOption = None,
+    trust_any: TrustAnyOption = False,
+    issuer_key: IssuerKeyOption = None,
     status_list_file: StatusFileOption = None,
     json_: JsonOption = False,
 ) -> None:
@@ -39,21 +47,23 @@ def verify(
     Checks the holder's signature, that the challenge and domain are yours, that the holder
     is the subject of each credential, and each credential's proof, validity and status.
 
+    Trust is a decision: give --trust (or --issuer-key), or --trust-any.
+
     Examples:
 
     \b
-      wallet presentation verify vp.json --challenge n1
+      wallet presentation verify vp.json --challenge n1 --trust did:key:z6Mk…
       wallet credential present 3f2a --holder bob --challenge n1 -o - | \\
-          wallet presentation verify - --challenge n1 --json
+          wallet presentation verify - --challenge n1 --trust-any --json
     """
-    from wallet.services import verify_presentation_text
+    from wallet.services import trust_decision, verify_presentation_text
 
     report = verify_presentation_text(
         read_input(file, "presentation"),
         challenge=challenge,
         domain=domain,
         now=now(),
-        trusted_issuers=trust or (),
+        trust=trust_decision(trust or (), trust_any=trust_any, issuer_key=issuer_key),
         status_list_files=status_list_file or (),
     )
     finish_verification(report, json_of(ctx, json_))

@@ -150,24 +150,40 @@ def publish(
     purpose: Annotated[
         str, typer.Option(help="Which of the two lists: revocation or suspension.")
     ] = "revocation",
+    format_: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="bitstring (a W3C status list credential, for di credentials) or token (an "
+            "IETF Status List Token, for sd-jwt credentials).",
+        ),
+    ] = "bitstring",
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Sign the current revocation (or suspension) list credential and write it to FILE.
+    """Sign the current status list and write it to FILE.
 
-    Publish both purposes: a verifier needs both lists to check a credential's status.
+    For di credentials publish both purposes (a verifier needs both lists to check a
+    credential's status); for sd-jwt credentials one token carries both.
 
     Examples:
 
     \b
       wallet status publish staff -o revocation.json
       wallet status publish staff --purpose suspension -o - > suspension.json
+      wallet status publish staff --format token -o status.jwt
     """
     import json
 
-    from wallet.services import Wallet, publish_status_list
+    from wallet.errors import UsageError
+    from wallet.services import Wallet, publish_status_list, publish_token_status_list
 
+    if format_ not in ("bitstring", "token"):
+        raise UsageError(f"--format {format_!r}: choose bitstring or token")
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
+        if format_ == "token":
+            write_output(publish_token_status_list(wallet, name, now=now()), output)
+            return
         credential = publish_status_list(wallet, name, purpose=purpose, now=now())
     write_output(json.dumps(credential, indent=2), output)
     if json_of(ctx, json_) and not is_stdio(output):

@@ -72,7 +72,7 @@ def running_verifier(
     limits: Limits | None = None,
     key: SigningKey | None = None,
     verification_method: str | None = None,
-    trust: TrustPolicy,
+    trust: TrustPolicy | None,
     resolver: Any = None,
     response_mode: str = "direct_post",
 ) -> Iterator[Verifier]:

@@ -85,7 +85,7 @@ class Verifier:
         key: SigningKey | None = None,
         verification_method: str | None = None,
         resolver: Any = None,
-        trust: TrustPolicy,
+        trust: TrustPolicy | None,
         response_mode: str = "direct_post",
     ) -> None:
         from did import Resolver

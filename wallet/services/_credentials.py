@@ -18,7 +18,7 @@ from typing import Any
 
 from wallet._db import CredentialRow
 from wallet.errors import NotFound, UsageError, VerificationFailed
-from wallet.services._identities import find_identity, method_of, signing_key
+from wallet.services._identities import credential_key, find_identity, method_of
 from wallet.services._sealing import open_field, seal_field
 from wallet.services._session import Wallet
 from wallet.services._values import JsonObject, StatusEntry
@@ -176,19 +176,31 @@ def issue_credential(
     start = valid_from or now
     if valid_until is not None and valid_until < start:
         raise UsageError("--valid-until is before the credential becomes valid")
-    row, key = signing_key(wallet, issuer)
+    row, key = credential_key(wallet, issuer)
     method, _ = method_of(row.did, "assertionMethod")
     if fmt == "sd-jwt":
-        if status_list is not None:
-            raise UsageError("--status-list works with --format di only")
         if len(types) != 1:
             raise UsageError("an SD-JWT VC has exactly one type (its vct)")
         unknown = [c for c in disclosable if pointer(c)[1:].split("/")[0] not in claims]
         if unknown:
             raise UsageError(f"--disclosable names claims that are not given: {unknown}")
         _, holder_key = method_of(subject, "authentication")
+        sd_status: dict[str, Any] = {}
+        sd_id, sd_entry = None, None
+        if status_list is not None:
+            from did import token_status_claim
+            from wallet.services._status import reserve_entries, token_uri
+
+            # The credential's id names it for `wallet status revoke`; the SD-JWT carries only
+            # the Token Status List reference (IETF Token Status List §6.2).
+            sd_id = wallet.env.uuid_urn()
+            _, sd_entry = reserve_entries(
+                wallet, status_list, row.did, sd_id, now, choose_index or wallet.env.below
+            )
+            uri = token_uri(wallet.db.find_status_list(status_list))
+            sd_status = {"status": token_status_claim(uri, sd_entry.index)}
         text = issue_sd_jwt(
-            {"sub": subject, **claims},
+            {"sub": subject, **claims, **sd_status},
             key=key,
             verification_method=method,
             vct=types[0],
@@ -198,7 +210,7 @@ def issue_credential(
             valid_until=valid_until,
             not_before=valid_from,
         )
-        return Document("sd-jwt", text)
+        return Document("sd-jwt", text, sd_id, sd_entry)
     if disclosable:
         raise UsageError("--disclosable needs --format sd-jwt (a di credential shows all claims)")
     credential_id = wallet.env.uuid_urn()
@@ -283,7 +295,8 @@ def import_credential(wallet: Wallet, text: str, *, now: datetime) -> Credential
     from did import canonicalize
 
     fmt, content = read_document(text)
-    report = verify_document(fmt, content, now=now)
+    # Trust is the verifier's decision when it is presented; holding takes none (None).
+    report = verify_document(fmt, content, now=now, trust=None)
     failed = [
         c
         for c in report.checks
@@ -365,7 +378,7 @@ def present_credential(
             f"warning: {holder_row.did} is not the subject of this credential; "
             "verifiers will reject the holder binding"
         )
-    _, key = signing_key(wallet, holder)
+    _, key = credential_key(wallet, holder)
     if isinstance(held.content, str):
         if not domain:
             raise UsageError("an SD-JWT presentation needs --domain (the verifier, its `aud`)")

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     )
     from wallet.server import Listen, Tls
     from wallet.services._credentials import CredentialSummary
+    from wallet.services._verifying import TrustDecision
 
 # The wallet's own format names and the OpenID4VC format identifiers they travel as.
 WIRE_FORMATS = {"sd-jwt": "dc+sd-jwt", "di": "ldp_vc"}
@@ -254,7 +255,7 @@ def request_presentation(
     serving: Serving,
     on_ready: Callable[[RequestMade], None],
     timeout: float,
-    trusted_issuers: Sequence[str] = (),
+    trust: TrustDecision | None,
     once: bool = True,
     on_result: Callable[[PresentationResult], None] | None = None,
 ) -> PresentationResult | None:
@@ -263,7 +264,6 @@ def request_presentation(
     Return the last result, or None when no response arrived in time."""
     from wallet.openid4vc import qr_text, running_verifier
     from wallet.services._identities import method_of, signing_key
-    from wallet.services._verifying import _policy
 
     key = method = None
     if identity is not None:
@@ -277,7 +277,7 @@ def request_presentation(
         rng=wallet.env.rng,
         key=key,
         verification_method=method,
-        trust=_policy(trusted_issuers),
+        trust=None if trust is None else trust.policy(),
     ) as verifier:
         while True:
             handle = verifier.create_request(dcql)

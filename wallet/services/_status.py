@@ -20,7 +20,7 @@ from typing import Any
 
 from wallet._db import StatusListRow
 from wallet.errors import NotFound, UsageError
-from wallet.services._identities import find_identity, signing_key
+from wallet.services._identities import credential_key, find_identity
 from wallet.services._session import Wallet
 from wallet.services._values import JsonObject, StatusEntry
 
@@ -165,7 +165,7 @@ def publish_status_list(wallet: Wallet, name: str, *, purpose: str, now: datetim
     if purpose not in PURPOSES:
         raise UsageError(f"--purpose {purpose!r}: choose revocation or suspension")
     row = _list_row(wallet, name)
-    _, key = signing_key(wallet, row.issuer)
+    _, key = credential_key(wallet, row.issuer)
     method, _ = method_of(row.issuer, "assertionMethod")
     list_id, bits = (
         (row.revocation_id, row.revoked)
@@ -177,3 +177,45 @@ def publish_status_list(wallet: Wallet, name: str, *, purpose: str, now: datetim
     )
     signed: dict[str, Any] = add_proof(unsigned, key, method, created=now)
     return signed
+
+
+def token_uri(row: StatusListRow | None) -> str:
+    """The URI of the Token Status List that `row` publishes for SD-JWT VCs.
+
+    Beside the revocation and suspension lists of a list served at `URL`, it is `URL/token`;
+    a list without an https URL names it after its revocation list's urn.
+    """
+    if row is None:
+        raise NotFound("no such status list")
+    base, _, last = row.revocation_id.rpartition("/")
+    if row.revocation_id.startswith("https://") and last == "revocation":
+        return f"{base}/token"
+    return f"{row.revocation_id}#token"
+
+
+def publish_token_status_list(wallet: Wallet, name: str, *, now: datetime) -> str:
+    """The signed Status List Token (IETF Token Status List §5.1) of list `name`, as of `now`.
+
+    Two bits per entry: 0 VALID, 1 INVALID (revoked), 2 SUSPENDED; revocation wins, since it
+    is final.
+    """
+    from did import STATUS_INVALID, STATUS_SUSPENDED, StatusList, TokenStatusList, status_list_token
+    from wallet.services._identities import method_of
+
+    row = _list_row(wallet, name)
+    _, key = credential_key(wallet, row.issuer)
+    method, _ = method_of(row.issuer, "assertionMethod")
+    revoked, suspended = StatusList.from_bytes(row.revoked), StatusList.from_bytes(row.suspended)
+    size = len(row.revoked) * 8
+    tokens = TokenStatusList.new(size, bits=2)
+    for index in _candidates(row.revoked) | _candidates(row.suspended):
+        if revoked.get(index):
+            tokens = tokens.set(index, STATUS_INVALID)
+        elif suspended.get(index):
+            tokens = tokens.set(index, STATUS_SUSPENDED)
+    return status_list_token(tokens, key=key, kid=method, uri=token_uri(row), issued_at=now)
+
+
+def _candidates(bits: bytes) -> set[int]:
+    # The indexes that may be set: every bit position of a non-zero byte (few in practice).
+    return {8 * i + bit for i, byte in enumerate(bits) if byte for bit in range(8)}

@@ -10,6 +10,7 @@ saying the list is unavailable.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,67 @@ from wallet.services._values import JsonObject
 from wallet.services._verification import Verification, from_credential_report
 
 if TYPE_CHECKING:
-    from did import Resolver, VerificationReport
+    from did import Fetcher, Resolver, TrustPolicy, VerificationReport
+
+
+@dataclass(frozen=True)
+class TrustDecision:
+    """Whom the verifier decided to trust: issuers by DID or https URL, keys, or anyone.
+
+    `issuer_key` is a key given out of band (`--issuer-key`): an SD-JWT is verified with it,
+    and it is trusted like a key named with `--trust FILE`.
+    """
+
+    issuers: tuple[str, ...] = ()
+    keys: tuple[tuple[str, bytes], ...] = ()
+    any_issuer: bool = False
+    issuer_key: tuple[str, bytes] | None = None
+
+    def policy(self) -> TrustPolicy:
+        """The `did` trust policy this decision stands for."""
+        from did import TrustAny, TrustIssuers
+
+        if self.any_issuer:
+            return TrustAny()
+        keys = (*self.keys, *(() if self.issuer_key is None else (self.issuer_key,)))
+        return TrustIssuers.of(self.issuers, keys)
+
+
+def trust_decision(
+    trust: Sequence[str], *, trust_any: bool = False, issuer_key: Path | None = None
+) -> TrustDecision | None:
+    """Read `--trust DID|URL|FILE…`, `--trust-any` and `--issuer-key FILE` into a decision.
+
+    None when nothing was decided: verification then fails its trust check, saying how to
+    decide. A `--trust` value that is not a DID or an https URL is a key file.
+    """
+    if trust_any and trust:
+        raise UsageError("--trust-any accepts every issuer; do not combine it with --trust")
+    issuers, keys = [], []
+    for entry in trust:
+        if entry.startswith(("did:", "https://")):
+            issuers.append(entry)
+        else:
+            keys.append(_key_file(Path(entry)))
+    given = None if issuer_key is None else _key_file(issuer_key)
+    if not (trust or trust_any or given):
+        return None
+    return TrustDecision(tuple(issuers), tuple(keys), trust_any, given)
+
+
+def _key_file(path: Path) -> tuple[str, bytes]:
+    from did import read_public_key
+    from did.errors import DidError
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FileProblem(f"key file {path}: {exc.strerror}") from None
+    try:
+        key_type, raw = read_public_key(data)
+    except DidError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+    return key_type, raw
 
 
 def read_text(path: Path, what: str = "file") -> str:
@@ -57,8 +118,11 @@ def status_source(
 
     given: dict[str, JsonObject] = {}
     for path in files:
+        text = read_text(path, "status list")
+        if not text.lstrip().startswith("{"):
+            continue  # a Status List Token, for SD-JWT VCs (`token_status_source`)
         try:
-            credential = parse_json(read_text(path, "status list"))
+            credential = parse_json(text)
         except DidError as exc:
             raise FileProblem(f"status list {path}: {exc}") from None
         list_id = credential.get("id") if isinstance(credential, dict) else None
@@ -97,14 +161,21 @@ def verify_document(
     content: dict[str, Any] | str,
     *,
     now: datetime,
-    trusted_issuers: set[str] | None = None,
+    trust: TrustDecision | None,
     status_lists: Callable[[str], Any] | None = None,
     resolver: Resolver | None = None,
+    issuer_metadata: Fetcher | None = None,
+    token_lists: Callable[[str], str] | None = None,
 ) -> VerificationReport:
-    """Verify a parsed credential of either format; return its `did.VerificationReport`."""
-    from did import verify_credential, verify_sd_jwt
+    """Verify a parsed credential of either format; return its `did.VerificationReport`.
 
+    `trust` None is no decision: the report's trust check fails saying how to decide.
+    """
+    from did import public_key_jwk, verify_credential, verify_sd_jwt
+
+    policy = None if trust is None else trust.policy()
     if isinstance(content, str):
+        given = None if trust is None else trust.issuer_key
         # An issued SD-JWT has no key binding yet; the holder adds one when presenting.
         return verify_sd_jwt(
             content,
@@ -112,68 +183,89 @@ def verify_document(
             audience=None,
             nonce=None,
             resolver=_resolver(resolver),
+            issuer_jwk=None if given is None else public_key_jwk(given[1], given[0]),
+            issuer_metadata=issuer_metadata,
+            status_lists=token_lists,
             require_key_binding=False,
-            trust=_policy(trusted_issuers),
+            trust=policy,
         )
     return verify_credential(
         content,
         now=now,
         resolver=_resolver(resolver),
-        trust=_policy(trusted_issuers),
+        trust=policy,
         status_lists=status_lists,
     )
 
 
-def _policy(trusted_issuers: Any) -> Any:
-    """The did-level trust policy for a list of trusted issuers.
+def token_status_source(
+    files: Sequence[Path], fetch: Callable[[str], bytes] | None = None
+) -> Callable[[str], str]:
+    """Status List Tokens (IETF Token Status List) from `files` by their `sub`, else https."""
+    from did.errors import CredentialError, DidError, StatusRetrievalError
+    from did.sd_jwt import HttpsFetcher, Jws
 
-    Until the command line asks for a decision (`--trust`/`--trust-any`), an empty list keeps
-    the earlier behaviour, now visibly: any issuer is accepted and the report warns about it.
-    """
-    from did import TrustAny, TrustIssuers
+    given: dict[str, str] = {}
+    for path in files:
+        text = read_text(path, "status list").strip()
+        if text.startswith("{"):
+            continue  # a Bitstring Status List credential, for W3C credentials
+        try:
+            subject = Jws.from_text(text, "status list token").payload.get("sub")
+        except DidError as exc:
+            raise FileProblem(f"status list {path}: {exc}") from None
+        if isinstance(subject, str):
+            given[subject] = text
+    download = fetch or HttpsFetcher()
 
-    return TrustIssuers.of(trusted_issuers) if trusted_issuers else TrustAny()
+    def source(uri: str) -> str:
+        if uri in given:
+            return given[uri]
+        if not uri.startswith("https://"):
+            raise StatusRetrievalError(
+                f"status list token {uri[:80]!r} is unavailable: give it with --status-list-file"
+            )
+        try:
+            return download(uri).decode("ascii")
+        except CredentialError as exc:
+            raise StatusRetrievalError(f"status list token unavailable: {exc}") from None
+        except UnicodeDecodeError:
+            raise CredentialError(f"status list token {uri[:80]!r} is not a JWT") from None
+
+    return source
 
 
 def verify_credential_text(
     text: str,
     *,
     now: datetime,
-    trusted_issuers: Sequence[str] = (),
+    trust: TrustDecision | None,
     status_list_files: Sequence[Path] = (),
     resolver: Resolver | None = None,
+    issuer_metadata: Fetcher | None = None,
 ) -> Verification:
-    """Verify a credential (JSON or SD-JWT text); an unreadable one fails its syntax check."""
-    report = _credential_report(
-        text,
-        now=now,
-        trusted_issuers=trusted_issuers,
-        status_list_files=status_list_files,
-        resolver=resolver,
-    )
-    return from_credential_report(report)
+    """Verify a credential (JSON or SD-JWT text); an unreadable one fails its syntax check.
 
+    `trust` is the verifier's decision (`trust_decision`); None fails the trust check.
+    `issuer_metadata` reads an https issuer's JWT VC Issuer Metadata (default: over https).
+    """
+    from did.sd_jwt import HttpsFetcher
 
-def _credential_report(
-    text: str,
-    *,
-    now: datetime,
-    trusted_issuers: Sequence[str],
-    status_list_files: Sequence[Path],
-    resolver: Resolver | None,
-) -> VerificationReport:
     try:
         fmt, content = read_document(text)
     except VerificationFailed as exc:
-        return _syntax_failure("credential", str(exc))
-    return verify_document(
+        return from_credential_report(_syntax_failure("credential", str(exc)))
+    report = verify_document(
         fmt,
         content,
         now=now,
-        trusted_issuers=set(trusted_issuers) or None,
+        trust=trust,
         status_lists=status_source(status_list_files),
         resolver=resolver,
+        issuer_metadata=issuer_metadata or HttpsFetcher(),
+        token_lists=token_status_source(status_list_files),
     )
+    return from_credential_report(report)
 
 
 def verify_presentation_text(
@@ -182,62 +274,48 @@ def verify_presentation_text(
     challenge: str,
     domain: str | None,
     now: datetime,
-    trusted_issuers: Sequence[str] = (),
+    trust: TrustDecision | None,
     status_list_files: Sequence[Path] = (),
     resolver: Resolver | None = None,
+    issuer_metadata: Fetcher | None = None,
 ) -> Verification:
     """Verify a presentation made for `challenge` and `domain`; return every check."""
-    report = _presentation_report(
-        text,
-        challenge=challenge,
-        domain=domain,
-        now=now,
-        trusted_issuers=trusted_issuers,
-        status_list_files=status_list_files,
-        resolver=resolver,
-    )
-    return from_credential_report(report)
-
-
-def _presentation_report(
-    text: str,
-    *,
-    challenge: str,
-    domain: str | None,
-    now: datetime,
-    trusted_issuers: Sequence[str],
-    status_list_files: Sequence[Path],
-    resolver: Resolver | None,
-) -> VerificationReport:
-    from did import verify_presentation, verify_sd_jwt
+    from did import public_key_jwk, verify_presentation, verify_sd_jwt
+    from did.sd_jwt import HttpsFetcher
 
     if not challenge:
         raise UsageError("--challenge must not be empty")
     try:
         _, content = read_document(text)
     except VerificationFailed as exc:
-        return _syntax_failure("presentation", str(exc))
-    trusted = set(trusted_issuers) or None
+        return from_credential_report(_syntax_failure("presentation", str(exc)))
+    policy = None if trust is None else trust.policy()
     if isinstance(content, str):
         if not domain:
             raise UsageError("an SD-JWT presentation is checked against --domain (its `aud`)")
-        return verify_sd_jwt(
+        given = None if trust is None else trust.issuer_key
+        report = verify_sd_jwt(
             content,
             now=now,
             audience=domain,
             nonce=challenge,
             resolver=_resolver(resolver),
-            trust=_policy(trusted),
+            issuer_jwk=None if given is None else public_key_jwk(given[1], given[0]),
+            issuer_metadata=issuer_metadata or HttpsFetcher(),
+            status_lists=token_status_source(status_list_files),
+            trust=policy,
         )
-    return verify_presentation(
-        content,
-        challenge=challenge,
-        domain=domain,
-        now=now,
-        resolver=_resolver(resolver),
-        trust=_policy(trusted),
-        status_lists=status_source(status_list_files),
-    )
+    else:
+        report = verify_presentation(
+            content,
+            challenge=challenge,
+            domain=domain,
+            now=now,
+            resolver=_resolver(resolver),
+            trust=policy,
+            status_lists=status_source(status_list_files),
+        )
+    return from_credential_report(report)
 
 
 def _syntax_failure(kind: str, message: str) -> VerificationReport:
