@@ -7,7 +7,9 @@ before they reach this module; it stores bytes and never sees the key.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -125,12 +127,39 @@ class IssuedRow:
     issued: str
 
 
+# The database and the journals SQLite keeps beside it in WAL mode.
+JOURNAL_SUFFIXES = ("", "-wal", "-shm")
+
+
+def _make_private(path: Path, *, create: bool) -> None:
+    """Make `path` and its journals readable by their owner only (mode 0600).
+
+    A restored backup, a copied file or an older wallet may have left them readable by all;
+    they hold sealed fields, but also who this wallet follows and which DIDs it holds.
+    """
+    try:
+        if create:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        for suffix in JOURNAL_SUFFIXES:
+            target = path.with_name(path.name + suffix)
+            try:
+                if stat.S_IMODE(target.stat().st_mode) != 0o600:
+                    target.chmod(0o600)
+            except FileNotFoundError:
+                continue
+    except OSError as exc:
+        raise FileProblem(f"cannot make {path} private: {exc.strerror}") from None
+
+
 class Database:
     """A connection to `wallet.db` with the schema brought up to date."""
 
     def __init__(self, path: Path, *, create: bool = False) -> None:
         if not create and not path.exists():
             raise HomeError(f"no wallet database at {path}: run `wallet init` first")
+        # The file is made private before SQLite writes a byte to it, and SQLite creates its
+        # journals with the database's mode.
+        _make_private(path, create=create)
         try:
             self._conn = sqlite3.connect(path, isolation_level=None)
             self._conn.execute("PRAGMA journal_mode=WAL")
@@ -139,6 +168,8 @@ class Database:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise FileProblem(f"{path}: not a usable wallet database ({exc})") from None
+        # Journals an earlier process left behind keep whatever mode they were made with.
+        _make_private(path, create=False)
         self.path = path
 
     def close(self) -> None:
