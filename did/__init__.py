@@ -34,7 +34,13 @@ from did._status_list import (
     status_entry,
     status_list_credential,
 )
-from did._verification import Check, StatusListSource, VerificationReport
+from did._verification import (
+    Check,
+    StatusListSource,
+    VerificationReport,
+    numeric_date,
+    parse_datetime,
+)
 from did.sd_jwt import (
     Disclosure,
     SdJwt,
@@ -80,6 +86,8 @@ __all__ = [
     "issue_sd_jwt",
     "multibase_decode",
     "multibase_encode",
+    "numeric_date",
+    "parse_datetime",
     "parse_did",
     "parse_json",
     "present_sd_jwt",
