@@ -8,15 +8,22 @@ to equal the DID. httpx is imported only when a did:web is actually resolved.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from did._did_key import DID_KEY_CONTEXT
 from did._document import DidDocument, parse_did
+from did._jcs import parse_json
 from did._keys import ED25519_PUBLIC_KEY_SIZE, ed25519_multikey, is_valid_ed25519_public_key
-from did.errors import EncodingError, InvalidDid, InvalidDidDocument, ResolutionError
+from did.errors import (
+    EncodingError,
+    InvalidDid,
+    InvalidDidDocument,
+    MalformedValueError,
+    ParsingError,
+    ResolutionError,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -108,9 +115,11 @@ def fetch_did_web_document(
         with httpx.Client(verify=verify, trust_env=trust_env, timeout=timeout) as client:
             body = _get(client, url, timeout, max_bytes)
     try:
-        obj = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        obj = parse_json(body)
+    except ParsingError:
         raise InvalidDidDocument(f"{url} is not UTF-8 JSON") from None
+    except MalformedValueError as exc:
+        raise InvalidDidDocument(f"{url}: {exc}") from None
     if not isinstance(obj, dict):
         raise InvalidDidDocument(f"{url} holds {type(obj).__name__}, want a JSON object")
     # §3.2: the document's id must be the DID that was resolved, or anyone able to serve a

@@ -10,13 +10,13 @@ one bit (`statusSize` 1) are supported, which covers revocation and suspension.
 from __future__ import annotations
 
 import gzip
-import json
 import re
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from did._jcs import parse_json
 from did._multibase import multibase_decode, multibase_encode
 from did.errors import (
     EncodingError,
@@ -308,9 +308,11 @@ def fetch_status_list(
         if len(body) > max_bytes:
             raise StatusRetrievalError(f"status list {url[:80]!r} is larger than {max_bytes} bytes")
     try:
-        credential = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        credential = parse_json(body)
+    except ParsingError:
         raise ParsingError(f"status list {url[:80]!r} is not UTF-8 JSON") from None
+    except MalformedValueError as exc:
+        raise ParsingError(f"status list {url[:80]!r}: {exc}") from None
     if not isinstance(credential, dict):
         raise ParsingError(f"status list {url[:80]!r} is not a JSON object")
     return credential
