@@ -25,6 +25,7 @@ from did._multibase import (
     multibase_decode,
     multibase_encode,
 )
+from did._network import AddressLookup, web_transport
 from did._presentation import create_presentation, verify_presentation
 from did._resolver import ResolutionResult, Resolver, resolve
 from did._status_list import (
@@ -51,6 +52,7 @@ from did.sd_jwt import (
 )
 
 __all__ = [
+    "AddressLookup",
     "Check",
     "DataIntegrityProof",
     "DidDocument",
@@ -101,4 +103,5 @@ __all__ = [
     "verify_proof",
     "verify_sd_jwt",
     "web_did_document",
+    "web_transport",
 ]

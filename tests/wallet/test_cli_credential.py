@@ -189,6 +189,11 @@ def test_unreadable_and_malformed_inputs(cli: CliWallet) -> None:
     assert unknown.code == 1 and "no identity 'nobody'" in unknown.stderr
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="did:web on this machine needs --allow-private-network, which `wallet` gains with "
+    "its global options",
+)
 def test_web_document_resolves_through_https_and_the_cli(
     cli: CliWallet,
     https_server: HttpsServer,  # noqa: F811 -- the imported fixture
