@@ -60,6 +60,9 @@ class Config:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise FileProblem(f"{source}: not valid TOML ({exc})") from None
+        except RecursionError:
+            # tomllib parses nested arrays and tables recursively (a crafted backup's config).
+            raise FileProblem(f"{source}: nested too deeply to be a config") from None
         wallet_id = data.get("wallet_id")
         keystore = data.get("keystore")
         version = data.get("version")
