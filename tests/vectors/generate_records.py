@@ -270,6 +270,14 @@ def _open_unreadable(base: Base, target: Path) -> None:
     write(base.open, target, raw)
 
 
+@case("V3-rule-window")
+def _open_late(base: Base, target: Path) -> None:
+    entries = entries_of(base.open)
+    i = index_of(entries, "open")
+    entries[i] = replace(entries[i], time=CLOSES)
+    rewrite(base.open, target, entries)
+
+
 # -- V4 ---------------------------------------------------------------------------------
 
 
@@ -721,6 +729,16 @@ def _share_twice(base: Base, target: Path) -> None:
     rewrite(run, target, [*entries[: i + 1], entries[i], *entries[i + 1 :]])
 
 
+@case("V10-rule-share")
+def _share_by_another(base: Base, target: Path) -> None:
+    # Trustee 3 posts trustee 1's decryption share as its own.
+    run = base.finished
+    entries = entries_of(run)
+    i = index_of(entries, "decryption-share")
+    entries[i] = replace(entries[i], author=run.world.trustees[2].vm)
+    rewrite(run, target, entries)
+
+
 def _result(run: Run) -> Any:
     result = run.board.state(ELECTION_ID).result
     assert result is not None
@@ -823,6 +841,27 @@ def _challenge_early(base: Base, target: Path) -> None:
     entries = entries_of(base.open)
     i = index_of(entries, "challenged")
     _challenged_change(base, target, time=entries[i - 1].time - timedelta(seconds=1))
+
+
+@case("V13-rule-phase")
+def _challenge_after_close(base: Base, target: Path) -> None:
+    run = base.finished
+    entries = entries_of(run)
+    close = index_of(entries, "close")
+    challenged = entries[index_of(entries, "challenged")]
+    late = replace(challenged, time=entries[close].time)
+    rewrite(run, target, [*entries[: close + 1], late])
+
+
+@case("V13-rule-documents")
+def _challenge_documents(base: Base, target: Path) -> None:
+    entries = entries_of(base.open)
+    key = did.Ed25519Key.from_seed(hashlib.sha256(b"extra").digest())
+    document = did.web_did_document(EXTRA_WEB, key.public_key)
+    i = index_of(entries, "challenged")
+    for j in (i - 1, i):
+        entries[j] = replace(entries[j], documents={EXTRA_WEB: document})
+    rewrite(base.open, target, entries)
 
 
 @case("V13-rule-role")

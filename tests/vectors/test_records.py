@@ -8,6 +8,7 @@ the corpus gives the committed index (no drift).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -51,3 +52,21 @@ def test_each_record_triggers_its_reason(corpus: tuple[Path, dict[str, Any]], na
     assert result.outcome in (Outcome.FAILED, Outcome.SKIPPED), report.to_text()
     assert code in {r.code for r in result.reasons}, report.to_text()
     assert not report.passed
+
+
+def test_the_audit_emits_no_code_outside_the_registry() -> None:
+    # Every literal reason code in the audit's sources, and every step of the replayed rules
+    # as `rule-<step>`, is registered (or is a skip, the exclusion `revoked`, or defensive).
+    root = Path(__file__).resolve().parents[2] / "voting"
+    sources = [*(root / "audit").glob("*.py"), root / "board" / "_frozen.py"]
+    text = "\n".join(p.read_text() for p in sources)
+    literal = set(re.findall(r'Reason\(\s*"([a-z0-9-]+)"', text))
+    literal |= set(re.findall(r'\(V\d+, "([a-z0-9-]+)"', text))
+    literal |= set(re.findall(r'\("(status-list-[a-z]+)"', text))
+    literal |= set(re.findall(r'skip(?:_from)?\(\w+, "([a-z0-9-]+)"', text))
+    registered = {code for codes in REASON_CODES.values() for code in codes}
+    skips = {"no-election", "trustee-keys", "joint-key", "no-checkpoint", "no-quorum"}
+    assert literal - registered <= skips | {"revoked", "combine", "counted"}
+    steps = set(re.findall(r'refuse\("([a-z]+)"', (root / "board" / "_replay.py").read_text()))
+    # `board` guards a board key that the election entry's parser already refused.
+    assert {f"rule-{s}" for s in steps - {"board"}} <= registered

@@ -101,7 +101,11 @@ class AuditScreen(MainScreen):
         bar.update(total=bar.total or 1, progress=bar.total or 1)
         about = f"election {message.election or '?'}, {message.size} entries"
         if message.passed:
-            verdict = Text(f"✓ Audit PASSED: {about}; every check passed.", style="bold green")
+            verdict = Text(
+                f"✓ Audit PASSED: {about}; no check failed (checks an unfinished election has "
+                "not reached yet are not applicable).",
+                style="bold green",
+            )
         else:
             verdict = Text(
                 f"✗ Audit FAILED: {about}; failed {', '.join(message.failed) or 'none'}"

@@ -8,8 +8,20 @@ from rich.text import Text
 
 from tui.widgets.fitted_table import FittedTable
 
-_STYLE = {"passed": "green", "failed": "bold red", "skipped": "yellow"}
-_MARK = {"passed": "✓ passed", "failed": "✗ failed", "skipped": "○ skipped"}
+_STYLE = {
+    "passed": "green",
+    "failed": "bold red",
+    "skipped": "yellow",
+    "not-yet-applicable": "cyan",
+    "not-applicable": "dim",
+}
+_MARK = {
+    "passed": "✓ passed",
+    "failed": "✗ failed",
+    "skipped": "○ skipped",
+    "not-yet-applicable": "… not yet",
+    "not-applicable": "- n/a",
+}
 
 
 class AuditTable(FittedTable):

@@ -100,7 +100,7 @@ def verify_ballot_entry(ctx: BallotContext, index: int, data: bytes) -> BallotVe
         return BallotVerdict(index, None, None, ((V6, "ballot-unreadable", "not a ballot"),))
     ballot = body.ballot
     failures: list[tuple[int, str, str]] = []
-    _eligibility(ctx, entry, data, body, failures)
+    _eligibility(ctx, index, entry, data, body, failures)
     _proofs(ctx, ballot, failures)
     ciphertexts = tuple(
         tuple(o.ciphertext.alpha.to_bytes() + o.ciphertext.beta.to_bytes() for o in c.options)
@@ -170,6 +170,7 @@ def _verify_signature(entry: Entry, data: bytes, resolver: did.Resolver) -> None
 
 def _eligibility(
     ctx: BallotContext,
+    index: int,
     entry: Entry,
     data: bytes,
     body: BallotBody,
@@ -178,7 +179,7 @@ def _eligibility(
     ballot = body.ballot
     # V5: the voter signed the entry with an eligible presentation. Who may cast, when, and
     # under which ballot id are the board's rules, replayed in order by the caller.
-    resolver = _resolver(ctx, entry.seq)
+    resolver = _resolver(ctx, index)
     try:
         _verify_signature(entry, data, resolver)
     except (VotingError, DidError) as exc:

@@ -1,10 +1,10 @@
 """Provides the registry of every reason code the audit emits, by check (record spec §9.4).
 
 The tampered-record corpus (tests/vectors/generate_records.py) holds one record per entry
-here, and a test keeps the two equal. Two codes are defensive and cannot be produced by a
-record whose entries parse: `V11 combine` (valid shares of the recomputed tally always
-decode) and `V13 counted` (a challenged ballot id can never be a counted ballot's, by the
-rules); they are not listed.
+here; tests keep the two equal and check that the audit's sources emit no other code. Two
+codes are defensive and cannot be produced by a record whose entries parse: `V11 combine`
+(valid shares of the recomputed tally always decode) and `V13 counted` (by the rules, a
+challenged ballot id is never a counted ballot's); they are not listed.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ REASON_CODES: dict[int, frozenset[str]] = {
             "rule-ceremony",
         }
     ),
-    3: frozenset({"joint-key", "election-hash", "entry-unreadable"}),
+    3: frozenset({"joint-key", "election-hash", "entry-unreadable", "rule-window"}),
     4: frozenset(
         {
             "board-key-invalid",
@@ -75,8 +75,18 @@ REASON_CODES: dict[int, frozenset[str]] = {
         }
     ),
     9: frozenset({"tally-mismatch"}),
-    10: frozenset({"duplicate", "share-invalid"}),
+    10: frozenset({"duplicate", "share-invalid", "rule-share"}),
     11: frozenset({"quorum", "no-valid-share"}),
     12: frozenset({"shape", "election-hash", "count", "over-limit"}),
-    13: frozenset({"opening", "rule-challenge", "rule-window", "rule-time", "rule-role"}),
+    13: frozenset(
+        {
+            "opening",
+            "rule-challenge",
+            "rule-window",
+            "rule-time",
+            "rule-role",
+            "rule-phase",
+            "rule-documents",
+        }
+    ),
 }

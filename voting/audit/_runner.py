@@ -38,7 +38,7 @@ from voting.audit._tally import (
     check_tally,
     empty_sums,
 )
-from voting.board import RuleState
+from voting.board import Entry, RuleState, facts_of
 from voting.errors import AuditError, VotingError
 
 V4, V5, V6, V8, V9 = 4, 5, 6, 8, 9
@@ -137,6 +137,10 @@ def verify_record(
                     findings.fail(V4, reason)
             if v.facts is not None:
                 facts[v.entry] = v.facts
+    if setup is not None and setup.election is None:
+        # Ballots on an election that never opened: no worker verifies them, but the rules
+        # (which refuse them all) still need their facts.
+        _ballot_facts(entries, scan.ballots, facts)
     refused = replay_rules(rules, facts, new) if setup is not None else []
     book.reasons.extend(refused)
     book.refused.update(r.entry for _, r in refused if r.entry is not None)
@@ -182,6 +186,14 @@ def verify_record(
             resumed_from=resume.size if resume is not None else None,
         ),
     )
+
+
+def _ballot_facts(entries: Sequence[bytes], ballots: Sequence[int], facts: dict[int, Any]) -> None:
+    for i in ballots:
+        try:
+            facts[i] = facts_of(Entry.from_bytes(entries[i]))
+        except VotingError:
+            continue  # unreadable: V4 shows the damage (root, links)
 
 
 def _rule_state(resume: AuditState | None, election_id: str) -> RuleState:

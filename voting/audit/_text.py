@@ -29,7 +29,7 @@ def render_text(report: AuditReport, *, with_result: bool = True) -> str:
     lines.append(f"election {where}: {report.size} entries, root {root}")
     width = max(len(c.title) for c in report.checks)
     for c in report.checks:
-        lines.append(f"  {c.id:<4} {c.title:<{width}}  {_MARK[c.outcome]:<4}  {c.details}")
+        lines.append(f"  {c.id:<4} {c.title:<{width}}  {_MARK[c.outcome]:<5}  {c.details}")
         for r in c.reasons:
             subject = _subject(r.entry, r.ballot, r.voter, r.trustee)
             lines.append(f"         - [{r.code}]{subject} {r.message}")

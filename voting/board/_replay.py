@@ -233,12 +233,12 @@ def _election(state: RuleState, facts: EntryFacts) -> None:
         raise refuse("origin", f"origin {body.origin[:80]!r}, want {want!r}")
 
 
-def _index(state: RuleState, facts: EntryFacts) -> int:
+def _index(state: RuleState, facts: EntryFacts, step: str = "ceremony") -> int:
     assert state.election is not None
     index = state.election.trustee_index(facts.author_did)
     assert index is not None  # the role check ran first
     if facts.trustee is not None and facts.trustee != index:
-        raise refuse("ceremony", f"{facts.type} of trustee {facts.trustee}, want {index}")
+        raise refuse(step, f"{facts.type} of trustee {facts.trustee}, want {index}")
     return index
 
 
@@ -334,7 +334,7 @@ def _close(state: RuleState, facts: EntryFacts) -> None:
 
 
 def _decryption_share(state: RuleState, facts: EntryFacts) -> None:
-    index = _index(state, facts)
+    index = _index(state, facts, "share")
     if index in state.decryptions:
         raise refuse("share", f"trustee {index} has already posted its share")
 

@@ -109,3 +109,22 @@ def test_a_document_that_is_not_the_live_one_is_refused() -> None:
                        documents={WEB_VOTER: forged})  # fmt: skip
     with pytest.raises(RejectedEntry, match="not the live one"):
         run.board.append(entry)
+
+
+def test_an_incremental_audit_keeps_the_recorded_documents(tmp_path: Path) -> None:
+    world = WebWorld()
+    store = MemoryLogStore()
+    run = world.run(store)
+    run.setup()
+    web = world.voters[0]
+    _post(run, run.ballot_body(web, "w1", "ada"), web)
+    state = tmp_path / "state.json"
+    first = verify_record(export_record(store, ELECTION_ID, tmp_path / "a"), workers=1, state=state)
+    assert first.passed, first.to_text()
+    # The revote comes after the saved state: its signature resolves from the saved document.
+    _post(run, run.ballot_body(web, "w2", "bob"), web)
+    run.finish()
+    record = export_record(store, ELECTION_ID, tmp_path / "b")
+    again = verify_record(record, workers=1, state=state)
+    assert again.passed and again.stats.resumed_from is not None, again.to_text()
+    assert again.result is not None and again.result.counts()["mayor"] == {"ada": 0, "bob": 1}
