@@ -11,7 +11,6 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from did.errors import DidError
 from voting._ballot import EncryptedBallot
 from voting._ceremony import TrusteeAnnouncement
 from voting._election import Election
@@ -274,21 +273,9 @@ def referenced_status_lists(entries: Iterable[Entry]) -> list[str]:
 
 def frozen_status_allows(entry: Entry, frozen: dict[str, dict[str, Any]]) -> bool:
     """True unless the frozen lists set a status bit of the ballot's credential (§7 step 2)."""
-    from did import check_status
+    from voting.board._standing import frozen_status_problem
 
-    credential = _credential(entry)
-    if credential is None:
-        return False
-    for item in _status_entries(credential):
-        url = item.get("statusListCredential") if isinstance(item, dict) else None
-        if not isinstance(url, str) or url not in frozen:
-            return False
-        try:
-            if check_status(item, frozen[url]):
-                return False
-        except DidError:
-            return False
-    return True
+    return frozen_status_problem(entry, frozen) is None
 
 
 def counted_ballots(
@@ -299,29 +286,12 @@ def counted_ballots(
     (1) Drop ballots whose id is challenged or in `excluded` (an auditor passes the ids whose
     checks failed). (2) After a `close` entry, drop ballots whose credential has a status bit
     set in the frozen lists. (3) Keep one ballot per voter: the last of the remaining ones,
-    or the first when the election's revoting rule is `first`.
+    or the first when the election's revoting rule is `first`. These are the "counted"
+    ballots of `ballot_standings`, which also says why each other ballot does not count.
     """
-    election = next((e.body for e in entries if isinstance(e.body, ElectionBody)), None)
-    if election is None:
-        return ()
-    challenged = {e.body.opening.ballot_id for e in entries if isinstance(e.body, ChallengedBody)}
-    close = next((e.body for e in entries if isinstance(e.body, CloseBody)), None)
-    frozen = close.by_id() if close is not None else None
-    chosen: dict[str, Entry] = {}
-    for entry in entries:
-        body = entry.body
-        if not isinstance(body, BallotBody):
-            continue
-        ballot_id = body.ballot.ballot_id
-        if ballot_id in challenged or ballot_id in excluded:
-            continue
-        if frozen is not None and not frozen_status_allows(entry, frozen):
-            continue
-        voter = body.ballot.voter
-        if election.revoting == "first" and voter in chosen:
-            continue
-        chosen[voter] = entry
-    return tuple(sorted(chosen.values(), key=lambda e: e.seq))
+    from voting.board._standing import counted_entries
+
+    return counted_entries(entries, excluded)
 
 
 def ballot_weight(entry: Entry, election: ElectionBody) -> int:
