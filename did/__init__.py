@@ -25,7 +25,7 @@ from did._multibase import (
     multibase_decode,
     multibase_encode,
 )
-from did._network import AddressLookup, web_transport
+from did._network import AddressLookup, is_public_address, web_transport
 from did._presentation import create_presentation, verify_presentation
 from did._resolver import ResolutionResult, Resolver, resolve
 from did._status_list import (
@@ -84,6 +84,7 @@ __all__ = [
     "did_web_url",
     "disclosure_paths",
     "fetch_status_list",
+    "is_public_address",
     "issue_credential",
     "issue_sd_jwt",
     "multibase_decode",

@@ -31,6 +31,7 @@ __all__ = [
     "AddressLookup",
     "check_public_address",
     "check_public_name",
+    "is_public_address",
     "web_transport",
 ]
 
@@ -64,6 +65,15 @@ def _is_public(address: IPAddress) -> bool:
         if address in _IPV4_COMPATIBLE or address.is_site_local:
             return False
     return address.is_global and not address.is_multicast
+
+
+def is_public_address(address: str) -> bool:
+    """Whether `address` (IP text, an IPv6 zone allowed) is a public unicast address by the
+    rule above; text that is no IP address is not."""
+    try:
+        return _is_public(ipaddress.ip_address(address))
+    except ValueError:
+        return False
 
 
 def check_public_address(host: str, address: str) -> None:
