@@ -1,9 +1,10 @@
 """Provides issuing and verifying W3C Verifiable Credentials Data Model 2.0 credentials.
 
-Credentials are secured with `eddsa-jcs-2022` Data Integrity proofs. Verification returns a
-`VerificationReport` whose checks follow VC DM 2.0 §7.1: syntax (§4), proof and key (Data
-Integrity §4.3), validity window (§4.9), status (§4.10, Bitstring Status List v1.0 §3.2) and
-trust in the issuer (a caller's list).
+Credentials are secured with Data Integrity proofs: `eddsa-jcs-2022` for Ed25519 keys and
+`ecdsa-jcs-2019` for P-256 keys; a proof set (an array of proofs) is verified proof by proof.
+Verification returns a `VerificationReport` whose checks follow VC DM 2.0 §7.1: syntax (§4),
+proof and key (Data Integrity §4.3), validity window (§4.9), status (§4.10, Bitstring Status
+List v1.0 §3.2) and trust in the issuer (the caller's required `TrustPolicy`).
 """
 
 from __future__ import annotations
@@ -12,17 +13,18 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from did._eddsa_jcs_2022 import (
+from did._data_integrity import (
     DataIntegrityProof,
     DocumentResolver,
     Signer,
     add_proof,
     resolve_proof_key,
-    split_proof,
+    split_proofs,
     verify_signature,
 )
 from did._jcs import check_depth
 from did._status_list import check_status
+from did._trust import TrustIssuers, TrustPolicy, trust_check
 from did._verification import (
     Check,
     StatusListSource,
@@ -59,8 +61,9 @@ def issue_credential(
     extra: Mapping[str, Any] | None = None,
     created: datetime | None = None,
 ) -> dict[str, Any]:
-    """Build a VC DM 2.0 credential and secure it with an `eddsa-jcs-2022` proof.
+    """Build a VC DM 2.0 credential and secure it with a Data Integrity proof.
 
+    The suite follows the key: `eddsa-jcs-2022` for Ed25519, `ecdsa-jcs-2019` for P-256.
     `issuer` defaults to the DID of `verification_method`; `created` defaults to `valid_from`.
     `extra` adds top-level members such as `name` or `description`.
     """
@@ -136,38 +139,69 @@ def _check_syntax(credential: Any) -> None:
 
 def proof_and_key_checks(
     document: dict[str, Any], resolver: DocumentResolver, purpose: str, controller: str
-) -> tuple[Check, Check, DataIntegrityProof | None]:
+) -> tuple[Check, Check, DataIntegrityProof | None, Any]:
     """Run the `proof` and `key` checks of a secured document signed by `controller`.
 
-    The key check resolves the verification method, requires the DID document to authorize it
-    for `purpose`, and requires its controller to be `controller` (the issuer or the holder).
+    The key check resolves each proof's verification method, requires its DID document to
+    authorize it for the proof's purpose, and requires a proof for `purpose` whose controller
+    is `controller` (the issuer or the holder). In a proof set every proof must verify
+    (VC Data Integrity §4.3 for each). Returns the checks, the controller's proof and its
+    verification method (None when they could not be found).
     """
     try:
-        unsecured, proof = split_proof(document)
+        unsecured, proofs = split_proofs(document)
     except CredentialError as exc:
-        return Check.failed("proof", exc, "malformed_proof"), _skip_key(), None
-    try:
-        if proof.proof_purpose != purpose:
-            raise CryptographicError(f"proofPurpose: got {proof.proof_purpose!r}, want {purpose!r}")
-        method = resolve_proof_key(proof, resolver)
-    except CredentialError as exc:
-        return _skip_proof(), Check.failed("key", exc, "key_not_authorized"), proof
-    # The signature is still checked when the controller does not match, so that a report on a
-    # forged issuer says both that the key is not the issuer's and that the claims were altered.
-    method_did = proof.verification_method.partition("#")[0]
-    if method.controller != controller or method_did != controller:
+        return Check.failed("proof", exc, "malformed_proof"), _skip_key(), None, None
+    many = len(proofs) > 1
+    candidates = [p for p in proofs if p.proof_purpose == purpose]
+    if not candidates:
+        got = proofs[0].proof_purpose
+        error = CryptographicError(f"proofPurpose: got {got!r}, want {purpose!r}")
+        return _skip_proof(), Check.failed("key", error, "key_not_authorized"), proofs[0], None
+    methods = []
+    for index, proof in enumerate(proofs):
+        try:
+            methods.append(resolve_proof_key(proof, resolver))
+        except CredentialError as exc:
+            failure = _in_set(exc, index) if many else exc
+            return _skip_proof(), Check.failed("key", failure, "key_not_authorized"), proof, None
+    # The signatures are still checked when no proof is the controller's, so that a report on
+    # a forged issuer says both that the key is not the issuer's and that the claims changed.
+    pairs = [(p, m) for p, m in zip(proofs, methods, strict=True) if p.proof_purpose == purpose]
+    chosen = next(
+        ((p, m) for p, m in pairs if _controls(p, m, controller)),
+        None,
+    )
+    if chosen is None:
+        proof, method = pairs[0]
         error = CryptographicError(
             f"verificationMethod controller: got {_clip(method.controller)!r}, "
             f"want {_clip(controller)!r}"
         )
         key_check = Check.failed("key", error, "controller_mismatch")
     else:
+        proof, method = chosen
         key_check = Check.passed("key", f"{purpose} key of {_clip(controller)}")
-    try:
-        verify_signature(unsecured, proof, method.public_key)
-    except CredentialError as exc:
-        return Check.failed("proof", exc, "signature_invalid"), key_check, proof
-    return Check.passed("proof", "eddsa-jcs-2022 signature verifies"), key_check, proof
+    for index, (each, each_method) in enumerate(zip(proofs, methods, strict=True)):
+        try:
+            verify_signature(unsecured, each, each_method.public_key, each_method.key_type)
+        except CredentialError as exc:
+            failure = _in_set(exc, index) if many else exc
+            return Check.failed("proof", failure, "signature_invalid"), key_check, proof, method
+    names = ", ".join(p.suite.name for p in proofs)
+    message = f"{len(proofs)} proofs verify ({names})" if many else f"{names} signature verifies"
+    return Check.passed("proof", message), key_check, proof, method
+
+
+def _controls(proof: DataIntegrityProof, method: Any, controller: str) -> bool:
+    return bool(
+        method.controller == controller
+        and proof.verification_method.partition("#")[0] == controller
+    )
+
+
+def _in_set(exc: CredentialError, index: int) -> CredentialError:
+    return type(exc)(f"proof[{index}]: {exc}")
 
 
 def _skip_key() -> Check:
@@ -227,12 +261,15 @@ def _status_check(
             return Check.failed("status", _as_credential_error(exc), "status_list_unavailable")
         # Bitstring Status List v1.0 §3.2 step 7-8: the list credential must itself verify,
         # and it must come from the issuer of the credential it speaks about.
-        report = verify_credential(list_credential, now=now, resolver=resolver)
-        if not report.verified:
-            detail = report.failures()[0][1].message
+        # Trusting exactly the credential's issuer makes the trust check that equality test.
+        same_issuer = TrustIssuers.of([issuer])
+        report = verify_credential(list_credential, now=now, resolver=resolver, trust=same_issuer)
+        failures = [check for name, check in report.failures() if name != "trust"]
+        if failures:
+            detail = failures[0].message
             error = CryptographicError(f"status list {_clip(url)!r} does not verify: {detail}")
             return Check.failed("status", error, "status_list_invalid")
-        if issuer_id(list_credential) != issuer:
+        if not report.verified:
             error = CryptographicError(
                 f"status list issuer: got {_clip(issuer_id(list_credential))!r}, "
                 f"want {_clip(issuer)!r}"
@@ -251,29 +288,21 @@ def _status_check(
     return Check.passed("status", "no status bit is set")
 
 
-def _trust_check(credential: dict[str, Any], trusted_issuers: set[str] | None) -> Check:
-    if trusted_issuers is None:
-        return Check.skipped("trust", "no trusted issuers were given")
-    issuer = issuer_id(credential)
-    if issuer not in trusted_issuers:
-        error = RangeError(f"issuer {_clip(issuer)!r} is not among the trusted issuers")
-        return Check.failed("trust", error, "untrusted_issuer")
-    return Check.passed("trust", f"issuer {_clip(issuer)} is trusted")
-
-
 def verify_credential(
     credential: Any,
     *,
     now: datetime,
     resolver: DocumentResolver,
-    trusted_issuers: set[str] | None = None,
+    trust: TrustPolicy | None,
     status_lists: StatusListSource | None = None,
 ) -> VerificationReport:
     """Verify a secured credential and return a report of every check.
 
     Checks, in order: `syntax`, `proof`, `key` (issuer key resolution and proof purpose),
     `validity`, `status`, `trust`. A check that cannot run because an earlier one failed is
-    `skipped`. Call `.raise_for_failure()` on the result to turn a failure into an error.
+    `skipped`. `trust` is required: `TrustIssuers(...)`, the unsafe `TrustAny()` (reported in
+    `warnings`), or None, which fails the trust check. Call `.raise_for_failure()` on the
+    result to turn a failure into an error.
     """
     now = require_aware(now)
     names = ("proof", "key", "validity", "status", "trust")
@@ -285,18 +314,22 @@ def verify_credential(
         subject = credential.get("id") if isinstance(credential, dict) else None
         return VerificationReport("credential", _str_or_none(subject), tuple(checks))
     issuer = issuer_id(credential)
-    proof_check, key_check, _ = proof_and_key_checks(
+    proof_check, key_check, _, method = proof_and_key_checks(
         credential, resolver, "assertionMethod", issuer
     )
+    key = None if method is None else (method.key_type, method.public_key)
+    trust_result, warnings = trust_check(trust, issuer, key)
     checks = [
         Check.passed("syntax", "VC Data Model 2.0 credential"),
         proof_check,
         key_check,
         _validity_check(credential, now),
         _status_check(credential, now, resolver, status_lists),
-        _trust_check(credential, trusted_issuers),
+        trust_result,
     ]
-    return VerificationReport("credential", _str_or_none(credential.get("id")), tuple(checks))
+    return VerificationReport(
+        "credential", _str_or_none(credential.get("id")), tuple(checks), warnings=warnings
+    )
 
 
 def _as_credential_error(exc: DidError) -> CredentialError:

@@ -2,8 +2,9 @@
 
 §3.1 gives the DID grammar, §3.2 the DID URL grammar (RFC 3986 path, query and fragment),
 §5 the document properties and §5.3 the verification relationships. Documents are parsed
-into frozen values; only Ed25519 and X25519 verification methods are understood (Multikey,
-Ed25519VerificationKey2020/2018, X25519KeyAgreementKey2019/2020, JsonWebKey2020 with OKP).
+into frozen values; Ed25519, X25519 and P-256 verification methods are understood (Multikey,
+Ed25519VerificationKey2020/2018, X25519KeyAgreementKey2019/2020, JsonWebKey2020 with an OKP
+or EC P-256 key).
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from did._keys import (
+    _KEY_SIZES,
+    SIGNING_KEY_TYPES,
+    KeyType,
     decode_multikey,
-    decode_okp_jwk,
-    ed25519_multikey,
+    decode_public_jwk,
     is_valid_ed25519_public_key,
+    multikey,
     public_key_jwk,
-    x25519_multikey,
 )
 from did._multibase import b58decode, b58encode
 from did.errors import EncodingError, InvalidDid, InvalidDidDocument, ResolutionError
@@ -117,7 +120,8 @@ def _fail(message: str) -> InvalidDidDocument:
 
 @dataclass(frozen=True, slots=True)
 class VerificationMethod:
-    """A verification method (DID Core §5.2) holding a raw Ed25519 or X25519 public key.
+    """A verification method (DID Core §5.2) holding a raw Ed25519, X25519 or P-256 public key
+    (P-256 as its 33-byte compressed point).
 
     `key_format` records which property carried the key (`publicKeyMultibase`,
     `publicKeyJwk` or `publicKeyBase58`) so that `to_json` writes it back the same way.
@@ -127,17 +131,18 @@ class VerificationMethod:
     type: str
     controller: str
     public_key: bytes
-    key_type: Literal["Ed25519", "X25519"] = "Ed25519"
+    key_type: KeyType = "Ed25519"
     key_format: Literal["publicKeyMultibase", "publicKeyJwk", "publicKeyBase58"] = (
         "publicKeyMultibase"
     )
 
     def __post_init__(self) -> None:
-        # Both supported key types are 32 bytes; anything else cannot be written back out.
-        if not isinstance(self.public_key, bytes) or len(self.public_key) != 32:
-            raise EncodingError(f"{self.key_type} public key must be 32 bytes")
-        if self.key_type not in ("Ed25519", "X25519"):
-            raise EncodingError(f"key type {self.key_type!r}, want Ed25519 or X25519")
+        if self.key_type not in _KEY_SIZES:
+            raise EncodingError(f"key type {self.key_type!r}, want Ed25519, X25519 or P-256")
+        # A key of the wrong size cannot be written back out in its original property.
+        size = _KEY_SIZES[self.key_type]
+        if not isinstance(self.public_key, bytes) or len(self.public_key) != size:
+            raise EncodingError(f"{self.key_type} public key must be {size} bytes")
 
     @classmethod
     def from_json(cls, obj: object, base_did: str | None = None) -> VerificationMethod:
@@ -168,10 +173,8 @@ class VerificationMethod:
             out["publicKeyJwk"] = public_key_jwk(self.public_key, self.key_type)
         elif self.key_format == "publicKeyBase58":
             out["publicKeyBase58"] = b58encode(self.public_key)
-        elif self.key_type == "Ed25519":
-            out["publicKeyMultibase"] = ed25519_multikey(self.public_key)
         else:
-            out["publicKeyMultibase"] = x25519_multikey(self.public_key)
+            out["publicKeyMultibase"] = multikey(self.key_type, self.public_key)
         return out
 
 
@@ -187,7 +190,7 @@ _JWK_TYPES = ("JsonWebKey2020", "JsonWebKey")
 def _read_key(
     obj: dict[str, Any], vm_type: str
 ) -> tuple[
-    Literal["Ed25519", "X25519"],
+    KeyType,
     bytes,
     Literal["publicKeyMultibase", "publicKeyJwk", "publicKeyBase58"],
 ]:
@@ -202,14 +205,14 @@ def _read_key(
             fmt: Literal["publicKeyMultibase", "publicKeyJwk", "publicKeyBase58"]
             fmt = "publicKeyMultibase"
         elif vm_type in _JWK_TYPES:
-            key_type, raw = decode_okp_jwk(obj.get("publicKeyJwk"))
+            key_type, raw = decode_public_jwk(obj.get("publicKeyJwk"))
             wanted, fmt = None, "publicKeyJwk"
         elif vm_type in _BASE58_TYPES:
             value = obj.get("publicKeyBase58")
             if not isinstance(value, str):
                 raise _fail(f"{vm_type} needs a string 'publicKeyBase58'")
             raw, wanted, fmt = b58decode(value), _BASE58_TYPES[vm_type], "publicKeyBase58"
-            key_type = str(wanted)
+            key_type = "Ed25519" if wanted == "Ed25519" else "X25519"
             if len(raw) != 32:
                 raise _fail(f"{vm_type} key is {len(raw)} bytes, want 32")
         else:
@@ -220,7 +223,7 @@ def _read_key(
         raise _fail(f"{vm_type} carries a {key_type} key, want {wanted}")
     if key_type == "Ed25519" and not is_valid_ed25519_public_key(raw):
         raise _fail(f"{vm_type} key is not a valid Ed25519 point")
-    return ("Ed25519" if key_type == "Ed25519" else "X25519"), raw, fmt
+    return key_type, raw, fmt
 
 
 Relationship = tuple[str | VerificationMethod, ...]
@@ -279,8 +282,8 @@ class DidDocument:
     def authorizes(self, vm_id: str, purpose: str) -> bool:
         """Say whether the method `vm_id` is listed under `purpose` (§5.3).
 
-        Only Ed25519 methods can authorize signing purposes, so an X25519 key listed under
-        `assertionMethod` by mistake never validates a signature.
+        Only signing keys (Ed25519, P-256) can authorize signing purposes, so an X25519 key
+        listed under `assertionMethod` by mistake never validates a signature.
         """
         wanted = self.id + vm_id if vm_id.startswith("#") else vm_id
         for entry in self.relationship(purpose):
@@ -289,7 +292,7 @@ class DidDocument:
                 if purpose == "keyAgreement":
                     return True
                 method = self.find_verification_method(wanted)
-                return method.key_type == "Ed25519"
+                return method.key_type in SIGNING_KEY_TYPES
         return False
 
     @classmethod

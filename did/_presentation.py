@@ -1,6 +1,7 @@
 """Provides W3C Verifiable Presentations (VC Data Model 2.0 §4.13) with holder binding.
 
-A presentation carries embedded credentials and an `eddsa-jcs-2022` proof for the proof purpose
+A presentation carries embedded credentials and a Data Integrity proof (`eddsa-jcs-2022` or
+`ecdsa-jcs-2019`, following the holder's key) for the proof purpose
 `authentication` that binds a verifier's `challenge` (and optionally `domain`), so a recorded
 presentation cannot be replayed to another verifier or session (Data Integrity §4.3).
 """
@@ -12,8 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from did._credential import check_common_syntax, proof_and_key_checks, verify_credential
-from did._eddsa_jcs_2022 import DocumentResolver, Signer, add_proof
+from did._data_integrity import DocumentResolver, Signer, add_proof
 from did._jcs import check_depth
+from did._trust import TrustPolicy
 from did._verification import (
     Check,
     StatusListSource,
@@ -125,7 +127,7 @@ def verify_presentation(
     domain: str | None,
     now: datetime,
     resolver: DocumentResolver,
-    trusted_issuers: set[str] | None = None,
+    trust: TrustPolicy | None,
     status_lists: StatusListSource | None = None,
 ) -> VerificationReport:
     """Verify a presentation and each credential in it; return a report of every check.
@@ -133,7 +135,8 @@ def verify_presentation(
     Checks, in order: `syntax`, `proof`, `key` (the holder's `authentication` key),
     `challenge` (challenge and domain), `holder_binding`; each embedded credential gets its own
     report in `credentials`. `challenge` is mandatory: a verifier that does not ask for a fresh
-    challenge cannot tell a replay from a presentation.
+    challenge cannot tell a replay from a presentation. `trust` decides which issuers of the
+    embedded credentials count (see `verify_credential`); it is required.
     """
     now = require_aware(now)
     if not isinstance(challenge, str) or not challenge:
@@ -145,7 +148,7 @@ def verify_presentation(
         broken = [Check.failed("syntax", exc, "malformed_presentation")]
         broken += [Check.skipped(name, "the presentation is malformed") for name in names]
         return VerificationReport("presentation", None, tuple(broken))
-    proof_check, key_check, proof = proof_and_key_checks(
+    proof_check, key_check, proof, _ = proof_and_key_checks(
         presentation, resolver, "authentication", holder
     )
     checks = (
@@ -160,9 +163,10 @@ def verify_presentation(
             credential,
             now=now,
             resolver=resolver,
-            trusted_issuers=trusted_issuers,
+            trust=trust,
             status_lists=status_lists,
         )
         for credential in _credentials_of(presentation)
     )
-    return VerificationReport("presentation", holder, checks, reports)
+    warnings = tuple(dict.fromkeys(w for r in reports for w in r.warnings))
+    return VerificationReport("presentation", holder, checks, reports, warnings=warnings)

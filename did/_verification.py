@@ -204,7 +204,8 @@ class VerificationReport:
 
     `checks` are in the order they are defined for the kind of object; `credentials` holds the
     reports of the credentials inside a presentation; `claims` holds what an SD-JWT verifier
-    may rely on (only the disclosed claims).
+    may rely on (only the disclosed claims); `warnings` says what the caller should know even
+    when every check passed (such as a `TrustAny` policy that checked no issuer).
     """
 
     kind: str
@@ -212,6 +213,7 @@ class VerificationReport:
     checks: tuple[Check, ...]
     credentials: tuple[VerificationReport, ...] = ()
     claims: dict[str, Any] | None = field(default=None, compare=True)
+    warnings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in _KINDS:
@@ -259,7 +261,16 @@ class VerificationReport:
             result["credentials"] = [r.to_json() for r in self.credentials]
         if self.claims is not None:
             result["claims"] = self.claims
+        if self.warnings:
+            result["warnings"] = list(self.warnings)
         return result
+
+    def all_warnings(self) -> list[str]:
+        """This report's warnings and those of the credentials inside it, without repeats."""
+        found = list(self.warnings)
+        for report in self.credentials:
+            found += [w for w in report.all_warnings() if w not in found]
+        return found
 
     @classmethod
     def from_json(cls, data: Any) -> VerificationReport:
@@ -270,6 +281,9 @@ class VerificationReport:
         if not isinstance(checks, list) or not isinstance(credentials, list):
             raise ParsingError("report: 'checks' and 'credentials' must be arrays")
         subject, claims = data.get("subject"), data.get("claims")
+        warnings = data.get("warnings", [])
+        if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
+            raise ParsingError("report: 'warnings' must be an array of strings")
         if subject is not None and not isinstance(subject, str):
             raise ParsingError("report: 'subject' must be a string or null")
         if claims is not None and not isinstance(claims, dict):
@@ -281,6 +295,7 @@ class VerificationReport:
                 tuple(Check.from_json(c) for c in checks),
                 tuple(cls.from_json(r) for r in credentials),
                 claims,
+                tuple(warnings),
             )
         except MalformedValueError as exc:
             raise ParsingError(f"report: {exc}") from None

@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from did._eddsa_jcs_2022 import Signer
+from did._data_integrity import Signer
 from did._verification import require_aware
 from did.errors import MalformedValueError
 from did.sd_jwt._common import Disclosure, SdJwt, sd_digest
 from did.sd_jwt._issuer import parse_pointer
-from did.sd_jwt._jws import Jws, sign_jws
+from did.sd_jwt._jws import Jws, algorithm_of, sign_jws
 
 __all__ = ["disclosure_paths", "present_sd_jwt"]
 
@@ -108,5 +108,5 @@ def present_sd_jwt(
         "nonce": nonce,
         "sd_hash": sd_digest(presented.sd_hash_input()),
     }
-    kb_jwt = sign_jws({"alg": "EdDSA", "typ": "kb+jwt"}, payload, holder_key)
+    kb_jwt = sign_jws({"alg": algorithm_of(holder_key), "typ": "kb+jwt"}, payload, holder_key)
     return SdJwt(issued.issuer_jwt, chosen, kb_jwt).to_text()

@@ -1,4 +1,4 @@
-"""Provides SD-JWT VC issuance: selectively disclosable claims in an EdDSA-signed JWT.
+"""Provides SD-JWT VC issuance: selectively disclosable claims in an EdDSA- or ES256-signed JWT.
 
 RFC 9901 §4 (creating disclosures, `_sd`, `...` array entries, decoys §4.2.5) and SD-JWT VC
 (draft-ietf-oauth-sd-jwt-vc §3: `typ` `dc+sd-jwt`, `vct`, `iss`, `cnf`). Which claims are
@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from did._eddsa_jcs_2022 import Signer
+from did._data_integrity import Signer
 from did._jcs import canonicalize
 from did._multibase import b64url_encode
 from did._verification import require_aware
 from did.errors import MalformedValueError
 from did.sd_jwt._common import SD_ALG, Disclosure, SdJwt
-from did.sd_jwt._jws import ed25519_jwk, sign_jws
+from did.sd_jwt._jws import algorithm_of, holder_jwk, sign_jws
 
 __all__ = ["NEVER_DISCLOSABLE", "issue_sd_jwt", "parse_pointer"]
 
@@ -102,11 +102,16 @@ def issue_sd_jwt(
     decoys: int = 0,
     rng: Callable[[int], bytes] = os.urandom,
     typ: str = "dc+sd-jwt",
+    x5c: Sequence[str] | None = None,
 ) -> str:
     """Issue an SD-JWT VC; return its serialized form `jwt~disclosure~…~`.
 
     `rng` supplies the salts and decoy digests (tests pass a deterministic one). The JWT header
-    names the issuer's verification method in `kid`; `iss` defaults to that method's DID.
+    names the issuer's verification method in `kid`; `iss` defaults to that method's DID. The
+    signature is EdDSA for an Ed25519 `key` and ES256 for a P-256 one; `holder_public_key`
+    (32 bytes Ed25519, or a 33-byte compressed P-256 point) becomes the `cnf` JWK. With an
+    https `issuer`, `verification_method` is the `kid` of the key in the issuer's JWT VC Issuer
+    Metadata; `x5c` puts the issuer's certificate chain (base64 DER, leaf first) in the header.
     """
     issued_at = require_aware(issued_at)
     if typ not in ("dc+sd-jwt", "vc+sd-jwt"):
@@ -139,11 +144,13 @@ def issue_sd_jwt(
         payload["exp"] = int(require_aware(valid_until).timestamp())
     payload["vct"] = vct
     if holder_public_key is not None:
-        payload["cnf"] = {"jwk": ed25519_jwk(holder_public_key)}
+        payload["cnf"] = {"jwk": holder_jwk(holder_public_key)}
     payload.update(body)
     if digests:
         payload["_sd"] = sorted(digests)
     payload["_sd_alg"] = SD_ALG
-    header = {"alg": "EdDSA", "typ": typ, "kid": verification_method}
+    header: dict[str, Any] = {"alg": algorithm_of(key), "typ": typ, "kid": verification_method}
+    if x5c is not None:
+        header["x5c"] = list(x5c)
     jwt = sign_jws(header, payload, key)
     return SdJwt(jwt, tuple(d.encoded for d in disclosures)).to_text()

@@ -2,8 +2,9 @@
 
 RFC 7515 §7.1 (compact serialization), RFC 8037 §3.1 (`EdDSA` with an `OKP`/`Ed25519` JWK; the
 fully specified name `Ed25519` of RFC 9864 is accepted too) and RFC 7518 §3.4 (`ES256`, whose
-signature is `R || S`, 32 bytes each, over P-256). ES256 is only verified, never produced: it is
-there so that the published SD-JWT examples, signed with P-256 keys, can be checked.
+signature is `R || S`, 32 bytes each, over P-256 with SHA-256). Both are produced and verified;
+the header's `alg` must always agree with the key's type, so no key is used under another
+algorithm's name.
 """
 
 from __future__ import annotations
@@ -12,9 +13,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from did._eddsa_jcs_2022 import Signer
+from did._data_integrity import Signer
 from did._jcs import parse_json
-from did._keys import is_valid_ed25519_public_key, verify_ed25519
+from did._keys import (
+    decode_public_jwk,
+    is_valid_ed25519_public_key,
+    public_key_jwk,
+    verify_signature,
+)
 from did._multibase import b64url_decode, b64url_encode
 from did.errors import (
     CredentialError,
@@ -24,7 +30,7 @@ from did.errors import (
     ParsingError,
 )
 
-__all__ = ["EDDSA_NAMES", "Jws", "ed25519_jwk", "sign_jws", "verify_jws"]
+__all__ = ["EDDSA_NAMES", "Jws", "algorithm_of", "ed25519_jwk", "sign_jws", "verify_jws"]
 
 # RFC 8037 registers `EdDSA`; RFC 9864 adds the fully specified `Ed25519`. Both mean the same.
 EDDSA_NAMES = ("EdDSA", "Ed25519")
@@ -35,10 +41,20 @@ def _json_segment(value: dict[str, Any]) -> str:
     return b64url_encode(text.encode("utf-8"))
 
 
+def algorithm_of(key: Signer) -> str:
+    """The JOSE `alg` of a signing key: "ES256" for a P-256 key, else "EdDSA" (Ed25519)."""
+    return str(getattr(key, "jws_alg", "EdDSA"))
+
+
 def sign_jws(header: dict[str, Any], payload: dict[str, Any], key: Signer) -> str:
-    """Return the compact JWS of `payload` signed with an Ed25519 key (RFC 7515 §5.1)."""
-    if header.get("alg") not in EDDSA_NAMES:
-        raise MalformedValueError(f"JWS alg: got {header.get('alg')!r}, want EdDSA or Ed25519")
+    """Return the compact JWS of `payload` signed with an Ed25519 or P-256 key (RFC 7515 §5.1).
+
+    The header's `alg` must be the key's: EdDSA (or Ed25519) for Ed25519, ES256 for P-256.
+    """
+    alg, want = header.get("alg"), algorithm_of(key)
+    allowed = EDDSA_NAMES if want == "EdDSA" else (want,)
+    if alg not in allowed:
+        raise MalformedValueError(f"JWS alg: got {alg!r}, want {' or '.join(allowed)} for this key")
     signing_input = f"{_json_segment(header)}.{_json_segment(payload)}"
     signature = key.sign(signing_input.encode("ascii"))
     return f"{signing_input}.{b64url_encode(signature)}"
@@ -84,15 +100,14 @@ def ed25519_jwk(public_key: bytes) -> dict[str, str]:
     return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(public_key)}
 
 
-def _coordinate(jwk: dict[str, Any], name: str, size: int) -> bytes:
-    value = jwk.get(name)
-    try:
-        data = b64url_decode(value) if isinstance(value, str) else b""
-    except EncodingError as exc:
-        raise MalformedValueError(f"JWK {name}: {exc}") from None
-    if len(data) != size:
-        raise MalformedValueError(f"JWK {name}: got {len(data)} bytes, want {size}")
-    return data
+def holder_jwk(public_key: bytes) -> dict[str, str]:
+    """The public JWK of a raw holder key: 32 bytes are Ed25519, 33 a compressed P-256 point.
+
+    The two sizes cannot be confused, so a raw key names its own type.
+    """
+    if isinstance(public_key, bytes) and len(public_key) == 33:
+        return public_key_jwk(public_key, "P-256")
+    return ed25519_jwk(public_key)
 
 
 def verify_jws(jws: Jws, jwk: Any, what: str = "JWS") -> None:
@@ -106,40 +121,19 @@ def verify_jws(jws: Jws, jwk: Any, what: str = "JWS") -> None:
     if "d" in jwk:
         raise MalformedValueError(f"{what} key: a private JWK was given where a public one belongs")
     alg, kty, crv = jws.header.get("alg"), jwk.get("kty"), jwk.get("crv")
-    if alg in EDDSA_NAMES and (kty, crv) == ("OKP", "Ed25519"):
-        public_key = _coordinate(jwk, "x", 32)
-        if not is_valid_ed25519_public_key(public_key):
+    if (alg in EDDSA_NAMES and (kty, crv) == ("OKP", "Ed25519")) or (
+        alg == "ES256" and (kty, crv) == ("EC", "P-256")
+    ):
+        try:
+            key_type, public_key = decode_public_jwk(jwk)
+        except EncodingError as exc:
+            raise MalformedValueError(f"{what} key: {exc}") from None
+        if key_type == "Ed25519" and not is_valid_ed25519_public_key(public_key):
             raise CryptographicError(f"{what} key: not a valid Ed25519 public key")
         try:
-            verify_ed25519(public_key, jws.signing_input, jws.signature)
-        except CredentialError:
-            raise CryptographicError(f"{what}: {alg} signature does not verify") from None
-        return
-    if alg == "ES256" and (kty, crv) == ("EC", "P-256"):
-        # pyca/cryptography is imported only here: ES256 serves interop, and `import did`
-        # stays light for the command line's start-up budget.
-        from cryptography.exceptions import InvalidSignature
-        from cryptography.hazmat.primitives import hashes
-        from cryptography.hazmat.primitives.asymmetric import ec
-        from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-
-        x, y = _coordinate(jwk, "x", 32), _coordinate(jwk, "y", 32)
-        if len(jws.signature) != 64:
-            raise CryptographicError(
-                f"{what}: ES256 signature is {len(jws.signature)} bytes, want 64"
-            )
-        try:
-            key = ec.EllipticCurvePublicNumbers(
-                int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1()
-            ).public_key()
-        except ValueError:
-            raise CryptographicError(f"{what} key: not a point on P-256") from None
-        r = int.from_bytes(jws.signature[:32], "big")
-        s = int.from_bytes(jws.signature[32:], "big")
-        try:
-            key.verify(encode_dss_signature(r, s), jws.signing_input, ec.ECDSA(hashes.SHA256()))
-        except InvalidSignature:
-            raise CryptographicError(f"{what}: ES256 signature does not verify") from None
+            verify_signature(key_type, public_key, jws.signing_input, jws.signature)
+        except CredentialError as exc:
+            raise CryptographicError(f"{what}: {alg} signature does not verify ({exc})") from None
         return
     raise MalformedValueError(
         f"{what}: alg {alg!r} with a {kty!r}/{crv!r} key is not supported, "

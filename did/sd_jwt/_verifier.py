@@ -1,21 +1,32 @@
 """Provides SD-JWT VC verification (RFC 9901 §7.1-§7.3, SD-JWT VC §3) as a report.
 
-Checks, in order: `syntax`, `proof` (the issuer's JWS signature), `key` (the issuer's key: the
-`kid` verification method resolved through the DID resolver and authorized for
-`assertionMethod` by the `iss` DID, or a JWK the caller trusts), `disclosures` (every
-disclosure's digest is referenced once, §7.1 step 3-5), `validity` (`iat`, `nbf`, `exp`),
-`trust`, `holder_binding` (the key-binding JWT signed by the `cnf` key over the right
-`sd_hash`, §7.3) and `challenge` (its `nonce`, `aud` and fresh `iat`). The report's `claims`
-are the processed payload, with only the disclosed claims, and are set only when it verified.
+Checks, in order: `syntax`, `proof` (the issuer's JWS signature), `key` (the issuer's key: a
+JWK the caller gives; else an `x5c` chain verified to the caller's trust anchors; else, for a
+DID `iss`, the `kid` verification method resolved through the DID resolver and authorized for
+`assertionMethod`; else, for an https `iss`, its JWT VC Issuer Metadata, SD-JWT VC §3.5),
+`disclosures` (every disclosure's digest is referenced once, §7.1 step 3-5), `validity`
+(`iat`, `nbf`, `exp`), `status` (the IETF Token Status List), `trust`, `holder_binding` (the
+key-binding JWT signed by the `cnf` key over the right `sd_hash`, §7.3) and `challenge` (its
+`nonce`, `aud` and fresh `iat`). The report's `claims` are the processed payload, with only
+the disclosed claims, and are set only when it verified.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from did._eddsa_jcs_2022 import DocumentResolver
+from did._data_integrity import DocumentResolver
+from did._keys import decode_public_jwk, public_key_jwk
+from did._token_status_list import (
+    STATUS_INVALID,
+    STATUS_SUSPENDED,
+    STATUS_VALID,
+    TokenStatusSource,
+    token_status,
+)
+from did._trust import TrustPolicy, trust_check
 from did._verification import Check, VerificationReport, numeric_date, require_aware
 from did.errors import (
     CredentialError,
@@ -24,9 +35,11 @@ from did.errors import (
     InvalidDid,
     MalformedValueError,
     RangeError,
+    StatusRetrievalError,
 )
 from did.sd_jwt._common import SD_ALG, Disclosure, SdJwt, sd_digest
-from did.sd_jwt._jws import Jws, ed25519_jwk, verify_jws
+from did.sd_jwt._issuer_keys import Fetcher, issuer_jwk_from_metadata, issuer_jwk_from_x5c
+from did.sd_jwt._jws import Jws, verify_jws
 
 __all__ = ["process_disclosures", "verify_sd_jwt"]
 
@@ -128,12 +141,26 @@ def _check_syntax(sd_jwt: SdJwt, accepted_types: Collection[str]) -> Jws:
     return jws
 
 
-def _issuer_jwk(jws: Jws, resolver: DocumentResolver | None, issuer_jwk: Any) -> Any:
+def _issuer_jwk(
+    jws: Jws,
+    resolver: DocumentResolver | None,
+    issuer_jwk: Any,
+    sources: tuple[Fetcher | None, Sequence[Any], datetime],
+) -> Any:
     if issuer_jwk is not None:
         return issuer_jwk
+    fetch, anchors, now = sources
+    issuer, kid = jws.payload["iss"], jws.header.get("kid")
+    if "x5c" in jws.header:
+        return issuer_jwk_from_x5c(jws.header["x5c"], anchors, now, issuer)
+    if issuer.startswith("https://"):
+        if fetch is None:
+            raise CryptographicError(
+                f"iss {issuer[:80]!r} is an https URL, and no issuer metadata fetcher was given"
+            )
+        return issuer_jwk_from_metadata(issuer, kid, fetch)
     if resolver is None:
         raise CryptographicError("no resolver and no issuer key: cannot find the issuer's key")
-    issuer, kid = jws.payload["iss"], jws.header.get("kid")
     if not isinstance(kid, str) or kid.partition("#")[0] != issuer:
         raise CryptographicError(f"kid: got {kid!r}, want a verification method of {issuer!r}")
     try:
@@ -146,7 +173,7 @@ def _issuer_jwk(jws: Jws, resolver: DocumentResolver | None, issuer_jwk: Any) ->
         raise CryptographicError(f"issuer {issuer[:80]!r}: {exc}") from None
     if not authorized or method.controller != issuer:
         raise CryptographicError(f"kid {kid[:80]!r} is not an assertionMethod key of the issuer")
-    return ed25519_jwk(method.public_key)
+    return public_key_jwk(method.public_key, method.key_type)
 
 
 def _key_binding_checks(
@@ -212,6 +239,30 @@ def _validity_check(payload: dict[str, Any], now: datetime, skew: timedelta) -> 
     return Check.passed("validity", "within iat, nbf and exp")
 
 
+def _status_check(
+    payload: dict[str, Any],
+    source: TokenStatusSource | None,
+    jwk: Any,
+    now: datetime,
+) -> Check:
+    if "status" not in payload:
+        return Check.skipped("status", "the SD-JWT has no status")
+    if source is None:
+        return Check.skipped("status", "no status list source was given")
+    if jwk is None:
+        return Check.skipped("status", "no issuer key to verify the status list with")
+    try:
+        value = token_status(payload, source, issuer_jwk=jwk, now=now)
+    except CredentialError as exc:
+        reason = "status_list_unavailable" if isinstance(exc, StatusRetrievalError) else (
+            "status_list_invalid")  # fmt: skip
+        return Check.failed("status", exc, reason)
+    if value == STATUS_VALID:
+        return Check.passed("status", "status VALID")
+    reason = {STATUS_INVALID: "revoked", STATUS_SUSPENDED: "suspended"}.get(value, "status_set")
+    return Check.failed("status", RangeError(f"status: {reason} (value {value})"), reason)
+
+
 def verify_sd_jwt(
     presentation: str,
     *,
@@ -220,25 +271,36 @@ def verify_sd_jwt(
     nonce: str | None,
     resolver: DocumentResolver | None = None,
     issuer_jwk: dict[str, Any] | None = None,
+    issuer_metadata: Fetcher | None = None,
+    trust_anchors: Sequence[Any] = (),
+    status_lists: TokenStatusSource | None = None,
     require_key_binding: bool = True,
-    trusted_issuers: set[str] | None = None,
+    trust: TrustPolicy | None,
     accepted_types: Collection[str] = VC_TYPES,
     max_kb_age: timedelta = timedelta(minutes=5),
     clock_skew: timedelta = timedelta(seconds=60),
 ) -> VerificationReport:
     """Verify an SD-JWT (with or without key binding) and return a report of every check.
 
-    The issuer's key comes from `issuer_jwk` when the caller already trusts one (then `kid` is
-    not consulted), else from `resolver`: `kid` must be a verification method of the `iss` DID.
+    The issuer's key comes from `issuer_jwk` when the caller already has one (then `kid` is not
+    consulted); else from an `x5c` header chain verified to `trust_anchors` (x509 certificates)
+    at `now`; else, for a DID `iss`, from `resolver` (`kid` must be a verification method of the
+    `iss` DID); else, for an https `iss`, from its JWT VC Issuer Metadata read with
+    `issuer_metadata` (a fetcher such as `HttpsFetcher()`). A `status` claim is checked against
+    the Status List Token found in `status_lists` (a mapping from URI to token, or a fetcher),
+    which must be signed with the issuer's key.
     `audience` and `nonce` are what this verifier asked for; they are required unless
     `require_key_binding` is False. `accepted_types` lists the JWT `typ` values accepted; an
     SD-JWT VC type also requires `vct`. The KB-JWT's `iat` must lie within `max_kb_age`
-    before `now` (and at most `clock_skew` after it).
+    before `now` (and at most `clock_skew` after it). `trust` is required: `TrustIssuers` (by
+    `iss` or by the issuer's key), the unsafe `TrustAny()` (reported in `warnings`), or None,
+    which fails the trust check.
     """
     now = require_aware(now)
     if require_key_binding and not (audience and nonce):
         raise MalformedValueError("key binding: the verifier must give its audience and nonce")
-    names = ("proof", "key", "disclosures", "validity", "trust", "holder_binding", "challenge")
+    names = ("proof", "key", "disclosures", "validity", "status", "trust", "holder_binding",
+             "challenge")  # fmt: skip
     try:
         sd_jwt = SdJwt.from_text(presentation)
         jws = _check_syntax(sd_jwt, accepted_types)
@@ -247,12 +309,16 @@ def verify_sd_jwt(
         broken += [Check.skipped(name, "the SD-JWT is malformed") for name in names]
         return VerificationReport("sd-jwt", None, tuple(broken))
     payload = jws.payload
+    issuer_key: tuple[str, bytes] | None = None
+    verified_jwk: Any = None
     try:
-        jwk = _issuer_jwk(jws, resolver, issuer_jwk)
+        jwk = _issuer_jwk(jws, resolver, issuer_jwk, (issuer_metadata, trust_anchors, now))
         key_check = Check.passed("key", "issuer key found")
         try:
             verify_jws(jws, jwk, "issuer-signed JWT")
             proof_check = Check.passed("proof", f"{jws.header.get('alg')} signature verifies")
+            issuer_key = decode_public_jwk(jwk)
+            verified_jwk = jwk
         except CredentialError as exc:
             proof_check = Check.failed("proof", exc, "signature_invalid")
     except CredentialError as exc:
@@ -269,13 +335,7 @@ def verify_sd_jwt(
             "disclosure_malformed")  # fmt: skip
         disclosure_check = Check.failed("disclosures", exc, reason)
     issuer = payload["iss"]
-    if trusted_issuers is None:
-        trust = Check.skipped("trust", "no trusted issuers were given")
-    elif issuer in trusted_issuers:
-        trust = Check.passed("trust", f"issuer {issuer[:80]} is trusted")
-    else:
-        error = RangeError(f"issuer {issuer[:80]!r} is not among the trusted issuers")
-        trust = Check.failed("trust", error, "untrusted_issuer")
+    trust_result, warnings = trust_check(trust, issuer, issuer_key)
     if sd_jwt.kb_jwt is None:
         if require_key_binding:
             missing = CryptographicError("no key-binding JWT, and the verifier requires one")
@@ -293,11 +353,12 @@ def verify_sd_jwt(
         key_check,
         disclosure_check,
         _validity_check(payload, now, clock_skew),
-        trust,
+        _status_check(payload, status_lists, verified_jwk, now),
+        trust_result,
         binding,
         challenge,
     )
-    report = VerificationReport("sd-jwt", issuer, checks)
+    report = VerificationReport("sd-jwt", issuer, checks, warnings=warnings)
     if report.verified:
-        return VerificationReport("sd-jwt", issuer, checks, claims=claims)
+        return VerificationReport("sd-jwt", issuer, checks, claims=claims, warnings=warnings)
     return report

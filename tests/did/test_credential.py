@@ -17,6 +17,8 @@ from did import (
     Check,
     Ed25519Key,
     Resolver,
+    TrustAny,
+    TrustIssuers,
     VerificationReport,
     did_jwk_from_public_key,
     did_key_from_public_key,
@@ -74,7 +76,9 @@ def test_issued_credential_verifies_with_every_check() -> None:
     credential = issue()
     assert credential["issuer"] == ISSUER
     assert credential["proof"]["proofPurpose"] == "assertionMethod"
-    report = verify_credential(credential, now=NOW, resolver=RESOLVER, trusted_issuers={ISSUER})
+    report = verify_credential(
+        credential, now=NOW, resolver=RESOLVER, trust=TrustIssuers.of({ISSUER})
+    )
     assert report.verified
     assert [(c.name, c.outcome) for c in report.checks] == [
         ("syntax", "passed"),
@@ -89,7 +93,9 @@ def test_issued_credential_verifies_with_every_check() -> None:
 
 def test_credential_survives_a_json_round_trip() -> None:
     text = json.dumps(issue(), ensure_ascii=False, indent=2)
-    assert verify_credential(parse_json(text), now=NOW, resolver=RESOLVER).verified
+    assert verify_credential(
+        parse_json(text), now=NOW, resolver=RESOLVER, trust=TrustAny()
+    ).verified
 
 
 @pytest.mark.parametrize(
@@ -100,19 +106,19 @@ def test_credential_survives_a_json_round_trip() -> None:
     ],
 )
 def test_validity_window(now: datetime, reason: str) -> None:
-    report = verify_credential(issue(), now=now, resolver=RESOLVER)
+    report = verify_credential(issue(), now=now, resolver=RESOLVER, trust=TrustAny())
     assert failed(report) == {"validity": reason}
     assert report.check("validity").problem_type.endswith("#RANGE_ERROR")  # type: ignore[union-attr]
     with pytest.raises(RangeError, match="validity"):
         report.raise_for_failure()
     # The window is inclusive at both ends.
-    assert verify_credential(issue(), now=VALID_FROM, resolver=RESOLVER).verified
-    assert verify_credential(issue(), now=VALID_UNTIL, resolver=RESOLVER).verified
+    assert verify_credential(issue(), now=VALID_FROM, resolver=RESOLVER, trust=TrustAny()).verified
+    assert verify_credential(issue(), now=VALID_UNTIL, resolver=RESOLVER, trust=TrustAny()).verified
 
 
 def test_untrusted_issuer_fails_trust_only() -> None:
     report = verify_credential(
-        issue(), now=NOW, resolver=RESOLVER, trusted_issuers={"did:key:z6MkOther"}
+        issue(), now=NOW, resolver=RESOLVER, trust=TrustIssuers.of({"did:key:z6MkOther"})
     )
     assert failed(report) == {"trust": "untrusted_issuer"}
     with pytest.raises(RangeError, match="trust"):
@@ -121,7 +127,7 @@ def test_untrusted_issuer_fails_trust_only() -> None:
 
 def test_issuer_that_does_not_control_the_key_fails_key() -> None:
     _, other, _ = did_key_identity(3)
-    report = verify_credential(issue(issuer=other), now=NOW, resolver=RESOLVER)
+    report = verify_credential(issue(issuer=other), now=NOW, resolver=RESOLVER, trust=TrustAny())
     assert failed(report) == {"key": "controller_mismatch"}
 
 
@@ -131,7 +137,7 @@ def test_authentication_proof_is_not_an_assertion() -> None:
     from did import add_proof
 
     signed = add_proof(credential, ISSUER_KEY, ISSUER_VM, "authentication", created=VALID_FROM)
-    assert failed(verify_credential(signed, now=NOW, resolver=RESOLVER)) == {
+    assert failed(verify_credential(signed, now=NOW, resolver=RESOLVER, trust=TrustAny())) == {
         "key": "key_not_authorized"
     }
 
@@ -140,7 +146,7 @@ def test_did_jwk_and_did_web_issuers() -> None:
     key = Ed25519Key.from_seed(b"\x05" * 32)
     jwk_did = did_jwk_from_public_key(key.public_key)
     credential = issue(key=key, verification_method=f"{jwk_did}#0")
-    assert verify_credential(credential, now=NOW, resolver=RESOLVER).verified
+    assert verify_credential(credential, now=NOW, resolver=RESOLVER, trust=TrustAny()).verified
 
     web_did = "did:web:issuer.example"
     document = web_did_document(web_did, key.public_key)
@@ -152,18 +158,20 @@ def test_did_jwk_and_did_web_issuers() -> None:
     with httpx.Client(transport=httpx.MockTransport(handler)) as client:
         web_resolver = Resolver(http_client=client)
         credential = issue(key=key, verification_method=f"{web_did}#key-1")
-        assert verify_credential(credential, now=NOW, resolver=web_resolver).verified
+        assert verify_credential(
+            credential, now=NOW, resolver=web_resolver, trust=TrustAny()
+        ).verified
         forged = issue(key=ISSUER_KEY, verification_method=f"{web_did}#key-1")
-        assert failed(verify_credential(forged, now=NOW, resolver=web_resolver)) == {
-            "proof": "signature_invalid"
-        }
+        assert failed(
+            verify_credential(forged, now=NOW, resolver=web_resolver, trust=TrustAny())
+        ) == {"proof": "signature_invalid"}
 
 
 def test_published_vector_credential_names_the_issuer_mismatch(vectors: Path) -> None:
     # The W3C example is signed by a did:key but names an https issuer: the signature is good,
     # the key is not the issuer's.
     signed = json.loads((vectors / "eddsa-jcs-2022" / "signedJCS.json").read_text())
-    report = verify_credential(signed, now=NOW, resolver=RESOLVER)
+    report = verify_credential(signed, now=NOW, resolver=RESOLVER, trust=TrustAny())
     assert report.check("proof").outcome == "passed"
     assert failed(report) == {"key": "controller_mismatch"}
 
@@ -207,7 +215,7 @@ def test_any_single_character_change_fails_naming_the_check(
         replacement = "Q" if replacement != "Q" else "R"
     tampered = copy.deepcopy(ISSUED)
     _set(tampered, path, original[:index] + replacement + original[index + 1 :])
-    report = verify_credential(tampered, now=NOW, resolver=RESOLVER)
+    report = verify_credential(tampered, now=NOW, resolver=RESOLVER, trust=TrustAny())
     assert not report.verified
     failures = failed(report)
     if path == ("issuer",) and ":" not in _get(tampered, path):
@@ -219,7 +227,9 @@ def test_any_single_character_change_fails_naming_the_check(
 
 
 def test_report_round_trips_and_serializes() -> None:
-    report = verify_credential(issue(), now=VALID_UNTIL + timedelta(days=1), resolver=RESOLVER)
+    report = verify_credential(
+        issue(), now=VALID_UNTIL + timedelta(days=1), resolver=RESOLVER, trust=TrustAny()
+    )
     data = report.to_json()
     assert data["verified"] is False
     assert data["checks"][3]["problem"]["type"].endswith("#RANGE_ERROR")
@@ -238,9 +248,11 @@ def test_raise_for_failure_picks_the_error_class() -> None:
     credential = issue()
     credential["credentialSubject"]["degree"] = "Poetry"
     with pytest.raises(CryptographicError, match="proof"):
-        verify_credential(credential, now=NOW, resolver=RESOLVER).raise_for_failure()
+        verify_credential(
+            credential, now=NOW, resolver=RESOLVER, trust=TrustAny()
+        ).raise_for_failure()
 
 
 def test_now_must_be_aware() -> None:
     with pytest.raises(MalformedValueError, match="now"):
-        verify_credential(issue(), now=datetime(2025, 1, 1), resolver=RESOLVER)
+        verify_credential(issue(), now=datetime(2025, 1, 1), resolver=RESOLVER, trust=TrustAny())

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from did import (
     Ed25519Key,
     Resolver,
+    TrustAny,
     create_presentation,
     did_key_from_public_key,
     issue_credential,
@@ -91,7 +92,7 @@ def test_wrong_types_anywhere_give_a_failed_report(path: tuple[Any, ...], junk: 
     tampered = copy.deepcopy(CREDENTIAL)
     if not _plant(tampered, path, junk):
         return
-    report = verify_credential(tampered, now=NOW, resolver=RESOLVER)
+    report = verify_credential(tampered, now=NOW, resolver=RESOLVER, trust=TrustAny())
     assert not report.verified
     with pytest.raises(CredentialError):
         report.raise_for_failure()
@@ -115,7 +116,7 @@ def test_any_character_change_of_the_text_is_caught(position: int, replacement: 
         credential = parse_json(TEXT[:index] + replacement + TEXT[index + 1 :])
     except CredentialError:
         return
-    assert not verify_credential(credential, now=NOW, resolver=RESOLVER).verified
+    assert not verify_credential(credential, now=NOW, resolver=RESOLVER, trust=TrustAny()).verified
 
 
 @pytest.mark.parametrize(
@@ -135,7 +136,7 @@ def test_any_character_change_of_the_text_is_caught(position: int, replacement: 
 def test_bad_proof_members_fail_their_check(member: str, value: str, check: str) -> None:
     tampered = copy.deepcopy(CREDENTIAL)
     tampered["proof"][member] = value
-    report = verify_credential(tampered, now=NOW, resolver=RESOLVER)
+    report = verify_credential(tampered, now=NOW, resolver=RESOLVER, trust=TrustAny())
     assert report.check(check).outcome == "failed"
     assert report.check(check).problem_type is not None
 
@@ -163,12 +164,14 @@ def test_wrong_types_in_a_presentation_give_a_failed_report(
     tampered = copy.deepcopy(PRESENTATION)
     if not _plant(tampered, path, junk):
         return
-    report = verify_presentation(tampered, challenge="c", domain=None, now=NOW, resolver=RESOLVER)
+    report = verify_presentation(
+        tampered, challenge="c", domain=None, now=NOW, resolver=RESOLVER, trust=TrustAny()
+    )
     assert not report.verified
 
 
 @pytest.mark.parametrize("value", [None, 1, "text", [], [CREDENTIAL], {"proof": {}}])
 def test_non_credentials_fail_syntax(value: Any) -> None:
-    report = verify_credential(value, now=NOW, resolver=RESOLVER)
+    report = verify_credential(value, now=NOW, resolver=RESOLVER, trust=TrustAny())
     assert report.check("syntax").outcome == "failed"
     assert {c.outcome for c in report.checks[1:]} == {"skipped"}

@@ -11,6 +11,7 @@ from did import (
     Ed25519Key,
     Resolver,
     StatusList,
+    TrustAny,
     VerificationReport,
     add_proof,
     create_presentation,
@@ -79,19 +80,29 @@ def status_of(report: VerificationReport) -> tuple[str, str | None]:
 
 def test_clear_bits_pass() -> None:
     report = verify_credential(
-        credential(), now=NOW, resolver=RESOLVER, status_lists=lists(revoked=(6, 8))
+        credential(),
+        now=NOW,
+        resolver=RESOLVER,
+        status_lists=lists(revoked=(6, 8)),
+        trust=TrustAny(),
     )
     assert report.verified
     assert status_of(report) == ("passed", None)
 
 
 def test_revoked_and_suspended_fail_with_their_reason() -> None:
-    revoked = verify_credential(credential(), now=NOW, resolver=RESOLVER, status_lists=lists((7,)))
+    revoked = verify_credential(
+        credential(), now=NOW, resolver=RESOLVER, status_lists=lists((7,)), trust=TrustAny()
+    )
     assert status_of(revoked) == ("failed", "revoked")
     with pytest.raises(RangeError, match="revoked"):
         revoked.raise_for_failure()
     suspended = verify_credential(
-        credential(), now=NOW, resolver=RESOLVER, status_lists=lists(suspended=(7,))
+        credential(),
+        now=NOW,
+        resolver=RESOLVER,
+        status_lists=lists(suspended=(7,)),
+        trust=TrustAny(),
     )
     assert status_of(suspended) == ("failed", "suspended")
 
@@ -99,15 +110,25 @@ def test_revoked_and_suspended_fail_with_their_reason() -> None:
 def test_callable_source_and_missing_source() -> None:
     source = lists(revoked=(7,))
     report = verify_credential(
-        credential(), now=NOW, resolver=RESOLVER, status_lists=lambda url: source[url]
+        credential(),
+        now=NOW,
+        resolver=RESOLVER,
+        status_lists=lambda url: source[url],
+        trust=TrustAny(),
     )
     assert status_of(report) == ("failed", "revoked")
-    unchecked = verify_credential(credential(), now=NOW, resolver=RESOLVER)
+    unchecked = verify_credential(credential(), now=NOW, resolver=RESOLVER, trust=TrustAny())
     assert status_of(unchecked)[0] == "skipped"
-    missing = verify_credential(credential(), now=NOW, resolver=RESOLVER, status_lists={})
+    missing = verify_credential(
+        credential(), now=NOW, resolver=RESOLVER, status_lists={}, trust=TrustAny()
+    )
     assert status_of(missing) == ("failed", "status_list_unavailable")
     empty = verify_credential(
-        credential(), now=NOW, resolver=RESOLVER, status_lists={REVOCATION_URL: {}}
+        credential(),
+        now=NOW,
+        resolver=RESOLVER,
+        status_lists={REVOCATION_URL: {}},
+        trust=TrustAny(),
     )
     assert status_of(empty) == ("failed", "status_list_invalid")
 
@@ -116,11 +137,15 @@ def test_list_must_verify_and_come_from_the_issuer() -> None:
     tampered = lists(revoked=(7,))
     # Clearing the revoked bit after the issuer signed the list breaks the list's proof.
     tampered[REVOCATION_URL]["credentialSubject"]["encodedList"] = StatusList().encode()
-    report = verify_credential(credential(), now=NOW, resolver=RESOLVER, status_lists=tampered)
+    report = verify_credential(
+        credential(), now=NOW, resolver=RESOLVER, status_lists=tampered, trust=TrustAny()
+    )
     assert status_of(report) == ("failed", "status_list_invalid")
     foreign = lists()
     foreign[REVOCATION_URL] = signed_list(REVOCATION_URL, "revocation", key=OTHER_KEY)
-    report = verify_credential(credential(), now=NOW, resolver=RESOLVER, status_lists=foreign)
+    report = verify_credential(
+        credential(), now=NOW, resolver=RESOLVER, status_lists=foreign, trust=TrustAny()
+    )
     assert status_of(report) == ("failed", "status_list_issuer_mismatch")
 
 
@@ -140,6 +165,7 @@ def test_revoked_credential_inside_a_presentation() -> None:
         now=NOW,
         resolver=RESOLVER,
         status_lists=lists(revoked=(7,)),
+        trust=TrustAny(),
     )
     assert [(p, c.reason) for p, c in report.failures()] == [("credential[0].status", "revoked")]
 
@@ -153,7 +179,9 @@ def test_unretrievable_or_short_lists_fail_the_check_without_raising() -> None:
     def unreachable(url: str) -> dict[str, Any]:
         raise StatusRetrievalError(f"{url}: HTTP 404")
 
-    report = verify_credential(credential(), now=NOW, resolver=RESOLVER, status_lists=unreachable)
+    report = verify_credential(
+        credential(), now=NOW, resolver=RESOLVER, status_lists=unreachable, trust=TrustAny()
+    )
     check = report.check("status")
     assert check.outcome == "failed"
     assert check.problem_type == StatusRetrievalError.problem_type
@@ -166,6 +194,8 @@ def test_unretrievable_or_short_lists_fail_the_check_without_raising() -> None:
         unsigned["credentialSubject"], encodedList="u" + b64url_encode(gzip.compress(bytes(16)))
     )
     short[REVOCATION_URL] = add_proof(unsigned, ISSUER_KEY, ISSUER_VM, created=START)
-    report = verify_credential(credential(), now=NOW, resolver=RESOLVER, status_lists=short)
+    report = verify_credential(
+        credential(), now=NOW, resolver=RESOLVER, status_lists=short, trust=TrustAny()
+    )
     assert report.check("status").outcome == "failed"
     assert not report.verified

@@ -161,7 +161,10 @@ def test_negative_case_rules_from_the_spec(did_key_spec_examples: dict[str, Any]
     ("data", "error", "code"),
     [
         (b"\xec\x01" + ZERO_SEED_KEY, UnsupportedPublicKeyType, "unsupportedPublicKeyType"),
-        (b"\x80\x24" + bytes(33), UnsupportedPublicKeyType, "unsupportedPublicKeyType"),
+        # A P-256 key whose 33 bytes are not a compressed point, and one of the wrong length.
+        (b"\x80\x24" + bytes(33), InvalidPublicKey, "invalidPublicKey"),
+        (b"\x80\x24\x02" + bytes(32) + b"\x00", InvalidPublicKeyLength, "invalidPublicKeyLength"),
+        (b"\x81\x24" + bytes(33), UnsupportedPublicKeyType, "unsupportedPublicKeyType"),
         (b"\xed", UnsupportedPublicKeyType, "unsupportedPublicKeyType"),
         (b"", UnsupportedPublicKeyType, "unsupportedPublicKeyType"),
         (b"\xed\x00" + ZERO_SEED_KEY, UnsupportedPublicKeyType, "unsupportedPublicKeyType"),
@@ -173,7 +176,9 @@ def test_negative_case_rules_from_the_spec(did_key_spec_examples: dict[str, Any]
     ],
     ids=[
         "x25519-codec",
-        "p256-codec",
+        "p256-not-a-point",
+        "p256-34-bytes",
+        "p384-codec",
         "truncated-varint",
         "empty",
         "ed-00-prefix",

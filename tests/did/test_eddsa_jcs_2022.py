@@ -166,7 +166,8 @@ def test_document_must_be_an_object_with_one_proof() -> None:
         verify_proof([], Resolver(), "assertionMethod")
     with pytest.raises(ParsingError):
         verify_proof({"a": 1}, Resolver(), "assertionMethod")
-    with pytest.raises(MalformedValueError, match="proof sets"):
+    # Each proof of a set is read before the set is judged; `verify_proof` takes one proof.
+    with pytest.raises(MalformedValueError, match="proof type"):
         verify_proof({"proof": [{}, {}]}, Resolver(), "assertionMethod")
 
 

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from did import (
     Ed25519Key,
     Resolver,
+    TrustAny,
+    TrustIssuers,
     VerificationReport,
     create_presentation,
     did_key_from_public_key,
@@ -71,6 +73,7 @@ def verify(presentation: Any, **overrides: Any) -> VerificationReport:
         "domain": "https://verifier.example",
         "now": NOW,
         "resolver": RESOLVER,
+        "trust": TrustAny(),
     }
     arguments.update(overrides)
     return verify_presentation(presentation, **arguments)
@@ -84,7 +87,7 @@ def test_presentation_verifies_with_its_own_challenge_and_domain() -> None:
     presentation = present()
     assert presentation["holder"] == HOLDER
     assert presentation["proof"]["proofPurpose"] == "authentication"
-    report = verify(presentation, trusted_issuers={ISSUER})
+    report = verify(presentation, trust=TrustIssuers.of({ISSUER}))
     assert report.verified, report.failures()
     assert [c.name for c in report.checks] == [
         "syntax",
@@ -147,7 +150,7 @@ def test_credential_outside_its_window_fails_inside_the_presentation(
 
 
 def test_untrusted_issuer_fails_inside_the_presentation() -> None:
-    report = verify(present(), trusted_issuers={OTHER})
+    report = verify(present(), trust=TrustIssuers.of({OTHER}))
     assert failed(report) == {"credential[0].trust": "untrusted_issuer"}
 
 

@@ -370,4 +370,4 @@ def test_verification_method_invariants() -> None:
     with pytest.raises(EncodingError, match="32 bytes"):
         VerificationMethod(VM_ID, "Multikey", DID, b"short")
     with pytest.raises(EncodingError, match="key type"):
-        VerificationMethod(VM_ID, "Multikey", DID, bytes(32), "P-256")  # type: ignore[arg-type]
+        VerificationMethod(VM_ID, "Multikey", DID, bytes(32), "P-384")  # type: ignore[arg-type]

@@ -15,6 +15,8 @@ from did import (
     Ed25519Key,
     Resolver,
     SdJwt,
+    TrustAny,
+    TrustIssuers,
     VerificationReport,
     did_key_from_public_key,
     disclosure_paths,
@@ -103,6 +105,7 @@ def verify(presentation: str, **overrides: Any) -> VerificationReport:
     arguments: dict[str, Any] = {
         "now": NOW,
         "resolver": RESOLVER,
+        "trust": TrustAny(),
         "audience": AUDIENCE,
         "nonce": NONCE,
     }
@@ -214,7 +217,7 @@ def test_expired_untrusted_and_wrong_issuer_key() -> None:
     late = NOW + timedelta(days=365)
     late_presentation = present(issue(), ["/given_name"], issued_at=late)
     assert failed(verify(late_presentation, now=late)) == {"validity": "expired"}
-    assert failed(verify(presentation, trusted_issuers={"did:key:z6MkOther"})) == {
+    assert failed(verify(presentation, trust=TrustIssuers.of({"did:key:z6MkOther"}))) == {
         "trust": "untrusted_issuer"
     }
     forged = issue(key=OTHER_KEY)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from did import Disclosure, SdJwt, verify_sd_jwt
+from did import Disclosure, SdJwt, TrustAny, verify_sd_jwt
 from did.sd_jwt import Jws, process_disclosures, sd_digest
 
 
@@ -83,6 +83,7 @@ def test_generated_example_presentation_verifies(vectors: Path, name: str) -> No
         issuer_jwk=_public(settings["issuerKeyJwk"]),
         require_key_binding=has_kb,
         accepted_types=("example+sd-jwt",),
+        trust=TrustAny(),
     )
     assert report.verified, report.failures()
     outcomes = {c.name: c.outcome for c in report.checks}
@@ -112,6 +113,7 @@ def test_generated_example_fails_with_a_wrong_issuer_key(vectors: Path) -> None:
         nonce=settings["keyBindingNonce"],
         issuer_jwk=_public(settings["holderKeyJwk"]),
         accepted_types=("example+sd-jwt",),
+        trust=TrustAny(),
     )
     assert {c.name: c.reason for c in report.checks if c.outcome == "failed"} == {
         "proof": "signature_invalid"
@@ -128,6 +130,7 @@ def test_generated_example_typ_is_not_an_sd_jwt_vc(vectors: Path) -> None:
         audience=data["settings"]["verifier"],
         nonce=data["settings"]["keyBindingNonce"],
         issuer_jwk=_public(data["settings"]["issuerKeyJwk"]),
+        trust=TrustAny(),
     )
     assert report.check("syntax").reason == "malformed_sd_jwt"
     assert "typ" in report.check("syntax").message

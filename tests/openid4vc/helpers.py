@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from did import Ed25519Key, did_key_from_public_key, issue_credential, issue_sd_jwt
+from did import Ed25519Key, TrustAny, did_key_from_public_key, issue_credential, issue_sd_jwt
 from wallet.openid4vc import (
     Candidate,
     CredentialConfiguration,
@@ -163,6 +163,7 @@ def running_verifier(
         key=signer if signing else None,
         verification_method=method if signing else None,
         response_mode=response_mode,
+        trust=TrustAny(),
     )
     with serve(verifier_app(verifier), bound, Limits()) as server:
         yield VerifierSite(verifier, server.base_url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from did import TrustAny
 from tests.openid4vc.helpers import (
     LDP_CONFIG,
     LOOPBACK,
@@ -48,7 +49,7 @@ def test_an_issuer_and_a_verifier_run_and_stop() -> None:
         )
         assert issuer.issued_event.is_set()
     with running_verifier(
-        listen=LOOPBACK_PORT_0, clock=clock, rng=seeded_rng(3).randbytes
+        listen=LOOPBACK_PORT_0, clock=clock, rng=seeded_rng(3).randbytes, trust=TrustAny()
     ) as verifier:
         request = verifier.create_request(DcqlQuery.from_json(TWO_OF_FIVE))
         present(
@@ -67,7 +68,10 @@ def test_plain_http_is_refused_off_loopback() -> None:
     with (
         pytest.raises(UsageError, match="loopback"),
         running_verifier(
-            listen=Listen("192.0.2.1", 0), clock=FakeClock(), rng=seeded_rng(1).randbytes
+            listen=Listen("192.0.2.1", 0),
+            clock=FakeClock(),
+            rng=seeded_rng(1).randbytes,
+            trust=TrustAny(),
         ),
     ):
         pass

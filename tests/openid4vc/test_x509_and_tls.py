@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from did import Resolver, b64url_encode
+from did import Resolver, TrustAny, b64url_encode
 from tests.openid4vc.helpers import (
     SD_JWT_CONFIG,
     FakeClock,
@@ -222,6 +222,7 @@ def test_presentation_over_https_and_untrusted_certificates_refused(
         rng=seeded_rng(6).randbytes,
         key=signer,
         verification_method=method,
+        trust=TrustAny(),
     )
     holder = holder_key()
     with serve(verifier_app(verifier), bound, Limits()):

@@ -230,7 +230,7 @@ def check_eligibility(
             domain=election_id,
             now=at,
             resolver=resolver,
-            trusted_issuers=set(rule.issuers),
+            trust=did.TrustIssuers.of(rule.issuers),
             status_lists=status_lists,
         )
     except DidError as exc:

@@ -41,12 +41,19 @@ def frozen_list_problems(
     for url, credential in sorted(frozen.items()):
         # (b) The list in force at close is judged at the close entry's own time.
         try:
-            report = did.verify_credential(credential, now=close_time, resolver=resolver)
+            report = did.verify_credential(
+                credential,
+                now=close_time,
+                resolver=resolver,
+                trust=did.TrustIssuers.of(rule.issuers),
+            )
         except DidError as exc:
             problems.append(("status-list-invalid", url, str(exc)))
             continue
-        if not report.verified:
-            path, check = report.failures()[0]
+        # The issuer is judged in (c), with its own reason code, so (b) leaves `trust` to it.
+        failures = [(path, check) for path, check in report.failures() if path != "trust"]
+        if failures:
+            path, check = failures[0]
             problems.append(("status-list-invalid", url, f"at close: {path}: {check.message}"))
         # (c) Only the issuer of the credentials naming the list may say they are revoked.
         issuer = credential.get("issuer")

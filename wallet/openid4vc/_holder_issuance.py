@@ -337,7 +337,9 @@ def verify_received(
     resolver: Any,
 ) -> VerificationReport:
     """Verify an issued credential and its binding to `holder`; raise CredentialRejected."""
-    from did import b64url_encode, verify_credential, verify_sd_jwt
+    # The holder checks what it receives is intact, bound to its key and of the offered
+    # type; whom to trust as an issuer is each verifier's decision, not the holder's.
+    from did import TrustAny, b64url_encode, verify_credential, verify_sd_jwt
 
     now = clock()
     if config.format == "dc+sd-jwt":
@@ -350,6 +352,7 @@ def verify_received(
             nonce=None,
             resolver=resolver,
             require_key_binding=False,
+            trust=TrustAny(),
         )
         _raise_unless_verified(report)
         from did import SdJwt
@@ -365,7 +368,7 @@ def verify_received(
         return report
     if not isinstance(credential, dict):
         raise CredentialRejected("ldp_vc credential: want a JSON object")
-    report = verify_credential(credential, now=now, resolver=resolver)
+    report = verify_credential(credential, now=now, resolver=resolver, trust=TrustAny())
     _raise_unless_verified(report)
     subject = credential.get("credentialSubject")
     if not isinstance(subject, Mapping) or subject.get("id") != holder.bound_did:

@@ -22,7 +22,7 @@ from wallet.openid4vc._verifier import Verifier
 from wallet.openid4vc._verifier_app import verifier_app
 
 if TYPE_CHECKING:
-    from did import Ed25519Key
+    from did import Ed25519Key, TrustPolicy
     from wallet.server import Limits, Listen, Tls
 
 __all__ = ["qr_text", "running_issuer", "running_verifier"]
@@ -72,7 +72,7 @@ def running_verifier(
     limits: Limits | None = None,
     key: Ed25519Key | None = None,
     verification_method: str | None = None,
-    trusted_issuers: set[str] | None = None,
+    trust: TrustPolicy,
     resolver: Any = None,
     response_mode: str = "direct_post",
 ) -> Iterator[Verifier]:
@@ -86,7 +86,7 @@ def running_verifier(
         rng=rng,
         key=key,
         verification_method=verification_method,
-        trusted_issuers=trusted_issuers,
+        trust=trust,
         resolver=resolver,
         response_mode=response_mode,
     )

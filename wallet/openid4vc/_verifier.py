@@ -23,7 +23,7 @@ from wallet.openid4vc._request import AuthorizationRequest, request_uri_of
 from wallet.openid4vc._util import Clock, Rng, random_token
 
 if TYPE_CHECKING:
-    from did import Ed25519Key, VerificationReport
+    from did import Ed25519Key, TrustPolicy, VerificationReport
 
 __all__ = ["PresentationResult", "RequestHandle", "Verifier"]
 
@@ -85,7 +85,7 @@ class Verifier:
         key: Ed25519Key | None = None,
         verification_method: str | None = None,
         resolver: Any = None,
-        trusted_issuers: set[str] | None = None,
+        trust: TrustPolicy,
         response_mode: str = "direct_post",
     ) -> None:
         from did import Resolver
@@ -104,7 +104,7 @@ class Verifier:
         self._clock = clock
         self._rng = rng
         self._resolver = resolver or Resolver()
-        self._trusted = trusted_issuers
+        self._trust = trust
         self._lock = threading.Lock()
         self._by_id: dict[str, _Transaction] = {}
         self._by_state: dict[str, _Transaction] = {}
@@ -282,7 +282,7 @@ class Verifier:
                 audience=request.client_id,
                 nonce=request.nonce,
                 resolver=self._resolver,
-                trusted_issuers=self._trusted,
+                trust=self._trust,
             )
             if not report.verified:
                 return report, {}, _first_failure(report)
@@ -300,7 +300,7 @@ class Verifier:
                 domain=request.client_id,
                 now=now,
                 resolver=self._resolver,
-                trusted_issuers=self._trusted,
+                trust=self._trust,
             )
             if not report.verified:
                 return report, {}, _first_failure(report)

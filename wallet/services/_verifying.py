@@ -107,15 +107,26 @@ def verify_document(
             nonce=None,
             resolver=_resolver(resolver),
             require_key_binding=False,
-            trusted_issuers=trusted_issuers,
+            trust=_policy(trusted_issuers),
         )
     return verify_credential(
         content,
         now=now,
         resolver=_resolver(resolver),
-        trusted_issuers=trusted_issuers,
+        trust=_policy(trusted_issuers),
         status_lists=status_lists,
     )
+
+
+def _policy(trusted_issuers: Any) -> Any:
+    """The did-level trust policy for a list of trusted issuers.
+
+    Until the command line asks for a decision (`--trust`/`--trust-any`), an empty list keeps
+    the earlier behaviour, now visibly: any issuer is accepted and the report warns about it.
+    """
+    from did import TrustAny, TrustIssuers
+
+    return TrustIssuers.of(trusted_issuers) if trusted_issuers else TrustAny()
 
 
 def verify_credential_text(
@@ -170,7 +181,7 @@ def verify_presentation_text(
             audience=domain,
             nonce=challenge,
             resolver=_resolver(resolver),
-            trusted_issuers=trusted,
+            trust=_policy(trusted),
         )
     return verify_presentation(
         content,
@@ -178,7 +189,7 @@ def verify_presentation_text(
         domain=domain,
         now=now,
         resolver=_resolver(resolver),
-        trusted_issuers=trusted,
+        trust=_policy(trusted),
         status_lists=status_source(status_list_files),
     )
 
