@@ -13,8 +13,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from did import Ed25519Key, Resolver, b64url_encode, fetch_status_list, web_did_document
-from did.errors import DidError, InvalidDid, InvalidDidDocument, ParsingError
+from did import (
+    Ed25519Key,
+    Resolver,
+    b64url_encode,
+    fetch_status_list,
+    read_public_key,
+    web_did_document,
+)
+from did.errors import DidError, EncodingError, InvalidDid, InvalidDidDocument, ParsingError
 
 KEY = Ed25519Key.from_seed(bytes([41]) * 32).public_key
 X = b64url_encode(KEY)
@@ -72,3 +79,11 @@ def test_hostile_status_lists_raise_only_package_errors(tmp_path: Path, body: by
     path.write_bytes(body)
     with pytest.raises(DidError):
         fetch_status_list(str(path))
+
+
+def test_a_jwk_key_file_with_a_repeated_member_is_refused() -> None:
+    other = b64url_encode(Ed25519Key.from_seed(bytes([43]) * 32).public_key)
+    good = json.dumps({"kty": "OKP", "crv": "Ed25519", "x": X})
+    assert read_public_key(good) == ("Ed25519", KEY)
+    with pytest.raises(EncodingError):
+        read_public_key(f'{{"kty":"OKP","crv":"Ed25519","x":"{other}","x":"{X}"}}')
