@@ -79,6 +79,17 @@ MIGRATIONS: tuple[str, ...] = (
         seen   TEXT NOT NULL
     );
     """,
+    # Write-ahead: what the wallet is about to post (a ballot, a challenge), stored before it
+    # is submitted, so that a run killed between the board's commit and the receipt's write
+    # finds its entry on the board and completes the receipt on the next run. Its id is
+    # random and everything else is sealed, as for receipts.
+    """
+    CREATE TABLE pending (
+        id       TEXT PRIMARY KEY,
+        election TEXT NOT NULL,
+        sealed   BLOB NOT NULL
+    );
+    """,
 )
 
 
@@ -151,6 +162,15 @@ def _make_private(path: Path, *, create: bool) -> None:
         raise FileProblem(f"cannot make {path} private: {exc.strerror}") from None
 
 
+@dataclass(frozen=True)
+class PendingRow:
+    """An entry about to be posted: its random id, its election; `sealed` holds the rest."""
+
+    id: str
+    election: str
+    sealed: bytes
+
+
 class Database:
     """A connection to `wallet.db` with the schema brought up to date."""
 
@@ -205,6 +225,20 @@ class Database:
                     if statement.strip():
                         conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    # Write-ahead records of entries about to be posted (see MIGRATIONS).
+
+    def put_pending(self, row: PendingRow) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO pending VALUES (?, ?, ?)", (row.id, row.election, row.sealed))
+
+    def pending(self) -> list[PendingRow]:
+        rows = self._conn.execute("SELECT id, election, sealed FROM pending ORDER BY rowid")
+        return [PendingRow(*row) for row in rows.fetchall()]
+
+    def delete_pending(self, pending_id: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM pending WHERE id = ?", (pending_id,))
 
     # Identities.
 
