@@ -107,6 +107,11 @@ def test_status_usage_errors(cli: CliWallet) -> None:
     assert other.code == 2 and "belongs to" in other.stderr
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="status lists on this machine need --allow-private-network, which `wallet` gains "
+    "with its global options",
+)
 def test_lists_served_over_https_are_fetched(
     cli: CliWallet,
     https_server: HttpsServer,  # noqa: F811 -- the imported fixture
