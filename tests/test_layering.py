@@ -150,7 +150,114 @@ def test_help_does_not_import_heavy_modules() -> None:
         name
         for name in modules
         if name.split(".")[0]
-        in {"textual", "nacl", "cryptography", "starlette", "uvicorn", "psycopg", "segno"}
+        in {
+            "textual",
+            "nacl",
+            "cryptography",
+            "starlette",
+            "uvicorn",
+            "psycopg",
+            "segno",
+            "rich",
+            "pydantic",
+        }
         or name.startswith("keyring.backends")
     ]
     assert heavy == []
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _runtime_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Every import that runs (at module level or in a function), not those for typing."""
+    found: list[ast.Import | ast.ImportFrom] = []
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            stack.extend(node.orelse)
+            continue
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def import_graph(package: str) -> dict[str, set[str]]:
+    """Which modules of `package` each of its modules imports, at run time."""
+    paths = {_module_name(p): p for p in sorted((ROOT / package).rglob("*.py"))}
+    graph: dict[str, set[str]] = {name: set() for name in paths}
+    for name, path in paths.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in _runtime_imports(tree):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif node.level == 0 and node.module:
+                targets = [f"{node.module}.{a.name}" for a in node.names] + [node.module]
+            for target in targets:
+                while target and target not in paths:
+                    target = target.rpartition(".")[0]
+                if target and target != name and not name.startswith(target + "."):
+                    graph[name].add(target)
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle of `graph` as a path that returns to its start, or None."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done.
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            if nxt not in state and (cycle := visit(nxt)) is not None:
+                return cycle
+        path.pop()
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state and (cycle := visit(start)) is not None:
+            return cycle
+    return None
+
+
+# Two cycles remain in the libraries, each through a function-local import: voting's _group,
+# _json and _hashing, and did's _data_integrity and _ecdsa_jcs_2019. Their packages' own
+# clean-up removes them; then these strict marks turn the passes into failures to strike off.
+_KNOWN_CYCLES = {
+    "voting": "voting._group -> _json -> _hashing -> _group",
+    "did": "did._data_integrity -> _ecdsa_jcs_2019 -> _data_integrity",
+}
+_CYCLE_CASES = [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=_KNOWN_CYCLES[p]))
+    if p in _KNOWN_CYCLES
+    else p
+    for p in ORDER
+]
+
+
+@pytest.mark.parametrize("package", _CYCLE_CASES)
+def test_no_import_cycles_inside_a_package(package: str) -> None:
+    assert find_cycle(import_graph(package)) is None
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None

@@ -162,8 +162,8 @@ def create_app(
     """The TUI for the wallet at `home` (None: `WALLET_HOME`, else the default home).
 
     The services must never prompt on the terminal or write to stderr while Textual owns the
-    screen: passphrases come from the dialog, and notices become toasts. `clock` (default:
-    the system's UTC time) is the `now` handed to verification and presentation.
+    screen: passphrases come from the dialog, and notices become toasts. `clock`, when given,
+    replaces the environment's (the services' only clock).
     """
     app: WalletApp
 
@@ -171,8 +171,7 @@ def create_app(
         # Services may notify from a worker thread; posting a message is thread-safe.
         app.post_message(ServiceNotice(text))
 
-    session = Session(home, replace(env, interactive=False, notify=notice))
-    if clock is not None:
-        session.clock = clock
+    env = replace(env, interactive=False, notify=notice)
+    session = Session(home, env if clock is None else replace(env, clock=clock))
     app = WalletApp(session)
     return app

@@ -5,26 +5,40 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from wallet.services import (
     CredentialSummary,
     Document,
+    ElectionListing,
+    ElectionSummary,
     Environment,
+    FollowedElection,
     HeldCredential,
     Identity,
+    ReceiptCheck,
     StoredReceipt,
+    Verification,
+    VoteOutcome,
 )
+
+if TYPE_CHECKING:
+    from did import DidDocument
 
 
 @dataclass
 class ServiceFailed(Message):
-    """A service raised; `reason` is its one-line diagnostics, shown in the error dialog."""
+    """A service raised; `reason` is its one-line message, shown in the error dialog.
+
+    `error` is the class of what was raised, for a screen that handles one kind itself (the
+    ballot asks for the board's passphrase on `wallet.errors.BoardLocked`).
+    """
 
     action: str
     reason: str
+    error: type[BaseException] = Exception
 
 
 @dataclass
@@ -88,7 +102,7 @@ class DocumentLoaded(Message):
     """The DID document of one of the wallet's identities."""
 
     did: str
-    document: dict[str, Any]
+    document: DidDocument
 
 
 @dataclass
@@ -110,7 +124,7 @@ class CredentialChecked(Message):
     """A held credential, its verification report as JSON, and who may present it."""
 
     held: HeldCredential
-    report: dict[str, Any]
+    report: Verification
     identities: list[Identity]
 
 
@@ -119,7 +133,7 @@ class PresentationMade(Message):
     """A presentation, and its own verification against the same challenge and domain."""
 
     document: Document
-    report: dict[str, Any]
+    report: Verification
 
 
 @dataclass
@@ -139,20 +153,17 @@ class AuditProgress(Message):
 
 @dataclass
 class AuditFinished(Message):
-    """An audit's report, as the rows the audit screen shows."""
+    """An audit's checks."""
 
-    election: str | None
-    size: int
-    passed: bool
-    failed: list[str]
-    checks: list[dict[str, Any]]
+    report: Verification
 
 
 @dataclass
 class ElectionsLoaded(Message):
-    """The elections on the known boards: election, title, phase, ballots, board, role."""
+    """The elections on the known boards, and those this wallet takes part in (its role)."""
 
-    elections: list[dict[str, Any]]
+    elections: list[ElectionListing]
+    followed: list[FollowedElection]
 
 
 @dataclass
@@ -160,7 +171,7 @@ class BallotReady(Message):
     """What the ballot form needs: the election's summary and who may vote."""
 
     board: Path
-    summary: dict[str, Any]
+    summary: ElectionSummary
     identities: list[Identity]
 
 
@@ -168,7 +179,7 @@ class BallotReady(Message):
 class BallotCast(Message):
     """A ballot the board accepted (or, when challenged, opened and checked)."""
 
-    outcome: dict[str, Any]
+    outcome: VoteOutcome
 
 
 @dataclass
@@ -183,5 +194,5 @@ class ReceiptChecked(Message):
     """A receipt and its check: `result` when every step passed, else the failing reason."""
 
     receipt: StoredReceipt | None
-    result: dict[str, Any] | None
+    result: ReceiptCheck | None
     problem: str | None

@@ -2,4 +2,4 @@
 
 from wallet.cli import main
 
-main()
+raise SystemExit(main())

@@ -163,6 +163,39 @@ def _make_private(path: Path, *, create: bool) -> None:
 
 
 @dataclass(frozen=True)
+class ElectionRow:
+    """An election this wallet takes part in: where its board is and in which role."""
+
+    board: str
+    election: str
+    origin: str
+    vkey: str
+    role: str
+    added: str
+
+
+@dataclass(frozen=True)
+class ReceiptRow:
+    """A kept receipt: its id (the entry hash), its election; `sealed` holds the rest."""
+
+    id: str
+    election: str
+    sealed: bytes
+    added: str
+
+
+@dataclass(frozen=True)
+class CheckpointRow:
+    """The newest checkpoint this wallet has seen of one log origin, and the key it trusts."""
+
+    origin: str
+    vkey: str
+    size: int
+    note: str
+    seen: str
+
+
+@dataclass(frozen=True)
 class PendingRow:
     """An entry about to be posted: its random id, its election; `sealed` holds the rest."""
 
@@ -371,7 +404,55 @@ class Database:
                 (change(bytes(old)), name),
             )
 
-    @property
-    def connection(self) -> sqlite3.Connection:
-        """The raw connection, for the services that own the other tables."""
-        return self._conn
+    def status_lists(self) -> list[StatusListRow]:
+        rows = self._conn.execute(
+            "SELECT name, issuer, revocation_id, suspension_id, revoked, suspended, created "
+            "FROM status_lists ORDER BY name"
+        ).fetchall()
+        return [StatusListRow(*row) for row in rows]
+
+    # Elections, receipts and checkpoints.
+
+    def follow_election(self, row: ElectionRow) -> None:
+        """Remember an election (the first role given stays: following is idempotent)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO elections VALUES (?, ?, ?, ?, ?, ?)",
+                (row.board, row.election, row.origin, row.vkey, row.role, row.added),
+            )
+
+    def elections(self) -> list[ElectionRow]:
+        rows = self._conn.execute(
+            "SELECT board, election, origin, vkey, role, added FROM elections ORDER BY added"
+        ).fetchall()
+        return [ElectionRow(*row) for row in rows]
+
+    def put_receipt(self, row: ReceiptRow) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO receipts VALUES (?, ?, ?, ?)",
+                (row.id, row.election, row.sealed, row.added),
+            )
+
+    def receipts(self) -> list[ReceiptRow]:
+        rows = self._conn.execute(
+            "SELECT id, election, sealed, added FROM receipts ORDER BY added, id"
+        ).fetchall()
+        return [ReceiptRow(*row) for row in rows]
+
+    def checkpoint(self, origin: str) -> CheckpointRow | None:
+        row = self._conn.execute(
+            "SELECT origin, vkey, size, note, seen FROM checkpoints WHERE origin = ?", (origin,)
+        ).fetchone()
+        return CheckpointRow(*row) if row else None
+
+    def put_checkpoint(self, row: CheckpointRow) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?, ?, ?)",
+                (row.origin, row.vkey, row.size, row.note, row.seen),
+            )
+
+    def serialize(self) -> bytes:
+        """The whole database as one image (for backups), read in one consistent snapshot."""
+        return self._conn.serialize()

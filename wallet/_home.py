@@ -8,10 +8,9 @@ else the platform's user data directory.
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,9 +74,9 @@ class Config:
         return cls(wallet_id=wallet_id, keystore=keystore, version=version)
 
 
-def new_wallet_id() -> str:
-    """A fresh random wallet id: 16 lowercase hex characters."""
-    return secrets.token_hex(8)
+def new_wallet_id(rng: Callable[[int], bytes]) -> str:
+    """A fresh random wallet id: 16 lowercase hex characters drawn from `rng`."""
+    return rng(8).hex()
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,11 @@ WalletError                   root (exit 1 unless a subclass says otherwise)
 ├── EnvironmentProblem        the machine, not the input (exit 3)
 │   ├── KeystoreUnavailable   the recorded keystore backend does not answer
 │   ├── KeystoreLocked        wrong or missing passphrase, locked keyring
+│   │   └── BoardLocked       the board's checkpoint key needs its passphrase
 │   ├── KeystoreCorrupted     a truncated or tampered keystore file
 │   ├── HomeError             no wallet here, or one already exists
 │   └── FileProblem           a file that cannot be read or written
+│       └── BoardUnreachable  a board that cannot be opened or reached
 ├── NotFound                  nothing by that name: identity, credential, election (1)
 └── VerificationFailed        a verification that ran and failed (exit 1)
 """
@@ -59,3 +61,14 @@ class NotFound(WalletError):
 
 class VerificationFailed(WalletError):
     """A verification that ran and failed."""
+
+
+class BoardLocked(KeystoreLocked):
+    """The board's checkpoint key is in a passphrase file whose passphrase is missing or wrong.
+
+    A front end that can ask for it (the TUI) catches this one and asks, then tries again.
+    """
+
+
+class BoardUnreachable(FileProblem):
+    """A board that cannot be opened: no such file, no sidecar, or (remote) no answer."""

@@ -1,25 +1,19 @@
 """Provides TUI fixtures: file-keystore wallets, and one seeded with identities from fixed seeds.
 
-Identities normally get fresh random keys; the seeded wallet makes `Ed25519Key.generate` draw
-from fixed seeds while `create_identity` runs, so DIDs (and so the snapshots) never change.
+Every service here runs in an environment with a fixed clock and a seeded random source, so
+keys, DIDs and ids (and so the snapshots) are the same on every run.
 """
 
 from __future__ import annotations
 
-import hashlib
-import itertools
-import os
-import secrets
-import threading
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-import did
+from tests.wallet.fakes import KeySeeds, SeededStream, fixed_environment
 from wallet.services import (
     Environment,
     Wallet,
@@ -36,83 +30,35 @@ NOW = CREATED + timedelta(days=7)
 LATER = CREATED + timedelta(days=60)
 
 
-def locked_env() -> Environment:
+def locked_env(rng: Callable[[int], bytes] | None = None) -> Environment:
     """A service environment with no passphrase: the TUI has to ask for it."""
-    return Environment(environ={})
+    return fixed_environment({}, clock=lambda: NOW, rng=rng)
 
 
-def unlocked_env() -> Environment:
-    return Environment(environ={"WALLET_PASSPHRASE": PASSPHRASE})
+def unlocked_env(rng: Callable[[int], bytes] | None = None) -> Environment:
+    """The passphrase given, on a clock that stands at the credentials' issue time."""
+    return fixed_environment({"WALLET_PASSPHRASE": PASSPHRASE}, clock=lambda: CREATED, rng=rng)
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty wallet with a file keystore and a fixed data key.
+def home(tmp_path: Path) -> Path:
+    """An empty wallet with a file keystore, a fixed wallet id and a fixed data key.
 
-    Held credentials' local ids are keyed with the data key, so fixing it (only while the
-    wallet is made) keeps those ids, and the snapshots showing them, the same on every run.
+    Held credentials' local ids are keyed with the data key, so fixing it keeps those ids,
+    and the snapshots showing them, the same on every run.
     """
     path = tmp_path / "wallet"
-    with monkeypatch.context() as patch:
-        patch.setattr(os, "urandom", lambda size: bytes([7]) * size)
-        init_wallet(path, unlocked_env(), keystore="file")
+    init_wallet(path, unlocked_env(SeededStream(b"tui home")), keystore="file")
     return path
 
 
 @pytest.fixture
-def fixed_keys(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Make every new key come from seeds 0x01…, 0x02…, in order."""
-    counter = iter(range(1, 256))
-    original = did.Ed25519Key.generate.__func__  # type: ignore[attr-defined]
-
-    def generate(cls: type[did.Ed25519Key], rng: object = None) -> did.Ed25519Key:
-        seed = bytes([next(counter)]) * 32
-        return original(cls, lambda size: seed[:size])  # type: ignore[no-any-return]
-
-    monkeypatch.setattr(did.Ed25519Key, "generate", classmethod(generate))
-    yield
-
-
-class FixedRandomness:
-    """A reproducible stand-in for the system's randomness: SHAKE-256 of a draw counter.
-
-    The draws are numbered under a lock, so the bytes depend only on the order of the
-    draws; the snapshot flows draw from one thread at a time, so that order is fixed.
-    """
-
-    def __init__(self) -> None:
-        self._count = itertools.count()
-        self._lock = threading.Lock()
-
-    def __call__(self, size: int) -> bytes:
-        with self._lock:
-            number = next(self._count)
-        return hashlib.shake_256(b"tui snapshot draw %d" % number).digest(size)
-
-
-@pytest.fixture
-def fixed_randomness(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Make every random draw of the services reproducible, for snapshots of random content.
-
-    Keys, group scalars and encryption nonces come from `os.urandom`; wallet, board and
-    ballot ids from `secrets`; credential ids from `uuid4`. All of them draw from one
-    fixed stream while the test runs.
-    """
-    draw = FixedRandomness()
-    monkeypatch.setattr(os, "urandom", draw)
-    monkeypatch.setattr(secrets, "token_bytes", lambda n=None: draw(32 if n is None else n))
-    monkeypatch.setattr(secrets, "token_hex", lambda n=None: draw(32 if n is None else n).hex())
-    monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(bytes=draw(16), version=4))
-    yield
-
-
-@pytest.fixture
-def seeded_home(home: Path, fixed_keys: None) -> Path:
-    """A wallet holding three identities with fixed keys, labels and creation times."""
-    with Wallet.open(home, unlocked_env()) as wallet:
-        create_identity(wallet, label="personal", now=CREATED)
-        create_identity(wallet, label="work", method="jwk", now=CREATED)
-        create_identity(wallet, label="issuer", now=CREATED)
+def seeded_home(home: Path) -> Path:
+    """A wallet holding three identities with fixed keys (seeds 0x01…, 0x02…, 0x03…)."""
+    with Wallet.open(home, unlocked_env(KeySeeds())) as wallet:
+        create_identity(wallet, label="personal")
+        create_identity(wallet, label="work", method="jwk")
+        create_identity(wallet, label="issuer")
     return home
 
 
@@ -124,10 +70,9 @@ def _identity_dids(home: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def credentials(seeded_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Credentials:
+def credentials(seeded_home: Path, tmp_path: Path) -> Credentials:
     """Files holding credentials the seeded wallet's "issuer" gave to its "personal" identity."""
     dids = _identity_dids(seeded_home)
-    monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=42))
     files = Credentials(
         di=tmp_path / "degree.json",
         sd_jwt=tmp_path / "degree.sd-jwt",
@@ -135,7 +80,7 @@ def credentials(seeded_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
         holder=dids["personal"],
         issuer=dids["issuer"],
     )
-    with Wallet.open(seeded_home, unlocked_env()) as wallet:
+    with Wallet.open(seeded_home, unlocked_env(SeededStream(b"credential ids"))) as wallet:
         for path, fmt, types, until in (
             (files.di, "di", ["UniversityDegreeCredential"], None),
             (files.sd_jwt, "sd-jwt", ["https://example.edu/degree"], None),

@@ -7,10 +7,12 @@ the TUI opens) holds the voter's identity and the eligibility credential the aut
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tests.wallet.fakes import KeySeeds, MovingClock, fixed_environment
 from wallet.services import (
     Environment,
     Wallet,
@@ -50,8 +52,23 @@ def election_environ() -> dict[str, str]:
     return {"WALLET_PASSPHRASE": PASSPHRASE, "WALLET_BOARD_PASSPHRASE": BOARD_PASSPHRASE}
 
 
-def election_env() -> Environment:
-    return Environment(environ=election_environ())
+#: The start of the tests' election; their TUI runs on `SNAPSHOT_NOW`, inside its window.
+SNAPSHOT_START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+SNAPSHOT_NOW = SNAPSHOT_START + timedelta(minutes=10)
+
+
+def election_env(
+    clock: Callable[[], datetime] | None = None,
+    rng: Callable[[int], bytes] | None = None,
+    environ: dict[str, str] | None = None,
+) -> Environment:
+    """Both passphrases given (unless `environ` says otherwise), at `SNAPSHOT_NOW` by default."""
+    return fixed_environment(
+        election_environ() if environ is None else environ,
+        clock=clock or (lambda: SNAPSHOT_NOW),
+        rng=rng,
+        seed=b"tui election",
+    )
 
 
 @dataclass(frozen=True)
@@ -60,28 +77,26 @@ class ElectionWorld:
     board: Path
     voter: str
     start: datetime
+    #: The random source the election was made with; later steps continue its stream.
+    rng: Callable[[int], bytes]
 
 
-#: The start of the snapshot tests' election; their TUI runs on `SNAPSHOT_NOW`.
-SNAPSHOT_START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-SNAPSHOT_NOW = SNAPSHOT_START + timedelta(minutes=10)
-
-
-def make_election(root: Path, start: datetime | None = None) -> ElectionWorld:
+def make_election(root: Path, start: datetime = SNAPSHOT_START) -> ElectionWorld:
     """Create the wallets, run the key ceremony and open the election.
 
-    The window opens at `start` (default: half an hour ago) and lasts two hours; the setup
-    happens a minute after `start`.
+    The window opens at `start` and lasts two hours; the setup happens a minute after
+    `start`. Keys and ids come from a seeded source, so the world is the same on every run.
     """
-    if start is None:
-        start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
     board = root / "board.sqlite"
     wallets: dict[str, Wallet] = {}
     dids: dict[str, str] = {}
+    clock = MovingClock(start)
+    rng = KeySeeds(b"tui election")
+    env = election_env(clock, rng)
     for name in ("authority", "t1", "t2", "t3", "voter"):
-        init_wallet(root / name, election_env(), keystore="file")
-        wallets[name] = Wallet.open(root / name, election_env())
-        dids[name] = create_identity(wallets[name], label=name, now=start).did
+        init_wallet(root / name, env, keystore="file")
+        wallets[name] = Wallet.open(root / name, env)
+        dids[name] = create_identity(wallets[name], label=name).did
     try:
         credential = issue_credential(
             wallets["authority"], issuer="authority", subject=dids["voter"], now=start,
@@ -93,21 +108,21 @@ def make_election(root: Path, start: datetime | None = None) -> ElectionWorld:
             json.dumps(MANIFEST), trustees=trustees, threshold=2,
             issuers=[dids["authority"]], credential_type="VoterCredential",
         )  # fmt: skip
-        now = start + timedelta(minutes=1)
+        clock.advance(minutes=1)
         create_election(
-            wallets["authority"], board, manifest, as_="authority", trustees=trustees, now=now,
+            wallets["authority"], board, manifest, as_="authority", trustees=trustees,
             opens=start, closes=start + timedelta(hours=2), board_keystore="file",
         )  # fmt: skip
         for t in ("t1", "t2", "t3"):
-            keygen(wallets[t], board, ELECTION, as_=t, now=now)
+            keygen(wallets[t], board, ELECTION, as_=t)
         # The second round posts the acknowledgements, once every share is in.
         for t in ("t1", "t2", "t3", "t1", "t2"):
-            shares(wallets[t], board, ELECTION, as_=t, now=now)
-        open_election(wallets["authority"], board, ELECTION, as_="authority", now=now)
+            shares(wallets[t], board, ELECTION, as_=t)
+        open_election(wallets["authority"], board, ELECTION, as_="authority")
     finally:
         for wallet in wallets.values():
             wallet.__exit__()
-    return ElectionWorld(root / "voter", board, dids["voter"], start)
+    return ElectionWorld(root / "voter", board, dids["voter"], start, rng)
 
 
 def finish_election(root: Path, world: ElectionWorld, record: Path) -> Path:
@@ -116,15 +131,17 @@ def finish_election(root: Path, world: ElectionWorld, record: Path) -> Path:
     Every step is dated from `world.start`, so with fixed randomness the exported record
     (and so its audit) is the same on every run.
     """
-    cast, closed = world.start + timedelta(minutes=5), world.start + timedelta(hours=2, minutes=1)
-    with Wallet.open(world.voter_home, election_env()) as voter:
-        vote(voter, world.board, ELECTION, as_="voter", choices={"mayor": {"ada": 1}}, now=cast)
-    with Wallet.open(root / "authority", election_env()) as authority:
-        close_election(authority, world.board, ELECTION, as_="authority", now=closed)
-        tally_election(authority, world.board, ELECTION, as_="authority", now=closed)
+    clock = MovingClock(world.start + timedelta(minutes=5))
+    env = election_env(clock, world.rng)
+    with Wallet.open(world.voter_home, env) as voter:
+        vote(voter, world.board, ELECTION, as_="voter", choices={"mayor": {"ada": 1}})
+    clock.now = world.start + timedelta(hours=2, minutes=1)
+    with Wallet.open(root / "authority", env) as authority:
+        close_election(authority, world.board, ELECTION, as_="authority")
+        tally_election(authority, world.board, ELECTION, as_="authority")
         for t in ("t1", "t2"):
-            with Wallet.open(root / t, election_env()) as trustee:
-                decrypt(trustee, world.board, ELECTION, as_=t, now=closed)
-        election_result(authority, world.board, ELECTION, as_="authority", now=closed)
-    export_election(world.board, ELECTION, record, election_env())
+            with Wallet.open(root / t, env) as trustee:
+                decrypt(trustee, world.board, ELECTION, as_=t)
+        election_result(authority, world.board, ELECTION, as_="authority")
+    export_election(world.board, ELECTION, record, env)
     return record

@@ -12,10 +12,11 @@ from textual.widgets import Input, ProgressBar
 
 from tests.tui.conftest import locked_env
 from tests.tui.helpers import settle, static_text
+from tests.wallet.fakes import fixed_environment
 from tui.app import create_app
 from tui.messages import AuditProgress
 from tui.screens import AuditScreen
-from tui.widgets import AuditTable
+from tui.widgets import VerificationTable
 from wallet.services import run_demo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def record(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The exported record of a whole demo election (5 voters, one challenged ballot)."""
     out = tmp_path_factory.mktemp("demo")
-    run_demo(out, lambda _line: None)
+    run_demo(out, fixed_environment({}))
     return out / "record"
 
 
@@ -70,11 +71,12 @@ async def audit_in_tui(home: Path, record: Path) -> tuple[str, list[str], list[A
         assert isinstance(screen, AuditScreen)
         bar = screen.query_one(ProgressBar)
         assert bar.total is not None and bar.progress == bar.total
-        table = screen.query_one(AuditTable)
+        table = screen.query_one(VerificationTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
-        assert [str(r[0]) for r in rows if str(r[0])] == [f"V{n}" for n in range(1, 14)]
+        labels = [str(r[0]).split()[0] for r in rows if str(r[0])]
+        assert labels == [f"V{n}" for n in range(1, 14)]
         verdict = static_text(app, "#verdict")
-        failed = [str(r[0]) for r in rows if "failed" in str(r[2])]
+        failed = [str(r[0]).split()[0] for r in rows if "failed" in str(r[1])]
     return verdict, failed, seen
 
 

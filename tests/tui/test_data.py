@@ -19,7 +19,7 @@ from tui.data import (
     describe_error,
     save_new_file,
 )
-from wallet.services import Wallet, keystore_info
+from wallet.services import ElectionSummary, Wallet, keystore_info
 
 
 def test_the_typed_passphrase_opens_the_keystore_but_never_shows(home: Path) -> None:
@@ -27,7 +27,7 @@ def test_the_typed_passphrase_opens_the_keystore_but_never_shows(home: Path) -> 
     assert session.needs_passphrase()
     env = session.candidate(Secret(PASSPHRASE))
     with Wallet.open(home, env) as wallet:
-        assert keystore_info(wallet)["kind"] == "file"
+        assert keystore_info(wallet).keystore.kind == "file"
     assert PASSPHRASE not in repr(env)
     assert PASSPHRASE not in repr(Secret(PASSPHRASE))
     assert env.environ["WALLET_PASSPHRASE"] == PASSPHRASE
@@ -98,15 +98,27 @@ def test_wallet_help_lists_the_tui_command() -> None:
     assert "Open the terminal UI" in done.stdout
 
 
-def test_the_form_enforces_limits_when_the_summary_carries_them() -> None:
-    summary = {
+def _summary(manifest: dict[str, object]) -> ElectionSummary:
+    from voting.election import Manifest
+
+    data = {"version": 1, "electionId": "e", "title": "E",
+            "trustees": {"count": 1, "threshold": 1}, **manifest}  # fmt: skip
+    return ElectionSummary(
+        "e", Manifest.from_json(data), "open", "did:example:a", ("did:example:t",),
+        "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", "last", "o", 1, 0, 0, (), (), (),
+    )  # fmt: skip
+
+
+def test_the_form_enforces_the_contest_limits() -> None:
+    summary = _summary({
         "contests": [
             {"id": "mayor", "label": "Mayor", "minSelections": 1, "maxSelections": 1,
              "options": [{"id": "ada", "label": "Ada"}, {"id": "bob", "label": "Bob"}]},
             {"id": "seats", "label": "Council", "minSelections": 0, "maxSelections": 2,
-             "options": ["a", "b", "c"]},
+             "options": [{"id": "a", "label": "a"}, {"id": "b", "label": "b"},
+                         {"id": "c", "label": "c"}]},
         ]
-    }  # fmt: skip
+    })  # fmt: skip
     mayor, seats = contests_from_summary(summary)
     assert mayor == ContestSpec("mayor", "Mayor", (("ada", "Ada"), ("bob", "Bob")), 1, 1)
     assert mayor.limits() == "Choose exactly 1 option."
@@ -120,9 +132,3 @@ def test_the_form_enforces_limits_when_the_summary_carries_them() -> None:
     assert ballot.problems() == []
     assert ballot.for_service() == {"mayor": {"bob": 1}, "seats": {"a": 1}}
     assert ballot.review() == [("Mayor", "Bob"), ("Council", "a")]
-
-
-def test_without_limits_in_the_summary_the_form_says_the_service_checks() -> None:
-    [contest] = contests_from_summary({"contests": [{"id": "x", "label": "X", "options": ["a"]}]})
-    assert contest.problem(5) is None
-    assert "checked when you cast" in contest.limits()

@@ -18,7 +18,6 @@ from tests.tui.election import (
 )
 from tests.tui.helpers import settle, static_text, type_text
 from tui.app import WalletApp, create_app
-from tui.data import Session
 from tui.dialogs import ChallengeDialog, ErrorDialog, PassphraseDialog, PathDialog
 from tui.screens import BallotScreen, ElectionsScreen, ReceiptScreen, ReceiptsScreen
 from tui.widgets import ElectionTable
@@ -55,7 +54,7 @@ async def start_ballot(pilot: Pilot[None], app: WalletApp, world: ElectionWorld)
 
 
 def entries(world: ElectionWorld) -> int:
-    return int(show_election(world.board, ELECTION, election_env())["entries"])
+    return show_election(world.board, ELECTION, election_env()).entries
 
 
 async def test_vote_from_the_election_list_to_a_verified_receipt(world: ElectionWorld) -> None:
@@ -146,7 +145,7 @@ async def test_a_ballot_outside_the_limits_is_not_submitted_and_says_why(
 
 def without_board_passphrase() -> Environment:
     """The voter's environment with the wallet's passphrase but not the board's."""
-    return Environment(environ={"WALLET_PASSPHRASE": PASSPHRASE})
+    return election_env(environ={"WALLET_PASSPHRASE": PASSPHRASE})
 
 
 async def give_board_passphrase(pilot: Pilot[None], app: WalletApp, passphrase: str) -> None:
@@ -191,13 +190,13 @@ async def test_the_board_passphrase_is_asked_for_and_a_wrong_one_refused(
     assert entries(world) == before + 1
 
 
-async def test_a_board_that_asks_late_gets_the_dialog_then_the_ballot_is_cast(
-    world: ElectionWorld, monkeypatch: pytest.MonkeyPatch
+async def test_a_board_that_refuses_its_passphrase_late_gets_the_dialog_then_the_ballot_is_cast(
+    world: ElectionWorld,
 ) -> None:
-    # Should the check before casting miss that the key is in a file, the board's own
-    # refusal (naming WALLET_BOARD_PASSPHRASE) opens the dialog instead of an error.
-    monkeypatch.setattr(Session, "needs_board_passphrase", lambda self, board: False)
-    app = create_app(world.voter_home, without_board_passphrase())
+    # A wrong board passphrase in the environment passes the check before casting (one is
+    # given), so the board itself refuses it: its BoardLocked opens the dialog, not an error.
+    environ = {"WALLET_PASSPHRASE": PASSPHRASE, "WALLET_BOARD_PASSPHRASE": "not the passphrase"}
+    app = create_app(world.voter_home, election_env(environ=environ))
     async with app.run_test(size=(120, 40)) as pilot:
         await start_ballot(pilot, app, world)
         await pilot.press("space", "n", "n", "c")

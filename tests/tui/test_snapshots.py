@@ -4,7 +4,7 @@ The seeded wallet's keys come from fixed seeds and its dates are fixed, so every
 the same on every run; refresh them with `pytest tests/tui --snapshot-update` after
 looking at the change. Screens whose text is random by design (a ballot's tracking code,
 a challenged ballot's id, an audit's hashes) are snapshotted from an election made with
-fixed randomness (`fixed_randomness`) on a fixed clock, and run from inside the test's
+seeded randomness on a fixed clock, and run from inside the test's
 folder so that the board and record paths are shown relative to it.
 """
 
@@ -19,7 +19,6 @@ from textual.pilot import Pilot
 
 from tests.tui.conftest import NOW, PASSPHRASE, locked_env, unlocked_env
 from tests.tui.election import (
-    SNAPSHOT_NOW,
     SNAPSHOT_START,
     ElectionWorld,
     election_env,
@@ -181,7 +180,7 @@ def test_audit_before_a_record(snap_compare: Compare, home: Path) -> None:
 
 def _ballot_app(tmp_path: Path) -> tuple[WalletApp, Path]:
     world = make_election(tmp_path)
-    app = create_app(world.voter_home, election_env())
+    app = create_app(world.voter_home, election_env(rng=world.rng))
     app.session.boards.append(world.board)
     return app, world.board
 
@@ -194,7 +193,7 @@ async def _open_ballot(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
-def test_ballot_contest_step(snap_compare: Compare, tmp_path: Path, fixed_keys: None) -> None:
+def test_ballot_contest_step(snap_compare: Compare, tmp_path: Path) -> None:
     async def choose(pilot: Pilot[Any]) -> None:
         await _open_ballot(pilot)
         await pilot.press("space", "down", "space")
@@ -204,7 +203,7 @@ def test_ballot_contest_step(snap_compare: Compare, tmp_path: Path, fixed_keys: 
     assert snap_compare(app, terminal_size=SIZE, run_before=choose)
 
 
-def test_ballot_review(snap_compare: Compare, tmp_path: Path, fixed_keys: None) -> None:
+def test_ballot_review(snap_compare: Compare, tmp_path: Path) -> None:
     async def review(pilot: Pilot[Any]) -> None:
         await _open_ballot(pilot)
         await pilot.press("space", "n", "down", "space", "n")
@@ -218,10 +217,8 @@ def test_ballot_review(snap_compare: Compare, tmp_path: Path, fixed_keys: None) 
 
 
 @pytest.fixture
-def fixed_election(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixed_randomness: None
-) -> ElectionWorld:
-    """An open election made with fixed randomness at a fixed time; the test runs inside it.
+def fixed_election(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ElectionWorld:
+    """An open election made with seeded randomness at a fixed time; the test runs inside it.
 
     Working from its folder makes the TUI show the board and record by relative paths.
     """
@@ -230,7 +227,7 @@ def fixed_election(
 
 
 def _voting_app(world: ElectionWorld, env: Environment | None = None) -> WalletApp:
-    app = create_app(world.voter_home, env or election_env(), clock=lambda: SNAPSHOT_NOW)
+    app = create_app(world.voter_home, env or election_env(rng=world.rng))
     app.session.boards.append(world.board)
     return app
 
@@ -288,7 +285,7 @@ def test_board_passphrase_dialog(snap_compare: Compare, fixed_election: Election
         await type_text(pilot, "board secret")
         await pilot.pause()
 
-    without_board = Environment(environ={"WALLET_PASSPHRASE": PASSPHRASE})
+    without_board = election_env(rng=fixed_election.rng, environ={"WALLET_PASSPHRASE": PASSPHRASE})
     app = _voting_app(fixed_election, without_board)
     assert snap_compare(app, terminal_size=SIZE, run_before=ask)
 

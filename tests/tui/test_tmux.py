@@ -11,6 +11,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -138,7 +139,10 @@ def test_create_a_did_in_the_real_tui(tmp_path: Path, tmux: Tmux) -> None:
 
 
 def test_cast_a_ballot_in_the_real_tui_and_check_its_receipt(tmp_path: Path, tmux: Tmux) -> None:
-    world = make_election(tmp_path)
+    # The real TUI runs on the system clock, so the election's window is placed around it.
+    world = make_election(
+        tmp_path, datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    )
     # The board's passphrase is not in the environment: the TUI asks for it when casting.
     start_tui(tmux, world.voter_home, {"WALLET_PASSPHRASE": PASSPHRASE})
     tmux.wait_for("n New DID")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.did.conftest import HttpsServer, https_server  # noqa: F401 -- the fixture
-from tests.wallet.cli_helpers import file_env, wallet
+from tests.wallet.cli_helpers import file_env, wallet_process
 from tests.wallet.credential_helpers import SECRET_CLAIM, CliWallet, make_cli_wallet
 
 
@@ -209,7 +209,8 @@ def test_web_document_resolves_through_https_and_the_cli(
     )
     https_server.serve("/.well-known/did.json", target.read_bytes())
     env = file_env(SSL_CERT_FILE=str(https_server.ca_path), NO_PROXY="localhost,127.0.0.1")
-    resolved = wallet("did", "resolve", did, env=env)
+    # The resolver trusts the test CA through SSL_CERT_FILE, read by a real process at start.
+    resolved = wallet_process("did", "resolve", did, env=env)
     assert resolved.code == 0, resolved.stderr
     issuer_key = json.loads(cli.ok("did", "show", "issuer").stdout)["verificationMethod"][0]
     method = json.loads(resolved.stdout)["verificationMethod"][0]

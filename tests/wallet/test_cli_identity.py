@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from did import b58encode
-from tests.wallet.cli_helpers import file_env, wallet
+from tests.wallet.cli_helpers import file_env, wallet, wallet_process
 from wallet.keystore import OsKeystore, open_native
 from wallet.services import Environment, Wallet, signing_key
 
@@ -40,7 +40,8 @@ def test_create_and_resolve_a_did_key(tmp_path: Path) -> None:
 def test_no_dbus_falls_back_to_the_file_keystore_with_a_notice(tmp_path: Path) -> None:
     env = file_env()
     home = tmp_path / "h"
-    init = wallet("init", "--home", home, env=env)
+    # No D-Bus session in a real process: the `auto` keystore falls back to the file.
+    init = wallet_process("init", "--home", home, env=env)
     assert init.code == 0
     notices = [line for line in init.stderr.splitlines() if line.startswith("keystore:")]
     assert len(notices) == 1 and "encrypted file" in notices[0]
@@ -52,7 +53,7 @@ def test_no_dbus_falls_back_to_the_file_keystore_with_a_notice(tmp_path: Path) -
 def test_without_passphrase_or_terminal_exit_3_naming_the_variable(tmp_path: Path) -> None:
     env = file_env()
     del env["WALLET_PASSPHRASE"]
-    run = wallet("init", "--home", tmp_path / "h", env=env)
+    run = wallet_process("init", "--home", tmp_path / "h", env=env)
     assert run.code == 3
     assert "WALLET_PASSPHRASE" in run.stderr
 

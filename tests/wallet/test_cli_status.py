@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.did.conftest import HttpsServer, https_server  # noqa: F401 -- the fixture
-from tests.wallet.cli_helpers import Run, file_env, wallet
+from tests.wallet.cli_helpers import Run, file_env, wallet_process
 from tests.wallet.credential_helpers import CliWallet, make_cli_wallet
 
 
@@ -127,7 +127,8 @@ def test_lists_served_over_https_are_fetched(
             target = cli.path(f"web-{purpose}.json")
             cli.ok("status", "publish", "web", "--purpose", purpose, "-o", target)
             https_server.serve(f"/status/web/{purpose}", target.read_bytes())
-        return wallet("credential", "verify", issued, env=env)
+        # The test CA reaches the fetch through SSL_CERT_FILE, read by a real process at start.
+        return wallet_process("credential", "verify", issued, env=env)
 
     fetched = serve_and_verify()
     assert fetched.code == 0 and "✓ status" in fetched.stdout, fetched.stdout
@@ -135,6 +136,6 @@ def test_lists_served_over_https_are_fetched(
     revoked = serve_and_verify()
     assert revoked.code == 1 and "✗ status: revoked:" in revoked.stdout
     https_server.routes.pop("/status/web/revocation")
-    gone = wallet("credential", "verify", issued, env=env)
+    gone = wallet_process("credential", "verify", issued, env=env)
     assert gone.code == 1 and "✗ status: status_list_unavailable:" in gone.stdout
     assert "404" in gone.stdout

@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.wallet.fakes import MovingClock, fixed_environment
 from voting.errors import RejectedEntry
 from wallet.errors import UsageError
 from wallet.services import (
     Environment,
     LocalBoard,
+    VoteOutcome,
     Wallet,
     audit_record,
     close_election,
@@ -53,10 +54,7 @@ MANIFEST = {
 }  # fmt: skip
 
 
-def env() -> Environment:
-    return Environment(
-        environ={"WALLET_PASSPHRASE": PASSPHRASE, "WALLET_BOARD_PASSPHRASE": BOARD_PASSPHRASE}
-    )
+ENVIRON = {"WALLET_PASSPHRASE": PASSPHRASE, "WALLET_BOARD_PASSPHRASE": BOARD_PASSPHRASE}
 
 
 @dataclass
@@ -66,6 +64,8 @@ class World:
     root: Path
     board: Path
     start: datetime
+    clock: MovingClock
+    env: Environment
     wallets: dict[str, Wallet] = field(default_factory=dict)
     dids: dict[str, str] = field(default_factory=dict)
 
@@ -78,13 +78,15 @@ class World:
 
 def make_world(root: Path, voters: int = 3) -> World:
     """Authority, 3 trustees, `voters` eligible voters and an outsider, each with a home."""
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
-    world = World(root, root / "board.sqlite", start)
+    clock = MovingClock()
+    start = clock.now
+    env = fixed_environment(ENVIRON, clock=clock)
+    world = World(root, root / "board.sqlite", start, clock, env)
     names = ["authority", "t1", "t2", "t3", *(f"v{i}" for i in range(1, voters + 1)), "outsider"]
     for name in names:
-        init_wallet(root / name, env(), keystore="file")
-        world.wallets[name] = Wallet.open(root / name, env())
-        world.dids[name] = create_identity(world.wallets[name], label=name, now=start).did
+        init_wallet(root / name, env, keystore="file")
+        world.wallets[name] = Wallet.open(root / name, env)
+        world.dids[name] = create_identity(world.wallets[name], label=name).did
     authority = world.wallets["authority"]
     create_status_list(authority, "voters", issuer="authority", now=start)
     for name in names[4:]:
@@ -104,24 +106,24 @@ def setup_election(world: World, *, closes: datetime | None = None) -> None:
         json.dumps(MANIFEST), trustees=trustees, threshold=2,
         issuers=[world.did("authority")], credential_type="VoterCredential",
     )  # fmt: skip
-    now = world.start + timedelta(minutes=1)
+    now = world.clock.advance(minutes=1)
     create_election(
         world.wallets["authority"], world.board, manifest, as_="authority", trustees=trustees,
-        now=now, opens=world.start, closes=closes or now + timedelta(hours=2),
-        board_keystore="file",
+        opens=world.start, closes=closes or now + timedelta(hours=2), board_keystore="file",
     )  # fmt: skip
     for t in ("t1", "t2", "t3"):
-        keygen(world.wallets[t], world.board, ELECTION, as_=t, now=now)
+        keygen(world.wallets[t], world.board, ELECTION, as_=t)
     # The second round posts the acknowledgements, once every share is in.
     for t in ("t1", "t2", "t3", "t1", "t2"):
-        shares(world.wallets[t], world.board, ELECTION, as_=t, now=now)
-    open_election(world.wallets["authority"], world.board, ELECTION, as_="authority", now=now)
+        shares(world.wallets[t], world.board, ELECTION, as_=t)
+    open_election(world.wallets["authority"], world.board, ELECTION, as_="authority")
+    world.clock.advance(minutes=1)
 
 
-def cast(world: World, name: str, *choices: str, **options: Any) -> dict[str, Any]:
+def cast(world: World, name: str, *choices: str, challenge: bool = False) -> VoteOutcome:
     return vote(
         world.wallets[name], world.board, ELECTION, as_=name, choices=parse_choices(choices),
-        now=options.pop("now", world.start + timedelta(minutes=2)), **options,
+        challenge=challenge,
     )  # fmt: skip
 
 
@@ -139,48 +141,50 @@ def test_a_whole_election_through_the_services_audits_clean(world: World) -> Non
     cast(world, "v2", "pick=b")
     cast(world, "v2", "pick=a", "yn=no")  # The revote is the one that counts.
     challenged = cast(world, "v3", "pick=b", challenge=True)
-    assert challenged["counted"] is False
-    assert challenged["challenge"]["decoded"]["pick"] == {"a": 0, "b": 1}
+    assert challenged.counted is False
+    assert challenged.challenge is not None
+    assert challenged.to_json()["challenge"]["decoded"]["pick"] == {"a": 0, "b": 1}
     cast(world, "v3", "pick=b", "yn=yes")
     authority = world.wallets["authority"]
-    after = show_election(world.board, ELECTION, env())
-    closes = datetime.strptime(after["window"]["closes"], "%Y-%m-%dT%H:%M:%SZ")
-    late = closes.replace(tzinfo=UTC) + timedelta(minutes=1)
-    close_election(authority, world.board, ELECTION, as_="authority", now=late)
-    assert tally_election(authority, world.board, ELECTION, as_="authority", now=late).detail == {
-        "counted": 3
-    }
+    after = show_election(world.board, ELECTION, world.env)
+    closes = datetime.strptime(after.closes + "+0000", "%Y-%m-%dT%H:%M:%SZ%z")
+    world.clock.now = closes + timedelta(minutes=1)
+    close_election(authority, world.board, ELECTION, as_="authority")
+    assert tally_election(authority, world.board, ELECTION, as_="authority").counted == 3
     for t in ("t2", "t3"):
-        decrypt(world.wallets[t], world.board, ELECTION, as_=t, now=late)
-    result = election_result(authority, world.board, ELECTION, as_="authority", now=late)
-    counts = {
-        c["contest"]: {r["option"]: r["count"] for r in c["counts"]} for c in result["contests"]
-    }
+        decrypt(world.wallets[t], world.board, ELECTION, as_=t)
+    result = election_result(authority, world.board, ELECTION, as_="authority")
+    counts = {c.contest: {r.option: r.count for r in c.counts} for c in result.contests}
     assert counts == {"pick": {"a": 2, "b": 1}, "yn": {"yes": 2, "no": 1}}
-    assert result["trustees"] == [2, 3]
-    record = export_election(world.board, ELECTION, world.root / "record", env())["record"]
-    report = audit_record(Path(record))
-    assert report.passed, [c.to_json() for c in report.failed()]
-    assert report.result.counts() == counts
-    assert show_election(world.board, ELECTION, env())["phase"] == "finished"
+    assert result.trustees == (2, 3)
+    record = export_election(world.board, ELECTION, world.root / "record", world.env).record
+    report = audit_record(record)
+    assert report.verified, report.failures()
+    assert [c.label for c in report.checks] == [f"V{n}" for n in range(1, 14)]
+    recomputed = report.to_json()["result"]["contests"]
+    assert {c["contest"]: {r["option"]: r["count"] for r in c["counts"]} for c in recomputed} == (
+        counts
+    )
+    assert show_election(world.board, ELECTION, world.env).phase == "finished"
 
 
 def test_an_ineligible_ballot_is_refused_with_the_reason_and_changes_nothing(world: World) -> None:
-    before = show_election(world.board, ELECTION, env())["entries"]
+    before = show_election(world.board, ELECTION, world.env).entries
     with pytest.raises(RejectedEntry, match="eligibility: credential type"):
         cast(world, "outsider", "pick=a")
-    assert show_election(world.board, ELECTION, env())["entries"] == before
+    assert show_election(world.board, ELECTION, world.env).entries == before
 
 
 def test_voting_outside_the_window_is_refused_by_the_board(world: World) -> None:
+    world.clock.advance(hours=3)
     with pytest.raises(RejectedEntry, match="window"):
-        cast(world, "v1", "pick=a", now=world.start + timedelta(hours=3))
+        cast(world, "v1", "pick=a")
 
 
 def test_only_the_authority_may_close(world: World) -> None:
-    late = world.start + timedelta(hours=3)
+    world.clock.advance(hours=3)
     with pytest.raises(RejectedEntry, match="role"):
-        close_election(world.wallets["t1"], world.board, ELECTION, as_="t1", now=late)
+        close_election(world.wallets["t1"], world.board, ELECTION, as_="t1")
 
 
 def test_a_choice_the_manifest_does_not_allow_is_a_usage_error(world: World) -> None:
@@ -191,7 +195,7 @@ def test_a_choice_the_manifest_does_not_allow_is_a_usage_error(world: World) -> 
 
 
 def test_the_board_key_is_sealed_and_the_sidecar_holds_no_secret(world: World) -> None:
-    with LocalBoard.open(world.board, env()) as board:
+    with LocalBoard.open(world.board, world.env) as board:
         seed = board.signer.seed
         sidecar = (world.root / "board.sqlite.board.json").read_bytes()
         keys = (world.root / "board.sqlite.keys").read_bytes()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -41,15 +40,15 @@ def test_a_receipt_verifies_against_the_final_checkpoint(world: World) -> None:
     cast_ = cast(world, "v1", "pick=a")
     for name in ("v2", "v3"):
         cast(world, name, "pick=b")
-    stored = find_receipt(world.wallets["v1"], cast_["receiptId"][:12])
+    stored = find_receipt(world.wallets["v1"], cast_.receipt_id[:12])
     receipt = Receipt.from_text(stored.text)
     assert receipt.to_text() == stored.text  # The tlog-proof text round-trips.
-    assert receipt.checkpoint.size == cast_["index"] + 1
+    assert receipt.checkpoint.size == cast_.index + 1
     checked = check_receipt(world.wallets["v1"], stored.id)
-    assert checked.index == cast_["index"]
+    assert checked.index == cast_.index
     # The board grew by two ballots since: the receipt's checkpoint is proven consistent
     # with the newest one, which the wallet now remembers.
-    assert checked.board_size == checked.newest_seen == cast_["index"] + 3
+    assert checked.board_size == checked.newest_seen == cast_.index + 3
     run = wallet("receipt", "check", stored.id[:16], "--home", world.home("v1"), "--json",
                  env=_cli_env())  # fmt: skip
     assert run.code == 0, run.stderr
@@ -58,7 +57,7 @@ def test_a_receipt_verifies_against_the_final_checkpoint(world: World) -> None:
 
 def test_a_changed_receipt_fails_inclusion(world: World, tmp_path: Path) -> None:
     cast_ = cast(world, "v1", "pick=a")
-    receipt = Receipt.from_text(cast_["receipt"])
+    receipt = Receipt.from_text(cast_.receipt)
     assert receipt.extra is not None
     forged = Receipt(receipt.index, receipt.proof, receipt.note, bytes(32))
     path = tmp_path / "forged.receipt"
@@ -85,13 +84,14 @@ def test_a_board_that_rewrote_its_history_is_caught_by_the_consistency_proof(
 ) -> None:
     cast_ = cast(world, "v1", "pick=a")
     stored = list_receipts(world.wallets["v1"])[-1]
-    assert stored.id == cast_["receiptId"]
+    assert stored.id == cast_.receipt_id
     honest = world.board
-    forged = _rewrite(world, keep=cast_["index"])
+    forged = _rewrite(world, keep=cast_.index)
     # The voters of the forged history post there; the v1 wallet never saw it.
     world.board = forged
     for name in ("v2", "v3", "v4"):
-        cast(world, name, "pick=b", now=world.start + timedelta(minutes=4))
+        world.clock.advance(minutes=2)
+        cast(world, name, "pick=b")
     world.board = honest
     run = wallet("receipt", "check", stored.id, "--board", forged, "--home", world.home("v1"),
                  env=_cli_env())  # fmt: skip
@@ -104,7 +104,7 @@ def test_a_board_that_rewrote_its_history_is_caught_by_the_consistency_proof(
 
 def test_an_unreachable_board_is_exit_3(world: World, tmp_path: Path) -> None:
     cast_ = cast(world, "v1", "pick=a")
-    run = wallet("receipt", "check", cast_["receiptId"], "--board", tmp_path / "nowhere.sqlite",
+    run = wallet("receipt", "check", cast_.receipt_id, "--board", tmp_path / "nowhere.sqlite",
                  "--home", world.home("v1"), env=_cli_env())  # fmt: skip
     assert run.code == 3
     assert "unreachable" in run.stderr
@@ -112,10 +112,6 @@ def test_an_unreachable_board_is_exit_3(world: World, tmp_path: Path) -> None:
 
 def test_receipts_are_sealed_in_the_wallet_database(world: World) -> None:
     cast_ = cast(world, "v1", "pick=a")
-    row = (
-        world.wallets["v1"]
-        .db.connection.execute("SELECT sealed FROM receipts WHERE id = ?", (cast_["receiptId"],))
-        .fetchone()
-    )
-    assert cast_["ballotId"].encode() not in bytes(row[0])
-    assert b"tlog-proof" not in bytes(row[0])
+    [row] = [r for r in world.wallets["v1"].db.receipts() if r.id == cast_.receipt_id]
+    assert cast_.ballot_id.encode() not in row.sealed
+    assert b"tlog-proof" not in row.sealed

@@ -238,12 +238,33 @@ def test_a_crash_is_a_500_problem_without_its_message(
     assert "RuntimeError" in caplog.text
 
 
-def test_access_log_has_no_client_address_or_query(
-    server: Running, caplog: pytest.LogCaptureFixture
-) -> None:
-    with caplog.at_level(logging.INFO, logger="wallet.server.access"):
+class _Lines(logging.Handler):
+    """Collects log lines and signals the first one: the access line is written after the
+    response has left, so the client may return before it exists."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+        self.arrived = threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+        self.arrived.set()
+
+
+def test_access_log_has_no_client_address_or_query(server: Running) -> None:
+    access = logging.getLogger("wallet.server.access")
+    handler = _Lines()
+    level = access.level
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    try:
         httpx.get(f"{server.url}/hello?voter=alice")
-    lines = [r.getMessage() for r in caplog.records if r.name == "wallet.server.access"]
+        assert handler.arrived.wait(10)
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(level)
+    lines = handler.lines
     assert len(lines) == 1
     assert lines[0].startswith("GET /hello 200 ")
     assert "127.0.0.1" not in lines[0]

@@ -1,14 +1,16 @@
 """Provides the ballot form's model: each contest's options and limits, and the choices made.
 
-The contests come from the election summary the services give (`show_election`). Limits are
-used when the summary carries them (`minSelections`, `maxSelections`); otherwise the form
-cannot check them and the service's own check, before anything is posted, says why.
+The contests come from the election summary the services give (`show_election`), with their
+selection limits, so the form checks them at each step.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wallet.services import ElectionSummary
 
 
 @dataclass(frozen=True)
@@ -44,30 +46,18 @@ def _options(n: int) -> str:
     return "1 option" if n == 1 else f"{n} options"
 
 
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def contests_from_summary(summary: dict[str, Any]) -> list[ContestSpec]:
-    """The contests of an election summary, in manifest order."""
-    specs = []
-    for contest in summary.get("contests", []):
-        options = []
-        for option in contest.get("options", []):
-            if isinstance(option, dict):
-                options.append((str(option["id"]), str(option.get("label") or option["id"])))
-            else:
-                options.append((str(option), str(option)))
-        specs.append(
-            ContestSpec(
-                id=str(contest["id"]),
-                label=str(contest.get("label") or contest["id"]),
-                options=tuple(options),
-                minimum=_int(contest.get("minSelections")),
-                maximum=_int(contest.get("maxSelections")),
-            )
+def contests_from_summary(summary: ElectionSummary) -> list[ContestSpec]:
+    """The contests of an election summary, in manifest order, with their limits."""
+    return [
+        ContestSpec(
+            id=contest.id,
+            label=contest.label or contest.id,
+            options=tuple((option.id, option.label or option.id) for option in contest.options),
+            minimum=contest.min_selections,
+            maximum=contest.max_selections,
         )
-    return specs
+        for contest in summary.contests
+    ]
 
 
 @dataclass

@@ -6,12 +6,12 @@ SQLite connections belong to the thread that opened them, so every worker opens 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
-from wallet.services import Environment, LocalBoard, Wallet
+from wallet.services import Environment, Wallet, board_needs_passphrase, unlock_board
 
 PASSPHRASE_VARIABLE = "WALLET_PASSPHRASE"  # noqa: S105 -- a variable name, not a secret.
 BOARD_PASSPHRASE_VARIABLE = "WALLET_BOARD_PASSPHRASE"  # noqa: S105 -- a variable name.
@@ -70,24 +70,22 @@ class _EnvironWithSecrets(Mapping[str, str]):
         return f"<environment of {len(self)} variables, {hidden} redacted>"
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Session:
     """The wallet home the TUI shows, the service environment, its unlock state and clock.
 
-    `clock` is what services get as `now` (verification, presentation, casting); tests fix it.
+    The clock is the environment's: services read it themselves (casting) or get it as `now`
+    (verification, presentation); tests fix it in the environment they pass.
     """
 
-    def __init__(
-        self, home: Path | None, env: Environment, clock: Callable[[], datetime] = _utc_now
-    ) -> None:
+    def __init__(self, home: Path | None, env: Environment) -> None:
         self.home = home
-        self.clock = clock
         #: Board files opened in this session, beside those the wallet already follows.
         self.boards: list[Path] = []
         self._env = env
+
+    def clock(self) -> datetime:
+        """The time by the environment's clock."""
+        return self._env.now()
 
     @property
     def env(self) -> Environment:
@@ -116,10 +114,7 @@ class Session:
         signing key is in the OS keyring or in a sealed file, and only the file needs one.
         Reading the sidecar raises the services' error when the board cannot be opened.
         """
-        if self._env.environ.get(BOARD_PASSPHRASE_VARIABLE):
-            return False
-        with LocalBoard.open(board, self._env) as opened:
-            return opened.info.keystore == "file"
+        return board_needs_passphrase(board, self._env)
 
     def candidate(self, passphrase: Secret, variable: str = PASSPHRASE_VARIABLE) -> Environment:
         """The environment a typed passphrase would give, to try before keeping it.
@@ -145,5 +140,4 @@ def open_board_key(board: Path, env: Environment) -> None:
     This tries a typed board passphrase before a ballot is encrypted and posted, so a wrong
     one is refused at once with the keystore's reason and nothing reaches the board.
     """
-    with LocalBoard.open(board, env) as opened:
-        opened.signer  # noqa: B018 -- reading it opens the keystore and checks the key.
+    unlock_board(board, env)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
@@ -15,12 +15,16 @@ from tui.data import describe_error, shown_path
 from tui.dialogs import PathDialog
 from tui.messages import AuditFinished, AuditProgress, ServiceFailed
 from tui.screens.base import MainScreen
-from tui.widgets import AuditTable
+from tui.widgets import VerificationTable
 from wallet.services import audit_record
 
 
 class AuditScreen(MainScreen):
     """The same audit as `wallet audit`: every numbered check, then the verdict."""
+
+    DEFAULT_CSS = """
+    AuditScreen VerificationTable { height: 1fr; max-height: 100%; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "open", "Audit a record"),
@@ -36,7 +40,7 @@ class AuditScreen(MainScreen):
                      id="record", classes="hint", markup=False)  # fmt: skip
         yield ProgressBar(id="progress", show_eta=False)
         yield Static("", id="verdict", classes="heading")
-        yield AuditTable(id="checks")
+        yield VerificationTable(id="checks")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -64,7 +68,7 @@ class AuditScreen(MainScreen):
             return
         self.query_one("#record", Static).update(f"Record {shown_path(self.record)}")
         self.query_one("#verdict", Static).update("Auditing…")
-        self.query_one(AuditTable).clear()
+        self.query_one(VerificationTable).clear()
         bar = self.query_one(ProgressBar)
         bar.display = True
         bar.update(total=None, progress=0)
@@ -79,19 +83,10 @@ class AuditScreen(MainScreen):
 
         try:
             report = audit_record(record, progress=progress)
-            checks = [_row(check) for check in report.checks]
         except Exception as exc:
             self.post_message(ServiceFailed("audit the record", describe_error(exc)))
             return
-        self.post_message(
-            AuditFinished(
-                election=report.election_id,
-                size=report.size,
-                passed=bool(report.passed),
-                failed=[str(check.id) for check in report.failed()],
-                checks=checks,
-            )
-        )
+        self.post_message(AuditFinished(report))
 
     def on_audit_progress(self, message: AuditProgress) -> None:
         self.query_one(ProgressBar).update(total=max(message.total, 1), progress=message.done)
@@ -99,29 +94,24 @@ class AuditScreen(MainScreen):
     def on_audit_finished(self, message: AuditFinished) -> None:
         bar = self.query_one(ProgressBar)
         bar.update(total=bar.total or 1, progress=bar.total or 1)
-        about = f"election {message.election or '?'}, {message.size} entries"
-        if message.passed:
+        report = message.report
+        if report.verified:
             verdict = Text(
-                f"✓ Audit PASSED: {about}; no check failed (checks an unfinished election has "
-                "not reached yet are not applicable).",
+                f"✓ Audit PASSED: {report.about}; no check failed (checks an unfinished election "
+                "has not reached yet are not applicable).",
                 style="bold green",
             )
         else:
+            failed = ", ".join(c.label for c in report.failures()) or "none"
             verdict = Text(
-                f"✗ Audit FAILED: {about}; failed {', '.join(message.failed) or 'none'}"
-                " (a skipped check is not a pass).",
+                f"✗ Audit FAILED: {report.about}; failed {failed} (a skipped check is not a pass).",
                 style="bold red",
             )
         self.query_one("#verdict", Static).update(verdict)
-        table = self.query_one(AuditTable)
-        table.show(message.checks)
+        table = self.query_one(VerificationTable)
+        table.show(report)
         table.focus()
 
     def on_service_failed(self, message: ServiceFailed) -> None:
         # Textual then runs WalletScreen's handler too, which opens the error dialog.
         self.query_one("#verdict", Static).update("")
-
-
-def _row(check: Any) -> dict[str, Any]:
-    """The shown form of one check of the report: its wire form plus its human title."""
-    return {**check.to_json(), "title": check.title}

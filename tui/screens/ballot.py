@@ -4,7 +4,7 @@ challenge (Benaloh)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
@@ -14,7 +14,6 @@ from textual.widgets import Footer, Header, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from tui.data import (
-    BOARD_PASSPHRASE_VARIABLE,
     BallotChoices,
     Session,
     contests_from_summary,
@@ -24,7 +23,8 @@ from tui.dialogs.challenge import ChallengeDialog
 from tui.messages import BallotCast, ServiceFailed
 from tui.screens.base import WalletScreen
 from tui.screens.receipt import ReceiptScreen
-from wallet.services import Identity, vote
+from wallet.errors import BoardLocked
+from wallet.services import ElectionSummary, Identity, vote
 
 
 class BallotScreen(WalletScreen):
@@ -45,12 +45,12 @@ class BallotScreen(WalletScreen):
     """
 
     def __init__(
-        self, session: Session, board: Path, summary: dict[str, Any], identities: list[Identity]
+        self, session: Session, board: Path, summary: ElectionSummary, identities: list[Identity]
     ) -> None:
         super().__init__(session)
         self.board = board
-        self.election = str(summary["election"])
-        self.title_text = str(summary.get("title") or self.election)
+        self.election = summary.election
+        self.title_text = summary.title or self.election
         self.ballot = BallotChoices(contests_from_summary(summary))
         self.identities = identities
         self.step = 0
@@ -210,17 +210,17 @@ class BallotScreen(WalletScreen):
             with self.session.open() as wallet:
                 outcome = vote(
                     wallet, self.board, self.election, as_=voter, choices=choices,
-                    now=self.session.clock(), challenge=challenge,
+                    challenge=challenge,
                 )  # fmt: skip
         except Exception as exc:
-            self.post_message(ServiceFailed(action, describe_error(exc)))
+            self.post_message(ServiceFailed(action, describe_error(exc), type(exc)))
             return
         self.post_message(BallotCast(outcome))
 
     def on_service_failed(self, message: ServiceFailed) -> None:
         self.busy = False
         self.refresh_bindings()
-        if BOARD_PASSPHRASE_VARIABLE in message.reason:
+        if issubclass(message.error, BoardLocked):
             # The board wanted its key's passphrase although the check before posting did not
             # ask (its sidecar changed in between, say): ask now, then post the ballot again.
             # prevent_default keeps WalletScreen's handler from opening the error dialog.
@@ -238,9 +238,11 @@ class BallotScreen(WalletScreen):
     def on_ballot_cast(self, message: BallotCast) -> None:
         self.busy = False
         self.query_one("#problem", Static).update("")
-        if message.outcome.get("counted", True):
-            self.app.switch_screen(ReceiptScreen(self.session, message.outcome["receiptId"]))
+        if message.outcome.counted:
+            self.app.switch_screen(ReceiptScreen(self.session, message.outcome.receipt_id))
             return
         # A challenged ballot is spent; the voter goes back to the first step to cast anew.
         self.step = 0
-        self.app.push_screen(ChallengeDialog(message.outcome), lambda _: self._show_step())
+        self.app.push_screen(
+            ChallengeDialog(message.outcome.to_json()), lambda _: self._show_step()
+        )

@@ -16,7 +16,7 @@ from tui.dialogs import PresentDialog, PresentRequest
 from tui.messages import CredentialChecked, PresentationMade, ServiceFailed
 from tui.screens.base import WalletScreen
 from tui.screens.presentation import PresentationScreen
-from tui.widgets import CheckTable, JsonView, verdict
+from tui.widgets import JsonView, VerificationTable, verdict
 from wallet.services import (
     HeldCredential,
     Identity,
@@ -48,7 +48,7 @@ class CredentialScreen(WalletScreen):
         yield Label("Credential", classes="heading")
         yield Static("", id="summary", classes="hint")
         yield Static("", id="verdict", classes="heading")
-        yield CheckTable(id="checks")
+        yield VerificationTable(id="checks")
         yield JsonView(id="content")
         yield Footer()
 
@@ -57,7 +57,7 @@ class CredentialScreen(WalletScreen):
         self.action_verify()
 
     def action_verify(self) -> None:
-        self.query_one(CheckTable).loading = True
+        self.query_one(VerificationTable).loading = True
         self.check()
 
     @work(thread=True, exclusive=True, group="verify-credential")
@@ -68,7 +68,7 @@ class CredentialScreen(WalletScreen):
                 held = show_credential(wallet, self.credential_id)
                 identities = list_identities(wallet)
             text = held.content if isinstance(held.content, str) else json.dumps(held.content)
-            report = verify_credential_text(text, now=self.session.clock()).to_json()
+            report = verify_credential_text(text, now=self.session.clock())
         except Exception as exc:
             self.post_message(ServiceFailed("verify the credential", describe_error(exc)))
             return
@@ -86,7 +86,7 @@ class CredentialScreen(WalletScreen):
         ]
         self.query_one("#summary", Static).update(Text("\n".join(lines)))
         self.query_one("#verdict", Static).update(verdict(message.report))
-        table = self.query_one(CheckTable)
+        table = self.query_one(VerificationTable)
         table.loading = False
         table.show(message.report)
         view = self.query_one(JsonView)
@@ -98,7 +98,7 @@ class CredentialScreen(WalletScreen):
 
     def on_service_failed(self, message: ServiceFailed) -> None:
         # Textual then runs WalletScreen's handler too, which opens the error dialog.
-        self.query_one(CheckTable).loading = False
+        self.query_one(VerificationTable).loading = False
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -137,7 +137,7 @@ class CredentialScreen(WalletScreen):
                 )
             report = verify_presentation_text(
                 document.text(), challenge=request.challenge, domain=request.domain, now=now
-            ).to_json()
+            )
         except Exception as exc:
             self.post_message(ServiceFailed("present the credential", describe_error(exc)))
             return

@@ -53,7 +53,7 @@ class DocumentScreen(WalletScreen):
     def on_document_loaded(self, message: DocumentLoaded) -> None:
         view = self.query_one(JsonView)
         view.loading = False
-        view.show(message.document)
+        view.show(message.document.to_json())
         view.focus()
 
     def on_service_failed(self, message: ServiceFailed) -> None:

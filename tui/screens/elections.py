@@ -48,22 +48,25 @@ class ElectionsScreen(MainScreen):
         try:
             with self.session.open() as wallet:
                 known = followed(wallet)
-            roles = {(str(Path(r["board"])), r["election"]): r["role"] for r in known}
-            boards = list(dict.fromkeys([*(Path(r["board"]) for r in known), *self.session.boards]))
-            rows = []
+            boards = list(dict.fromkeys([*(Path(r.board) for r in known), *self.session.boards]))
+            listed = []
             for board in boards:
-                for item in list_elections(board, self.session.env):
-                    role = roles.get((str(board), item["election"]))
-                    rows.append({**item, "board": str(board), "role": role})
+                listed += list_elections(board, self.session.env)
         except Exception as exc:
             self.post_message(ServiceFailed("list the elections", describe_error(exc)))
             return
-        self.post_message(ElectionsLoaded(rows))
+        self.post_message(ElectionsLoaded(listed, known))
 
     def on_elections_loaded(self, message: ElectionsLoaded) -> None:
         table = self.query_one(ElectionTable)
         table.loading = False
-        table.show(message.elections)
+        roles = {(r.board, r.election): r.role for r in message.followed}
+        table.show(
+            [
+                {**e.to_json(), "board": e.board, "role": roles.get((e.board, e.election))}
+                for e in message.elections
+            ]
+        )
         self.query_one("#hint", Label).update(
             "No elections known: press o to open a board file."
             if not message.elections

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -14,8 +14,8 @@ from tui.data import Session, describe_error, save_new_file
 from tui.dialogs import PathDialog
 from tui.messages import FileSaved, ServiceFailed
 from tui.screens.base import WalletScreen
-from tui.widgets import CheckTable, JsonView, verdict
-from wallet.services import Document
+from tui.widgets import JsonView, VerificationTable, verdict
+from wallet.services import Document, Verification
 
 
 class PresentationScreen(WalletScreen):
@@ -27,7 +27,7 @@ class PresentationScreen(WalletScreen):
         Binding("c", "copy", "Copy"),
     ]
 
-    def __init__(self, session: Session, document: Document, report: dict[str, Any]) -> None:
+    def __init__(self, session: Session, document: Document, report: Verification) -> None:
         super().__init__(session)
         self.document = document
         self.report = report
@@ -36,13 +36,13 @@ class PresentationScreen(WalletScreen):
         yield Header()
         yield Label("Presentation", classes="heading")
         yield Static(verdict(self.report), id="verdict", classes="heading")
-        yield CheckTable(id="checks")
+        yield VerificationTable(id="checks")
         yield JsonView(id="presentation")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Presentation"
-        self.query_one(CheckTable).show(self.report)
+        self.query_one(VerificationTable).show(self.report)
         view = self.query_one(JsonView)
         if isinstance(self.document.content, str):
             view.show_text(self.document.content)

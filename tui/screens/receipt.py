@@ -54,7 +54,7 @@ class ReceiptScreen(WalletScreen):
         try:
             with self.session.open() as wallet:
                 receipt = find_receipt(wallet, self.receipt_id)
-                result = check_receipt(wallet, self.receipt_id).to_json()
+                result = check_receipt(wallet, self.receipt_id)
         except Exception as exc:
             problem = describe_error(exc)
         self.post_message(ReceiptChecked(receipt, result, problem))
@@ -73,9 +73,9 @@ class ReceiptScreen(WalletScreen):
             r = message.result
             status.update(
                 Text(
-                    f"✓ Inclusion passed (entry {r['index']} in a checkpoint of "
-                    f"{r['checkpointSize']}); ✓ consistency passed (board now "
-                    f"{r['boardSize']} entries, newest seen {r['newestSeen']}).",
+                    f"✓ Inclusion passed (entry {r.index} in a checkpoint of "
+                    f"{r.checkpoint_size}); ✓ consistency passed (board now "
+                    f"{r.board_size} entries, newest seen {r.newest_seen}).",
                     style="bold green",
                 )
             )

@@ -13,19 +13,26 @@ state only the ballots appended since are verified; none is ever verified twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import did
 from voting.audit._ballots import BallotContext, BallotVerdict, verify_ballot_entry
+from voting.audit._book import (
+    Ballots,
+    absorb,
+    ciphertexts,
+    count,
+    judge,
+    report_ballots,
+    start,
+)
 from voting.audit._chain import check_link, scan_entries
 from voting.audit._findings import Findings
 from voting.audit._log import LogFindings, check_log
 from voting.audit._pool import BallotPool, Progress
 from voting.audit._receipts import check_receipts
 from voting.audit._report import AuditReport, AuditStats, Reason
-from voting.audit._revocation import REVOKED, REVOKED_MESSAGE, check_frozen_lists, judge_earlier
+from voting.audit._revocation import check_frozen_lists
 from voting.audit._rules import replay_rules
 from voting.audit._setup import Setup, check_setup
 from voting.audit._source import read_record
@@ -42,26 +49,6 @@ from voting.board import Entry, RuleState, facts_of
 from voting.errors import AuditError, VotingError
 
 V4, V5, V6, V8, V9 = 4, 5, 6, 8, 9
-
-
-@dataclass
-class _Ballots:
-    """The ballot bookkeeping a run starts from (empty, or a saved state) and extends."""
-
-    ids: dict[str, int] = field(default_factory=dict)
-    # Per voter, the ballots that passed V5-V7 and that no frozen list revokes, in log order.
-    valid: dict[str, list[int]] = field(default_factory=dict)
-    # Valid ballots with a credential status whose revocation awaits the lists of the close.
-    unjudged: set[int] = field(default_factory=set)
-    # (status list URL, issuer of a credential naming it), over every ballot seen.
-    status_refs: set[tuple[str, str]] = field(default_factory=set)
-    # Ballot entries a board rule refuses: they never count.
-    refused: set[int] = field(default_factory=set)
-    reasons: list[tuple[int, Reason]] = field(default_factory=list)
-    ciphertexts: dict[int, tuple[tuple[bytes, ...], ...]] = field(default_factory=dict)
-    # The weight of each valid ballot whose weight is not 1 (a weighted election).
-    weights: dict[int, int] = field(default_factory=dict)
-    revoked: dict[int, str] = field(default_factory=dict)
 
 
 def verify_record(
@@ -111,7 +98,7 @@ def verify_record(
     ):
         raise AuditError("audit state: the saved election differs from the record's")
     check_receipts(entries, log, receipts, findings)
-    book = _start(resume)
+    book = start(resume)
     rules = _rule_state(resume, scan.election_id or "")
     facts = dict(scan.facts)
     new = [i for i in scope if resume is None or i >= resume.size]
@@ -146,14 +133,14 @@ def verify_record(
     book.refused.update(r.entry for _, r in refused if r.entry is not None)
     if setup is not None and setup.election is not None:
         verified = len(verdicts)
-        _absorb(book, verdicts)
+        absorb(book, verdicts)
         lists = 0
         if setup.close is not None:
             frozen = setup.close.by_id()
-            _judge(book, frozen, entries, workers)
+            judge(book, frozen, entries, workers)
             lists = check_frozen_lists(setup, scan, book.status_refs, rules, findings)
         challenged_ids = set(rules.challenged)
-        counted = _count(book, challenged_ids, setup.body.revoting)
+        counted = count(book, challenged_ids, setup.body.revoting)
         sums = _aggregate(setup, book, counted, resume, entries)
         weight = sum(book.weights.get(i, 1) for i in counted.values())
         recomputed = as_tally(setup, sums, len(counted), weight)
@@ -163,7 +150,7 @@ def verify_record(
         counted_entries = set(counted.values())
         counted_ids = {bid for bid, i in book.ids.items() if i in counted_entries}
         challenged = check_challenged(scan, setup, counted_ids, findings)
-        _report_ballots(book, findings, None if setup.close is None else lists)
+        report_ballots(book, findings, None if setup.close is None else lists)
         if state is not None and not findings.failed(V4):
             save_state(state, _snapshot(source, log, setup, scan, book, counted, sums, rules))
     else:
@@ -214,25 +201,6 @@ def _board_identity(setup: Setup, vkey: str, log: LogFindings, findings: Finding
         findings.fail(V4, Reason("origin", f"checkpoint origin {log.checkpoint.origin!r}"))
 
 
-def _start(resume: AuditState | None) -> _Ballots:
-    if resume is None:
-        return _Ballots()
-    book = _Ballots(
-        ids=dict(resume.ballot_ids),
-        valid={v: list(es) for v, es in resume.valid.items()},
-        unjudged=set(resume.unjudged),
-        status_refs=set(resume.status_refs),
-        weights=dict(resume.weights),
-    )
-    for number, reason in resume.failures:
-        book.reasons.append((number, reason))
-        if reason.code == REVOKED and reason.entry is not None:
-            book.revoked[reason.entry] = reason.voter or ""
-        if reason.code.startswith("rule-") and reason.entry is not None:
-            book.refused.add(reason.entry)
-    return book
-
-
 def _verify_ballots(
     setup: Setup,
     election_id: str,
@@ -251,84 +219,9 @@ def _verify_ballots(
     return pool.map([(i, entries[i]) for i in todo], progress)
 
 
-def _absorb(book: _Ballots, verdicts: Sequence[BallotVerdict]) -> None:
-    for v in sorted(verdicts, key=lambda v: v.entry):
-
-        def reason(code: str, message: str, v: BallotVerdict = v) -> Reason:
-            return Reason(code, message, entry=v.entry, ballot=v.ballot_id, voter=v.voter)
-
-        # The close must freeze a list for every ballot's credential (§4.7), valid or not.
-        book.status_refs.update(v.status_refs)
-        if v.ballot_id is not None:
-            book.ids.setdefault(v.ballot_id, v.entry)
-        for number, code, message in v.failures:
-            book.reasons.append((number, reason(code, message)))
-        # A ballot a rule refused (a reused id among them) never counts; the rule said why.
-        if not v.valid or v.voter is None or v.entry in book.refused:
-            continue
-        book.ciphertexts[v.entry] = v.ciphertexts
-        if v.weight != 1:
-            book.weights[v.entry] = v.weight
-        if v.revoked:
-            book.revoked[v.entry] = v.voter
-            book.reasons.append((V5, reason(REVOKED, REVOKED_MESSAGE)))
-            continue
-        book.valid.setdefault(v.voter, []).append(v.entry)
-        if v.revoked is None and v.has_status:
-            book.unjudged.add(v.entry)
-    for voter in book.valid:
-        book.valid[voter].sort()
-
-
-def _judge(
-    book: _Ballots, frozen: dict[str, dict[str, Any]], entries: Sequence[bytes], workers: int | None
-) -> None:
-    # §7 step 2 for the valid ballots that earlier runs verified while the election was
-    # open: read once from the frozen lists, then they are judged for good.
-    if not book.unjudged:
-        return
-    voter_of = {i: voter for voter, items in book.valid.items() for i in items}
-    id_of = {i: bid for bid, i in book.ids.items()}
-    for i in judge_earlier(frozen, entries, book.unjudged, workers):
-        voter = voter_of[i]
-        book.valid[voter].remove(i)
-        if not book.valid[voter]:
-            del book.valid[voter]
-        book.revoked[i] = voter
-        reason = Reason(REVOKED, REVOKED_MESSAGE, entry=i, ballot=id_of.get(i), voter=voter)
-        book.reasons.append((V5, reason))
-    book.unjudged.clear()
-
-
-def _count(book: _Ballots, challenged: set[str], revoting: str) -> dict[str, int]:
-    # §7 of the entries: challenged ballots never count; then one ballot per voter.
-    id_of = {i: bid for bid, i in book.ids.items()}
-    counted = {}
-    for voter, items in book.valid.items():
-        candidates = [i for i in items if id_of.get(i) not in challenged]
-        if candidates:
-            counted[voter] = candidates[0] if revoting == "first" else candidates[-1]
-    return counted
-
-
-def _ciphertexts(book: _Ballots, entries: Sequence[bytes], i: int) -> tuple[tuple[bytes, ...], ...]:
-    cached = book.ciphertexts.get(i)
-    if cached is not None:
-        return cached
-    # A ballot verified by an earlier run: its bytes are bound by the consistency proof.
-    ballot = did.parse_json(entries[i])["body"]["ballot"]
-    return tuple(
-        tuple(
-            bytes.fromhex(o["ciphertext"]["alpha"]) + bytes.fromhex(o["ciphertext"]["beta"])
-            for o in c["options"]
-        )
-        for c in ballot["contests"]
-    )
-
-
 def _aggregate(
     setup: Setup,
-    book: _Ballots,
+    book: Ballots,
     counted: dict[str, int],
     resume: AuditState | None,
     entries: Sequence[bytes],
@@ -346,15 +239,15 @@ def _aggregate(
         if old == new:
             continue
         if old is not None:
-            add_ballot(sums, _ciphertexts(book, entries, old), -1, book.weights.get(old, 1))
+            add_ballot(sums, ciphertexts(book, entries, old), -1, book.weights.get(old, 1))
         if new is not None:
-            add_ballot(sums, _ciphertexts(book, entries, new), +1, book.weights.get(new, 1))
+            add_ballot(sums, ciphertexts(book, entries, new), +1, book.weights.get(new, 1))
     return sums
 
 
 def _revoked_counted(
     setup: Setup,
-    book: _Ballots,
+    book: Ballots,
     challenged: set[str],
     scan: Any,
     entries: Sequence[bytes],
@@ -363,16 +256,16 @@ def _revoked_counted(
     # When the published tally is off, see whether it is the sum that also counts ballots
     # whose credential the frozen list revoked: then V5 names each of them.
     assert setup.election is not None
-    widened = _Ballots(
+    widened = Ballots(
         ids=book.ids, valid={v: list(es) for v, es in book.valid.items()}, weights=book.weights
     )
     for i, voter in book.revoked.items():
         widened.valid.setdefault(voter, []).append(i)
         widened.valid[voter].sort()
-    counted = _count(widened, challenged, setup.body.revoting)
+    counted = count(widened, challenged, setup.body.revoting)
     sums = empty_sums([len(c.options) for c in setup.election.manifest.contests])
     for i in counted.values():
-        add_ballot(sums, _ciphertexts(book, entries, i), +1, book.weights.get(i, 1))
+        add_ballot(sums, ciphertexts(book, entries, i), +1, book.weights.get(i, 1))
     probe = Findings()
     weight = sum(book.weights.get(i, 1) for i in counted.values())
     check_tally(scan, setup, as_tally(setup, sums, len(counted), weight), probe)
@@ -383,29 +276,12 @@ def _revoked_counted(
             findings.fail(V5, Reason("revoked-counted", "counted though revoked", i, voter=voter))
 
 
-def _report_ballots(book: _Ballots, findings: Findings, lists: int | None) -> None:
-    excluded = 0
-    for number, reason in book.reasons:
-        if reason.code == REVOKED:
-            excluded += 1
-        else:
-            findings.fail(number, reason)
-    note = f", {excluded} excluded as revoked" if excluded else ""
-    if lists is None:
-        status = "revocation is judged at close, against the status lists it freezes"
-    else:
-        status = f"revocation judged against the {lists} status list(s) frozen at close"
-    findings.detail(V5, f"{len(book.ids)} ballot(s) checked{note}; {status}")
-    findings.detail(6, f"{len(book.ids)} ballot(s): range proofs verified")
-    findings.detail(7, f"{len(book.ids)} ballot(s): selection limits verified")
-
-
 def _snapshot(
     source: Any,
     log: LogFindings,
     setup: Setup,
     scan: Any,
-    book: _Ballots,
+    book: Ballots,
     counted: dict[str, int],
     sums: Sums,
     rules: RuleState,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +23,7 @@ from wallet.errors import FileProblem, HomeError, UsageError
 if TYPE_CHECKING:
     from voting.chain import Ed25519Signer, LogStore
     from wallet.keystore import Keystore
-    from wallet.services._boards import BoardInfo
+    from wallet.services._boards import Sidecar
     from wallet.services._session import Environment
 
 KEY_ID = "checkpoint-key"
@@ -49,7 +48,7 @@ class BoardHost:
     """An existing board: where its store is and who it is. Opens stores and its key."""
 
     store: str
-    info: BoardInfo
+    info: Sidecar
     key_dir: Path
 
     @property
@@ -75,9 +74,9 @@ class BoardHost:
         return SqliteLogStore(Path(self.store))
 
     def keystore(self, env: Environment) -> Keystore:
-        from wallet.services._boards import _board_keystore
+        from wallet.services._boards import board_keystore
 
-        return _board_keystore(self._key_anchor(), self.info, env)
+        return board_keystore(self._key_anchor(), self.info, env)
 
     def _key_anchor(self) -> Path:
         # The keystore helpers place the sealed file beside this path as `<name>.keys`.
@@ -112,7 +111,7 @@ class BoardHost:
         from wallet.services._boards import LocalBoard
 
         with LocalBoard.open(Path(store), env) as board:
-            return cls(str(board.path), board.info, key_dir)
+            return cls(str(board.path), board.sidecar, key_dir)
 
     @classmethod
     def init(
@@ -126,10 +125,11 @@ class BoardHost:
     ) -> BoardHost:
         """Create a board: its store, its identity and its checkpoint key."""
         from voting.chain import Ed25519Signer
-        from wallet.services._boards import BoardInfo, _write_atomically, sidecar_path
+        from wallet.services._board_api import BoardInfo
+        from wallet.services._boards import Sidecar, sidecar_path, write_atomically
 
         key_dir = key_dir or default_key_dir(env)
-        board_id = secrets.token_hex(8)
+        board_id = env.token(8)
         name = name or f"ssi-wallet-board-{board_id}"
         if not _NAME.fullmatch(name) or "+" in name:
             raise UsageError(f"board name {name[:40]!r}: letters, digits and . _ : / - only")
@@ -150,8 +150,8 @@ class BoardHost:
             kind = choose_backend(home=key_dir if postgres else Path(store).parent).kind
         if kind not in ("os", "file"):
             raise UsageError(f"unknown board keystore {kind!r}; choose auto, os or file")
-        signer = Ed25519Signer(name, secrets.token_bytes(32))
-        info = BoardInfo(board_id, kind, name, signer.verifier().to_vkey())
+        signer = Ed25519Signer(name, env.rng(32))
+        info = Sidecar(BoardInfo(board_id, name, signer.verifier().to_vkey()), kind)
         host = cls(store, info, key_dir)
         if postgres:
             key_dir.mkdir(parents=True, exist_ok=True)
@@ -160,14 +160,12 @@ class BoardHost:
             _write_pg_identity(store, info)
         else:
             host.open_store().close()  # Creates the file and its schema.
-            _write_atomically(
-                sidecar_path(Path(store)), json.dumps(info.to_json(), indent=2) + "\n"
-            )
+            write_atomically(sidecar_path(Path(store)), json.dumps(info.to_json(), indent=2) + "\n")
         return host
 
 
-def _read_pg_identity(url: str) -> BoardInfo | None:
-    from wallet.services._boards import BoardInfo
+def _read_pg_identity(url: str) -> Sidecar | None:
+    from wallet.services._boards import Sidecar
 
     with PostgresLogStore(url) as store:
         db = store.connection
@@ -182,10 +180,10 @@ def _read_pg_identity(url: str) -> BoardInfo | None:
         data: Any = parse_json(row[0])
     except DidError as exc:
         raise FileProblem(f"the board's identity in the database is not JSON: {exc}") from None
-    return BoardInfo.from_json(data, Path("board_identity"))
+    return Sidecar.from_json(data, Path("board_identity"))
 
 
-def _write_pg_identity(url: str, info: BoardInfo) -> None:
+def _write_pg_identity(url: str, info: Sidecar) -> None:
     with PostgresLogStore(url) as store:
         db = store.connection
         db.execute(_IDENTITY_TABLE)

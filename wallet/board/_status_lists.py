@@ -95,11 +95,11 @@ class StatusLists:
                     (list_id, text),
                 )
             return
-        from wallet.services._boards import _write_atomically
+        from wallet.services._boards import write_atomically
 
         folder = self._folder()
         folder.mkdir(exist_ok=True)
-        _write_atomically(folder / self._name(list_id), text + "\n")
+        write_atomically(folder / self._name(list_id), text + "\n")
 
     def source(self) -> Callable[[str], Any]:
         from did.errors import StatusRetrievalError

@@ -2,31 +2,104 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
-from wallet.cli import (
-    _audit,
-    _board,
-    _credential,
-    _demo,
-    _election,
-    _identity,
-    _keystore,
-    _presentation,
-    _receipt,
-    _setup,
-    _status,
-    _trustee,
-    _tui,
-    _vote,
-    _witness,
-)
-from wallet.cli._common import HomeOption, JsonOption, settings
+from wallet.cli._common import GIVEN_ENVIRONMENT, HomeOption, JsonOption, settings
+
+if TYPE_CHECKING:
+    import click
+
+    from wallet.services import Environment
+
+# Every command of the root: the module that defines it, the Typer group or command function
+# there, and its one-line help for the root's `--help`. A command's module is imported and its
+# options are built only when it runs, so `wallet --help` and `wallet did list` stay fast
+# (DESIGN §7). A test checks these lines against the commands' own help.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("_setup", "init", "Create a wallet: its home, its keystore and an empty database."),
+    "demo": (
+        "_demo",
+        "demo",
+        "Run an election end to end: result table and audit verdict on stdout.",
+    ),
+    "vote": (
+        "_vote",
+        "vote",
+        "Cast a ballot; print and keep its receipt. A refused ballot exits 1 with the reason.",
+    ),
+    "audit": (
+        "_audit",
+        "audit",
+        "Audit an election record: every numbered check, the result; exit 0 only if all pass.",
+    ),
+    "tui": ("_tui", "tui", "Open the terminal UI (identities, credentials, elections)."),
+    "did": ("_identity", "app", "Create, list, show and resolve DIDs."),
+    "keystore": ("_keystore", "app", "Inspect the keystore, change its passphrase."),
+    "backup": ("_setup", "backup_app", "Export and import sealed wallet backups."),
+    "credential": (
+        "_credential",
+        "app",
+        "Issue, hold, present and verify W3C Verifiable Credentials.",
+    ),
+    "presentation": ("_presentation", "app", "Verify Verifiable Presentations."),
+    "status": (
+        "_status",
+        "app",
+        "Revocation and suspension lists for the credentials you issue.",
+    ),
+    "election": ("_election", "app", "Run elections on a board: the authority's side."),
+    "trustee": ("_trustee", "app", "A trustee's steps: key ceremony and decryption."),
+    "receipt": ("_receipt", "app", "Ballot receipts: list them, check them."),
+    "board": ("_board", "app", "Run an election board as a network service."),
+    "witness": (
+        "_witness",
+        "app",
+        "A C2SP tlog-witness: cosign checkpoints of logs, only ever consistent ones.",
+    ),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """Import one root command's module and build its click command (or group)."""
+    module_name, attribute, _ = COMMANDS[name]
+    target: Any = getattr(importlib.import_module(f"wallet.cli.{module_name}"), attribute)
+    if isinstance(target, typer.Typer):
+        return typer.main.get_group(target)
+    single = typer.Typer(rich_markup_mode=None, add_completion=False)
+    single.command(name)(target)
+    return typer.main.get_command(single)
+
+
+class _LazyGroup(TyperGroup):
+    """The root group: lists its commands from `COMMANDS`, builds one only to run it."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_command(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        import click
+
+        # Shortened as click shortens a command's own help, without building the command.
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, click.Command(name, help=line).get_short_help_str(limit))
+            for name, (_, _, line) in COMMANDS.items()
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
 
 app = typer.Typer(
+    cls=_LazyGroup,
+    rich_markup_mode=None,
     name="wallet",
     help="A terminal wallet for self-sovereign identity and verifiable voting.",
     epilog="Exit codes: 0 ok, 1 verification failed or not found, 2 usage, 3 environment "
@@ -57,32 +130,28 @@ def _root(
     chosen.home, chosen.json, chosen.keystore = home, json_, keystore
 
 
-_setup.register(app)
-app.add_typer(_identity.app, name="did")
-app.add_typer(_keystore.app, name="keystore")
-app.add_typer(_setup.backup_app, name="backup")
-app.add_typer(_credential.app, name="credential")
-app.add_typer(_presentation.app, name="presentation")
-app.add_typer(_status.app, name="status")
-app.command("demo")(_demo.demo)
-app.add_typer(_election.app, name="election")
-app.add_typer(_trustee.app, name="trustee")
-app.command("vote")(_vote.vote)
-app.add_typer(_receipt.app, name="receipt")
-app.command("audit")(_audit.audit)
-app.command("tui")(_tui.tui)
-app.add_typer(_board.app, name="board")
-app.add_typer(_witness.app, name="witness")
+def main(argv: list[str] | None = None, *, env: Environment | None = None) -> int:
+    """Run the command line on `argv` (default: the process's); return the exit code.
 
-
-def main() -> None:
-    """Run the command line; map our errors to a one-line message and an exit code."""
+    Our errors become a one-line message on stderr and their exit code (DESIGN §6). `env`
+    is the services' environment (its variables, clock and random source); by default the
+    process's own. Tests pass a fixed clock and a seeded source here.
+    """
     from wallet.cli._errors import report
 
+    token = GIVEN_ENVIRONMENT.set(env)
     try:
-        app()
+        # Typer's own (standalone) handling prints usage errors and help as it always has and
+        # ends in SystemExit; our errors come through as themselves.
+        command = typer.main.get_command(app)
+        command.main(args=argv, prog_name=None if argv is None else "wallet")
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        sys.exit(130)
+        return 130
     except Exception as exc:
-        sys.exit(report(exc))
+        return report(exc)
+    finally:
+        GIVEN_ENVIRONMENT.reset(token)
+    return 0

@@ -42,10 +42,11 @@ def audit(
     json_: JsonOption = False,
 ) -> None:
     """Audit an election record: every numbered check, the result; exit 0 only if all pass."""
-    from wallet.services import audit_record, render_report
+    from wallet.cli._render import render_verification
+    from wallet.services import audit_record
 
     report = audit_record(record, election=election, state=state, progress=_progress())
-    emit(report.to_json(), json_of(ctx, json_), lambda _data: render_report(report))
-    if not report.passed:
-        message("audit failed: " + ", ".join(c.id for c in report.failed()))
+    emit(report.to_json(), json_of(ctx, json_), lambda _data: render_verification(report))
+    if not report.verified:
+        message("audit failed: " + ", ".join(c.label for c in report.failures()))
         raise typer.Exit(1)

@@ -14,7 +14,9 @@ import typer
 
 from wallet.cli._common import JsonOption, emit, environment, json_of, message
 
-app = typer.Typer(help="Run an election board as a network service.", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode=None, help="Run an election board as a network service.", no_args_is_help=True
+)
 
 StoreOption = Annotated[
     str,

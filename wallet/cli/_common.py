@@ -10,6 +10,9 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -53,11 +56,27 @@ def json_of(ctx: typer.Context, flag: bool) -> bool:
     return flag or settings(ctx).json
 
 
+# The environment `main(argv, env=...)` was given, for the commands it runs; None means the
+# process's own (its variables, the system clock, the operating system's random source).
+GIVEN_ENVIRONMENT: ContextVar[Environment | None] = ContextVar("environment", default=None)
+
+
 def environment() -> Environment:
-    """The service environment of this process: its variables, stderr notices, a terminal?"""
+    """The services' environment: the one given to `main`, else this process's.
+
+    Notices go to stderr either way.
+    """
+    given = GIVEN_ENVIRONMENT.get()
+    if given is not None:
+        return replace(given, notify=message)
     from wallet.services import Environment
 
     return Environment(environ=dict(os.environ), notify=message, interactive=sys.stdin.isatty())
+
+
+def now() -> datetime:
+    """The time by the services' clock (the command line reads no other)."""
+    return environment().now()
 
 
 def message(text: str) -> None:

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, message
+from wallet.cli._common import (
+    HomeOption,
+    JsonOption,
+    emit,
+    environment,
+    home_of,
+    json_of,
+    message,
+    now,
+)
+
+if TYPE_CHECKING:
+    from wallet.services import Verification
 
 app = typer.Typer(
-    help="Issue, hold, present and verify W3C Verifiable Credentials.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Issue, hold, present and verify W3C Verifiable Credentials.",
+    no_args_is_help=True,
 )
 
 OutputOption = Annotated[
@@ -30,12 +43,6 @@ StatusFileOption = Annotated[
         "fetched from their https:// URL, else the status check fails.",
     ),
 ]
-_MARKS = {"passed": "✓", "failed": "✗", "skipped": "-"}
-
-
-def now() -> datetime:
-    """The current time: the command line is where the clock is read."""
-    return datetime.now(UTC)
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -52,32 +59,13 @@ def write_output(text: str, output: Path | None) -> None:
     message(f"written to {output}")
 
 
-def render_report(report: dict[str, Any], prefix: str = "") -> str:
-    """One line per check, ✓ passed / ✗ failed (with its reason) / - skipped, then a verdict."""
-    lines = []
-    for check in report["checks"]:
-        name, outcome = prefix + check["check"], check["outcome"]
-        if outcome == "failed":
-            problem = check["problem"]
-            lines.append(f"✗ {name}: {problem['title']}: {problem['detail']}")
-        else:
-            detail = check.get("message", "")
-            lines.append(f"{_MARKS[outcome]} {name}" + (f": {detail}" if detail else ""))
-    for index, inner in enumerate(report.get("credentials", [])):
-        lines.append(render_report(inner, f"{prefix}credential[{index}].").rsplit("\n", 1)[0])
-    if report.get("claims") is not None:
-        import json
+def finish_verification(verification: Verification, as_json: bool) -> None:
+    """Print a verification and exit 1 unless it verified."""
+    from wallet.cli._render import render_verification
 
-        lines.append("claims: " + json.dumps(report["claims"], ensure_ascii=False))
-    lines.append("verified" if report["verified"] else "NOT verified")
-    return "\n".join(lines)
-
-
-def finish_verification(report: Any, as_json: bool) -> None:
-    """Print a verification report and exit 1 unless it verified."""
-    emit(report.to_json(), as_json, render_report)
-    if not report.verified:
-        failed = ", ".join(path for path, _ in report.failures())
+    emit(verification.to_json(), as_json, lambda _data: render_verification(verification))
+    if not verification.verified:
+        failed = ", ".join(check.label for check in verification.failures())
         message(f"verification failed: {failed}")
         raise typer.Exit(1)
 
@@ -131,9 +119,7 @@ def issue(
             status_list=status_list,
         )
     if document.status is not None:
-        message(
-            f"issued {document.id} (status list {status_list}, index {document.status['index']})"
-        )
+        message(f"issued {document.id} (status list {status_list}, index {document.status.index})")
     if json_of(ctx, json_) and output is None:
         emit(document.to_json(), True)
     else:

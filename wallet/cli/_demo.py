@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from wallet.cli._common import JsonOption, emit, json_of, message
+from wallet.cli._common import JsonOption, emit, environment, json_of, message
 
 
 def demo(
@@ -22,16 +22,21 @@ def demo(
 
     Exits 0 only when the audit of the exported record passes.
     """
-    from wallet.services import render_report, result_table, run_demo
+    import time
 
-    report = run_demo(out, message)
-    message(f"demo finished in {report.seconds:.1f} s")
+    from wallet.cli._render import render_verification, result_table
+    from wallet.services import run_demo
+
+    began = time.perf_counter()
+    report = run_demo(out, environment())
+    seconds = time.perf_counter() - began
+    message(f"demo finished in {seconds:.1f} s")
     if json_of(ctx, json_):
-        emit(report.to_json(), True)
-    else:
+        emit(report.to_json() | {"seconds": round(seconds, 2)}, True)
+    elif report.audit is not None:
         # The audit's checks, then the published result table, then the verdict.
-        checks, _, verdict = render_report(report.audit, with_result=False).rpartition("\n")
-        table = result_table(report.result or {"contests": []})
-        emit(None, False, lambda _data: f"{checks}\n{table}\n{verdict}")
+        checks, _, verdict = render_verification(report.audit, with_result=False).rpartition("\n")
+        table = "" if report.result is None else result_table(report.result) + "\n"
+        emit(None, False, lambda _data: f"{checks}\n{table}{verdict}")
     if not report.passed:
         raise typer.Exit(1)

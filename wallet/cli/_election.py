@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, settings
 
-app = typer.Typer(help="Run elections on a board: the authority's side.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from wallet.services import Posted
+
+app = typer.Typer(
+    rich_markup_mode=None,
+    help="Run elections on a board: the authority's side.",
+    no_args_is_help=True,
+)
 
 ElectionArg = Annotated[str, typer.Argument(metavar="ELECTION", help="The election id.")]
 BoardOption = Annotated[
     Path, typer.Option("--board", help="The board file (created by the first election).")
 ]
 AsOption = Annotated[str, typer.Option("--as", help="The wallet identity to sign as.")]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _posted_line(item: dict[str, Any]) -> str:
@@ -53,7 +56,7 @@ def create(
     )  # fmt: skip
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         posted = create_election(
-            wallet, board, rules, as_=as_, trustees=trustee, now=_now(), revoting=revote,
+            wallet, board, rules, as_=as_, trustees=trustee, revoting=revote,
             opens=parse_time(opens, "--opens") if opens else None,
             closes=parse_time(closes, "--closes") if closes else None,
             board_keystore=settings(ctx).keystore or "auto",
@@ -72,7 +75,7 @@ def show(
     """Show an election's rules, phase and counts (no keys needed; --home is not used)."""
     from wallet.services import show_election
 
-    emit(show_election(board, election, environment()), True)
+    emit(show_election(board, election, environment()).to_json(), True)
 
 
 @app.command("list")
@@ -86,15 +89,22 @@ def list_(
     from wallet.services import Wallet, followed, list_elections
 
     if board is not None:
-        items = list_elections(board, environment())
+        listed = list_elections(board, environment())
+        items = [e.to_json() for e in listed]
+        lines = [f"{e.election}  {e.phase}" for e in listed]
     else:
         with Wallet.open(home_of(ctx, home), environment()) as wallet:
-            items = followed(wallet)
-    emit(items, json_of(ctx, json_), lambda rows: "\n".join(
-        f"{r['election']}  {r.get('phase') or r.get('role')}" for r in rows))  # fmt: skip
+            known = followed(wallet)
+        items = [e.to_json() for e in known]
+        lines = [f"{e.election}  {e.role}" for e in known]
+    emit(items, json_of(ctx, json_), lambda _rows: "\n".join(lines))
 
 
-def _authority_step(name: str, help_text: str) -> None:
+def _authority_step(
+    name: str, help_text: str, service: Callable[[], Callable[..., Posted]]
+) -> None:
+    """Register `election NAME`, which posts one authority entry with `service()`."""
+
     def command(
         ctx: typer.Context,
         election: ElectionArg,
@@ -103,20 +113,43 @@ def _authority_step(name: str, help_text: str) -> None:
         home: HomeOption = None,
         json_: JsonOption = False,
     ) -> None:
-        import wallet.services as services
+        from wallet.services import Wallet
 
-        service = getattr(services, f"{name}_election")
-        with services.Wallet.open(home_of(ctx, home), environment()) as wallet:
-            posted = service(wallet, board, election, as_=as_, now=_now())
-        emit(posted.to_json(), json_of(ctx, json_), _posted_line)
+        step = service()
+        with Wallet.open(home_of(ctx, home), environment()) as wallet:
+            done = step(wallet, board, election, as_=as_)
+        emit(done.to_json(), json_of(ctx, json_), _posted_line)
 
     command.__doc__ = help_text
     app.command(name)(command)
 
 
-_authority_step("open", "Post `open`: the joint key from the trustees' ceremony; voting may start.")
-_authority_step("close", "Post `close` after the window: freezes the status lists in force.")
-_authority_step("tally", "Post `tally`: the encrypted sums of the counted ballots.")
+# The services are imported when a command runs, not when the command line starts.
+def _open() -> Callable[..., Posted]:
+    from wallet.services import open_election
+
+    return open_election
+
+
+def _close() -> Callable[..., Posted]:
+    from wallet.services import close_election
+
+    return close_election
+
+
+def _tally() -> Callable[..., Posted]:
+    from wallet.services import tally_election
+
+    return tally_election
+
+
+_authority_step(
+    "open", "Post `open`: the joint key from the trustees' ceremony; voting may start.", _open
+)
+_authority_step(
+    "close", "Post `close` after the window: freezes the status lists in force.", _close
+)
+_authority_step("tally", "Post `tally`: the encrypted sums of the counted ballots.", _tally)
 
 
 @app.command("result")
@@ -129,11 +162,12 @@ def result(
     json_: JsonOption = False,
 ) -> None:
     """Print the result; with --as the authority combines the decryption shares and posts it."""
-    from wallet.services import Wallet, election_result, result_table
+    from wallet.cli._render import result_table
+    from wallet.services import Wallet, election_result
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        table = election_result(wallet, board, election, as_=as_, now=_now())
-    emit(table, json_of(ctx, json_), result_table)
+        table = election_result(wallet, board, election, as_=as_)
+    emit(table.to_json(), json_of(ctx, json_), lambda _data: result_table(table))
 
 
 @app.command("export")
@@ -149,4 +183,4 @@ def export(
     from wallet.services import export_election
 
     done = export_election(board, election, out, environment())
-    emit(done, json_of(ctx, json_), lambda d: d["record"])
+    emit(done.to_json(), json_of(ctx, json_), lambda _data: str(done.record))

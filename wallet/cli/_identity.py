@@ -10,7 +10,9 @@ import typer
 
 from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of
 
-app = typer.Typer(help="Create, list, show and resolve DIDs.", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode=None, help="Create, list, show and resolve DIDs.", no_args_is_help=True
+)
 
 
 def _identity_line(item: dict[str, Any]) -> str:
@@ -56,7 +58,7 @@ def show(
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         document = identity_document(wallet, did_or_label)
-    emit(document, True)
+    emit(document.to_json(), True)
 
 
 @app.command("resolve")
@@ -73,7 +75,7 @@ def resolve(
     from wallet.cli._common import message
     from wallet.services import resolve_did
 
-    result = resolve_did(did, timeout=timeout)
+    result = resolve_did(did, timeout=timeout).to_json()
     error = result["didResolutionMetadata"].get("error")
     if json_of(ctx, json_):
         emit(result, True)

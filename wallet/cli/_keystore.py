@@ -6,7 +6,9 @@ import typer
 
 from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, message
 
-app = typer.Typer(help="Inspect the keystore, change its passphrase.", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode=None, help="Inspect the keystore, change its passphrase.", no_args_is_help=True
+)
 
 
 def _human(info: dict[str, object]) -> str:
@@ -19,7 +21,7 @@ def info(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False)
     from wallet.services import Wallet, keystore_info
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        data = keystore_info(wallet)
+        data = keystore_info(wallet).to_json()
     emit(data, json_of(ctx, json_), _human)
 
 

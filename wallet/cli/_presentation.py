@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
-from wallet.cli._common import JsonOption, json_of
-from wallet.cli._credential import StatusFileOption, TrustOption, finish_verification, now
+from wallet.cli._common import JsonOption, json_of, now
+from wallet.cli._credential import StatusFileOption, TrustOption, finish_verification
 
-app = typer.Typer(help="Verify Verifiable Presentations.", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode=None, help="Verify Verifiable Presentations.", no_args_is_help=True
+)
 
 
 @app.command("verify")

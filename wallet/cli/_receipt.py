@@ -9,7 +9,9 @@ import typer
 
 from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of
 
-app = typer.Typer(help="Ballot receipts: list them, check them.", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode=None, help="Ballot receipts: list them, check them.", no_args_is_help=True
+)
 
 
 @app.command("list")

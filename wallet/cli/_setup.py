@@ -23,7 +23,9 @@ KeystoreOption = Annotated[
     typer.Option("--keystore", help="auto (OS keyring if it answers, else file), os or file."),
 ]
 
-backup_app = typer.Typer(help="Export and import sealed wallet backups.", no_args_is_help=True)
+backup_app = typer.Typer(
+    rich_markup_mode=None, help="Export and import sealed wallet backups.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:

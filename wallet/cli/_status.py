@@ -14,10 +14,20 @@ from typing import Annotated
 
 import typer
 
-from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, message
-from wallet.cli._credential import now, write_output
+from wallet.cli._common import (
+    HomeOption,
+    JsonOption,
+    emit,
+    environment,
+    home_of,
+    json_of,
+    message,
+    now,
+)
+from wallet.cli._credential import write_output
 
 app = typer.Typer(
+    rich_markup_mode=None,
     help="Revocation and suspension lists for the credentials you issue.\n\n"
     "A status list NAME holds two Bitstring Status Lists: each credential issued with "
     "--status-list NAME gets an entry in both, at one random index. Publish both purposes "

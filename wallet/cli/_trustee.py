@@ -2,45 +2,83 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of
 from wallet.cli._election import AsOption, BoardOption, ElectionArg
 
-app = typer.Typer(help="A trustee's steps: key ceremony and decryption.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from wallet.services import Posted, SharesOutcome
+
+app = typer.Typer(
+    rich_markup_mode=None,
+    help="A trustee's steps: key ceremony and decryption.",
+    no_args_is_help=True,
+)
 
 
-def _line(item: dict[str, Any]) -> str:
-    if "type" in item:
-        return f"{item['type']} posted to {item['election']} at index {item['index']}"
-    posted = "posted shares; " if item.get("posted") else ""
-    waiting = f"; waiting for trustees {item['waiting']}" if item.get("waiting") else ""
-    return f"{posted}checked shares from trustees {item['received']}{waiting}"
+def _posted_line(done: Posted) -> str:
+    return f"{done.type} posted to {done.election} at index {done.index}"
 
 
-def _command(name: str, help_text: str) -> None:
-    def command(
-        ctx: typer.Context,
-        election: ElectionArg,
-        board: BoardOption,
-        as_: AsOption,
-        home: HomeOption = None,
-        json_: JsonOption = False,
-    ) -> None:
-        import wallet.services as services
-
-        with services.Wallet.open(home_of(ctx, home), environment()) as wallet:
-            done = getattr(services, name)(wallet, board, election, as_=as_, now=datetime.now(UTC))
-        data = done if isinstance(done, dict) else done.to_json()
-        emit(data, json_of(ctx, json_), _line)
-
-    command.__doc__ = help_text
-    app.command(name)(command)
+def _shares_line(done: SharesOutcome) -> str:
+    posted = "posted shares; " if done.posted else ""
+    waiting = f"; waiting for trustees {list(done.waiting)}" if done.waiting else ""
+    return f"{posted}checked shares from trustees {list(done.received)}{waiting}"
 
 
-_command("keygen", "Draw the ceremony secret into the keystore and post the public key.")
-_command("shares", "Post sealed shares to the other trustees; check those received.")
-_command("decrypt", "Post this trustee's decryption share of the tally, with proofs.")
+@app.command("keygen")
+def keygen(
+    ctx: typer.Context,
+    election: ElectionArg,
+    board: BoardOption,
+    as_: AsOption,
+    home: HomeOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Draw the ceremony secret into the keystore and post the public key."""
+    from wallet.services import Wallet
+    from wallet.services import keygen as service
+
+    with Wallet.open(home_of(ctx, home), environment()) as wallet:
+        done = service(wallet, Path(board), election, as_=as_)
+    emit(done.to_json(), json_of(ctx, json_), lambda _data: _posted_line(done))
+
+
+@app.command("shares")
+def shares(
+    ctx: typer.Context,
+    election: ElectionArg,
+    board: BoardOption,
+    as_: AsOption,
+    home: HomeOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Post sealed shares to the other trustees; check those received."""
+    from wallet.services import Wallet
+    from wallet.services import shares as service
+
+    with Wallet.open(home_of(ctx, home), environment()) as wallet:
+        done = service(wallet, Path(board), election, as_=as_)
+    emit(done.to_json(), json_of(ctx, json_), lambda _data: _shares_line(done))
+
+
+@app.command("decrypt")
+def decrypt(
+    ctx: typer.Context,
+    election: ElectionArg,
+    board: BoardOption,
+    as_: AsOption,
+    home: HomeOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Post this trustee's decryption share of the tally, with proofs."""
+    from wallet.services import Wallet
+    from wallet.services import decrypt as service
+
+    with Wallet.open(home_of(ctx, home), environment()) as wallet:
+        done = service(wallet, Path(board), election, as_=as_)
+    emit(done.to_json(), json_of(ctx, json_), lambda _data: _posted_line(done))

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, message
 from wallet.cli._election import AsOption, BoardOption, ElectionArg
 
+if TYPE_CHECKING:
+    from wallet.services import VoteOutcome
 
-def _human(item: dict[str, Any]) -> str:
-    challenge = item.get("challenge")
+
+def _human(done: VoteOutcome) -> str:
+    challenge = done.challenge
     if challenge is not None:
-        picked = ", ".join(
-            f"{c}={o}" for c, v in challenge["decoded"].items() for o, n in v.items() if n
-        )
-        checks = "".join(f"\n  checked: {line}" for line in challenge["checked"])
-        return f"challenged ballot {item['ballotId']} decodes to {picked}{checks}"
-    return str(item["receipt"]).rstrip("\n")
+        checks = "".join(f"\n  checked: {line}" for line in challenge.checked)
+        return f"challenged ballot {done.ballot_id} decodes to {challenge.picked()}{checks}"
+    return done.receipt.rstrip("\n")
 
 
 def vote(
@@ -44,8 +43,8 @@ def vote(
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         done = cast(
             wallet, board, election, as_=as_, choices=parse_choices(choice),
-            now=datetime.now(UTC), credential_id=credential, challenge=challenge,
+            credential_id=credential, challenge=challenge,
         )  # fmt: skip
-    message(f"ballot {done['ballotId']} accepted at index {done['index']}; "
-            f"receipt {done['receiptId'][:16]}")  # fmt: skip
-    emit(done, json_of(ctx, json_), _human)
+    message(f"ballot {done.ballot_id} accepted at index {done.index}; "
+            f"receipt {done.receipt_id[:16]}")  # fmt: skip
+    emit(done.to_json(), json_of(ctx, json_), lambda _data: _human(done))

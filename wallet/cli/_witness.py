@@ -10,6 +10,7 @@ import typer
 from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of
 
 app = typer.Typer(
+    rich_markup_mode=None,
     help="A C2SP tlog-witness: cosign checkpoints of logs, only ever consistent ones.",
     no_args_is_help=True,
 )
@@ -123,8 +124,6 @@ def serve(
 
     Example: wallet witness serve --listen 127.0.0.1:7380
     """
-    import time
-
     from wallet.cli._common import message
     from wallet.errors import UsageError
     from wallet.server import Listen, Tls
@@ -136,9 +135,10 @@ def serve(
     address = Listen.parse(listen)
     tls = Tls(tls_cert, tls_key) if tls_cert is not None and tls_key is not None else None
     address.check_plain_http(tls)
-    with WitnessHome.open(_folder(ctx, home, folder), environment()) as witness:
+    env = environment()
+    with WitnessHome.open(_folder(ctx, home, folder), env) as witness:
         # The key is read before listening, so a locked keystore fails now, not per request.
-        cosigner = witness.witness(lambda: int(time.time()))
+        cosigner = witness.witness(lambda: int(env.now().timestamp()))
         scheme = "https" if tls else "http"
         message(f"witness {witness.info.name}: serving on {scheme}://{listen}")
         served = witness_app(cosigner)

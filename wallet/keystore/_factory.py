@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,13 +38,15 @@ def open_keystore(
     opslimit: int = argon2id.OPSLIMIT_INTERACTIVE,
     memlimit: int = argon2id.MEMLIMIT_INTERACTIVE,
     native: type[KeyringBackend] | None = None,
+    randbytes: Callable[[int], bytes] | None = None,
 ) -> Keystore:
     """Open the keystore backend a wallet recorded; never falls back to another one.
 
     `os` probes the native keyring now and raises `KeystoreUnavailable`/`KeystoreLocked`
     when it does not answer. `file` asks for the passphrase only when the file is first
     read or written; `opslimit`/`memlimit` are the Argon2id costs for a new file (an
-    existing file records its own). `native` overrides the platform's backend class.
+    existing file records its own). `native` overrides the platform's backend class;
+    `randbytes` draws a file's salts and nonces (default: the operating system's).
     """
     if kind == "os":
         return OsKeystore(open_native(native), wallet_id=wallet_id)
@@ -54,6 +57,7 @@ def open_keystore(
             passphrase=passphrase,
             opslimit=opslimit,
             memlimit=memlimit,
+            randbytes=randbytes,
         )
     raise UsageError(f"unknown keystore kind {kind!r}, want 'os' or 'file'")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from keyring.backend import KeyringBackend
@@ -97,9 +98,12 @@ class FileKeystore:
         passphrase: PassphraseSource,
         opslimit: int = argon2id.OPSLIMIT_INTERACTIVE,
         memlimit: int = argon2id.MEMLIMIT_INTERACTIVE,
+        randbytes: Callable[[int], bytes] | None = None,
     ) -> None:
         self.service = service_name(wallet_id)
-        self.sealed = SealedFile(path, passphrase, opslimit=opslimit, memlimit=memlimit)
+        # `randbytes` draws the file's salts and nonces; the services pass their environment's.
+        extra = {} if randbytes is None else {"randbytes": randbytes}
+        self.sealed = SealedFile(path, passphrase, opslimit=opslimit, memlimit=memlimit, **extra)
         self.keyring = FileKeyring(self.sealed)
 
     @property

@@ -75,7 +75,7 @@ def export_backup(wallet: Wallet, target: Path) -> BackupSummary:
     }
     if any(not value for value in keys.values()):
         raise KeystoreCorrupted("a keystore entry vanished while it was being read")
-    snapshot = bytearray(wallet.db.connection.serialize())
+    snapshot = bytearray(wallet.db.serialize())
     # Bytes 18 and 19 of a SQLite header say WAL (2) or rollback journal (1). A snapshot
     # marked WAL cannot be opened from memory, so it is marked rollback; the restored
     # database switches back to WAL when it is first opened.
@@ -209,7 +209,7 @@ def import_backup(
 
     path = resolve_home(home, env.environ)
     prepare_empty_home(path)
-    wallet_id = new_wallet_id()
+    wallet_id = new_wallet_id(env.rng)
     store = new_keystore(keystore, wallet_id=wallet_id, home=path, env=env)
     written: list[str] = []
     db_path = path / DB_NAME

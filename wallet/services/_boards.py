@@ -1,4 +1,4 @@
-"""Provides local election boards: a SQLite log file, its checkpoint key and its rules.
+"""Provides local election boards: a SQLite log file, its checkpoint key and its lock.
 
 A board is addressed by a path (DESIGN §5.3): a `voting.chain.SqliteLogStore` file that may
 hold several elections, one log each. The board signs checkpoints with its own Ed25519 key,
@@ -12,27 +12,39 @@ Whoever can open the board's key operates the board: until a board server exists
 append to a local board runs in a process of the board operator's user. Appends are
 serialised by a lock file, checked by the board's rules (`voting.board`), committed in one
 transaction and covered by a freshly signed checkpoint before the receipt is handed out.
+The rules themselves are `voting.board.Board`'s; this module only opens the file, its key and
+its lock, and implements `BoardClient` over them.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import json
 import os
-import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wallet.errors import FileProblem, KeystoreCorrupted, NotFound, UsageError
+from wallet.errors import (
+    BoardLocked,
+    BoardUnreachable,
+    FileProblem,
+    KeystoreCorrupted,
+    KeystoreLocked,
+    NotFound,
+    UsageError,
+)
+from wallet.services._board_api import BoardClient, BoardInfo, StatusLists, Submitted
 from wallet.services._session import Environment
 
 if TYPE_CHECKING:
-    from voting.board import Board, ElectionState, Entry, Head
+    from types import TracebackType
+
+    from voting.board import Board, ElectionState, Entry, EntryBody, Head
     from voting.chain import Ed25519Signer, Note, Receipt, SqliteLogStore
     from wallet.keystore import Keystore
 
@@ -41,99 +53,102 @@ KEYS_SUFFIX = ".keys"
 STATUS_SUFFIX = ".status"
 BOARD_PASSPHRASE = "WALLET_BOARD_PASSPHRASE"  # noqa: S105 -- a variable name, not a secret.
 KEY_ID = "checkpoint-key"
+_TEMPORARY = itertools.count()
 SIDECAR_VERSION = 1
 
 
 @dataclass(frozen=True)
-class BoardInfo:
-    """The sidecar of a board file: its id, where its key lives, its public verifier key."""
+class Sidecar:
+    """The sidecar of a board file: the board's public identity and where its key lives."""
 
-    board_id: str
+    info: BoardInfo
     keystore: str
-    name: str
-    vkey: str
+
+    @property
+    def board_id(self) -> str:
+        return self.info.board_id
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    @property
+    def vkey(self) -> str:
+        return self.info.vkey
 
     def to_json(self) -> dict[str, Any]:
         return {
             "version": SIDECAR_VERSION,
-            "board": self.board_id,
+            "board": self.info.board_id,
             "keystore": self.keystore,
-            "name": self.name,
-            "vkey": self.vkey,
+            "name": self.info.name,
+            "vkey": self.info.vkey,
         }
 
     @classmethod
-    def from_json(cls, data: Any, source: Path) -> BoardInfo:
+    def from_json(cls, data: Any, source: Path) -> Sidecar:
         try:
             if data["version"] != SIDECAR_VERSION or data["keystore"] not in ("os", "file"):
                 raise ValueError("version or keystore")
-            info = cls(str(data["board"]), data["keystore"], str(data["name"]), str(data["vkey"]))
+            info = BoardInfo(str(data["board"]), str(data["name"]), str(data["vkey"]))
+            sidecar = cls(info, data["keystore"])
         except (KeyError, TypeError, ValueError) as exc:
             raise FileProblem(f"{source}: not a board sidecar ({exc})") from None
         if not info.board_id.isalnum():
             raise FileProblem(f"{source}: malformed board id")
-        return info
-
-
-@dataclass(frozen=True)
-class Appended:
-    """An accepted entry: its index, its entry hash, and its receipt (a signed tlog-proof)."""
-
-    index: int
-    entry: Entry
-    receipt: Receipt
-
-    @property
-    def entry_hash(self) -> str:
-        return self.entry.hash().hex()
+        return sidecar
 
 
 def sidecar_path(board: Path) -> Path:
     return board.with_name(board.name + SIDECAR_SUFFIX)
 
 
-def _board_keystore(path: Path, info: BoardInfo, env: Environment) -> Keystore:
+def board_keystore(path: Path, sidecar: Sidecar, env: Environment) -> Keystore:
     from wallet.keystore import FileKeystore, open_keystore
     from wallet.services._keys import passphrase_source
 
-    wallet_id = f"board-{info.board_id}"
+    wallet_id = f"board-{sidecar.info.board_id}"
     passphrase = passphrase_source(env, variable=BOARD_PASSPHRASE)
-    if info.keystore == "os":
-        return open_keystore("os", wallet_id=wallet_id, home=path.parent, passphrase=passphrase)
+    if sidecar.keystore == "os":
+        return open_keystore(
+            "os", wallet_id=wallet_id, home=path.parent, passphrase=passphrase, randbytes=env.rng
+        )
     # The sealed file sits next to the board file, so several boards can share a folder.
     return FileKeystore(
-        path.with_name(path.name + KEYS_SUFFIX), wallet_id=wallet_id, passphrase=passphrase
+        path.with_name(path.name + KEYS_SUFFIX),
+        wallet_id=wallet_id,
+        passphrase=passphrase,
+        randbytes=env.rng,
     )
 
 
 class LocalBoard:
-    """An opened board file. Use as a context manager so the store is closed."""
+    """An opened board file (a `BoardClient`). Use as a context manager so it is closed."""
 
-    def __init__(self, path: Path, info: BoardInfo, env: Environment) -> None:
+    def __init__(self, path: Path, sidecar: Sidecar, env: Environment) -> None:
         from voting.chain import SqliteLogStore
 
         self.path = path
-        self.info = info
+        self.sidecar = sidecar
         self.env = env
         self.store: SqliteLogStore = SqliteLogStore(path)
         self._signer: Ed25519Signer | None = None
         self._board: Board | None = None
-        self._now = datetime.now(UTC)
 
     @classmethod
     def open(cls, path: Path, env: Environment) -> LocalBoard:
-        """Open an existing board; a missing file or sidecar is exit 3 (board unreachable)."""
+        """Open an existing board; a missing file or sidecar is BoardUnreachable (exit 3)."""
         path = Path(path).expanduser()
         sidecar = sidecar_path(path)
         if not path.is_file():
-            raise FileProblem(f"board {path}: unreachable (no such file)")
+            raise BoardUnreachable(f"board {path}: unreachable (no such file)")
         try:
             data = json.loads(sidecar.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise FileProblem(f"board {path}: its sidecar {sidecar.name} is missing") from None
+            raise BoardUnreachable(f"board {path}: its sidecar {sidecar.name} is missing") from None
         except (OSError, ValueError) as exc:
-            raise FileProblem(f"board {path}: cannot read {sidecar.name} ({exc})") from None
-        return cls(path, BoardInfo.from_json(data, sidecar), env)
+            raise BoardUnreachable(f"board {path}: cannot read {sidecar.name} ({exc})") from None
+        return cls(path, Sidecar.from_json(data, sidecar), env)
 
     @classmethod
     def open_or_create(cls, path: Path, env: Environment, *, keystore: str = "auto") -> LocalBoard:
@@ -155,22 +170,27 @@ class LocalBoard:
             raise UsageError(f"unknown board keystore {kind!r}; choose auto, os or file")
         if not path.parent.is_dir():
             raise FileProblem(f"board {path}: the folder {path.parent} does not exist")
-        board_id = secrets.token_hex(8)
-        signer = Ed25519Signer(f"ssi-wallet-board-{board_id}", secrets.token_bytes(32))
-        info = BoardInfo(board_id, kind, signer.name, signer.verifier().to_vkey())
-        keystore = _board_keystore(path, info, env)
+        board_id = env.token(8)
+        signer = Ed25519Signer(f"ssi-wallet-board-{board_id}", env.rng(32))
+        sidecar = Sidecar(BoardInfo(board_id, signer.name, signer.verifier().to_vkey()), kind)
+        keystore = board_keystore(path, sidecar, env)
         keystore.put(KEY_ID, signer.seed)
         where = "the OS keyring" if kind == "os" else f"the sealed file {path.name}{KEYS_SUFFIX}"
         env.notify(f"board: created {path.name}; its checkpoint key is in {where}")
-        _write_atomically(sidecar_path(path), json.dumps(info.to_json(), indent=2) + "\n")
-        board = cls(path, info, env)
+        write_atomically(sidecar_path(path), json.dumps(sidecar.to_json(), indent=2) + "\n")
+        board = cls(path, sidecar, env)
         board._signer = signer
         return board
 
     def __enter__(self) -> LocalBoard:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self.close()
 
     def close(self) -> None:
@@ -178,30 +198,33 @@ class LocalBoard:
 
     # Reading: anyone with the file can do this, without the key.
 
+    @property
+    def info(self) -> BoardInfo:
+        return self.sidecar.info
+
+    @property
+    def location(self) -> str:
+        return str(self.path.resolve())
+
+    @property
+    def key_in_file(self) -> bool:
+        """Whether the checkpoint key is in a passphrase file (rather than the OS keyring)."""
+        return self.sidecar.keystore == "file"
+
     def origin(self, election: str) -> str:
-        """The checkpoint origin of one election's log on this board."""
         return f"{self.info.name}/{election}"
 
-    def verifier(self) -> Any:
-        from voting.chain import Ed25519Verifier
-
-        return Ed25519Verifier.from_vkey(self.info.vkey)
-
     def elections(self) -> list[str]:
-        return self.store.logs()
+        return [e for e in self.store.logs() if self.store.size(e) > 0]
 
     def entries(self, election: str) -> list[Entry]:
         from voting.board import Entry
 
-        self.require(election)
-        return [
-            Entry.from_bytes(raw) for raw in self.store.leaves(election, 0, self.size(election))
-        ]
+        self._require(election)
+        size = self.store.size(election)
+        return [Entry.from_bytes(raw) for raw in self.store.leaves(election, 0, size)]
 
-    def size(self, election: str) -> int:
-        return self.store.size(election)
-
-    def require(self, election: str) -> None:
+    def _require(self, election: str) -> None:
         if election not in self.store.logs():
             raise NotFound(f"no election {election!r} on board {self.path.name}")
 
@@ -210,17 +233,18 @@ class LocalBoard:
 
         return ElectionState.replay(self.entries(election), election)
 
-    def latest_note(self, election: str) -> Note | None:
+    def checkpoint(self, election: str) -> Note | None:
         from voting.chain import Note
 
+        if election not in self.store.logs():
+            return None
         text = self.store.latest_checkpoint(election)
         return None if text is None else Note.from_text(text)
 
-    def receipt(self, election: str, index: int) -> Receipt:
-        """A receipt of entry `index` against the newest checkpoint."""
+    def inclusion(self, election: str, index: int) -> Receipt:
         from voting.chain import Checkpoint, Receipt
 
-        note = self.latest_note(election)
+        note = self.checkpoint(election)
         if note is None:
             raise NotFound(f"election {election!r} has no checkpoint yet")
         size = Checkpoint.from_text(note.text).size
@@ -230,15 +254,31 @@ class LocalBoard:
     def consistency_proof(self, election: str, old_size: int, new_size: int) -> list[bytes]:
         return self.store.consistency_proof(election, old_size, new_size)
 
+    def export(self, election: str, out: Path) -> Path:
+        """Write the record directory of `election` (DESIGN §5.3); return where."""
+        from voting.board import export_record
+
+        self._require(election)
+        target: Path = export_record(self.store, election, out)
+        return target
+
     # Operating: needs the board's key.
 
     @property
     def signer(self) -> Ed25519Signer:
-        """The checkpoint key, from the board's recorded keystore (opened on first use)."""
+        """The checkpoint key, from the board's recorded keystore (opened on first use).
+
+        A key in a passphrase file whose passphrase is missing or wrong is BoardLocked.
+        """
         if self._signer is None:
             from voting.chain import Ed25519Signer
 
-            seed = _board_keystore(self.path, self.info, self.env).get(KEY_ID)
+            try:
+                seed = board_keystore(self.path, self.sidecar, self.env).get(KEY_ID)
+            except BoardLocked:
+                raise
+            except KeystoreLocked as exc:
+                raise BoardLocked(str(exc)) from None
             if seed is None or len(seed) != 32:
                 raise KeystoreCorrupted(f"board {self.path.name}: its checkpoint key is missing")
             signer = Ed25519Signer(self.info.name, seed)
@@ -247,38 +287,38 @@ class LocalBoard:
             self._signer = signer
         return self._signer
 
-    def append(self, election: str, build: Callable[[Head], Entry], *, now: datetime) -> Appended:
+    def submit(self, election: str, build: Callable[[Head], Entry]) -> Submitted:
         """Build the next entry of `election` at the board's head, and append it.
 
         `build` gets the head inside the board's lock, so two writers never link their entry
-        to the same predecessor. The board's rules check it (`voting.board.Board`); a
-        rejection raises `voting.errors.RejectedEntry` with the reason and changes nothing.
+        to the same predecessor. The board's rules check it at the environment's clock; a
+        rejection raises `voting.errors.RejectedEntry` and changes nothing.
         """
+        from voting.chain import leaf_hash
+
         with self._lock():
-            board = self._operator(now)
+            board = self._operator()
             entry = build(board.head(election))
             receipt = board.append(entry)
-        return Appended(receipt.index, entry, receipt)
+        return Submitted(receipt.index, entry, leaf_hash(entry.to_bytes()), receipt)
 
     def documents_for(
-        self, election: str, body: Any, author: str, *, now: datetime
-    ) -> dict[str, Any]:
-        """The did:web DID documents an entry of `author` must record on the chain."""
+        self, election: str, body: EntryBody, author: str
+    ) -> dict[str, dict[str, Any]]:
         with self._lock():
-            return self._operator(now).documents_for(election, body, author)
+            return self._operator().documents_for(election, body, author)
 
-    def _operator(self, now: datetime) -> Board:
+    def _operator(self) -> Board:
         from did import Resolver
         from voting.board import Board
 
-        self._now = now
         if self._board is None:
             self._board = Board(
                 self.store,
                 self.signer,
                 Resolver(),
-                now=lambda: self._now,
-                status_lists=self.status_source(),
+                now=self.env.clock,
+                status_lists=self.status_lists(),
             )
         return self._board
 
@@ -296,47 +336,71 @@ class LocalBoard:
 
     # Status lists the issuers published to this board, for checking ballots while open.
 
-    def status_dir(self) -> Path:
+    def _status_dir(self) -> Path:
         return self.path.with_name(self.path.name + STATUS_SUFFIX)
 
-    def publish_status_list(self, credential: dict[str, Any]) -> None:
+    def publish_status_list(self, credential: Mapping[str, object]) -> None:
         """Keep an issuer's signed status list credential where the board's checks find it."""
         list_id = credential.get("id")
         if not isinstance(list_id, str):
             raise UsageError("a status list credential needs an id")
-        folder = self.status_dir()
+        folder = self._status_dir()
         folder.mkdir(exist_ok=True)
         name = hashlib.sha256(list_id.encode()).hexdigest()[:32] + ".json"
-        _write_atomically(folder / name, json.dumps(credential, indent=2) + "\n")
+        write_atomically(folder / name, json.dumps(credential, indent=2) + "\n")
 
-    def status_source(self) -> Any:
+    def status_lists(self) -> StatusLists:
         """A status list source over the published lists (`did.StatusListSource`)."""
         from did.errors import StatusRetrievalError
 
-        def source(url: str) -> Any:
+        def source(url: str) -> Mapping[str, object]:
             name = hashlib.sha256(url.encode()).hexdigest()[:32] + ".json"
             try:
-                return json.loads((self.status_dir() / name).read_text(encoding="utf-8"))
+                data = json.loads((self._status_dir() / name).read_text(encoding="utf-8"))
             except (OSError, ValueError):
+                data = None
+            if not isinstance(data, dict):
                 raise StatusRetrievalError(
                     f"status list {url[:80]!r} was not published to this board"
-                ) from None
+                )
+            return data
 
         return source
 
 
+def open_board(board: Path | str, env: Environment) -> BoardClient:
+    """Open the board at a location (today a board file; a URL once board servers exist)."""
+    return LocalBoard.open(Path(board), env)
+
+
+def board_needs_passphrase(board: Path, env: Environment) -> bool:
+    """Whether posting to `board` needs a board passphrase that has not been given yet."""
+    if env.environ.get(BOARD_PASSPHRASE):
+        return False
+    with LocalBoard.open(board, env) as opened:
+        return opened.key_in_file
+
+
+def unlock_board(board: Path, env: Environment) -> None:
+    """Open the board's checkpoint key with `env`; BoardLocked when its passphrase is wrong."""
+    with LocalBoard.open(board, env) as opened:
+        opened.signer  # noqa: B018 -- reading it opens the keystore and checks the key.
+
+
 @contextmanager
-def using_board(board: Path | LocalBoard, env: Environment) -> Iterator[LocalBoard]:
+def using_board(board: Path | BoardClient, env: Environment) -> Iterator[BoardClient]:
     """An opened board: the one given (left open), or the one at a path (closed after)."""
-    if isinstance(board, LocalBoard):
+    if not isinstance(board, Path | str):
         yield board
         return
-    with LocalBoard.open(board, env) as opened:
+    with open_board(board, env) as opened:
         yield opened
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` whole or not at all (a temporary file, fsync, rename)."""
+    # The temporary name needs to be unique, not unpredictable: no randomness is drawn.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{next(_TEMPORARY)}.tmp")
     try:
         with temporary.open("w", encoding="utf-8") as handle:
             handle.write(text)

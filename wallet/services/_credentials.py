@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,9 +18,10 @@ from typing import Any
 
 from wallet._db import CredentialRow
 from wallet.errors import NotFound, UsageError, VerificationFailed
-from wallet.services._identities import find_identity, signing_key
+from wallet.services._identities import find_identity, method_of, signing_key
 from wallet.services._sealing import open_field, seal_field
 from wallet.services._session import Wallet
+from wallet.services._values import JsonObject, StatusEntry
 from wallet.services._verifying import read_document, verify_document
 
 FORMATS = ("di", "sd-jwt")
@@ -61,7 +60,7 @@ class HeldCredential:
     """A held credential and its summary; `content` is a JSON object (di) or text (sd-jwt)."""
 
     summary: CredentialSummary
-    content: dict[str, Any] | str
+    content: JsonObject | str
 
     def to_json(self) -> dict[str, Any]:
         return {**self.summary.to_json(), "credential": self.content}
@@ -72,9 +71,9 @@ class Document:
     """A credential or presentation as issued: a JSON object (di) or SD-JWT text (sd-jwt)."""
 
     format: str
-    content: dict[str, Any] | str
+    content: JsonObject | str
     id: str | None = None
-    status: dict[str, Any] | None = None
+    status: StatusEntry | None = None
 
     def text(self) -> str:
         """The serialized form to write to a file or stdout."""
@@ -85,7 +84,7 @@ class Document:
     def to_json(self) -> dict[str, Any]:
         result: dict[str, Any] = {"format": self.format, "id": self.id}
         if self.status is not None:
-            result["status"] = self.status
+            result["status"] = self.status.to_json()
         return {**result, "credential": self.content}
 
 
@@ -101,7 +100,7 @@ def parse_time(text: str, what: str = "time") -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def claims_from_pairs(pairs: Iterable[str]) -> dict[str, Any]:
+def claims_from_pairs(pairs: Iterable[str]) -> JsonObject:
     """Read `KEY=VALUE` claims; a value that is valid JSON is taken as JSON, else as text."""
     claims: dict[str, Any] = {}
     for pair in pairs:
@@ -117,7 +116,7 @@ def claims_from_pairs(pairs: Iterable[str]) -> dict[str, Any]:
     return claims
 
 
-def claims_from_json(text: str) -> dict[str, Any]:
+def claims_from_json(text: str) -> JsonObject:
     """Read a `--claims` file's text: one JSON object."""
     from did import parse_json
     from did.errors import DidError
@@ -139,18 +138,6 @@ def pointer(claim: str) -> str:
 # Issuing.
 
 
-def method_of(did: str, purpose: str) -> tuple[str, bytes]:
-    """The first verification method of `did` for `purpose`: its id and public key."""
-    from did import Resolver, VerificationMethod
-
-    document = Resolver().resolve_document(did)
-    for entry in document.relationship(purpose):
-        method = entry if isinstance(entry, VerificationMethod) else None
-        method = method or document.find_verification_method(str(entry))
-        return method.id, method.public_key
-    raise UsageError(f"{did} has no {purpose} key")
-
-
 def issue_credential(
     wallet: Wallet,
     *,
@@ -164,12 +151,13 @@ def issue_credential(
     fmt: str = "di",
     disclosable: Sequence[str] = (),
     status_list: str | None = None,
-    choose_index: Callable[[int], int] = secrets.randbelow,
+    choose_index: Callable[[int], int] | None = None,
 ) -> Document:
     """Sign a credential about `subject` with the key of the wallet identity `issuer`.
 
     With `status_list`, the credential carries two Bitstring Status List entries at one
-    index, one for revocation and one for suspension (see `wallet.services._status`).
+    index, one for revocation and one for suspension (see `wallet.services._status`); the
+    index is drawn with `choose_index` (default: the environment's random source).
     """
     from did import issue_credential as sign_credential
     from did import issue_sd_jwt, parse_did
@@ -213,13 +201,13 @@ def issue_credential(
         return Document("sd-jwt", text)
     if disclosable:
         raise UsageError("--disclosable needs --format sd-jwt (a di credential shows all claims)")
-    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    credential_id = wallet.env.uuid_urn()
     entries, status = None, None
     if status_list is not None:
         from wallet.services._status import reserve_entries
 
         entries, status = reserve_entries(
-            wallet, status_list, row.did, credential_id, now, choose_index
+            wallet, status_list, row.did, credential_id, now, choose_index or wallet.env.below
         )
     try:
         credential = sign_credential(
@@ -311,7 +299,8 @@ def import_credential(wallet: Wallet, text: str, *, now: datetime) -> Credential
     if wallet.db.find_credentials(digest):
         raise UsageError(f"this credential is already held as {digest}")
     added = now.astimezone(UTC).strftime(_STAMP)
-    sealed = seal_field(key, TABLE, digest, json.dumps({"credential": content}).encode())
+    plain = json.dumps({"credential": content}).encode()
+    sealed = seal_field(key, TABLE, digest, plain, random=wallet.env.rng)
     wallet.db.add_credential(CredentialRow(digest, fmt, sealed, added))
     return CredentialSummary(digest, fmt, added=added, **summarize(fmt, content))
 
@@ -393,7 +382,7 @@ def present_credential(
         raise UsageError("--disclose works with SD-JWT credentials; a di credential shows all")
     method, _ = method_of(holder_row.did, "authentication")
     presentation = create_presentation(
-        [held.content],
+        [dict(held.content)],
         key=key,
         verification_method=method,
         challenge=challenge,

@@ -8,23 +8,28 @@ three trustees decrypt, the result is published and the audit runs on the export
 
 Every home has a file keystore whose passphrase is made up for the run, so the demo never
 touches the user's keyring or wallet; each wallet stays open across the steps, so each pays
-its Argon2id cost once. The demo runs on its own clock: the election's window is an hour
-that ended a few minutes before the demo started, so the whole record lies in the past.
+its Argon2id cost once. The demo runs on its own clock, started from the environment's: the
+election's window is an hour that ended a few minutes before the demo started, so the whole
+record lies in the past. Its randomness (keys, passphrases, ballots) is the environment's.
 """
 
 from __future__ import annotations
 
 import json
-import secrets
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from wallet.services._board_api import BoardClient
+from wallet.services._election_types import ElectionResult
 from wallet.services._session import Environment, Wallet
+
+if TYPE_CHECKING:
+    from wallet.services._verification import Verification
 
 ELECTION = "demo-election"
 CREDENTIAL_TYPE = "VoterCredential"
@@ -63,27 +68,36 @@ CHOICES = [
 REVOTE = ["mayor=ada", "library=yes"]
 
 
-@dataclass
+@dataclass(frozen=True)
+class DemoStep:
+    """One step of the demo and what it produced (for `--json`)."""
+
+    step: str
+    data: Mapping[str, object]
+
+    def to_json(self) -> dict[str, object]:
+        return {"step": self.step, **self.data}
+
+
+@dataclass(frozen=True)
 class DemoReport:
     """What the demo did, for `--json` and for tests."""
 
     directory: str | None
-    steps: list[dict[str, Any]] = field(default_factory=list)
-    result: dict[str, Any] | None = None
-    audit: Any = None
-    seconds: float = 0.0
+    steps: tuple[DemoStep, ...]
+    result: ElectionResult | None
+    audit: Verification | None
 
     @property
     def passed(self) -> bool:
-        return self.audit is not None and bool(self.audit.passed)
+        return self.audit is not None and self.audit.verified
 
     def to_json(self) -> dict[str, Any]:
         return {
             "directory": self.directory,
-            "steps": self.steps,
-            "result": self.result,
+            "steps": [step.to_json() for step in self.steps],
+            "result": None if self.result is None else self.result.to_json(),
             "audit": None if self.audit is None else self.audit.to_json(),
-            "seconds": round(self.seconds, 2),
         }
 
 
@@ -93,64 +107,94 @@ class _Clock:
     def __init__(self, start: datetime) -> None:
         self.now = start
 
+    def __call__(self) -> datetime:
+        return self.now
+
     def tick(self, seconds: int = 20) -> datetime:
         self.now += timedelta(seconds=seconds)
         return self.now
 
 
-def run_demo(out: Path | None, say: Callable[[str], None]) -> DemoReport:
-    """Run the election; keep its homes, board and record under `out`, else delete them."""
+class _Run:
+    """The state of one demo run: its clock, its wallets, its board and what it reported."""
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.clock = _Clock(env.now().replace(microsecond=0) - timedelta(hours=2))
+        self.steps: list[DemoStep] = []
+        self.result: ElectionResult | None = None
+        self.audit: Verification | None = None
+
+    def say(self, text: str) -> None:
+        self.env.notify(text)
+
+    def record(self, step: str, **data: object) -> None:
+        self.steps.append(DemoStep(step, data))
+
+    def environment(self, environ: Mapping[str, str], notify: bool = False) -> Environment:
+        """An environment on the demo's clock and the caller's random source."""
+        return replace(
+            self.env,
+            environ=environ,
+            notify=self.env.notify if notify else (lambda _message: None),
+            interactive=False,
+            clock=self.clock,
+        )
+
+    def passphrase(self) -> str:
+        return self.env.token(18)
+
+
+def run_demo(out: Path | None, env: Environment) -> DemoReport:
+    """Run the election; keep its homes, board and record under `out`, else delete them.
+
+    Progress goes to `env.notify`; the clock starts from `env`'s and the randomness is its.
+    """
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        return _run(out, say, keep=True)
+        return _run(out, env, keep=True)
     with tempfile.TemporaryDirectory(prefix="wallet-demo-") as scratch:
-        return _run(Path(scratch), say, keep=False)
+        return _run(Path(scratch), env, keep=False)
 
 
-def _participants(root: Path, names: list[str], board_env: dict[str, str]) -> Iterator[Wallet]:
+def _participants(
+    run: _Run, root: Path, names: list[str], board_env: dict[str, str]
+) -> Iterator[Wallet]:
     from wallet.services._setup import init_wallet
 
     for name in names:
-        environ = {"WALLET_PASSPHRASE": secrets.token_urlsafe(24), **board_env}
-        env = Environment(environ=environ, notify=lambda _message: None)
+        env = run.environment({"WALLET_PASSPHRASE": run.passphrase(), **board_env})
         init_wallet(root / name, env, keystore="file")
         yield Wallet.open(root / name, env)
 
 
-def _run(root: Path, say: Callable[[str], None], *, keep: bool) -> DemoReport:
-    import time
-
+def _run(root: Path, env: Environment, *, keep: bool) -> DemoReport:
     from wallet.services._boards import LocalBoard
     from wallet.services._identities import create_identity
 
-    began = time.monotonic()
-    report = DemoReport(directory=str(root) if keep else None)
-    board_env = {"WALLET_BOARD_PASSPHRASE": secrets.token_urlsafe(24)}
+    run = _Run(env)
+    board_env = {"WALLET_BOARD_PASSPHRASE": run.passphrase()}
     names = ["authority", "trustee-1", "trustee-2", "trustee-3"]
     names += [f"voter-{i}" for i in range(1, 6)] + ["outsider"]
-    clock = _Clock(datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2))
     with ExitStack() as stack:
-        say(f"setting up {len(names)} wallets (file keystores with made-up passphrases)")
+        run.say(f"setting up {len(names)} wallets (file keystores with made-up passphrases)")
         wallets = {
             name: stack.enter_context(w)
-            for name, w in zip(names, _participants(root, names, board_env), strict=True)
+            for name, w in zip(names, _participants(run, root, names, board_env), strict=True)
         }
         for name, wallet in wallets.items():
-            create_identity(wallet, label=name, now=clock.now)
+            create_identity(wallet, label=name)
         board = stack.enter_context(
             LocalBoard.open_or_create(
-                root / "board.sqlite",
-                Environment(environ=board_env, notify=say),
-                keystore="file",
+                root / "board.sqlite", run.environment(board_env, notify=True), keystore="file"
             )
         )
-        _credentials(wallets, clock, say, report)
-        _election(wallets, board, clock, say, report)
-        _ballots(wallets, board, clock, say, report)
-        _count(wallets, board, clock, say, report)
-        _audit(board, root, say, report, keep=keep)
-    report.seconds = time.monotonic() - began
-    return report
+        _credentials(run, wallets)
+        _election(run, wallets, board)
+        _ballots(run, wallets, board)
+        _count(run, wallets, board)
+        _audit(run, board, root, keep=keep)
+    return DemoReport(str(root) if keep else None, tuple(run.steps), run.result, run.audit)
 
 
 def _did(wallet: Wallet, label: str) -> str:
@@ -159,14 +203,12 @@ def _did(wallet: Wallet, label: str) -> str:
     return find_identity(wallet, label).did
 
 
-def _credentials(
-    wallets: dict[str, Wallet], clock: _Clock, say: Callable[[str], None], report: DemoReport
-) -> None:
+def _credentials(run: _Run, wallets: dict[str, Wallet]) -> None:
     from wallet.services._credentials import import_credential, issue_credential
     from wallet.services._status import create_status_list
 
     authority = wallets["authority"]
-    create_status_list(authority, "voters", issuer="authority", now=clock.now)
+    create_status_list(authority, "voters", issuer="authority", now=run.clock.now)
     for name, wallet in wallets.items():
         if not name.startswith(("voter-", "outsider")):
             continue
@@ -178,21 +220,15 @@ def _credentials(
             subject=_did(wallet, name),
             types=[kind],
             claims={"name": name},
-            now=clock.now,
+            now=run.clock.now,
             status_list="voters",
         )
-        import_credential(wallet, document.text(), now=clock.tick(1))
-    say(f"authority issued {CREDENTIAL_TYPE} to voter-1..voter-5 and a LibraryCard to outsider")
-    report.steps.append({"step": "credentials", "eligible": 5, "ineligible": 1})
+        import_credential(wallet, document.text(), now=run.clock.tick(1))
+    run.say(f"authority issued {CREDENTIAL_TYPE} to voter-1..voter-5 and a LibraryCard to outsider")
+    run.record("credentials", eligible=5, ineligible=1)
 
 
-def _election(
-    wallets: dict[str, Wallet],
-    board: Any,
-    clock: _Clock,
-    say: Callable[[str], None],
-    report: DemoReport,
-) -> None:
+def _election(run: _Run, wallets: dict[str, Wallet], board: BoardClient) -> None:
     from wallet.services._elections import create_election, load_manifest, open_election
     from wallet.services._trustees import keygen, shares
 
@@ -204,75 +240,66 @@ def _election(
         issuers=[_did(wallets["authority"], "authority")],
         credential_type=CREDENTIAL_TYPE,
     )
-    opens = clock.now + timedelta(minutes=10)
+    opens = run.clock.now + timedelta(minutes=10)
+    run.clock.tick()
     created = create_election(
         wallets["authority"], board, manifest, as_="authority", trustees=trustees,
-        now=clock.tick(), opens=opens, closes=opens + timedelta(hours=1),
+        opens=opens, closes=opens + timedelta(hours=1),
     )  # fmt: skip
-    say(f"authority created {ELECTION} on the board (2 contests, 3 trustees, threshold 2)")
-    report.steps.append({"step": "create", **created.to_json()})
+    run.say(f"authority created {ELECTION} on the board (2 contests, 3 trustees, threshold 2)")
+    run.record("create", **created.to_json())
     for i in (1, 2, 3):
-        keygen(wallets[f"trustee-{i}"], board, ELECTION, as_=f"trustee-{i}", now=clock.tick())
+        run.clock.tick()
+        keygen(wallets[f"trustee-{i}"], board, ELECTION, as_=f"trustee-{i}")
     for i in (1, 2, 3):
-        shares(wallets[f"trustee-{i}"], board, ELECTION, as_=f"trustee-{i}", now=clock.tick())
+        run.clock.tick()
+        shares(wallets[f"trustee-{i}"], board, ELECTION, as_=f"trustee-{i}")
     # Once every share is in, each trustee checks the ones it received and acknowledges them
     # on the board (trustee-3, the last to deal, already did).
     for i in (1, 2):
-        shares(wallets[f"trustee-{i}"], board, ELECTION, as_=f"trustee-{i}", now=clock.tick())
-    say("key ceremony done: every trustee acknowledged the shares it received")
-    clock.now = opens + timedelta(minutes=1)
-    opened = open_election(wallets["authority"], board, ELECTION, as_="authority", now=clock.now)
-    say(f"authority opened the election; launch code {opened.detail['launchCode']}")
-    report.steps.append({"step": "open", **opened.to_json()})
+        run.clock.tick()
+        shares(wallets[f"trustee-{i}"], board, ELECTION, as_=f"trustee-{i}")
+    run.say("key ceremony done: every trustee acknowledged the shares it received")
+    run.clock.now = opens + timedelta(minutes=1)
+    opened = open_election(wallets["authority"], board, ELECTION, as_="authority")
+    run.say(f"authority opened the election; launch code {opened.launch_code}")
+    run.record("open", **opened.to_json())
 
 
-def _ballots(
-    wallets: dict[str, Wallet],
-    board: Any,
-    clock: _Clock,
-    say: Callable[[str], None],
-    report: DemoReport,
-) -> None:
+def _ballots(run: _Run, wallets: dict[str, Wallet], board: BoardClient) -> None:
     from voting.errors import RejectedEntry
+    from wallet.services._election_types import VoteOutcome
     from wallet.services._voting import parse_choices, vote
 
-    def cast(name: str, choices: list[str], *, challenge: bool = False) -> dict[str, Any]:
+    def cast(name: str, choices: list[str], *, challenge: bool = False) -> VoteOutcome:
+        run.clock.tick()
         return vote(
             wallets[name], board, ELECTION, as_=name, choices=parse_choices(choices),
-            now=clock.tick(), challenge=challenge,
+            challenge=challenge,
         )  # fmt: skip
 
     challenged = cast("voter-3", CHOICES[2], challenge=True)
-    decoded = challenged["challenge"]["decoded"]
-    say(f"voter-3 challenged a ballot: its opening decodes to {_picked(decoded)}; not counted")
-    report.steps.append({"step": "challenge", "ballotId": challenged["ballotId"]})
+    assert challenged.challenge is not None  # Asked for with challenge=True.
+    picked = challenged.challenge.picked()
+    run.say(f"voter-3 challenged a ballot: its opening decodes to {picked}; not counted")
+    run.record("challenge", ballotId=challenged.ballot_id)
     for i, choices in enumerate(CHOICES, 1):
         done = cast(f"voter-{i}", choices)
-        say(f"voter-{i} voted; receipt {done['receiptId'][:16]} at index {done['index']}")
-        report.steps.append({"step": "vote", "voter": f"voter-{i}", "index": done["index"]})
+        run.say(f"voter-{i} voted; receipt {done.receipt_id[:16]} at index {done.index}")
+        run.record("vote", voter=f"voter-{i}", index=done.index)
     revote = cast("voter-2", REVOTE)
-    say(f"voter-2 voted again (the last ballot counts); receipt {revote['receiptId'][:16]}")
-    report.steps.append({"step": "revote", "voter": "voter-2", "index": revote["index"]})
+    run.say(f"voter-2 voted again (the last ballot counts); receipt {revote.receipt_id[:16]}")
+    run.record("revote", voter="voter-2", index=revote.index)
     try:
         cast("outsider", ["mayor=bob", "library=no"])
     except RejectedEntry as exc:
-        say(f"outsider was refused by the board: {exc}")
-        report.steps.append({"step": "refused", "voter": "outsider", "reason": str(exc)})
+        run.say(f"outsider was refused by the board: {exc}")
+        run.record("refused", voter="outsider", reason=str(exc))
     else:
         raise RejectedEntry("the board accepted a ballot from an ineligible voter")
 
 
-def _picked(decoded: dict[str, dict[str, int]]) -> str:
-    return ", ".join(f"{c}={o}" for c, v in decoded.items() for o, n in v.items() if n)
-
-
-def _count(
-    wallets: dict[str, Wallet],
-    board: Any,
-    clock: _Clock,
-    say: Callable[[str], None],
-    report: DemoReport,
-) -> None:
+def _count(run: _Run, wallets: dict[str, Wallet], board: BoardClient) -> None:
     from voting.board import parse_time
     from wallet.services._elections import (
         close_election,
@@ -283,27 +310,28 @@ def _count(
     from wallet.services._trustees import decrypt
 
     authority = wallets["authority"]
-    closes = parse_time(summary(board, ELECTION)["window"]["closes"], "closes")
-    clock.now = closes + timedelta(minutes=1)
-    close_election(authority, board, ELECTION, as_="authority", now=clock.now)
-    tallied = tally_election(authority, board, ELECTION, as_="authority", now=clock.tick())
-    say(f"authority closed the election and tallied {tallied.detail['counted']} ballots")
+    closes = parse_time(summary(board, ELECTION).closes, "closes")
+    run.clock.now = closes + timedelta(minutes=1)
+    close_election(authority, board, ELECTION, as_="authority")
+    run.clock.tick()
+    tallied = tally_election(authority, board, ELECTION, as_="authority")
+    run.say(f"authority closed the election and tallied {tallied.counted} ballots")
     for i in (1, 3):
-        decrypt(wallets[f"trustee-{i}"], board, ELECTION, as_=f"trustee-{i}", now=clock.tick())
-    say("trustee-1 and trustee-3 posted their decryption shares (trustee-2 stayed away)")
-    report.result = election_result(authority, board, ELECTION, as_="authority", now=clock.tick())
-    report.steps.append({"step": "result", "result": report.result})
+        run.clock.tick()
+        decrypt(wallets[f"trustee-{i}"], board, ELECTION, as_=f"trustee-{i}")
+    run.say("trustee-1 and trustee-3 posted their decryption shares (trustee-2 stayed away)")
+    run.clock.tick()
+    run.result = election_result(authority, board, ELECTION, as_="authority")
+    run.record("result", result=run.result.to_json())
 
 
-def _audit(
-    board: Any, root: Path, say: Callable[[str], None], report: DemoReport, *, keep: bool
-) -> None:
+def _audit(run: _Run, board: BoardClient, root: Path, *, keep: bool) -> None:
     from wallet.services._audit import audit_record
     from wallet.services._elections import export_election
 
     record = root / "record"
-    export_election(board, ELECTION, record, board.env)
-    say(f"exported the record to {record}" if keep else "exported the record")
-    say("auditing the record")
-    report.audit = audit_record(record)
-    report.steps.append({"step": "audit", "passed": report.audit.passed})
+    export_election(board, ELECTION, record, run.env)
+    run.say(f"exported the record to {record}" if keep else "exported the record")
+    run.say("auditing the record")
+    run.audit = audit_record(record)
+    run.record("audit", passed=run.audit.verified)

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from wallet.errors import UsageError
 from wallet.services._identities import find_identity
 from wallet.services._session import Wallet
+from wallet.services._values import JsonObject
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class WebDocument:
 
     did: str
     url: str
-    document: dict[str, Any]
+    document: JsonObject
 
     def to_json(self) -> dict[str, Any]:
         return {"did": self.did, "url": self.url, "didDocument": self.document}

@@ -5,89 +5,75 @@ is filled from the options: the trustees' count from `--trustee`, the threshold,
 eligibility rule (issuers, credential type). An option that contradicts the file is a usage
 error. The voting window and the revoting rule are not part of the manifest (they are not
 hashed into the ballots' proofs); they go into the `election` entry (election-entries §4.1).
-Every entry is signed by the wallet identity given with `--as`.
+Every entry is signed by the wallet identity given with `--as`, dated by the environment's
+clock, which is also the clock the board judges it by.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wallet._db import ElectionRow
 from wallet.errors import NotFound, UsageError
-from wallet.services._boards import Appended, LocalBoard, using_board
-from wallet.services._session import Wallet
+from wallet.services._board_api import BoardClient, Submitted
+from wallet.services._boards import LocalBoard, using_board
+from wallet.services._election_types import (
+    ContestResult,
+    ElectionListing,
+    ElectionResult,
+    ElectionSummary,
+    ExportedRecord,
+    FollowedElection,
+    OptionCount,
+    Posted,
+)
+from wallet.services._identities import find_identity, method_of, signing_key
+from wallet.services._session import Environment, Wallet
+from wallet.services._values import JsonObject
 
 if TYPE_CHECKING:
     from voting.board import ElectionState, EntryBody
+    from voting.election import Manifest
+    from voting.tally import ElectionResult as Result
 
 DEFAULT_WINDOW = timedelta(days=1)
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
 
 
-@dataclass(frozen=True)
-class Posted:
-    """An entry this wallet posted: what, where, and its receipt's index and hash."""
-
-    election: str
-    type: str
-    index: int
-    entry_hash: str
-    detail: dict[str, Any]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "election": self.election,
-            "type": self.type,
-            "index": self.index,
-            "entryHash": self.entry_hash,
-            **self.detail,
-        }
-
-
-def author_of(wallet: Wallet, did_or_label: str) -> tuple[str, str, Any]:
-    """The DID, assertionMethod URL and signing key of one of the wallet's identities."""
-    from wallet.services._credentials import method_of
-    from wallet.services._identities import signing_key
-
-    row, key = signing_key(wallet, did_or_label)
-    method, _ = method_of(row.did, "assertionMethod")
-    return row.did, method, key
+def stamp(now: datetime) -> str:
+    """A time as the wallet's database keeps it."""
+    return now.astimezone(UTC).strftime(_STAMP)
 
 
 def post(
-    wallet: Wallet,
-    board: LocalBoard,
-    election: str,
-    body: EntryBody,
-    *,
-    as_: str,
-    now: datetime,
-) -> Appended:
-    """Sign `body` as the wallet identity `as_` and append it at the board's head."""
+    wallet: Wallet, board: BoardClient, election: str, body: EntryBody, *, as_: str
+) -> Submitted:
+    """Sign `body` as the wallet identity `as_`, now, and submit it at the board's head."""
     from voting.board import sign_entry
-
-    _, method, key = author_of(wallet, as_)
-    # A did:web author (or issuer) records its DID document on the chain with its first
-    # entry, so the record verifies offline (election-entries §2.1).
-    documents = board.documents_for(election, body, method, now=now)
-    appended = board.append(
-        election,
-        lambda head: sign_entry(body, head, author=method, time=now, key=key, documents=documents),
-        now=now,
-    )
     from wallet.services._receipts import observe_checkpoint
 
-    observe_checkpoint(wallet, board, election, appended.receipt.note)
-    return appended
+    row, key = signing_key(wallet, as_)
+    method, _ = method_of(row.did, "assertionMethod")
+    now = wallet.env.now()
+    # A did:web author (or issuer) records its DID document on the chain with its first
+    # entry, so the record verifies offline (election-entries §2.1).
+    documents = board.documents_for(election, body, method)
+    submitted = board.submit(
+        election,
+        lambda head: sign_entry(body, head, author=method, time=now, key=key, documents=documents),
+    )
+    observe_checkpoint(wallet, board, election, submitted.receipt.note)
+    return submitted
 
 
-def _posted(appended: Appended, **detail: Any) -> Posted:
-    entry = appended.entry
-    return Posted(entry.election, entry.type, appended.index, appended.entry_hash, detail)
+def posted(submitted: Submitted, **detail: Any) -> Posted:
+    """What a use-case reports of an entry it posted."""
+    entry = submitted.entry
+    return Posted(entry.election, entry.type, submitted.index, submitted.entry_hash, **detail)
 
 
 def load_manifest(
@@ -97,7 +83,7 @@ def load_manifest(
     threshold: int | None,
     issuers: Sequence[str],
     credential_type: str | None,
-) -> Any:
+) -> Manifest:
     """Parse a manifest file, filling what it leaves out from the options (see the module)."""
     from voting.election import Manifest
     from voting.errors import ManifestError
@@ -138,12 +124,11 @@ def _agree(obj: dict[str, Any], key: str, value: Any, option: str) -> None:
 
 def create_election(
     wallet: Wallet,
-    board_path: Path | LocalBoard,
-    manifest: Any,
+    board_path: Path | BoardClient,
+    manifest: Manifest,
     *,
     as_: str,
     trustees: Sequence[str],
-    now: datetime,
     opens: datetime | None = None,
     closes: datetime | None = None,
     revoting: str = "last",
@@ -152,17 +137,16 @@ def create_election(
     """Post the `election` entry (creating the board file when it does not exist yet)."""
     from voting.board import ElectionBody
     from voting.errors import EncodingError
-    from wallet.services._identities import find_identity
 
     authority = find_identity(wallet, as_).did
     if len(trustees) != manifest.trustee_count:
         raise UsageError(f"give {manifest.trustee_count} trustees with --trustee")
-    start = opens or now
+    start = opens or wallet.env.now()
     end = closes or start + DEFAULT_WINDOW
     opened = (
         using_board(board_path, wallet.env)
-        if isinstance(board_path, LocalBoard)
-        else LocalBoard.open_or_create(board_path, wallet.env, keystore=board_keystore)
+        if not isinstance(board_path, Path | str)
+        else LocalBoard.open_or_create(Path(board_path), wallet.env, keystore=board_keystore)
     )
     with opened as board:
         eid = manifest.election_id
@@ -179,124 +163,111 @@ def create_election(
             )
         except EncodingError as exc:
             raise UsageError(str(exc)) from None
-        appended = post(wallet, board, eid, body, as_=as_, now=now)
-        follow(wallet, board, eid, "authority", now)
-    return _posted(appended, board=str(board.path), origin=board.origin(eid))
+        submitted = post(wallet, board, eid, body, as_=as_)
+        follow(wallet, board, eid, "authority")
+        return posted(submitted, board=board.location, origin=board.origin(eid))
 
 
-def follow(wallet: Wallet, board: LocalBoard, election: str, role: str, now: datetime) -> None:
+def follow(wallet: Wallet, board: BoardClient, election: str, role: str) -> None:
     """Remember that this wallet takes part in `election` on `board` (idempotent)."""
-    with wallet.db.transaction() as conn:
-        conn.execute(
-            "INSERT OR IGNORE INTO elections VALUES (?, ?, ?, ?, ?, ?)",
-            (str(board.path.resolve()), election, board.origin(election), board.info.vkey,
-             role, now.strftime(_STAMP)),
-        )  # fmt: skip
+    row = ElectionRow(
+        board.location,
+        election,
+        board.origin(election),
+        board.info.vkey,
+        role,
+        stamp(wallet.env.now()),
+    )
+    wallet.db.follow_election(row)
 
 
-def followed(wallet: Wallet) -> list[dict[str, Any]]:
-    rows = wallet.db.connection.execute(
-        "SELECT board, election, origin, role, added FROM elections ORDER BY added"
-    ).fetchall()
-    keys = ("board", "election", "origin", "role", "added")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+def followed(wallet: Wallet) -> list[FollowedElection]:
+    """The elections this wallet takes part in, oldest first."""
+    return [
+        FollowedElection(r.board, r.election, r.origin, r.role, r.added)
+        for r in wallet.db.elections()
+    ]
 
 
-def summary(board: LocalBoard, election: str) -> dict[str, Any]:
-    """What `election show` prints: the rules, the phase, the counts, the result if any."""
+def _contest_results(manifest: Manifest, result: Result) -> tuple[ContestResult, ...]:
+    return tuple(
+        ContestResult(
+            c.contest_id,
+            manifest.contests[manifest.contest_index(c.contest_id)].label,
+            tuple(OptionCount(o, n) for o, n in c.counts),
+        )
+        for c in result.contests
+    )
+
+
+def summary(board: BoardClient, election: str) -> ElectionSummary:
+    """An election's rules, phase and counts, replayed from its entries."""
     from voting.board import format_time
 
     state = board.state(election)
     body = state.require_election()
-    manifest = body.manifest
-    info: dict[str, Any] = {
-        "election": election,
-        "title": manifest.title,
-        "phase": state.phase,
-        "authority": body.authority,
-        "trustees": list(body.trustees),
-        "threshold": manifest.threshold,
-        "window": {"opens": format_time(body.opens), "closes": format_time(body.closes)},
-        "revoting": body.revoting,
-        "eligibility": manifest.eligibility,
-        # The manifest's normal form: labels, selection limits and options, as hashed.
-        "contests": manifest.to_json()["contests"],
-        "origin": board.origin(election),
-        "entries": state.size,
-        "ballots": len(state.ballots),
-        "challenged": len(state.challenged),
-        "keys": sorted(state.announcements),
-        "shares": sorted(state.shares),
-        "decryptionShares": sorted(state.decryption_shares),
-    }
-    if state.opened is not None:
-        info["launchCode"] = state.opened.launch_code
-    if state.result is not None:
-        info["result"] = state.result.counts()
-    return info
+    return ElectionSummary(
+        election=election,
+        manifest=body.manifest,
+        phase=state.phase,
+        authority=body.authority,
+        trustees=tuple(body.trustees),
+        opens=format_time(body.opens),
+        closes=format_time(body.closes),
+        revoting=body.revoting,
+        origin=board.origin(election),
+        entries=state.size,
+        ballots=len(state.ballots),
+        challenged=len(state.challenged),
+        keys=tuple(sorted(state.announcements)),
+        shares=tuple(sorted(state.shares)),
+        decryption_shares=tuple(sorted(state.decryption_shares)),
+        launch_code=None if state.opened is None else state.opened.launch_code,
+        result=None if state.result is None else _contest_results(body.manifest, state.result),
+    )
 
 
-def show_election(board_path: Path | LocalBoard, election: str, wallet_env: Any) -> dict[str, Any]:
-    with using_board(board_path, wallet_env) as board:
+def show_election(
+    board_path: Path | BoardClient, election: str, env: Environment
+) -> ElectionSummary:
+    """What `election show` prints (no keys needed)."""
+    with using_board(board_path, env) as board:
         return summary(board, election)
 
 
-def list_elections(board_path: Path | LocalBoard, wallet_env: Any) -> list[dict[str, Any]]:
-    with using_board(board_path, wallet_env) as board:
+def list_elections(board_path: Path | BoardClient, env: Environment) -> list[ElectionListing]:
+    """The elections on a board, with their phase and counts."""
+    with using_board(board_path, env) as board:
         items = []
         for election in board.elections():
-            if board.size(election) == 0:
-                continue
             state = board.state(election)
             body = state.require_election()
             items.append(
-                {"election": election, "title": body.manifest.title, "phase": state.phase,
-                 "entries": state.size, "ballots": len(state.ballots)}
+                ElectionListing(
+                    election, body.manifest.title, state.phase, state.size,
+                    len(state.ballots), board.location,
+                )
             )  # fmt: skip
         return items
 
 
-def open_election(
-    wallet: Wallet, board_path: Path | LocalBoard, election: str, *, as_: str, now: datetime
-) -> Posted:
-    """Post `open`: the joint key and election hash derived from the trustees' ceremony."""
-    from voting.board import OpenBody, launch_code
-    from voting.errors import VotingError
-
-    with using_board(board_path, wallet.env) as board:
-        state = _state(board, election)
-        try:
-            crypto = state.derive_election()
-        except VotingError as exc:
-            raise UsageError(f"cannot open yet: {exc}") from None
-        _publish_lists(wallet, board, state, now)
-        code = launch_code(crypto.extended_hash)
-        body = OpenBody(crypto.joint_key.to_bytes(), crypto.extended_hash, code)
-        return _posted(post(wallet, board, election, body, as_=as_, now=now), launchCode=code)
-
-
-def _state(board: LocalBoard, election: str) -> ElectionState:
-    board.require(election)
+def state_of(board: BoardClient, election: str) -> ElectionState:
+    """The replayed state of an election the board holds (NotFound otherwise)."""
     return board.state(election)
 
 
 def _own_lists(wallet: Wallet, issuers: Sequence[str]) -> dict[str, tuple[str, str]]:
     """This wallet's status lists for the election's issuers: {list id: (name, purpose)}."""
-    rows = wallet.db.connection.execute(
-        "SELECT name, issuer, revocation_id, suspension_id FROM status_lists"
-    ).fetchall()
     found: dict[str, tuple[str, str]] = {}
-    for name, issuer, revocation, suspension in rows:
-        if issuer in issuers:
-            found[revocation] = (name, "revocation")
-            found[suspension] = (name, "suspension")
+    for row in wallet.db.status_lists():
+        if row.issuer in issuers:
+            found[row.revocation_id] = (row.name, "revocation")
+            found[row.suspension_id] = (row.name, "suspension")
     return found
 
 
-def _publish_lists(
-    wallet: Wallet, board: LocalBoard, state: ElectionState, now: datetime
-) -> list[dict[str, Any]]:
-    """Sign this wallet's current status lists, dated `now`, and hand them to the board.
+def _publish_lists(wallet: Wallet, board: BoardClient, state: ElectionState) -> list[JsonObject]:
+    """Sign this wallet's current status lists, dated now, and hand them to the board.
 
     The lists signed at close are the ones `close` freezes: the board verifies them at the
     close entry's time, and an auditor judges every ballot's revocation against them once
@@ -306,6 +277,7 @@ def _publish_lists(
 
     election = state.require_election()
     published = []
+    now = wallet.env.now()
     for name, purpose in _own_lists(wallet, election.eligibility.issuers).values():
         credential = publish_status_list(wallet, name, purpose=purpose, now=now)
         board.publish_status_list(credential)
@@ -313,27 +285,45 @@ def _publish_lists(
     return published
 
 
+def open_election(
+    wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str
+) -> Posted:
+    """Post `open`: the joint key and election hash derived from the trustees' ceremony."""
+    from voting.board import OpenBody, launch_code
+    from voting.errors import VotingError
+
+    with using_board(board_path, wallet.env) as board:
+        state = board.state(election)
+        try:
+            crypto = state.derive_election()
+        except VotingError as exc:
+            raise UsageError(f"cannot open yet: {exc}") from None
+        _publish_lists(wallet, board, state)
+        code = launch_code(crypto.extended_hash)
+        body = OpenBody(crypto.joint_key.to_bytes(), crypto.extended_hash, code)
+        return posted(post(wallet, board, election, body, as_=as_), launch_code=code)
+
+
 def close_election(
-    wallet: Wallet, board_path: Path | LocalBoard, election: str, *, as_: str, now: datetime
+    wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str
 ) -> Posted:
     """Post `close`, freezing the status lists in force onto the chain (DESIGN §5.2)."""
     from voting.board import CloseBody, referenced_status_lists
 
     with using_board(board_path, wallet.env) as board:
-        state = _state(board, election)
-        fresh = {c["id"]: c for c in _publish_lists(wallet, board, state, now)}
-        source = board.status_source()
-        frozen = []
-        for url in referenced_status_lists(state.ballot_entries):
-            frozen.append(fresh[url] if url in fresh else source(url))
+        state = board.state(election)
+        fresh = {c["id"]: c for c in _publish_lists(wallet, board, state)}
+        source = board.status_lists()
+        frozen = [
+            dict(fresh[url] if url in fresh else source(url))
+            for url in referenced_status_lists(state.ballot_entries)
+        ]
         body = CloseBody(tuple(frozen))
-        return _posted(
-            post(wallet, board, election, body, as_=as_, now=now), statusLists=len(frozen)
-        )
+        return posted(post(wallet, board, election, body, as_=as_), status_lists=len(frozen))
 
 
 def tally_election(
-    wallet: Wallet, board_path: Path | LocalBoard, election: str, *, as_: str, now: datetime
+    wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str
 ) -> Posted:
     """Post `tally`: the encrypted sums of the counted ballots."""
     from voting.board import TallyBody, compute_tally, counted_ballots
@@ -342,18 +332,18 @@ def tally_election(
         entries = board.entries(election)
         body = TallyBody(compute_tally(entries))
         counted = len(counted_ballots(entries))
-        return _posted(post(wallet, board, election, body, as_=as_, now=now), counted=counted)
+        return posted(post(wallet, board, election, body, as_=as_), counted=counted)
 
 
 def election_result(
-    wallet: Wallet, board_path: Path | LocalBoard, election: str, *, as_: str | None, now: datetime
-) -> dict[str, Any]:
+    wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str | None
+) -> ElectionResult:
     """The posted result; with `as_` (the authority), combine the shares and post it first."""
     from voting.board import ResultBody
     from voting.tally import combine
 
     with using_board(board_path, wallet.env) as board:
-        state = _state(board, election)
+        state = board.state(election)
         if state.result is None:
             if as_ is None:
                 raise NotFound(f"{election}: no result yet (phase {state.phase})")
@@ -361,33 +351,25 @@ def election_result(
                 raise UsageError(f"{election}: tally first (phase {state.phase})")
             shares = [state.decryption_shares[j] for j in sorted(state.decryption_shares)]
             result = combine(state.require_crypto(), state.tally, shares)
-            post(wallet, board, election, ResultBody(result), as_=as_, now=now)
+            post(wallet, board, election, ResultBody(result), as_=as_)
             state = board.state(election)
         assert state.result is not None  # Posted just above, or there already.
         manifest = state.require_election().manifest
-        return {
-            "election": election,
-            "title": manifest.title,
-            "ballots": state.result.ballot_count,
-            "trustees": list(state.result.trustees),
-            "contests": [
-                {
-                    "contest": c.contest_id,
-                    "label": manifest.contests[manifest.contest_index(c.contest_id)].label,
-                    "counts": [{"option": o, "count": n} for o, n in c.counts],
-                }
-                for c in state.result.contests
-            ],
-        }
+        return ElectionResult(
+            election,
+            manifest.title,
+            state.result.ballot_count,
+            tuple(state.result.trustees),
+            _contest_results(manifest, state.result),
+        )
 
 
 def export_election(
-    board_path: Path | LocalBoard, election: str, out: Path, env: Any
-) -> dict[str, Any]:
+    board_path: Path | BoardClient, election: str, out: Path, env: Environment
+) -> ExportedRecord:
     """Write the record directory: entries.jsonl, checkpoint and board.vkey (DESIGN §5.3)."""
-    from voting.board import export_record
-
     with using_board(board_path, env) as board:
-        board.require(election)
-        target = export_record(board.store, election, out)
-        return {"election": election, "record": str(target), "entries": board.size(election)}
+        if not isinstance(board, LocalBoard):
+            raise UsageError("only a board file can be exported here; its server serves records")
+        target = board.export(election, out)
+        return ExportedRecord(election, target, len(board.entries(election)))

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
 
 from wallet._db import IdentityRow
 from wallet.errors import NotFound, UsageError
 from wallet.services._session import Wallet
+
+if TYPE_CHECKING:
+    from did import DidDocument, Ed25519Key, ResolutionResult
 
 METHODS = ("key", "jwk")
 
@@ -36,9 +38,7 @@ def _identity(row: IdentityRow) -> Identity:
     return Identity(did=row.did, label=row.label, method=row.method, created=row.created)
 
 
-def create_identity(
-    wallet: Wallet, *, method: str = "key", label: str | None = None, now: datetime | None = None
-) -> Identity:
+def create_identity(wallet: Wallet, *, method: str = "key", label: str | None = None) -> Identity:
     """Generate an Ed25519 key in the keystore and record its DID.
 
     The key goes into the keystore before the database row, and the row is removed again
@@ -53,14 +53,14 @@ def create_identity(
             raise UsageError("a label must be non-empty and must not start with 'did:'")
         if wallet.db.label_taken(label):
             raise UsageError(f"the label {label!r} is already used by another identity")
-    key = Ed25519Key.generate()
+    key = Ed25519Key.generate(wallet.env.rng)
     did = (
         did_key_from_public_key(key.public_key)
         if method == "key"
         else did_jwk_from_public_key(key.public_key)
     )
-    key_id = f"ed25519-{secrets.token_hex(8)}"
-    created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    key_id = f"ed25519-{wallet.env.token(8)}"
+    created = wallet.env.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     row = IdentityRow(did, label, method, key_id, key.public_key, created)
     wallet.keystore.put(key_id, key.seed)
     try:
@@ -82,15 +82,15 @@ def find_identity(wallet: Wallet, did_or_label: str) -> IdentityRow:
     return row
 
 
-def identity_document(wallet: Wallet, did_or_label: str) -> dict[str, Any]:
+def identity_document(wallet: Wallet, did_or_label: str) -> DidDocument:
     """The DID document of one of the wallet's own identities."""
     from did import Resolver
 
     row = find_identity(wallet, did_or_label)
-    return Resolver().resolve_document(row.did).to_json()
+    return Resolver().resolve_document(row.did)
 
 
-def signing_key(wallet: Wallet, did_or_label: str) -> tuple[IdentityRow, Any]:
+def signing_key(wallet: Wallet, did_or_label: str) -> tuple[IdentityRow, Ed25519Key]:
     """The identity row and its `did.Ed25519Key`, loaded from the keystore."""
     from did import Ed25519Key
     from wallet.errors import KeystoreCorrupted
@@ -105,9 +105,20 @@ def signing_key(wallet: Wallet, did_or_label: str) -> tuple[IdentityRow, Any]:
     return row, key
 
 
-def resolve_did(did: str, *, timeout: float = 5.0) -> dict[str, Any]:
+def resolve_did(did: str, *, timeout: float = 5.0) -> ResolutionResult:
     """Resolve any supported DID; a W3C DID resolution result, errors in its metadata."""
     from did import Resolver
 
-    result: dict[str, Any] = Resolver(timeout=timeout).resolve(did).to_json()
-    return result
+    return Resolver(timeout=timeout).resolve(did)
+
+
+def method_of(did: str, purpose: str) -> tuple[str, bytes]:
+    """The first verification method of `did` for `purpose`: its id and public key."""
+    from did import Resolver, VerificationMethod
+
+    document = Resolver().resolve_document(did)
+    for entry in document.relationship(purpose):
+        method = entry if isinstance(entry, VerificationMethod) else None
+        method = method or document.find_verification_method(str(entry))
+        return method.id, method.public_key
+    raise UsageError(f"{did} has no {purpose} key")

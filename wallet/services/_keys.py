@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from wallet._home import Home
 from wallet.errors import UsageError
-from wallet.services._session import Environment
 
 if TYPE_CHECKING:
     from wallet.keystore import EnvironmentOrPrompt, Keystore
+    from wallet.services._session import Environment
 
 
 def passphrase_source(
@@ -37,6 +37,7 @@ def new_keystore(kind: str, *, wallet_id: str, home: Path, env: Environment) -> 
         wallet_id=wallet_id,
         home=home,
         passphrase=passphrase_source(env),
+        randbytes=env.rng,
     )
 
 
@@ -50,4 +51,5 @@ def open_recorded_keystore(home: Home, env: Environment) -> Keystore:
         wallet_id=home.config.wallet_id,
         home=home.path,
         passphrase=passphrase_source(env),
+        randbytes=env.rng,
     )

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wallet._db import CheckpointRow, ReceiptRow
 from wallet.errors import FileProblem, NotFound, UsageError, VerificationFailed
-from wallet.services._boards import Appended, LocalBoard
+from wallet.services._board_api import BoardClient, Submitted
+from wallet.services._boards import open_board
 from wallet.services._session import Wallet
 
 if TYPE_CHECKING:
@@ -55,17 +57,19 @@ class StoredReceipt:
         }
 
 
-def receipt_with_leaf(appended: Appended) -> Receipt:
+def receipt_with_leaf(submitted: Submitted) -> Receipt:
     """The board's receipt with the entry's leaf hash in its `extra` line."""
     from dataclasses import replace
 
-    from voting.chain import leaf_hash
+    return replace(submitted.receipt, extra=submitted.leaf_hash)
 
-    return replace(appended.receipt, extra=leaf_hash(appended.entry.to_bytes()))
+
+def _stamp(wallet: Wallet) -> str:
+    return wallet.env.now().astimezone(UTC).strftime(_STAMP)
 
 
 def store_receipt(
-    wallet: Wallet, board: LocalBoard, appended: Appended, *, voter: str, ballot_id: str | None
+    wallet: Wallet, board: BoardClient, appended: Submitted, *, voter: str, ballot_id: str | None
 ) -> StoredReceipt:
     """Seal and keep the receipt of an entry this wallet posted."""
     from wallet.services._sealing import seal_field
@@ -76,31 +80,25 @@ def store_receipt(
         election=entry.election,
         kind=entry.type,
         text=receipt_with_leaf(appended).to_text(),
-        board=str(board.path.resolve()),
+        board=board.location,
         origin=board.origin(entry.election),
         vkey=board.info.vkey,
         voter=voter,
         ballot_id=ballot_id,
     )
     plain = json.dumps(stored.to_json() | {"vkey": stored.vkey}).encode()
-    sealed = seal_field(wallet.data_key(), TABLE, stored.id, plain)
-    added = datetime.now(UTC).strftime(_STAMP)
-    with wallet.db.transaction() as conn:
-        conn.execute(
-            "INSERT OR REPLACE INTO receipts VALUES (?, ?, ?, ?)",
-            (stored.id, stored.election, sealed, added),
-        )
+    sealed = seal_field(wallet.data_key(), TABLE, stored.id, plain, random=wallet.env.rng)
+    wallet.db.put_receipt(ReceiptRow(stored.id, stored.election, sealed, _stamp(wallet)))
     return stored
 
 
 def list_receipts(wallet: Wallet) -> list[StoredReceipt]:
-    rows = wallet.db.connection.execute(
-        "SELECT id, sealed FROM receipts ORDER BY added, id"
-    ).fetchall()
+    """The receipts this wallet keeps, oldest first (opening them needs the data key)."""
+    rows = wallet.db.receipts()
     if not rows:
         return []
     key = wallet.data_key()
-    return [_open(key, row_id, sealed) for row_id, sealed in rows]
+    return [_open(key, row.id, row.sealed) for row in rows]
 
 
 def _open(key: bytes, row_id: str, sealed: bytes) -> StoredReceipt:
@@ -129,18 +127,12 @@ def find_receipt(wallet: Wallet, id_prefix: str) -> StoredReceipt:
 def _seen(wallet: Wallet, origin: str) -> tuple[str, Note] | None:
     from voting.chain import Note
 
-    row = wallet.db.connection.execute(
-        "SELECT vkey, note FROM checkpoints WHERE origin = ?", (origin,)
-    ).fetchone()
-    return None if row is None else (row[0], Note.from_text(row[1]))
+    row = wallet.db.checkpoint(origin)
+    return None if row is None else (row.vkey, Note.from_text(row.note))
 
 
 def _remember(wallet: Wallet, origin: str, vkey: str, note: Note, size: int) -> None:
-    with wallet.db.transaction() as conn:
-        conn.execute(
-            "INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?, ?, ?)",
-            (origin, vkey, size, note.to_text(), datetime.now(UTC).strftime(_STAMP)),
-        )
+    wallet.db.put_checkpoint(CheckpointRow(origin, vkey, size, note.to_text(), _stamp(wallet)))
 
 
 def _body(note: Note) -> Checkpoint:
@@ -149,7 +141,7 @@ def _body(note: Note) -> Checkpoint:
     return Checkpoint.from_text(note.text)
 
 
-def _consistent(board: LocalBoard, election: str, old: Checkpoint, new: Checkpoint) -> None:
+def _consistent(board: BoardClient, election: str, old: Checkpoint, new: Checkpoint) -> None:
     """Raise VerificationFailed unless the board proves `new` extends `old` (or vice versa)."""
     from voting.chain import verify_checkpoint_consistency
     from voting.errors import ChainError
@@ -165,14 +157,15 @@ def _consistent(board: LocalBoard, election: str, old: Checkpoint, new: Checkpoi
         ) from None
 
 
-def observe_checkpoint(wallet: Wallet, board: LocalBoard, election: str, note: Note) -> int:
+def observe_checkpoint(wallet: Wallet, board: BoardClient, election: str, note: Note) -> int:
     """Verify a checkpoint of `board` and keep it when newer; return the newest size seen."""
-    from voting.chain import open_checkpoint
+    from voting.chain import Ed25519Verifier, open_checkpoint
     from voting.errors import ChainError
 
     origin = board.origin(election)
+    verifier = Ed25519Verifier.from_vkey(board.info.vkey)
     try:
-        new = open_checkpoint(note, [board.verifier()], origin=origin).checkpoint
+        new = open_checkpoint(note, [verifier], origin=origin).checkpoint
     except ChainError as exc:
         raise VerificationFailed(f"checkpoint: {exc}") from None
     seen = _seen(wallet, origin)
@@ -215,7 +208,7 @@ class ReceiptCheck:
         }
 
 
-def _from_file(path: Path, board: Path | None) -> tuple[str, str, Any]:
+def _from_file(path: Path, board: Path | None) -> tuple[str, str, bytes]:
     """A receipt file's text, its election id and its leaf hash (from the `extra` line)."""
     from voting.chain import Receipt
     from voting.errors import ChainError
@@ -256,10 +249,10 @@ def check_receipt(
         stored = find_receipt(wallet, reference)
         text, election, rid = stored.text, stored.election, stored.id
         location = board_path or Path(stored.board)
-        leaf = Receipt.from_text(text).extra
+        leaf = Receipt.from_text(text).extra or b""
     assert location is not None  # _from_file demands a board for files.
     receipt = Receipt.from_text(text)
-    with LocalBoard.open(location, wallet.env) as board:
+    with open_board(location, wallet.env) as board:
         origin = board.origin(election)
         seen = _seen(wallet, origin)
         vkey = seen[0] if seen is not None else board.info.vkey
@@ -272,7 +265,7 @@ def check_receipt(
             opened = verify_receipt(receipt, leaf or b"", [verifier], origin=origin)
         except ChainError as exc:
             raise VerificationFailed(f"inclusion: {exc}") from None
-        latest = board.latest_note(election) if election in board.elections() else None
+        latest = board.checkpoint(election)
         if latest is None:
             raise VerificationFailed(f"consistency: board {location} has no log {election!r}")
         try:

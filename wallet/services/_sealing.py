@@ -8,7 +8,6 @@ cannot swap one holder's credential for another's without the key.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 
 from wallet.errors import FileProblem
@@ -37,7 +36,7 @@ def seal_field(
     row_id: str,
     plaintext: bytes,
     *,
-    random: Callable[[int], bytes] = os.urandom,
+    random: Callable[[int], bytes],
 ) -> bytes:
     """Encrypt `plaintext` for the row `row_id` of `table`; `random` supplies the nonce."""
     from nacl.bindings import crypto_aead_xchacha20poly1305_ietf_encrypt

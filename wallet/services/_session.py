@@ -6,8 +6,11 @@ the keystore, so they need no passphrase and stay fast.
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,16 +23,57 @@ if TYPE_CHECKING:
 DATA_KEY_ID = "data-key"
 
 
-@dataclass
-class Environment:
-    """What a service may know of the outside world: the environment and a notice sink.
+def system_random(size: int) -> bytes:
+    """`size` bytes from the operating system's CSPRNG: the random source of a real run."""
+    return os.urandom(size)
 
-    The command line fills it from `os.environ` and stderr; tests pass their own.
+
+def system_clock() -> datetime:
+    """The current time in UTC: the clock of a real run."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What a service may know of the outside world.
+
+    Its variables, a sink for one-line notices, whether a person can answer a prompt, the
+    clock and the random source. No service reads the time or draws randomness any other
+    way: the command line fills these from the process (`system_clock`, `os.urandom`);
+    tests pass a fixed clock and a seeded source.
     """
 
     environ: Mapping[str, str]
     notify: Callable[[str], None] = field(default=lambda message: None)
     interactive: bool = False
+    clock: Callable[[], datetime] = system_clock
+    rng: Callable[[int], bytes] = system_random
+
+    def now(self) -> datetime:
+        """The clock's time, checked to be timezone-aware."""
+        now = self.clock()
+        if now.tzinfo is None:
+            raise ValueError("the environment's clock must give timezone-aware times")
+        return now
+
+    def token(self, size: int) -> str:
+        """`size` random bytes from the environment's source, as hex."""
+        return self.rng(size).hex()
+
+    def uuid_urn(self) -> str:
+        """A random (version 4) UUID URN drawn from the environment's source."""
+        return f"urn:uuid:{uuid.UUID(bytes=self.rng(16), version=4)}"
+
+    def below(self, bound: int) -> int:
+        """A uniform integer in [0, bound), by rejection sampling over the random source."""
+        if bound <= 0:
+            raise ValueError("bound must be positive")
+        size = max(1, (bound - 1).bit_length() + 7 >> 3)
+        limit = (256**size // bound) * bound
+        while True:
+            value = int.from_bytes(self.rng(size), "big")
+            if value < limit:
+                return value % bound
 
 
 class Wallet:

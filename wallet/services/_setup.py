@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from wallet._home import Config, Home, new_wallet_id, prepare_empty_home, resolv
 from wallet.errors import UsageError
 from wallet.services._keys import new_keystore, passphrase_source
 from wallet.services._session import DATA_KEY_ID, Environment, Wallet
+from wallet.services._values import KeystoreSummary
 
 KEYSTORE_CHOICES = ("auto", "os", "file")
 
@@ -36,20 +36,17 @@ def init_wallet(home: Path | None, env: Environment, *, keystore: str = "auto") 
         raise UsageError(f"unknown keystore {keystore!r}; choose auto, os or file")
     path = resolve_home(home, env.environ)
     prepare_empty_home(path)
-    wallet_id = new_wallet_id()
+    wallet_id = new_wallet_id(env.rng)
     store = new_keystore(keystore, wallet_id=wallet_id, home=path, env=env)
-    store.put(DATA_KEY_ID, os.urandom(32))
+    store.put(DATA_KEY_ID, env.rng(32))
     Database(path / "wallet.db", create=True).close()
     write_config(path, Config(wallet_id=wallet_id, keystore=store.kind))
     return InitResult(home=path, wallet_id=wallet_id, keystore=store.kind)
 
 
-def keystore_info(wallet: Wallet) -> dict[str, Any]:
+def keystore_info(wallet: Wallet) -> KeystoreSummary:
     """Which keystore backend this wallet uses, and what it holds."""
-    info: dict[str, Any] = wallet.keystore.info().to_json()
-    info["home"] = str(wallet.home.path)
-    info["wallet_id"] = wallet.home.config.wallet_id
-    return info
+    return KeystoreSummary(wallet.home.path, wallet.home.config.wallet_id, wallet.keystore.info())
 
 
 def rekey(wallet: Wallet) -> None:

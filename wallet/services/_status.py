@@ -13,7 +13,6 @@ and verifiers are given the published files. `publish` signs one purpose's list 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from wallet._db import StatusListRow
 from wallet.errors import NotFound, UsageError
 from wallet.services._identities import find_identity, signing_key
 from wallet.services._session import Wallet
+from wallet.services._values import JsonObject, StatusEntry
 
 PURPOSES = ("revocation", "suspension")
 ACTIONS = {
@@ -93,7 +93,7 @@ def create_status_list(
         raise UsageError(f"--url {url!r}: want an https:// URL where the lists will be served")
     identity = find_identity(wallet, issuer)
     base = url.rstrip("/") if url else None
-    ids = [f"{base}/{p}" if base else f"urn:uuid:{uuid.uuid4()}" for p in PURPOSES]
+    ids = [f"{base}/{p}" if base else wallet.env.uuid_urn() for p in PURPOSES]
     # The minimum length (131,072 entries, §3.1) keeps each holder in a large crowd.
     empty = StatusList().to_bytes()
     created = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -109,7 +109,7 @@ def reserve_entries(
     credential_id: str,
     now: datetime,
     choose_index: Callable[[int], int],
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], StatusEntry]:
     """Reserve an index of list `name` for a new credential; return its two status entries."""
     from did import status_entry
 
@@ -123,7 +123,7 @@ def reserve_entries(
         status_entry(row.revocation_id, index, "revocation"),
         status_entry(row.suspension_id, index, "suspension"),
     ]
-    return entries, {"list": name, "index": index}
+    return entries, StatusEntry(name, index)
 
 
 def change_status(wallet: Wallet, credential_id: str, action: str) -> StatusChange:
@@ -157,12 +157,10 @@ def change_status(wallet: Wallet, credential_id: str, action: str) -> StatusChan
     )
 
 
-def publish_status_list(
-    wallet: Wallet, name: str, *, purpose: str, now: datetime
-) -> dict[str, Any]:
+def publish_status_list(wallet: Wallet, name: str, *, purpose: str, now: datetime) -> JsonObject:
     """The signed `BitstringStatusListCredential` of one purpose of list `name`, as of `now`."""
     from did import StatusList, add_proof, status_list_credential
-    from wallet.services._credentials import method_of
+    from wallet.services._identities import method_of
 
     if purpose not in PURPOSES:
         raise UsageError(f"--purpose {purpose!r}: choose revocation or suspension")

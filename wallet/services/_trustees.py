@@ -8,13 +8,14 @@ else secret is stored.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from wallet.errors import KeystoreCorrupted, UsageError, VerificationFailed
-from wallet.services._boards import LocalBoard, using_board
-from wallet.services._elections import Posted, _posted, _state, follow, post
+from wallet.services._board_api import BoardClient
+from wallet.services._boards import using_board
+from wallet.services._election_types import Posted, SharesOutcome
+from wallet.services._elections import follow, post, posted
 from wallet.services._identities import find_identity
 from wallet.services._session import Wallet
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from voting.trustees import Trustee
 
 
-def _secret_id(board: LocalBoard, election: str) -> str:
+def _secret_id(board: BoardClient, election: str) -> str:
     return f"trustee-{board.info.board_id}-{election}"
 
 
@@ -35,7 +36,7 @@ def _index(wallet: Wallet, state: ElectionState, as_: str) -> int:
     return index
 
 
-def _trustee(wallet: Wallet, board: LocalBoard, state: ElectionState, index: int) -> Trustee:
+def _trustee(wallet: Wallet, board: BoardClient, state: ElectionState, index: int) -> Trustee:
     from voting.errors import VotingError
     from voting.trustees import Trustee
 
@@ -54,32 +55,30 @@ def _trustee(wallet: Wallet, board: LocalBoard, state: ElectionState, index: int
     return trustee
 
 
-def keygen(
-    wallet: Wallet, board_path: Path | LocalBoard, election: str, *, as_: str, now: datetime
-) -> Posted:
+def keygen(wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str) -> Posted:
     """Draw this trustee's ceremony secret into the keystore and post its announcement."""
     from voting.board import TrusteeKeyBody
     from voting.trustees import Trustee
 
     with using_board(board_path, wallet.env) as board:
-        state = _state(board, election)
+        state = board.state(election)
         index = _index(wallet, state, as_)
         if index in state.announcements:
             raise UsageError(f"trustee {index} has already posted its key for {election}")
         key_id = _secret_id(board, election)
-        trustee = Trustee.generate(state.require_election().manifest, index)
+        trustee = Trustee.generate(state.require_election().manifest, index, wallet.env.rng)
         # The secret is stored before the announcement is posted: an announcement whose
         # secret was lost would stall the ceremony for good.
         wallet.keystore.put(key_id, trustee.export_secret())
         try:
             appended = post(
-                wallet, board, election, TrusteeKeyBody(trustee.announce()), as_=as_, now=now
+                wallet, board, election, TrusteeKeyBody(trustee.announce(wallet.env.rng)), as_=as_
             )
         except BaseException:
             wallet.keystore.delete(key_id)
             raise
-        follow(wallet, board, election, "trustee", now)
-        return _posted(appended, trustee=index)
+        follow(wallet, board, election, "trustee")
+        return posted(appended, trustee=index)
 
 
 def _received(trustee: Trustee, state: ElectionState) -> tuple[dict[int, int], list[str]]:
@@ -103,8 +102,8 @@ def _received(trustee: Trustee, state: ElectionState) -> tuple[dict[int, int], l
 
 
 def shares(
-    wallet: Wallet, board_path: Path | LocalBoard, election: str, *, as_: str, now: datetime
-) -> dict[str, Any]:
+    wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str
+) -> SharesOutcome:
     """Post this trustee's sealed shares; once all are in, check the ones it received.
 
     When every share is good the trustee posts its acknowledgement (`open` needs one from
@@ -114,48 +113,45 @@ def shares(
     from voting.board import TrusteeAckBody, TrusteeComplaintBody, TrusteeSharesBody
 
     with using_board(board_path, wallet.env) as board:
-        state = _state(board, election)
+        state = board.state(election)
         index = _index(wallet, state, as_)
         trustee = _trustee(wallet, board, state, index)
         n = state.require_election().manifest.trustee_count
         if len(state.announcements) != n:
             missing = sorted(set(range(1, n + 1)) - set(state.announcements))
             raise UsageError(f"waiting for the keys of trustees {missing}")
-        outcome: dict[str, Any] = {"election": election, "trustee": index, "posted": None}
+        sent = None
         if index not in state.shares:
             sealed = tuple(
                 trustee.seal_share(state.announcements[j]) for j in range(1, n + 1) if j != index
             )
-            appended = post(wallet, board, election, TrusteeSharesBody(sealed), as_=as_, now=now)
-            outcome["posted"] = _posted(appended).to_json()
+            sent = posted(post(wallet, board, election, TrusteeSharesBody(sealed), as_=as_))
             state = board.state(election)
         good, problems = _received(trustee, state)
-        outcome["received"] = sorted(good)
-        outcome["waiting"] = sorted(set(range(1, n + 1)) - set(state.shares))
+        waiting = tuple(sorted(set(range(1, n + 1)) - set(state.shares)))
+        acknowledged: tuple[int, ...] = ()
         answered = index in state.acks or any(r == index for r, _ in state.complaints)
-        if not outcome["waiting"] and not answered:
+        if not waiting and not answered:
             others = tuple(j for j in range(1, n + 1) if j != index)
             bad = [j for j in others if j not in good]
             for dealer in bad:
-                body = TrusteeComplaintBody(dealer, trustee.complaint_secret())
-                post(wallet, board, election, body, as_=as_, now=now)
+                complaint = TrusteeComplaintBody(dealer, trustee.complaint_secret())
+                post(wallet, board, election, complaint, as_=as_)
             if not bad:
-                post(wallet, board, election, TrusteeAckBody(others), as_=as_, now=now)
-                outcome["acknowledged"] = list(others)
+                post(wallet, board, election, TrusteeAckBody(others), as_=as_)
+                acknowledged = others
         if problems:
             raise VerificationFailed(f"key ceremony: {problems[0]}")
-        return outcome
+        return SharesOutcome(election, index, sent, tuple(sorted(good)), waiting, acknowledged)
 
 
-def decrypt(
-    wallet: Wallet, board_path: Path | LocalBoard, election: str, *, as_: str, now: datetime
-) -> Posted:
+def decrypt(wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str) -> Posted:
     """Post this trustee's decryption share of the tally, with its proofs (record spec §8.2)."""
     from voting.board import DecryptionShareBody
     from voting.tally import partial_decrypt
 
     with using_board(board_path, wallet.env) as board:
-        state = _state(board, election)
+        state = board.state(election)
         index = _index(wallet, state, as_)
         if state.tally is None:
             raise UsageError(f"{election}: there is no tally to decrypt yet (phase {state.phase})")
@@ -164,6 +160,6 @@ def decrypt(
         if problems:
             raise VerificationFailed(f"key ceremony: {problems[0]}")
         key = trustee.decryption_key(good)
-        share = partial_decrypt(state.require_crypto(), state.tally, key)
+        share = partial_decrypt(state.require_crypto(), state.tally, key, wallet.env.rng)
         body = DecryptionShareBody(share)
-        return _posted(post(wallet, board, election, body, as_=as_, now=now), trustee=index)
+        return posted(post(wallet, board, election, body, as_=as_), trustee=index)

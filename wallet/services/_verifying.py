@@ -1,7 +1,7 @@
 """Provides verifying credentials and presentations from files, as a verifier does.
 
-Both formats go through the `did` verifiers and come back as a `did.VerificationReport`:
-every check with its outcome and, for failures, a typed reason. Status lists are looked up
+Both formats go through the `did` verifiers and come back as a `Verification`: every check
+with its outcome and, for failures, a typed problem. Status lists are looked up
 first among the list credentials the caller gave as files (by their `id`), then fetched from
 their `statusListCredential` URL when it is `https://`; otherwise the status check fails
 saying the list is unavailable.
@@ -12,9 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wallet.errors import FileProblem, UsageError, VerificationFailed
+from wallet.services._values import JsonObject
+from wallet.services._verification import Verification, from_credential_report
+
+if TYPE_CHECKING:
+    from did import Resolver, VerificationReport
 
 
 def read_text(path: Path, what: str = "file") -> str:
@@ -45,12 +50,12 @@ def read_document(text: str) -> tuple[str, dict[str, Any] | str]:
 
 def status_source(
     files: Sequence[Path], fetch: Callable[[str], Any] | None = None
-) -> Callable[[str], Any]:
+) -> Callable[[str], JsonObject]:
     """A status list source: the list credentials in `files` by id, else an https fetch."""
     from did import fetch_status_list, parse_json
     from did.errors import CredentialError, DidError, StatusRetrievalError
 
-    given: dict[str, Any] = {}
+    given: dict[str, JsonObject] = {}
     for path in files:
         try:
             credential = parse_json(read_text(path, "status list"))
@@ -62,16 +67,17 @@ def status_source(
         given[list_id] = credential
     download = fetch or fetch_status_list
 
-    def source(url: str) -> Any:
+    def source(url: str) -> JsonObject:
         # Retrieval failures are raised as the root CredentialError: `did.Check` accepts only
         # the VC Data Model problem types, not Bitstring Status List's STATUS_RETRIEVAL_ERROR.
         if url in given:
             return given[url]
         if url.startswith("https://"):
             try:
-                return download(url)
+                fetched: JsonObject = download(url)
             except StatusRetrievalError as exc:
                 raise CredentialError(f"status list unavailable: {exc}") from None
+            return fetched
         raise CredentialError(
             f"status list {url[:80]!r} is unavailable: give it with --status-list-file "
             "(or publish it at an https:// URL)"
@@ -80,7 +86,7 @@ def status_source(
     return source
 
 
-def _resolver(resolver: Any) -> Any:
+def _resolver(resolver: Resolver | None) -> Resolver:
     from did import Resolver
 
     return resolver if resolver is not None else Resolver()
@@ -93,8 +99,8 @@ def verify_document(
     now: datetime,
     trusted_issuers: set[str] | None = None,
     status_lists: Callable[[str], Any] | None = None,
-    resolver: Any = None,
-) -> Any:
+    resolver: Resolver | None = None,
+) -> VerificationReport:
     """Verify a parsed credential of either format; return its `did.VerificationReport`."""
     from did import verify_credential, verify_sd_jwt
 
@@ -135,9 +141,27 @@ def verify_credential_text(
     now: datetime,
     trusted_issuers: Sequence[str] = (),
     status_list_files: Sequence[Path] = (),
-    resolver: Any = None,
-) -> Any:
+    resolver: Resolver | None = None,
+) -> Verification:
     """Verify a credential (JSON or SD-JWT text); an unreadable one fails its syntax check."""
+    report = _credential_report(
+        text,
+        now=now,
+        trusted_issuers=trusted_issuers,
+        status_list_files=status_list_files,
+        resolver=resolver,
+    )
+    return from_credential_report(report)
+
+
+def _credential_report(
+    text: str,
+    *,
+    now: datetime,
+    trusted_issuers: Sequence[str],
+    status_list_files: Sequence[Path],
+    resolver: Resolver | None,
+) -> VerificationReport:
     try:
         fmt, content = read_document(text)
     except VerificationFailed as exc:
@@ -160,9 +184,31 @@ def verify_presentation_text(
     now: datetime,
     trusted_issuers: Sequence[str] = (),
     status_list_files: Sequence[Path] = (),
-    resolver: Any = None,
-) -> Any:
-    """Verify a presentation made for `challenge` and `domain`; return the report."""
+    resolver: Resolver | None = None,
+) -> Verification:
+    """Verify a presentation made for `challenge` and `domain`; return every check."""
+    report = _presentation_report(
+        text,
+        challenge=challenge,
+        domain=domain,
+        now=now,
+        trusted_issuers=trusted_issuers,
+        status_list_files=status_list_files,
+        resolver=resolver,
+    )
+    return from_credential_report(report)
+
+
+def _presentation_report(
+    text: str,
+    *,
+    challenge: str,
+    domain: str | None,
+    now: datetime,
+    trusted_issuers: Sequence[str],
+    status_list_files: Sequence[Path],
+    resolver: Resolver | None,
+) -> VerificationReport:
     from did import verify_presentation, verify_sd_jwt
 
     if not challenge:
@@ -194,7 +240,7 @@ def verify_presentation_text(
     )
 
 
-def _syntax_failure(kind: str, message: str) -> Any:
+def _syntax_failure(kind: str, message: str) -> VerificationReport:
     from did import Check, VerificationReport
     from did.errors import ParsingError
 

@@ -9,21 +9,33 @@ wallet checks that it encrypts what the voter chose, and the ballot is never cou
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from wallet.errors import NotFound, UsageError, VerificationFailed
-from wallet.services._boards import LocalBoard, using_board
-from wallet.services._elections import _state, follow, post
-from wallet.services._identities import find_identity
+from wallet.services._board_api import BoardClient
+from wallet.services._boards import using_board
+from wallet.services._credentials import list_credentials, show_credential
+from wallet.services._election_types import ChallengeOutcome, Choice, VoteOutcome
+from wallet.services._elections import follow, post
+from wallet.services._identities import find_identity, method_of, signing_key
 from wallet.services._receipts import store_receipt
 from wallet.services._session import Wallet
 
+if TYPE_CHECKING:
+    from voting.board import EligibilityRule, EntryBody
 
-def parse_choices(pairs: Iterable[str]) -> dict[str, dict[str, int]]:
+# What a voter's own check of a challenged ballot establishes (DESIGN §5.1).
+CHALLENGE_CHECKS = (
+    "every ciphertext re-encrypts from the published nonce and value",
+    "the values decode to the choices given",
+    "the encryption is on the chain with its opening and is never counted",
+)
+
+
+def parse_choices(pairs: Iterable[str]) -> Mapping[str, Mapping[str, int]]:
     """Read `CONTEST=OPTION` pairs; an option named twice gets two votes (where allowed)."""
     selections: dict[str, dict[str, int]] = {}
     for pair in pairs:
@@ -35,16 +47,14 @@ def parse_choices(pairs: Iterable[str]) -> dict[str, dict[str, int]]:
     return selections
 
 
-def _chosen(selections: dict[str, dict[str, int]]) -> set[tuple[str, str, int]]:
+def _chosen(selections: Mapping[str, Mapping[str, int]]) -> set[tuple[str, str, int]]:
     return {(c, o, n) for c, v in selections.items() for o, n in v.items() if n}
 
 
 def eligibility_credential(
-    wallet: Wallet, voter: str, rule: Any, credential_id: str | None
-) -> dict[str, Any]:
+    wallet: Wallet, voter: str, rule: EligibilityRule, credential_id: str | None
+) -> dict[str, object]:
     """The held credential to present: the one named, else the best match for the rule."""
-    from wallet.services._credentials import list_credentials, show_credential
-
     if credential_id is not None:
         content = show_credential(wallet, credential_id).content
         if not isinstance(content, dict):
@@ -63,25 +73,22 @@ def eligibility_credential(
 
 def vote(
     wallet: Wallet,
-    board_path: Path | LocalBoard,
+    board_path: Path | BoardClient,
     election: str,
     *,
     as_: str,
-    choices: dict[str, dict[str, int]],
-    now: datetime,
+    choices: Mapping[str, Mapping[str, int]],
     credential_id: str | None = None,
     challenge: bool = False,
-    rng: Any = None,
-) -> dict[str, Any]:
+) -> VoteOutcome:
     """Cast (or, with `challenge`, cast and open) a ballot; keep and return its receipt."""
     from voting.ballot import encrypt_ballot, verify_opening
     from voting.board import BallotBody, ChallengedBody, ballot_presentation
     from voting.errors import VotingError
-    from wallet.services._credentials import method_of
-    from wallet.services._identities import signing_key
 
+    rng = wallet.env.rng
     with using_board(board_path, wallet.env) as board:
-        state = _state(board, election)
+        state = board.state(election)
         if state.phase != "open":
             raise UsageError(f"{election} is not open for voting (phase {state.phase})")
         crypto = state.require_crypto()
@@ -89,7 +96,7 @@ def vote(
         unknown = set(choices) - {c.id for c in crypto.manifest.contests}
         if unknown:
             raise UsageError(f"--choice: no contest {sorted(unknown)[0]!r} in {election}")
-        ballot_id = f"b-{secrets.token_hex(12)}"
+        ballot_id = f"b-{wallet.env.token(12)}"
         try:
             ballot, opening = encrypt_ballot(crypto, ballot_id, voter, choices, rng)
         except VotingError as exc:
@@ -101,11 +108,11 @@ def vote(
         method, _ = method_of(voter, "authentication")
         presentation = ballot_presentation(
             credential, ballot, election_id=election, key=key, verification_method=method,
-            created=now,
+            created=wallet.env.now(),
         )  # fmt: skip
         # A challenged ballot is never cast: the encryption is posted with its opening, as
         # one `challenged` entry (election-entries §4.6), and nothing is counted.
-        body: Any = (
+        body: EntryBody = (
             ChallengedBody(ballot, opening) if challenge else BallotBody(ballot, presentation)
         )
         decoded: dict[str, dict[str, int]] = {}
@@ -116,28 +123,16 @@ def vote(
                 raise VerificationFailed(f"challenge: the opening does not check: {exc}") from None
             if _chosen(decoded) != _chosen(choices):
                 raise VerificationFailed("challenge: the ballot does not encrypt your choices")
-        appended = post(wallet, board, election, body, as_=as_, now=now)
-        follow(wallet, board, election, "voter", now)
+        appended = post(wallet, board, election, body, as_=as_)
+        follow(wallet, board, election, "voter")
         stored = store_receipt(wallet, board, appended, voter=voter, ballot_id=ballot_id)
-        outcome: dict[str, Any] = {
-            "election": election,
-            "ballotId": ballot_id,
-            "voter": voter,
-            "index": appended.index,
-            "receiptId": stored.id,
-            "receipt": stored.text,
-            "counted": not challenge,
-        }
+        outcome = VoteOutcome(
+            election, ballot_id, voter, appended.index, stored.id, stored.text, not challenge
+        )
         if challenge:
             # The voter's own check (DESIGN §5.1): the opening re-encrypts to the posted
             # ciphertexts and decodes to the choices made; anyone can repeat it from the chain.
-            outcome["challenge"] = {
-                "index": appended.index,
-                "decoded": decoded,
-                "checked": [
-                    "every ciphertext re-encrypts from the published nonce and value",
-                    "the values decode to the choices given",
-                    "the encryption is on the chain with its opening and is never counted",
-                ],
-            }
+            picked = tuple(Choice(c, o, n) for c, v in decoded.items() for o, n in v.items())
+            done = ChallengeOutcome(appended.index, picked, CHALLENGE_CHECKS)
+            outcome = replace(outcome, challenge=done)
         return outcome

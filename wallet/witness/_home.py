@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,11 +99,9 @@ class WitnessHome:
             keystore = choice.kind
         if keystore not in ("os", "file"):
             raise UsageError(f"unknown keystore {keystore!r}; choose auto, os or file")
-        witness_id = secrets.token_hex(8)
+        witness_id = env.token(8)
         try:
-            signer = CosignatureSigner(
-                name or f"ssi-wallet-witness-{witness_id}", secrets.token_bytes(32)
-            )
+            signer = CosignatureSigner(name or f"ssi-wallet-witness-{witness_id}", env.rng(32))
         except CheckpointError as exc:
             raise UsageError(f"witness name: {exc}") from None
         try:
