@@ -57,7 +57,7 @@ def test_an_open_database_left_readable_by_others_is_closed_again(tmp_path: Path
 def test_opening_a_home_left_open_closes_it(tmp_path: Path) -> None:
     home = tmp_path / "home"
     prepare_empty_home(home)
-    write_config(home, Config(wallet_id=new_wallet_id(), keystore="file"))
+    write_config(home, Config(wallet_id=new_wallet_id(lambda size: bytes(size)), keystore="file"))
     home.chmod(0o755)
     Home.open(home)
     assert mode(home) == 0o700

@@ -142,6 +142,7 @@ def verify(
         now=now(),
         trusted_issuers=trust or (),
         status_list_files=status_list_file or (),
+        allow_private_network=environment().allow_private_network,
     )
     finish_verification(report, json_of(ctx, json_))
 

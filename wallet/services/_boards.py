@@ -316,7 +316,7 @@ class LocalBoard:
             self._board = Board(
                 self.store,
                 self.signer,
-                Resolver(),
+                Resolver(allow_private_network=self.env.allow_private_network),
                 now=self.env.clock,
                 status_lists=self.status_lists(),
             )

@@ -49,9 +49,13 @@ def read_document(text: str) -> tuple[str, dict[str, Any] | str]:
 
 
 def status_source(
-    files: Sequence[Path], fetch: Callable[[str], Any] | None = None
+    files: Sequence[Path],
+    fetch: Callable[[str], Any] | None = None,
+    *,
+    allow_private_network: bool = False,
 ) -> Callable[[str], JsonObject]:
-    """A status list source: the list credentials in `files` by id, else an https fetch."""
+    """A status list source: the list credentials in `files` by id, else an https fetch
+    (to this machine or a private network only with `allow_private_network`)."""
     from did import fetch_status_list, parse_json
     from did.errors import CredentialError, DidError, StatusRetrievalError
 
@@ -65,7 +69,11 @@ def status_source(
         if not isinstance(list_id, str):
             raise FileProblem(f"status list {path}: not a status list credential with an id")
         given[list_id] = credential
-    download = fetch or fetch_status_list
+
+    def fetch_public(url: str) -> Any:
+        return fetch_status_list(url, allow_private_network=allow_private_network)
+
+    download = fetch or fetch_public
 
     def source(url: str) -> JsonObject:
         # Retrieval failures are raised as the root CredentialError: `did.Check` accepts only
@@ -142,6 +150,7 @@ def verify_credential_text(
     trusted_issuers: Sequence[str] = (),
     status_list_files: Sequence[Path] = (),
     resolver: Resolver | None = None,
+    allow_private_network: bool = False,
 ) -> Verification:
     """Verify a credential (JSON or SD-JWT text); an unreadable one fails its syntax check."""
     report = _credential_report(
@@ -150,6 +159,7 @@ def verify_credential_text(
         trusted_issuers=trusted_issuers,
         status_list_files=status_list_files,
         resolver=resolver,
+        allow_private_network=allow_private_network,
     )
     return from_credential_report(report)
 
@@ -161,7 +171,10 @@ def _credential_report(
     trusted_issuers: Sequence[str],
     status_list_files: Sequence[Path],
     resolver: Resolver | None,
+    allow_private_network: bool = False,
 ) -> VerificationReport:
+    from did import Resolver
+
     try:
         fmt, content = read_document(text)
     except VerificationFailed as exc:
@@ -171,8 +184,8 @@ def _credential_report(
         content,
         now=now,
         trusted_issuers=set(trusted_issuers) or None,
-        status_lists=status_source(status_list_files),
-        resolver=resolver,
+        status_lists=status_source(status_list_files, allow_private_network=allow_private_network),
+        resolver=resolver or Resolver(allow_private_network=allow_private_network),
     )
 
 
