@@ -176,7 +176,8 @@ class ElectionRow:
 
 @dataclass(frozen=True)
 class ReceiptRow:
-    """A kept receipt: its id (the entry hash), its election; `sealed` holds the rest."""
+    """A kept receipt: a keyed id that says nothing of its entry, its election and the day it
+    was stored; `sealed` holds the rest (the entry hash included)."""
 
     id: str
     election: str
@@ -435,10 +436,15 @@ class Database:
             )
 
     def receipts(self) -> list[ReceiptRow]:
+        # In the order they were stored: their ids are keyed hashes and their days coarse.
         rows = self._conn.execute(
-            "SELECT id, election, sealed, added FROM receipts ORDER BY added, id"
+            "SELECT id, election, sealed, added FROM receipts ORDER BY rowid"
         ).fetchall()
         return [ReceiptRow(*row) for row in rows]
+
+    def delete_receipt(self, row_id: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM receipts WHERE id = ?", (row_id,))
 
     def checkpoint(self, origin: str) -> CheckpointRow | None:
         row = self._conn.execute(

@@ -11,6 +11,8 @@ personal data); checkpoints are public and stored in clear.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC
@@ -68,12 +70,25 @@ def _stamp(wallet: Wallet) -> str:
     return wallet.env.now().astimezone(UTC).strftime(_STAMP)
 
 
+def _day(wallet: Wallet) -> str:
+    # A receipt's row keeps only the day it was stored: its entry's time is on the chain to
+    # the second, so a full time in clear would name the entry.
+    return wallet.env.now().astimezone(UTC).strftime("%Y-%m-%d")
+
+
+def _row_id(key: bytes, entry_hash: str) -> str:
+    """The receipt's row id: keyed with the data key, so it says nothing of the entry.
+
+    The entry hash, which is the voter's id for the receipt, stays sealed in the row.
+    """
+    digest = hmac.new(key, b"receipt-id\x00" + entry_hash.encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
 def store_receipt(
     wallet: Wallet, board: BoardClient, appended: Submitted, *, voter: str, ballot_id: str | None
 ) -> StoredReceipt:
     """Seal and keep the receipt of an entry this wallet posted."""
-    from wallet.services._sealing import seal_field
-
     entry = appended.entry
     stored = StoredReceipt(
         id=appended.entry_hash,
@@ -86,10 +101,17 @@ def store_receipt(
         voter=voter,
         ballot_id=ballot_id,
     )
-    plain = json.dumps(stored.to_json() | {"vkey": stored.vkey}).encode()
-    sealed = seal_field(wallet.data_key(), TABLE, stored.id, plain, random=wallet.env.rng)
-    wallet.db.put_receipt(ReceiptRow(stored.id, stored.election, sealed, _stamp(wallet)))
+    _put(wallet, wallet.data_key(), stored, _day(wallet))
     return stored
+
+
+def _put(wallet: Wallet, key: bytes, stored: StoredReceipt, day: str) -> None:
+    from wallet.services._sealing import seal_field
+
+    row_id = _row_id(key, stored.id)
+    plain = json.dumps(stored.to_json() | {"vkey": stored.vkey}).encode()
+    sealed = seal_field(key, TABLE, row_id, plain, random=wallet.env.rng)
+    wallet.db.put_receipt(ReceiptRow(row_id, stored.election, sealed, day))
 
 
 def list_receipts(wallet: Wallet) -> list[StoredReceipt]:
@@ -98,7 +120,16 @@ def list_receipts(wallet: Wallet) -> list[StoredReceipt]:
     if not rows:
         return []
     key = wallet.data_key()
-    return [_open(key, row.id, row.sealed) for row in rows]
+    kept = []
+    for row in rows:
+        stored = _open(key, row.id, row.sealed)
+        if row.id != _row_id(key, stored.id):
+            # A row of an older wallet, keyed by its entry hash: keyed again, and the time
+            # of day dropped, so the clear link goes.
+            _put(wallet, key, stored, row.added[:10])
+            wallet.db.delete_receipt(row.id)
+        kept.append(stored)
+    return kept
 
 
 def _open(key: bytes, row_id: str, sealed: bytes) -> StoredReceipt:
