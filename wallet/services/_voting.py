@@ -21,6 +21,7 @@ from wallet.services._credentials import list_credentials, show_credential
 from wallet.services._election_types import ChallengeOutcome, Choice, VoteOutcome
 from wallet.services._elections import follow, post
 from wallet.services._identities import find_identity, method_of, signing_key
+from wallet.services._pending import reconcile, remember, settle
 from wallet.services._receipts import store_receipt
 from wallet.services._session import Wallet
 
@@ -88,6 +89,8 @@ def vote(
 
     rng = wallet.env.rng
     with using_board(board_path, wallet.env) as board:
+        # A run killed after the board's commit left its receipt to be completed.
+        reconcile(wallet, board, election)
         state = board.state(election)
         if state.phase != "open":
             raise UsageError(f"{election} is not open for voting (phase {state.phase})")
@@ -123,9 +126,15 @@ def vote(
                 raise VerificationFailed(f"challenge: the opening does not check: {exc}") from None
             if _chosen(decoded) != _chosen(choices):
                 raise VerificationFailed("challenge: the ballot does not encrypt your choices")
+        # Write-ahead (crash safety): what the receipt needs is stored before the entry is
+        # submitted, so a run killed after the board's commit completes it next time.
+        pending = remember(
+            wallet, board, election, voter=voter, ballot_id=ballot_id, kind=body.TYPE
+        )
         appended = post(wallet, board, election, body, as_=as_)
         follow(wallet, board, election, "voter")
         stored = store_receipt(wallet, board, appended, voter=voter, ballot_id=ballot_id)
+        settle(wallet, pending)
         outcome = VoteOutcome(
             election, ballot_id, voter, appended.index, stored.id, stored.text, not challenge
         )

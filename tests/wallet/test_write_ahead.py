@@ -1,0 +1,126 @@
+"""Tests crash safety by write-ahead (issue 14, finding 5): a run killed between the board's
+commit and the wallet's own write loses nothing.
+
+Failures are injected through the services' seam, the `BoardClient` a use-case is given: a
+client that lets the board commit the entry and then stops the run (as SIGKILL or Ctrl-C
+would), before the wallet writes its receipt; or one that fails before anything is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.wallet.test_elections_service import (
+    ELECTION,
+    World,
+    cast,
+    make_world,
+    setup_election,
+)
+from voting.board import Entry, Head
+from wallet.services import (
+    BoardClient,
+    LocalBoard,
+    check_receipt,
+    list_receipts,
+    parse_choices,
+    vote,
+)
+from wallet.services._board_api import Submitted
+
+
+class Stopped(BaseException):
+    """The run ends here, as a SIGKILL or Ctrl-C would end it."""
+
+
+class StopAfterCommit:
+    """A board client whose `submit` lets the board commit, then stops the run."""
+
+    def __init__(self, inner: BoardClient, *, before: bool = False) -> None:
+        self.inner = inner
+        self.before = before
+        self.committed: list[Submitted] = []
+
+    def submit(self, election: str, build: Callable[[Head], Entry]) -> Submitted:
+        if self.before:
+            raise Stopped
+        self.committed.append(self.inner.submit(election, build))
+        raise Stopped
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def __enter__(self) -> StopAfterCommit:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    made = make_world(tmp_path)
+    setup_election(made)
+    yield made
+    for wallet in made.wallets.values():
+        wallet.__exit__()
+
+
+def test_a_vote_stopped_after_the_commit_gets_its_receipt_next_run(world: World) -> None:
+    wallet = world.wallets["v1"]
+    with LocalBoard.open(world.board, world.env) as inner:
+        stopping = StopAfterCommit(inner)
+        with pytest.raises(Stopped):
+            vote(
+                wallet,
+                stopping,  # type: ignore[arg-type]
+                ELECTION,
+                as_="v1",
+                choices=parse_choices(["pick=a"]),
+            )
+    (committed,) = stopping.committed
+    # Before: the ballot counted and the wallet kept nothing of it.
+    assert wallet.db.receipts() == [] and len(wallet.db.pending()) == 1
+    # The next run that looks at receipts completes it from the board.
+    (kept,) = list_receipts(wallet)
+    assert kept.id == committed.entry_hash and kept.ballot_id is not None
+    assert wallet.db.pending() == []
+    check = check_receipt(wallet, kept.id)
+    assert check.index == committed.index
+
+
+def test_a_vote_stopped_before_anything_was_sent_leaves_nothing(world: World) -> None:
+    wallet = world.wallets["v1"]
+    with LocalBoard.open(world.board, world.env) as inner, pytest.raises(Stopped):
+        vote(
+            wallet,
+            StopAfterCommit(inner, before=True),  # type: ignore[arg-type]
+            ELECTION,
+            as_="v1",
+            choices=parse_choices(["pick=a"]),
+        )
+    assert len(wallet.db.pending()) == 1
+    assert list_receipts(wallet) == [] and wallet.db.pending() == []
+    # The voter can vote again, and that ballot counts.
+    assert cast(world, "v1", "pick=b").counted
+
+
+def test_a_challenge_stopped_after_the_commit_keeps_its_receipt(world: World) -> None:
+    wallet = world.wallets["v2"]
+    with LocalBoard.open(world.board, world.env) as inner:
+        stopping = StopAfterCommit(inner)
+        with pytest.raises(Stopped):
+            vote(
+                wallet,
+                stopping,  # type: ignore[arg-type]
+                ELECTION,
+                as_="v2",
+                choices=parse_choices(["pick=a"]),
+                challenge=True,
+            )
+    (kept,) = list_receipts(wallet)
+    assert kept.kind == "challenged" and kept.id == stopping.committed[0].entry_hash
