@@ -77,7 +77,7 @@ def test_a_vote_stopped_after_the_commit_gets_its_receipt_next_run(world: World)
         with pytest.raises(Stopped):
             vote(
                 wallet,
-                stopping,  # type: ignore[arg-type]
+                stopping,
                 ELECTION,
                 as_="v1",
                 choices=parse_choices(["pick=a"]),
@@ -98,7 +98,7 @@ def test_a_vote_stopped_before_anything_was_sent_leaves_nothing(world: World) ->
     with LocalBoard.open(world.board, world.env) as inner, pytest.raises(Stopped):
         vote(
             wallet,
-            StopAfterCommit(inner, before=True),  # type: ignore[arg-type]
+            StopAfterCommit(inner, before=True),
             ELECTION,
             as_="v1",
             choices=parse_choices(["pick=a"]),
@@ -116,7 +116,7 @@ def test_a_challenge_stopped_after_the_commit_keeps_its_receipt(world: World) ->
         with pytest.raises(Stopped):
             vote(
                 wallet,
-                stopping,  # type: ignore[arg-type]
+                stopping,
                 ELECTION,
                 as_="v2",
                 choices=parse_choices(["pick=a"]),
