@@ -8,7 +8,9 @@ would), before the wallet writes its receipt; or one that fails before anything 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ import pytest
 
 from tests.wallet.test_elections_service import (
     ELECTION,
+    MANIFEST,
     World,
     cast,
     make_world,
@@ -26,8 +29,13 @@ from wallet.services import (
     BoardClient,
     LocalBoard,
     check_receipt,
+    create_election,
+    keygen,
     list_receipts,
+    load_manifest,
+    open_election,
     parse_choices,
+    shares,
     vote,
 )
 from wallet.services._board_api import Submitted
@@ -124,3 +132,60 @@ def test_a_challenge_stopped_after_the_commit_keeps_its_receipt(world: World) ->
             )
     (kept,) = list_receipts(wallet)
     assert kept.kind == "challenged" and kept.id == stopping.committed[0].entry_hash
+
+
+@pytest.fixture
+def created(tmp_path: Path) -> Iterator[World]:
+    """An election created, before its key ceremony."""
+    made = make_world(tmp_path, voters=1)
+    create_only(made)
+    yield made
+    for wallet in made.wallets.values():
+        wallet.__exit__()
+
+
+def create_only(world: World) -> None:
+    trustees = [world.did(t) for t in ("t1", "t2", "t3")]
+    manifest = load_manifest(
+        json.dumps(MANIFEST),
+        trustees=trustees,
+        threshold=2,
+        issuers=[world.did("authority")],
+        credential_type="VoterCredential",
+    )
+    now = world.clock.advance(minutes=1)
+    create_election(
+        world.wallets["authority"],
+        world.board,
+        manifest,
+        as_="authority",
+        trustees=trustees,
+        opens=world.start,
+        closes=now + timedelta(hours=2),
+        board_keystore="file",
+    )
+
+
+def test_keygen_stopped_after_the_commit_keeps_its_secret(created: World) -> None:
+    # Before: the secret was deleted although its announcement was on the board, so the
+    # ceremony could never finish.
+    wallet = created.wallets["t1"]
+    with LocalBoard.open(created.board, created.env) as inner:
+        with pytest.raises(Stopped):
+            keygen(wallet, StopAfterCommit(inner), ELECTION, as_="t1")
+        assert 1 in inner.state(ELECTION).announcements
+    for t in ("t2", "t3"):
+        keygen(created.wallets[t], created.board, ELECTION, as_=t)
+    # The ceremony finishes: t1 can still seal and open shares with the kept secret.
+    for t in ("t1", "t2", "t3", "t1", "t2", "t3"):
+        shares(created.wallets[t], created.board, ELECTION, as_=t)
+    open_election(created.wallets["authority"], created.board, ELECTION, as_="authority")
+
+
+def test_keygen_stopped_before_anything_was_sent_can_run_again(created: World) -> None:
+    wallet = created.wallets["t1"]
+    with LocalBoard.open(created.board, created.env) as inner:
+        with pytest.raises(Stopped):
+            keygen(wallet, StopAfterCommit(inner, before=True), ELECTION, as_="t1")
+        assert 1 not in inner.state(ELECTION).announcements
+    assert keygen(wallet, created.board, ELECTION, as_="t1").trustee == 1
