@@ -26,9 +26,15 @@ def list_(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False
 
 
 def _line(item: dict[str, Any]) -> str:
-    return (
+    line = (
         f"receipt {item['receipt'][:16]}: entry {item['index']} is included in checkpoint "
         f"{item['checkpointSize']}, consistent with the board's newest ({item['boardSize']})"
+    )
+    standing = item.get("standing")
+    return (
+        line
+        if standing is None
+        else f"{line}\nballot {standing['ballotId']}: " + (standing["description"])
     )
 
 

@@ -26,6 +26,7 @@ from wallet.services._boards import open_board
 from wallet.services._session import Wallet
 
 if TYPE_CHECKING:
+    from voting.board import Standing
     from voting.chain import Checkpoint, Note, Receipt
 
 TABLE = "receipts"
@@ -232,9 +233,15 @@ class ReceiptCheck:
     checkpoint_size: int
     board_size: int
     newest_seen: int
+    # Where the entry stands by the board's rules (voting.board.ballot_standings): counted,
+    # superseded, challenged or excluded, and the line that says why; None for an entry that
+    # is no ballot.
+    status: str | None = None
+    standing: str | None = None
+    detail: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "receipt": self.id,
             "election": self.election,
             "index": self.index,
@@ -244,6 +251,22 @@ class ReceiptCheck:
             "inclusion": "passed",
             "consistency": "passed",
         }
+        if self.status is not None:
+            data["standing"] = {**(self.detail or {}), "description": self.standing}
+        return data
+
+
+def standing_at(board: BoardClient, election: str, index: int) -> Standing | None:
+    """Where the ballot (or challenge) at `index` stands, by the rule engine's judgement."""
+    from voting.board import BallotBody, ChallengedBody, ballot_standings
+
+    entries = board.entries(election)
+    if not 0 <= index < len(entries):
+        return None
+    body = entries[index].body
+    if not isinstance(body, BallotBody | ChallengedBody):
+        return None
+    return ballot_standings(entries).get(body.ballot.ballot_id)
 
 
 def _from_file(path: Path, board: Path | None) -> tuple[str, str, bytes]:
@@ -312,6 +335,15 @@ def check_receipt(
             raise VerificationFailed(f"checkpoint: the board's newest: {exc}") from None
         _consistent(board, election, opened.checkpoint, newest)
         newest_seen = observe_checkpoint(wallet, board, election, latest)
+        standing = standing_at(board, election, receipt.index)
     return ReceiptCheck(
-        rid, election, receipt.index, opened.checkpoint.size, newest.size, newest_seen
+        rid,
+        election,
+        receipt.index,
+        opened.checkpoint.size,
+        newest.size,
+        newest_seen,
+        None if standing is None else standing.status,
+        None if standing is None else standing.describe(),
+        None if standing is None else dict(standing.to_json()),
     )

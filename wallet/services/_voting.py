@@ -72,6 +72,19 @@ def eligibility_credential(
     return content
 
 
+def _refuse_a_second_ballot(board: BoardClient, election: str, voter: str) -> None:
+    """Under `revoting: first`, a voter whose ballot counts is told so, not given a receipt
+    for a ballot that would never count (the rule engine's judgement, not a copy of it)."""
+    from voting.board import ballot_standings
+
+    for standing in ballot_standings(board.entries(election)).values():
+        if standing.voter == voter and standing.status == "counted":
+            raise UsageError(
+                f"{election} counts each voter's first ballot (revoting: first): your ballot "
+                f"{standing.ballot_id} at index {standing.index} counts, and another would not"
+            )
+
+
 def vote(
     wallet: Wallet,
     board_path: Path | BoardClient,
@@ -96,6 +109,8 @@ def vote(
             raise UsageError(f"{election} is not open for voting (phase {state.phase})")
         crypto = state.require_crypto()
         voter = find_identity(wallet, as_).did
+        if not challenge and state.require_election().revoting == "first":
+            _refuse_a_second_ballot(board, election, voter)
         unknown = set(choices) - {c.id for c in crypto.manifest.contests}
         if unknown:
             raise UsageError(f"--choice: no contest {sorted(unknown)[0]!r} in {election}")

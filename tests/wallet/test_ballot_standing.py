@@ -1,0 +1,100 @@
+"""Tests that voters are told where their ballot stands (issue 14, finding 6): `receipt
+check` says counted, superseded (by which ballot, under which rule) or challenged, from the
+rule engine's own judgement; under `revoting: first` a second ballot is refused with the
+reason instead of getting "accepted" and a receipt."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.wallet.test_elections_service import (
+    ELECTION,
+    MANIFEST,
+    World,
+    cast,
+    make_world,
+)
+from wallet.errors import UsageError
+from wallet.services import (
+    check_receipt,
+    create_election,
+    keygen,
+    load_manifest,
+    open_election,
+    shares,
+)
+
+
+def _setup(world: World, revoting: str) -> None:
+    trustees = [world.did(t) for t in ("t1", "t2", "t3")]
+    manifest = load_manifest(
+        json.dumps(MANIFEST),
+        trustees=trustees,
+        threshold=2,
+        issuers=[world.did("authority")],
+        credential_type="VoterCredential",
+    )
+    now = world.clock.advance(minutes=1)
+    create_election(
+        world.wallets["authority"],
+        world.board,
+        manifest,
+        as_="authority",
+        trustees=trustees,
+        opens=world.start,
+        closes=now + timedelta(hours=2),
+        revoting=revoting,
+        board_keystore="file",
+    )
+    for t in ("t1", "t2", "t3"):
+        keygen(world.wallets[t], world.board, ELECTION, as_=t)
+    for t in ("t1", "t2", "t3", "t1", "t2"):
+        shares(world.wallets[t], world.board, ELECTION, as_=t)
+    open_election(world.wallets["authority"], world.board, ELECTION, as_="authority")
+    world.clock.advance(minutes=1)
+
+
+def _world(tmp_path: Path, revoting: str) -> Iterator[World]:
+    made = make_world(tmp_path, voters=2)
+    _setup(made, revoting)
+    yield made
+    for wallet in made.wallets.values():
+        wallet.__exit__()
+
+
+@pytest.fixture
+def last(tmp_path: Path) -> Iterator[World]:
+    yield from _world(tmp_path, "last")
+
+
+@pytest.fixture
+def first(tmp_path: Path) -> Iterator[World]:
+    yield from _world(tmp_path, "first")
+
+
+def test_receipt_check_says_superseded_by_which_ballot(last: World) -> None:
+    wallet = last.wallets["v1"]
+    earlier = cast(last, "v1", "pick=a")
+    later = cast(last, "v1", "pick=b")
+    old = check_receipt(wallet, earlier.receipt_id)
+    assert old.status == "superseded"
+    assert old.standing == f"superseded by a later ballot {later.ballot_id} (revoting: last)"
+    assert old.to_json()["standing"]["supersededBy"] == later.ballot_id
+    new = check_receipt(wallet, later.receipt_id)
+    assert new.status == "counted" and (new.standing or "").startswith("counted")
+    challenged = cast(last, "v2", "pick=a", challenge=True)
+    assert check_receipt(last.wallets["v2"], challenged.receipt_id).status == "challenged"
+
+
+def test_revoting_first_refuses_a_second_ballot_with_the_reason(first: World) -> None:
+    kept = cast(first, "v1", "pick=a")
+    with pytest.raises(UsageError, match=rf"revoting: first.*{kept.ballot_id}"):
+        cast(first, "v1", "pick=b")
+    assert check_receipt(first.wallets["v1"], kept.receipt_id).status == "counted"
+    # A challenge never counts, so it is still allowed.
+    assert cast(first, "v1", "pick=b", challenge=True).challenge is not None
