@@ -11,7 +11,6 @@ clock, which is also the clock the board judges it by.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -85,13 +84,18 @@ def load_manifest(
     credential_type: str | None,
 ) -> Manifest:
     """Parse a manifest file, filling what it leaves out from the options (see the module)."""
+    from did import canonicalize, parse_json
+    from did.errors import DidError
     from voting.election import Manifest
     from voting.errors import ManifestError
 
+    # The one strict parser, and the manifest's canonical form checked here: a value JCS
+    # cannot represent is a usage error now, not a failure after the board was created.
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise UsageError(f"--manifest: not JSON ({exc})") from None
+        data = parse_json(text)
+        canonicalize(data)
+    except DidError as exc:
+        raise UsageError(f"--manifest: not I-JSON ({exc})") from None
     if not isinstance(data, dict):
         raise UsageError("--manifest: want a JSON object")
     data.setdefault("version", 1)
@@ -111,9 +115,11 @@ def load_manifest(
     if credential_type is not None:
         _agree(eligibility, "credentialType", credential_type, "--credential-type")
     try:
-        return Manifest.from_json(data)
-    except ManifestError as exc:
+        manifest = Manifest.from_json(data)
+        canonicalize(manifest.to_json())
+    except (ManifestError, DidError) as exc:
         raise UsageError(f"--manifest: {exc}") from None
+    return manifest
 
 
 def _agree(obj: dict[str, Any], key: str, value: Any, option: str) -> None:
