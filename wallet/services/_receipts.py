@@ -141,9 +141,10 @@ def list_receipts(wallet: Wallet) -> list[StoredReceipt]:
 
 
 def _open(key: bytes, row_id: str, sealed: bytes) -> StoredReceipt:
+    from did import parse_json
     from wallet.services._sealing import open_field
 
-    data = json.loads(open_field(key, TABLE, row_id, sealed))
+    data = parse_json(open_field(key, TABLE, row_id, sealed))
     return StoredReceipt(
         data["id"], data["election"], data["type"], data["receipt"], data["board"],
         data["origin"], data["vkey"], data["voter"], data["ballotId"],
