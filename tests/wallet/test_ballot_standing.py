@@ -98,3 +98,42 @@ def test_revoting_first_refuses_a_second_ballot_with_the_reason(first: World) ->
     assert check_receipt(first.wallets["v1"], kept.receipt_id).status == "counted"
     # A challenge never counts, so it is still allowed.
     assert cast(first, "v1", "pick=b", challenge=True).challenge is not None
+
+
+def test_a_revoked_voters_ballot_is_excluded_and_the_result_says_so(last: World) -> None:
+    from datetime import datetime
+
+    from wallet.services import (
+        change_status,
+        close_election,
+        decrypt,
+        election_result,
+        list_credentials,
+        show_credential,
+        show_election,
+        tally_election,
+    )
+
+    cast(last, "v1", "pick=a")
+    revoked = cast(last, "v2", "pick=b")
+    voter = last.wallets["v2"]
+    (held,) = list_credentials(voter)
+    content = show_credential(voter, held.id).content
+    assert isinstance(content, dict)
+    authority = last.wallets["authority"]
+    change_status(authority, str(content["id"]), "revoke")
+    closes = show_election(last.board, ELECTION, last.env).closes
+    last.clock.now = datetime.strptime(closes + "+0000", "%Y-%m-%dT%H:%M:%SZ%z") + timedelta(
+        minutes=1
+    )
+    close_election(authority, last.board, ELECTION, as_="authority")
+    tally_election(authority, last.board, ELECTION, as_="authority")
+    for t in ("t2", "t3"):
+        decrypt(last.wallets[t], last.board, ELECTION, as_=t)
+    result = election_result(authority, last.board, ELECTION, as_="authority")
+    assert result.ballots == 1
+    ((reason, status_list, count),) = [(e.reason, e.status_list, e.count) for e in result.excluded]
+    assert (reason, count) == ("revocation", 1) and status_list is not None
+    check = check_receipt(voter, revoked.receipt_id)
+    assert check.status == "excluded"
+    assert check.standing == f"excluded: its credential is revoked in the frozen list {status_list}"

@@ -25,6 +25,7 @@ from wallet.services._election_types import (
     ElectionListing,
     ElectionResult,
     ElectionSummary,
+    ExcludedBallots,
     ExportedRecord,
     FollowedElection,
     OptionCount,
@@ -35,7 +36,7 @@ from wallet.services._session import Environment, Wallet
 from wallet.services._values import JsonObject
 
 if TYPE_CHECKING:
-    from voting.board import ElectionState, EntryBody
+    from voting.board import ElectionState, Entry, EntryBody
     from voting.election import Manifest
     from voting.tally import ElectionResult as Result
 
@@ -367,7 +368,25 @@ def election_result(
             state.result.ballot_count,
             tuple(state.result.trustees),
             _contest_results(manifest, state.result),
+            _excluded(board.entries(election)),
         )
+
+
+def _excluded(entries: Sequence[Entry]) -> tuple[ExcludedBallots, ...]:
+    """The ballots the rule engine keeps out of the count, by reason and list."""
+    from collections import Counter
+
+    from voting.board import ballot_standings
+
+    reasons = Counter(
+        (s.reason or "", s.status_list)
+        for s in ballot_standings(entries).values()
+        if s.status == "excluded"
+    )
+    return tuple(
+        ExcludedBallots(reason, url, count)
+        for (reason, url), count in sorted(reasons.items(), key=str)
+    )
 
 
 def export_election(
