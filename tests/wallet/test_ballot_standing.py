@@ -24,8 +24,10 @@ from wallet.services import (
     check_receipt,
     create_election,
     keygen,
+    list_receipts,
     load_manifest,
     open_election,
+    receipt_standings,
     shares,
 )
 
@@ -89,6 +91,26 @@ def test_receipt_check_says_superseded_by_which_ballot(last: World) -> None:
     assert new.status == "counted" and (new.standing or "").startswith("counted")
     challenged = cast(last, "v2", "pick=a", challenge=True)
     assert check_receipt(last.wallets["v2"], challenged.receipt_id).status == "challenged"
+    # `receipt list` says the same for every receipt, from one read of the board.
+    listed = receipt_standings(wallet, list_receipts(wallet))
+    assert {k: (v.status if v else None) for k, v in listed.items()} == {
+        earlier.receipt_id: "superseded",
+        later.receipt_id: "counted",
+    }
+
+
+def test_receipt_list_prints_where_each_ballot_stands(
+    last: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wallet.cli import main
+
+    cast(last, "v1", "pick=a")
+    later = cast(last, "v1", "pick=b")
+    capsys.readouterr()
+    assert main(["--home", str(last.home("v1")), "receipt", "list"], env=last.env) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith(f"superseded by a later ballot {later.ballot_id} (revoting: last)")
+    assert "counted so far" in lines[1]
 
 
 def test_revoting_first_refuses_a_second_ballot_with_the_reason(first: World) -> None:

@@ -17,12 +17,21 @@ app = typer.Typer(
 @app.command("list")
 def list_(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False) -> None:
     """List the receipts this wallet keeps."""
-    from wallet.services import Wallet, list_receipts
+    from wallet.services import Wallet, list_receipts, receipt_standings
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        items = [r.to_json() for r in list_receipts(wallet)]
+        kept = list_receipts(wallet)
+        standings = receipt_standings(wallet, kept)
+    items = []
+    for receipt in kept:
+        standing = standings.get(receipt.id)
+        items.append(receipt.to_json() | {
+            "standing": None if standing is None else {
+                **standing.to_json(), "description": standing.describe()},
+        })  # fmt: skip
     emit(items, json_of(ctx, json_), lambda rows: "\n".join(
-        f"{r['id'][:16]}  {r['election']}  {r['type']}" for r in rows))  # fmt: skip
+        f"{r['id'][:16]}  {r['election']}  {r['type']}  "
+        f"{(r['standing'] or {}).get('description', '')}" for r in rows))  # fmt: skip
 
 
 def _line(item: dict[str, Any]) -> str:

@@ -96,6 +96,7 @@ if TYPE_CHECKING:
         check_receipt,
         find_receipt,
         list_receipts,
+        receipt_standings,
     )
     from wallet.services._session import (
         Environment,
@@ -203,6 +204,7 @@ _WHERE: dict[str, str] = {
     "StoredReceipt": "_receipts",
     "check_receipt": "_receipts",
     "find_receipt": "_receipts",
+    "receipt_standings": "_receipts",
     "list_receipts": "_receipts",
     "Environment": "_session",
     "Wallet": "_session",
@@ -300,6 +302,7 @@ __all__ = [
     "present_credential",
     "publish_status_list",
     "read_text",
+    "receipt_standings",
     "rekey",
     "resolve_did",
     "run_demo",

@@ -257,6 +257,32 @@ class ReceiptCheck:
         return data
 
 
+def receipt_standings(wallet: Wallet, receipts: list[StoredReceipt]) -> dict[str, Standing | None]:
+    """Where each receipt's ballot stands, by receipt id: each board is read once per
+    election; None for an entry that is no ballot or a board that cannot be read now."""
+    from voting.board import ballot_standings
+    from wallet.errors import WalletError
+
+    found: dict[str, Standing | None] = {}
+    for (location, election), kept in _by_election(receipts).items():
+        try:
+            with open_board(location, wallet.env) as board:
+                standings = ballot_standings(board.entries(election))
+        except WalletError:
+            standings = {}
+        for receipt in kept:
+            ballot = receipt.ballot_id
+            found[receipt.id] = None if ballot is None else standings.get(ballot)
+    return found
+
+
+def _by_election(receipts: list[StoredReceipt]) -> dict[tuple[str, str], list[StoredReceipt]]:
+    grouped: dict[tuple[str, str], list[StoredReceipt]] = {}
+    for receipt in receipts:
+        grouped.setdefault((receipt.board, receipt.election), []).append(receipt)
+    return grouped
+
+
 def standing_at(board: BoardClient, election: str, index: int) -> Standing | None:
     """Where the ballot (or challenge) at `index` stands, by the rule engine's judgement."""
     from voting.board import BallotBody, ChallengedBody, ballot_standings
