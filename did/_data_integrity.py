@@ -11,11 +11,13 @@ Credential Data Integrity 1.0 §4 (proof sets, §4.3 verification).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from did._cryptosuite import JcsCryptosuite
+from did._ecdsa_jcs_2019 import ECDSA_JCS_2019
+from did._eddsa_jcs_2022 import EDDSA_JCS_2022
 from did._jcs import canonicalize
 from did._keys import verify_signature as verify_signature_bytes
 from did._multibase import b58decode, b58encode
@@ -61,26 +63,8 @@ class Signer(Protocol):
     def sign(self, message: bytes) -> bytes: ...
 
 
-@dataclass(frozen=True)
-class JcsCryptosuite:
-    """The parameters that tell one JCS cryptosuite from another."""
-
-    name: str
-    key_type: str
-    hash_name: str
-    signature_size: int
-
-    def digest(self, data: bytes) -> bytes:
-        """The suite's hash of `data` (SHA-256 for both P-256 and Ed25519 suites)."""
-        return hashlib.new(self.hash_name, data).digest()
-
-
 def suites() -> dict[str, JcsCryptosuite]:
     """The JCS cryptosuites this package signs and verifies, by name."""
-    # The suite modules import this one, so they are read here, when first needed.
-    from did._ecdsa_jcs_2019 import ECDSA_JCS_2019
-    from did._eddsa_jcs_2022 import EDDSA_JCS_2022
-
     return {EDDSA_JCS_2022.name: EDDSA_JCS_2022, ECDSA_JCS_2019.name: ECDSA_JCS_2019}
 
 

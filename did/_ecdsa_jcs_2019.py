@@ -9,7 +9,7 @@ supported here), and the 64-byte `r || s` signature in `proofValue` (§3.3.6).
 
 from __future__ import annotations
 
-from did._data_integrity import JcsCryptosuite
+from did._cryptosuite import JcsCryptosuite
 
 __all__ = ["CRYPTOSUITE", "ECDSA_JCS_2019"]
 

@@ -8,7 +8,7 @@ both hashes (§3.3.4), and a 64-byte signature.
 
 from __future__ import annotations
 
-from did._data_integrity import JcsCryptosuite
+from did._cryptosuite import JcsCryptosuite
 
 __all__ = ["CRYPTOSUITE", "EDDSA_JCS_2022"]
 

@@ -238,22 +238,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-# Two cycles remain in the libraries, each through a function-local import: voting's _group,
-# _json and _hashing, and did's _data_integrity and _ecdsa_jcs_2019. Their packages' own
-# clean-up removes them; then these strict marks turn the passes into failures to strike off.
-_KNOWN_CYCLES = {
-    "voting": "voting._group -> _json -> _hashing -> _group",
-    "did": "did._data_integrity -> _ecdsa_jcs_2019 -> _data_integrity",
-}
-_CYCLE_CASES = [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=_KNOWN_CYCLES[p]))
-    if p in _KNOWN_CYCLES
-    else p
-    for p in ORDER
-]
-
-
-@pytest.mark.parametrize("package", _CYCLE_CASES)
+@pytest.mark.parametrize("package", ORDER)
 def test_no_import_cycles_inside_a_package(package: str) -> None:
     assert find_cycle(import_graph(package)) is None
 

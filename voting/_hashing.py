@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from voting._group import Point, Q
+from voting._json import RECORD_VERSION as RECORD_VERSION  # re-exported: the hash framing uses it
 
 # The record version (record spec §1); it is hashed into every digest and challenge.
-RECORD_VERSION = 1
 
 TAG_PREFIX = "ssi-wallet/voting/"
 

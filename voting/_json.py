@@ -8,6 +8,10 @@ from did import canonicalize, parse_json
 from did.errors import DidError
 from voting.errors import EncodingError, VotingError
 
+# The record version (record spec §1): framed into every hash (§3.1) and required in every
+# versioned object. It lives here, below the hashing module, so that readers need no hashing.
+RECORD_VERSION = 1
+
 JsonObject = dict[str, Any]
 
 
@@ -115,7 +119,5 @@ def array(
 
 def version(obj: JsonObject, what: str) -> None:
     """Require the record version this implementation speaks."""
-    from voting._hashing import RECORD_VERSION
-
     if obj.get("version") != RECORD_VERSION or isinstance(obj.get("version"), bool):
         raise EncodingError(f"{what}.version: got {obj.get('version')!r}, want {RECORD_VERSION}")

@@ -233,10 +233,11 @@ def test_any_altered_byte_of_a_key_proof_is_refused(position: int, bit: int) -> 
         )
 
 
-def _did_key_method(kid: str) -> bytes:
+def _did_key_method(kid: str) -> tuple[str, bytes]:
     from did import Resolver
 
-    return Resolver().resolve_verification_method(kid, "authentication").public_key
+    method = Resolver().resolve_verification_method(kid, "authentication")
+    return method.key_type, method.public_key
 
 
 PERSON_CONFIG = CredentialConfiguration("person", "dc+sd-jwt", vct="https://example.org/person")

@@ -87,3 +87,19 @@ def test_a_qr_code_is_drawn_in_half_blocks() -> None:
 def test_a_uri_too_long_for_a_qr_code_is_refused() -> None:
     with pytest.raises(ProtocolError, match="by reference"):
         qr_text("x" * 5000)
+
+
+def test_importing_the_package_loads_no_server_or_network_stack() -> None:
+    import json
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, json, wallet.openid4vc\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    loaded = set(json.loads(done.stdout))
+    assert loaded.isdisjoint({"starlette", "uvicorn", "httpx", "cryptography", "segno"})

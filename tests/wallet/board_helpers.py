@@ -58,7 +58,7 @@ def served(
 
 
 @dataclass
-class RemoteBoard:
+class BoardOverHttp:
     """The parts of `voting.board.Board` the test world uses, over HTTP."""
 
     client: BoardClient
@@ -89,7 +89,7 @@ class RemoteBoard:
 def remote_run(world: World, client: BoardClient) -> Run:
     """A `Run` of the test world (on its clock) whose every entry goes through the server."""
     info = client.info()
-    board = RemoteBoard(client, str(info["name"]), str(info["vkey"]))
+    board = BoardOverHttp(client, str(info["name"]), str(info["vkey"]))
     return Run(world, cast(Board, board))
 
 

@@ -305,3 +305,31 @@ def test_a_published_status_list_goes_through_the_strict_parser(
         )
     assert answer.status_code == 400, answer.text
     assert answer.json()["type"].endswith("malformed-json")
+
+
+def test_wallet_audit_reads_a_board_url_incrementally(tmp_path: Path, world: World) -> None:
+    from .cli_helpers import file_env, wallet
+
+    ca = make_test_ca(tmp_path)
+    host = make_host(str(tmp_path / "board.db"), tmp_path / "keys")
+    service = make_service(host, tmp_path / "keys", world.clock)
+    with (
+        served(service, tls=ca.tls) as server,
+        BoardClient(server.url, ca_file=ca.ca_file) as client,
+    ):
+        run = opened_run(client, world)
+        run.vote(world.voters[0], "b0", "ada")
+        state = tmp_path / "audit.state"
+        first = wallet("audit", server.url, "--ca-file", ca.ca_file, "--state", state,
+                       env=file_env())  # fmt: skip
+        assert first.code == 0, first.stderr
+        assert state.exists()
+        run.vote(world.voters[1], "b1", "bob")
+        run.finish()
+        again = wallet("audit", server.url, "--ca-file", ca.ca_file, "--state", state,
+                       "--json", env=file_env())  # fmt: skip
+        assert again.code == 0, again.stderr
+        untrusted = wallet("audit", server.url, env=file_env())
+        assert untrusted.code == 3
+        plain = wallet("audit", "http://192.0.2.1/", env=file_env())
+        assert plain.code == 2

@@ -49,7 +49,9 @@ def test_init_on_postgres(postgres_url: str, tmp_path: Path) -> None:
 def test_serve_answers_until_sigterm(tmp_path: Path) -> None:
     env = board_env(tmp_path)
     store = tmp_path / "board.db"
-    vkey = wallet("board", "init", "--store", store, env=env).stdout.strip()
+    # The server runs in a subprocess without a D-Bus session, so the key must be in the file
+    # keystore even where an OS keyring answers the in-process `init`.
+    vkey = wallet("board", "init", "--store", store, "--keystore", "file", env=env).stdout.strip()
     server = subprocess.Popen(
         [
             sys.executable,

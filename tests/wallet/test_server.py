@@ -233,6 +233,7 @@ def test_a_crash_is_a_500_problem_without_its_message(
     with caplog.at_level(logging.INFO, logger="wallet.server"):
         response = httpx.get(f"{server.url}/crash")
     assert response.status_code == 500
+    assert problem_of(response)["type"] == "urn:ssi-wallet:problem:internal-error"
     assert "secret-value" not in response.text
     assert "secret-value" not in caplog.text
     assert "RuntimeError" in caplog.text

@@ -57,10 +57,12 @@ def _typing_names() -> dict[str, object]:
     import voting.election
     import voting.tally
     import wallet.keystore
+    import wallet.openid4vc
+    import wallet.server
 
     names: dict[str, object] = {}
     modules = (did, voting.election, voting.tally, voting.board, voting.chain, voting.audit)
-    for module in (*modules, wallet.keystore):
+    for module in (*modules, wallet.keystore, wallet.openid4vc, wallet.server):
         names.update({n: getattr(module, n) for n in module.__all__})
     names["Result"] = voting.tally.ElectionResult
     return names | vars(services)

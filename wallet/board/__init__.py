@@ -9,6 +9,7 @@ from wallet.board._answers import Accepted, ElectionListing
 from wallet.board._client import BoardClient, LogContents, Submitted
 from wallet.board._host import BoardHost
 from wallet.board._postgres import PostgresLogStore, is_postgres_url
+from wallet.board._remote import RemoteBoard
 from wallet.board._run import board_app, board_service
 from wallet.board._service import BoardService
 from wallet.board._status_lists import Refused, StatusLists
@@ -38,6 +39,7 @@ __all__ = [
     "LogContents",
     "PostgresLogStore",
     "Refused",
+    "RemoteBoard",
     "StatusLists",
     "Submitted",
     "TileMismatch",

@@ -52,7 +52,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Issue, hold, present and verify W3C Verifiable Credentials.",
     ),
-    "presentation": ("_presentation", "app", "Verify Verifiable Presentations."),
+    "presentation": (
+        "_presentation",
+        "app",
+        "Verify presentations; request one over OpenID4VP.",
+    ),
+    "present": (
+        "_exchange",
+        "present",
+        "Answer an OpenID4VP presentation request, after showing exactly what goes to whom.",
+    ),
     "status": (
         "_status",
         "app",

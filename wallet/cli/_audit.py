@@ -31,12 +31,18 @@ def _progress() -> Callable[[int, int], None]:
 
 def audit(
     ctx: typer.Context,
-    record: Annotated[Path, typer.Argument(help="An exported record directory or a board file.")],
+    record: Annotated[
+        str,
+        typer.Argument(help="An exported record directory, a board file, or a board server's URL."),
+    ],
     election: Annotated[
         str | None, typer.Option("--election", help="Which election of a board file.")
     ] = None,
     state: Annotated[
         Path | None, typer.Option("--state", help="Save progress; next time verify only new.")
+    ] = None,
+    ca_file: Annotated[
+        Path | None, typer.Option("--ca-file", help="CA certificates of a board's private CA.")
     ] = None,
     home: HomeOption = None,
     json_: JsonOption = False,
@@ -45,7 +51,9 @@ def audit(
     from wallet.cli._render import render_verification
     from wallet.services import audit_record
 
-    report = audit_record(record, election=election, state=state, progress=_progress())
+    report = audit_record(
+        record, election=election, state=state, progress=_progress(), ca_file=ca_file
+    )
     emit(report.to_json(), json_of(ctx, json_), lambda _data: render_verification(report))
     if not report.verified:
         message("audit failed: " + ", ".join(c.label for c in report.failures()))

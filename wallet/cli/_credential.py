@@ -238,3 +238,11 @@ def present(
             disclose=disclose or (),
         )
     write_output(document.text(), output)
+
+
+# The OpenID4VCI commands live with the other exchange commands; they join this group here.
+from wallet.cli._exchange import offer as _offer  # noqa: E402
+from wallet.cli._exchange import receive as _receive  # noqa: E402
+
+app.command("receive")(_receive)
+app.command("offer")(_offer)

@@ -21,7 +21,11 @@ app = typer.Typer(
 
 ElectionArg = Annotated[str, typer.Argument(metavar="ELECTION", help="The election id.")]
 BoardOption = Annotated[
-    Path, typer.Option("--board", help="The board file (created by the first election).")
+    str,
+    typer.Option(
+        "--board",
+        help="The board: a file (created by the first election) or a board server's URL.",
+    ),
 ]
 AsOption = Annotated[str, typer.Option("--as", help="The wallet identity to sign as.")]
 
@@ -81,7 +85,7 @@ def show(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    board: Annotated[Path | None, typer.Option("--board")] = None,
+    board: Annotated[str | None, typer.Option("--board")] = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:

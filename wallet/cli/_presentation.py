@@ -11,7 +11,9 @@ from wallet.cli._common import JsonOption, json_of, now
 from wallet.cli._credential import StatusFileOption, TrustOption, finish_verification
 
 app = typer.Typer(
-    rich_markup_mode=None, help="Verify Verifiable Presentations.", no_args_is_help=True
+    rich_markup_mode=None,
+    help="Verify presentations; request one over OpenID4VP.",
+    no_args_is_help=True,
 )
 
 
@@ -43,3 +45,9 @@ def verify(
         status_list_files=status_list_file or (),
     )
     finish_verification(report, json_of(ctx, json_))
+
+
+# The OpenID4VP verifier joins this group; `wallet present` is the holder's side.
+from wallet.cli._exchange import request as _request  # noqa: E402
+
+app.command("request")(_request)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -44,7 +43,7 @@ def keygen(
     from wallet.services import keygen as service
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        done = service(wallet, Path(board), election, as_=as_)
+        done = service(wallet, board, election, as_=as_)
     emit(done.to_json(), json_of(ctx, json_), lambda _data: _posted_line(done))
 
 
@@ -62,7 +61,7 @@ def shares(
     from wallet.services import shares as service
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        done = service(wallet, Path(board), election, as_=as_)
+        done = service(wallet, board, election, as_=as_)
     emit(done.to_json(), json_of(ctx, json_), lambda _data: _shares_line(done))
 
 
@@ -80,5 +79,5 @@ def decrypt(
     from wallet.services import decrypt as service
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        done = service(wallet, Path(board), election, as_=as_)
+        done = service(wallet, board, election, as_=as_)
     emit(done.to_json(), json_of(ctx, json_), lambda _data: _posted_line(done))

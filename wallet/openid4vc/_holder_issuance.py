@@ -105,10 +105,10 @@ def receive_credentials(
         )
         configs = [metadata.configuration(i) for i in offer.credential_configuration_ids]
         for config in configs:
-            if not config.accepts_proof_alg():
+            if not config.accepts_proof_alg(holder.key.jws_alg):
                 raise UnsupportedFormat(
                     f"configuration {config.id!r} takes key proofs in {list(config.proof_algs)}, "
-                    "this wallet signs EdDSA"
+                    f"this key signs {holder.key.jws_alg}"
                 )
         server = offer.authorization_server or metadata.authorization_servers[0]
         response = web.request(
@@ -339,7 +339,7 @@ def verify_received(
     """Verify an issued credential and its binding to `holder`; raise CredentialRejected."""
     # The holder checks what it receives is intact, bound to its key and of the offered
     # type; whom to trust as an issuer is each verifier's decision, not the holder's.
-    from did import TrustAny, b64url_encode, verify_credential, verify_sd_jwt
+    from did import TrustAny, verify_credential, verify_sd_jwt
 
     now = clock()
     if config.format == "dc+sd-jwt":
@@ -363,7 +363,7 @@ def verify_received(
             got = clip(payload.get("vct"), 80)
             raise CredentialRejected(f"vct: got {got!r}, want {config.vct!r}")
         cnf = payload.get("cnf", {}).get("jwk", {})
-        if cnf.get("x") != b64url_encode(holder.public_key):
+        if not same_public_jwk(cnf, holder.jwk):
             raise CredentialRejected("cnf: the credential is not bound to this wallet's key")
         return report
     if not isinstance(credential, dict):
@@ -378,6 +378,13 @@ def verify_received(
     if missing:
         raise CredentialRejected(f"type: missing {missing}")
     return report
+
+
+def same_public_jwk(a: Any, b: Mapping[str, str]) -> bool:
+    """Whether the JWK `a` names the same public key as `b` (key type, curve, coordinates)."""
+    if not isinstance(a, dict):
+        return False
+    return all(a.get(name) == b.get(name) for name in ("kty", "crv", "x", "y"))
 
 
 def _raise_unless_verified(report: VerificationReport) -> None:

@@ -290,15 +290,15 @@ def _pointer(path: tuple[str | int, ...]) -> str:
 
 
 def _key_for(match: Match, keys: Sequence[HolderKey]) -> HolderKey:
-    from did import b64url_encode
     from did.sd_jwt import Jws
+    from wallet.openid4vc._holder_issuance import same_public_jwk
 
     content = match.candidate.content
     for key in keys:
         if isinstance(content, str):
             payload = Jws.from_text(content.split("~")[0]).payload
             cnf = payload.get("cnf", {}).get("jwk", {})
-            if cnf.get("x") == b64url_encode(key.public_key):
+            if same_public_jwk(cnf, key.jwk):
                 return key
         else:
             subject = content.get("credentialSubject")

@@ -45,7 +45,7 @@ from wallet.openid4vc._proof import verify_key_proof
 from wallet.openid4vc._util import Clock, Rng, random_digits, random_token
 
 if TYPE_CHECKING:
-    from did import Ed25519Key
+    from did import SigningKey
 
 __all__ = ["CredentialTemplate", "IssuedCredential", "Issuer", "OfferHandle"]
 
@@ -73,7 +73,7 @@ class Issuer:
         self,
         base_url: str,
         *,
-        key: Ed25519Key,
+        key: SigningKey,
         verification_method: str,
         clock: Clock,
         rng: Rng,
@@ -342,10 +342,9 @@ class Issuer:
             raise ProofRejected('proofs: want {"jwt": [one key proof]}')
         return jwts
 
-    def _resolve_key(self, kid: str) -> bytes:
+    def _resolve_key(self, kid: str) -> tuple[str, bytes]:
         method = self._resolver.resolve_verification_method(kid, "authentication")
-        key: bytes = method.public_key
-        return key
+        return str(method.key_type), bytes(method.public_key)
 
     def _sign(
         self, template: CredentialTemplate, holder: str, public_key: bytes, now: datetime

@@ -26,7 +26,8 @@ __all__ = [
 
 # The formats this wallet issues and holds (OpenID4VCI 1.0 Appendix A.1.1 and A.3).
 FORMATS = ("dc+sd-jwt", "ldp_vc")
-_PROOF_ALGS = ("EdDSA", "Ed25519")
+# The algorithm names of each JOSE alg this wallet signs key proofs with.
+_ALG_NAMES = {"EdDSA": ("EdDSA", "Ed25519"), "ES256": ("ES256",)}
 
 
 def well_known_url(identifier: str, suffix: str) -> str:
@@ -56,7 +57,7 @@ class CredentialConfiguration:
     vct: str | None = None
     types: tuple[str, ...] = ()
     scope: str | None = None
-    proof_algs: tuple[str, ...] = ("EdDSA",)
+    proof_algs: tuple[str, ...] = ("EdDSA", "ES256")
     binding_methods: tuple[str, ...] = ("did:key", "did:jwk", "jwk")
 
     @classmethod
@@ -108,18 +109,21 @@ class CredentialConfiguration:
                 "@context": ["https://www.w3.org/ns/credentials/v2"],
                 "type": list(self.types),
             }
-            result["credential_signing_alg_values_supported"] = ["eddsa-jcs-2022"]
+            result["credential_signing_alg_values_supported"] = [
+                "eddsa-jcs-2022",
+                "ecdsa-jcs-2019",
+            ]
         else:
-            result["credential_signing_alg_values_supported"] = ["EdDSA"]
+            result["credential_signing_alg_values_supported"] = ["EdDSA", "ES256"]
         result["cryptographic_binding_methods_supported"] = list(self.binding_methods)
         result["proof_types_supported"] = {
             "jwt": {"proof_signing_alg_values_supported": list(self.proof_algs)}
         }
         return result
 
-    def accepts_proof_alg(self) -> bool:
-        """Whether a key proof this wallet can make (EdDSA) is accepted."""
-        return any(alg in _PROOF_ALGS for alg in self.proof_algs)
+    def accepts_proof_alg(self, alg: str) -> bool:
+        """Whether a key proof signed with `alg` (EdDSA or ES256) is accepted."""
+        return any(name in self.proof_algs for name in _ALG_NAMES.get(alg, (alg,)))
 
 
 @dataclass(frozen=True)

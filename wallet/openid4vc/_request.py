@@ -32,7 +32,7 @@ from wallet.openid4vc._errors import (
 )
 
 if TYPE_CHECKING:
-    from did import Ed25519Key
+    from did import SigningKey
 
 __all__ = [
     "PREFIXES",
@@ -166,11 +166,11 @@ class AuthorizationRequest:
         }
         return f"{SCHEME}://?{urlencode(params)}"
 
-    def to_jwt(self, key: Ed25519Key, kid: str, issued_at: datetime) -> str:
+    def to_jwt(self, key: SigningKey, kid: str, issued_at: datetime) -> str:
         """The signed request object (RFC 9101 §4, `typ` oauth-authz-req+jwt)."""
         from did.sd_jwt import sign_jws
 
-        header = {"alg": "EdDSA", "typ": REQUEST_TYP, "kid": kid}
+        header = {"alg": key.jws_alg, "typ": REQUEST_TYP, "kid": kid}
         payload = {
             **self.claims(),
             "aud": "https://self-issued.me/v2",

@@ -70,8 +70,8 @@ def verify_request_object(
 
 
 def _did_key(header: dict[str, Any], did: str, resolver: Any) -> dict[str, Any]:
+    from did import public_key_jwk
     from did.errors import DidError
-    from did.sd_jwt import ed25519_jwk
 
     kid = header.get("kid")
     if not isinstance(kid, str) or kid.partition("#")[0] != did or "#" not in kid:
@@ -80,7 +80,7 @@ def _did_key(header: dict[str, Any], did: str, resolver: Any) -> dict[str, Any]:
         method = resolver.resolve_verification_method(kid, "authentication")
     except DidError as exc:
         raise RequestNotTrusted(f"request object key {clip(kid, 80)!r}: {exc}") from None
-    return ed25519_jwk(method.public_key)
+    return public_key_jwk(method.public_key, method.key_type)
 
 
 def _x509_key(

@@ -22,7 +22,7 @@ from wallet.openid4vc._verifier import Verifier
 from wallet.openid4vc._verifier_app import verifier_app
 
 if TYPE_CHECKING:
-    from did import Ed25519Key, TrustPolicy
+    from did import SigningKey, TrustPolicy
     from wallet.server import Limits, Listen, Tls
 
 __all__ = ["qr_text", "running_issuer", "running_verifier"]
@@ -30,7 +30,7 @@ __all__ = ["qr_text", "running_issuer", "running_verifier"]
 
 @contextmanager
 def running_issuer(
-    key: Ed25519Key,
+    key: SigningKey,
     verification_method: str,
     *,
     listen: Listen,
@@ -70,7 +70,7 @@ def running_verifier(
     tls: Tls | None = None,
     public_name: str | None = None,
     limits: Limits | None = None,
-    key: Ed25519Key | None = None,
+    key: SigningKey | None = None,
     verification_method: str | None = None,
     trust: TrustPolicy,
     resolver: Any = None,

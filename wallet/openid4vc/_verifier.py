@@ -23,7 +23,7 @@ from wallet.openid4vc._request import AuthorizationRequest, request_uri_of
 from wallet.openid4vc._util import Clock, Rng, random_token
 
 if TYPE_CHECKING:
-    from did import Ed25519Key, TrustPolicy, VerificationReport
+    from did import SigningKey, TrustPolicy, VerificationReport
 
 __all__ = ["PresentationResult", "RequestHandle", "Verifier"]
 
@@ -82,7 +82,7 @@ class Verifier:
         *,
         clock: Clock,
         rng: Rng,
-        key: Ed25519Key | None = None,
+        key: SigningKey | None = None,
         verification_method: str | None = None,
         resolver: Any = None,
         trust: TrustPolicy,

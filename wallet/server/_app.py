@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from wallet.server._guard import Guard, Scope
+from wallet.server._guard import ERROR_LOG, Guard, Scope
 from wallet.server._limits import Limits
 from wallet.server._problems import PROBLEM_JSON, Problem
 
@@ -47,6 +47,15 @@ async def _on_http_exception(_request: Request, exc: Exception) -> Response:
     return problem_response(Problem(exc.status_code, name, str(detail), headers=exc.headers))
 
 
+async def _on_crash(request: Request, exc: Exception) -> Response:
+    # The type only: a message or traceback could carry request data. Logged before the
+    # answer goes out, so the log and the answer agree on what happened.
+    ERROR_LOG.error(
+        "internal error %s on %s %s", type(exc).__name__, request.method, request.url.path
+    )
+    return problem_response(Problem(500, "internal-error", "the server failed"))
+
+
 def application(
     routes: Sequence[BaseRoute],
     limits: Limits,
@@ -58,7 +67,11 @@ def application(
     `unslotted` picks the requests that wait without taking a slot (see `Guard`)."""
     app = Starlette(
         routes=list(routes),
-        exception_handlers={Problem: _on_problem, HTTPException: _on_http_exception},
+        exception_handlers={
+            Problem: _on_problem,
+            HTTPException: _on_http_exception,
+            Exception: _on_crash,
+        },
     )
     for key, value in state.items():
         setattr(app.state, key, value)

@@ -108,8 +108,9 @@ class Guard:
         except Problem as problem:
             await self._refuse(exchange, problem, close=not body_read)
         except Exception as exc:
-            # The type only: a message or traceback could carry request data.
-            ERROR_LOG.error("internal error %s on %s %s", type(exc).__name__, *_what(scope))
+            if not exchange.started:  # else the app's own handler logged and answered it
+                # The type only: a message or traceback could carry request data.
+                ERROR_LOG.error("internal error %s on %s %s", type(exc).__name__, *_what(scope))
             await self._refuse(
                 exchange, Problem(500, "internal-error", "the server failed"), close=True
             )

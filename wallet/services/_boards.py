@@ -373,7 +373,13 @@ class LocalBoard:
 
 
 def open_board(board: Path | str, env: Environment) -> BoardClient:
-    """Open the board at a location (today a board file; a URL once board servers exist)."""
+    """Open the board at a location: a board file, or the https:// URL of a board server
+    (http:// only on loopback; a private CA from `WALLET_CA_FILE` or `SSL_CERT_FILE`)."""
+    from wallet.board import RemoteBoard, is_board_url
+
+    if isinstance(board, str) and is_board_url(board):
+        ca = env.environ.get("WALLET_CA_FILE")
+        return RemoteBoard(board, ca_file=Path(ca) if ca else None, environ=env.environ)
     return LocalBoard.open(Path(board), env)
 
 
@@ -392,7 +398,7 @@ def unlock_board(board: Path, env: Environment) -> None:
 
 
 @contextmanager
-def using_board(board: Path | BoardClient, env: Environment) -> Iterator[BoardClient]:
+def using_board(board: Path | str | BoardClient, env: Environment) -> Iterator[BoardClient]:
     """An opened board: the one given (left open), or the one at a path (closed after)."""
     if not isinstance(board, Path | str):
         yield board

@@ -169,11 +169,10 @@ def _participants(
 
 
 def _run(root: Path, env: Environment, *, keep: bool) -> DemoReport:
-    from wallet.services._boards import LocalBoard
     from wallet.services._identities import create_identity
 
     run = _Run(env)
-    board_env = {"WALLET_BOARD_PASSPHRASE": run.passphrase()}
+    board_env: dict[str, str] = {}  # Nobody but the board's host holds its key.
     names = ["authority", "trustee-1", "trustee-2", "trustee-3"]
     names += [f"voter-{i}" for i in range(1, 6)] + ["outsider"]
     with ExitStack() as stack:
@@ -184,17 +183,30 @@ def _run(root: Path, env: Environment, *, keep: bool) -> DemoReport:
         }
         for name, wallet in wallets.items():
             create_identity(wallet, label=name)
-        board = stack.enter_context(
-            LocalBoard.open_or_create(
-                root / "board.sqlite", run.environment(board_env, notify=True), keystore="file"
-            )
-        )
+        board = stack.enter_context(_served_board(run, root, stack))
         _credentials(run, wallets)
         _election(run, wallets, board)
         _ballots(run, wallets, board)
         _count(run, wallets, board)
         _audit(run, board, root, keep=keep)
     return DemoReport(str(root) if keep else None, tuple(run.steps), run.result, run.audit)
+
+
+def _served_board(run: _Run, root: Path, stack: ExitStack) -> BoardClient:
+    """The board as a service: its file and key on the board's host (this process), served
+    on a loopback port; everyone else reaches it over HTTP, without its key (DESIGN §5.5)."""
+    from wallet.board import BoardHost, RemoteBoard, board_app, board_service
+    from wallet.server import Limits, Running
+    from wallet.services._boards import LocalBoard
+
+    host_env = run.environment({"WALLET_BOARD_PASSPHRASE": run.passphrase()}, notify=True)
+    path = root / "board.sqlite"
+    LocalBoard.open_or_create(path, host_env, keystore="file").close()
+    host = BoardHost.open(str(path), host_env)
+    service = board_service(host, host.signer(host_env), now=run.clock)
+    stack.callback(service.close)
+    server = stack.enter_context(Running(board_app(service, Limits())))
+    return RemoteBoard(server.url, environ={})
 
 
 def _did(wallet: Wallet, label: str) -> str:

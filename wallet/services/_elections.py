@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wallet._db import ElectionRow
-from wallet.errors import NotFound, UsageError
+from wallet.errors import FileProblem, NotFound, UsageError
 from wallet.services._board_api import BoardClient, Submitted
 from wallet.services._boards import LocalBoard, using_board
 from wallet.services._election_types import (
@@ -131,7 +131,7 @@ def _agree(obj: dict[str, Any], key: str, value: Any, option: str) -> None:
 
 def create_election(
     wallet: Wallet,
-    board_path: Path | BoardClient,
+    board_path: Path | str | BoardClient,
     manifest: Manifest,
     *,
     as_: str,
@@ -150,9 +150,11 @@ def create_election(
         raise UsageError(f"give {manifest.trustee_count} trustees with --trustee")
     start = opens or wallet.env.now()
     end = closes or start + DEFAULT_WINDOW
+    from wallet.board import is_board_url
+
     opened = (
         using_board(board_path, wallet.env)
-        if not isinstance(board_path, Path | str)
+        if not isinstance(board_path, Path | str) or is_board_url(str(board_path))
         else LocalBoard.open_or_create(Path(board_path), wallet.env, keystore=board_keystore)
     )
     with opened as board:
@@ -235,14 +237,14 @@ def summary(board: BoardClient, election: str) -> ElectionSummary:
 
 
 def show_election(
-    board_path: Path | BoardClient, election: str, env: Environment
+    board_path: Path | str | BoardClient, election: str, env: Environment
 ) -> ElectionSummary:
     """What `election show` prints (no keys needed)."""
     with using_board(board_path, env) as board:
         return summary(board, election)
 
 
-def list_elections(board_path: Path | BoardClient, env: Environment) -> list[ElectionListing]:
+def list_elections(board_path: Path | str | BoardClient, env: Environment) -> list[ElectionListing]:
     """The elections on a board, with their phase and counts."""
     with using_board(board_path, env) as board:
         items = []
@@ -293,7 +295,7 @@ def _publish_lists(wallet: Wallet, board: BoardClient, state: ElectionState) -> 
 
 
 def open_election(
-    wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str
+    wallet: Wallet, board_path: Path | str | BoardClient, election: str, *, as_: str
 ) -> Posted:
     """Post `open`: the joint key and election hash derived from the trustees' ceremony."""
     from voting.board import OpenBody, launch_code
@@ -312,7 +314,7 @@ def open_election(
 
 
 def close_election(
-    wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str
+    wallet: Wallet, board_path: Path | str | BoardClient, election: str, *, as_: str
 ) -> Posted:
     """Post `close`, freezing the status lists in force onto the chain (DESIGN §5.2)."""
     from voting.board import CloseBody, referenced_status_lists
@@ -330,7 +332,7 @@ def close_election(
 
 
 def tally_election(
-    wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str
+    wallet: Wallet, board_path: Path | str | BoardClient, election: str, *, as_: str
 ) -> Posted:
     """Post `tally`: the encrypted sums of the counted ballots."""
     from voting.board import TallyBody, compute_tally, counted_ballots
@@ -343,7 +345,7 @@ def tally_election(
 
 
 def election_result(
-    wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str | None
+    wallet: Wallet, board_path: Path | str | BoardClient, election: str, *, as_: str | None
 ) -> ElectionResult:
     """The posted result; with `as_` (the authority), combine the shares and post it first."""
     from voting.board import ResultBody
@@ -390,11 +392,34 @@ def _excluded(entries: Sequence[Entry]) -> tuple[ExcludedBallots, ...]:
 
 
 def export_election(
-    board_path: Path | BoardClient, election: str, out: Path, env: Environment
+    board_path: Path | str | BoardClient, election: str, out: Path, env: Environment
 ) -> ExportedRecord:
     """Write the record directory: entries.jsonl, checkpoint and board.vkey (DESIGN §5.3)."""
     with using_board(board_path, env) as board:
-        if not isinstance(board, LocalBoard):
-            raise UsageError("only a board file can be exported here; its server serves records")
-        target = board.export(election, out)
-        return ExportedRecord(election, target, len(board.entries(election)))
+        if isinstance(board, LocalBoard):
+            target = board.export(election, out)
+            return ExportedRecord(election, target, len(board.entries(election)))
+        # A board server: the record read from its tiles, checked against its checkpoint.
+        from wallet.board import RemoteBoard
+
+        if not isinstance(board, RemoteBoard):
+            raise UsageError("this board cannot export records")
+        record = board.record(election)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, data in (
+            ("entries.jsonl", b"".join(line + b"\n" for line in record.entries)),
+            ("checkpoint", record.checkpoint.encode()),
+            ("board.vkey", (record.vkey + "\n").encode()),
+        ):
+            _write_bytes(out / name, data)
+        return ExportedRecord(election, out, len(record.entries))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise FileProblem(f"cannot write {path}: {exc.strerror}") from None

@@ -332,11 +332,15 @@ def check_receipt(
     path = Path(reference)
     if path.is_file():
         text, election, leaf = _from_file(path, board_path)
-        rid, location = leaf.hex()[:16], board_path
+        rid = leaf.hex()[:16]
+        location: Path | str | None = board_path
     else:
         stored = find_receipt(wallet, reference)
         text, election, rid = stored.text, stored.election, stored.id
-        location = board_path or Path(stored.board)
+        # A board server's receipts keep its URL; a board file's, its path.
+        location = board_path or (
+            stored.board if stored.board.startswith(("https://", "http://")) else Path(stored.board)
+        )
         leaf = Receipt.from_text(text).extra or b""
     assert location is not None  # _from_file demands a board for files.
     receipt = Receipt.from_text(text)

@@ -64,7 +64,9 @@ def _known_unannounced(board: BoardClient, election: str, index: int) -> bool:
         return False
 
 
-def keygen(wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str) -> Posted:
+def keygen(
+    wallet: Wallet, board_path: Path | str | BoardClient, election: str, *, as_: str
+) -> Posted:
     """Draw this trustee's ceremony secret into the keystore and post its announcement."""
     from voting.board import TrusteeKeyBody
     from voting.trustees import Trustee
@@ -120,7 +122,7 @@ def _received(trustee: Trustee, state: ElectionState) -> tuple[dict[int, int], l
 
 
 def shares(
-    wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str
+    wallet: Wallet, board_path: Path | str | BoardClient, election: str, *, as_: str
 ) -> SharesOutcome:
     """Post this trustee's sealed shares; once all are in, check the ones it received.
 
@@ -163,7 +165,9 @@ def shares(
         return SharesOutcome(election, index, sent, tuple(sorted(good)), waiting, acknowledged)
 
 
-def decrypt(wallet: Wallet, board_path: Path | BoardClient, election: str, *, as_: str) -> Posted:
+def decrypt(
+    wallet: Wallet, board_path: Path | str | BoardClient, election: str, *, as_: str
+) -> Posted:
     """Post this trustee's decryption share of the tally, with its proofs (record spec §8.2)."""
     from voting.board import DecryptionShareBody
     from voting.tally import partial_decrypt

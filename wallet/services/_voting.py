@@ -87,7 +87,7 @@ def _refuse_a_second_ballot(board: BoardClient, election: str, voter: str) -> No
 
 def vote(
     wallet: Wallet,
-    board_path: Path | BoardClient,
+    board_path: Path | str | BoardClient,
     election: str,
     *,
     as_: str,

@@ -1,0 +1,264 @@
+"""`wallet credential offer|receive`, `wallet presentation request` and `wallet present` in two
+wallet homes over loopback: the issuer and the verifier run as real processes, the holder in
+this process, and they talk over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.wallet.cli_helpers import ROOT, Run, wallet
+from tests.wallet.credential_helpers import CliWallet, make_cli_wallet
+
+PERSON = {
+    "given_name": "Ada",
+    "family_name": "Lovelace",
+    "birthdate": "1815-12-10",
+    "nationality": "GB",
+    "email": "ada@example.org",
+}
+
+
+def real_now() -> datetime:
+    """The issuer and the verifier run as processes on the system clock, so the holder, in
+    this process, must read the same clock: key proofs and key bindings carry times."""
+    return datetime.now(UTC)
+
+
+def as_holder(home: CliWallet, *args: str | Path) -> Run:
+    return wallet(*args, env=home.env, clock=real_now)
+
+
+@pytest.fixture(scope="module")
+def issuer_home(tmp_path_factory: pytest.TempPathFactory) -> CliWallet:
+    return make_cli_wallet(tmp_path_factory.mktemp("issuer-home"))
+
+
+@pytest.fixture(scope="module")
+def holder_home(tmp_path_factory: pytest.TempPathFactory) -> CliWallet:
+    return make_cli_wallet(tmp_path_factory.mktemp("holder-home"))
+
+
+@contextmanager
+def serving(home: CliWallet, *args: str) -> Iterator[subprocess.Popen[str]]:
+    """Run `wallet ARGS` in `home` as a process; stop it on the way out if still running."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wallet", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=home.env,
+        cwd=ROOT,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+        process.wait(timeout=30)
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()
+        process.stderr.close()
+
+
+def _first_line(stream: object) -> str:
+    line = stream.readline()  # type: ignore[attr-defined]
+    assert isinstance(line, str) and line, "the server printed nothing"
+    return line.strip()
+
+
+def _tx_code(process: subprocess.Popen[str]) -> str:
+    assert process.stderr is not None
+    # The QR code comes first on stderr, then the transaction code's line; both are bounded.
+    for _ in range(200):
+        line = process.stderr.readline()
+        if line.startswith("transaction code"):
+            return line.rsplit(" ", 1)[-1].strip()
+    raise AssertionError("no transaction code was printed")
+
+
+def _offer_args(issuer: CliWallet, subject: str, fmt: str, *extra: str) -> list[str]:
+    claims = [arg for name, value in PERSON.items() for arg in ("--claim", f"{name}={value}")]
+    kind = "https://example.org/person" if fmt == "dc+sd-jwt" else "PersonCredential"
+    disclosable = (
+        [a for name in PERSON for a in ("--disclosable", name)] if fmt == "dc+sd-jwt" else []
+    )
+    return [
+        "credential",
+        "offer",
+        "--issuer",
+        "issuer",
+        "--subject",
+        subject,
+        "--type",
+        kind,
+        "--format",
+        fmt,
+        *claims,
+        *disclosable,
+        "--once",
+        "--timeout",
+        "60",
+        "--listen",
+        "127.0.0.1:0",
+        *extra,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "tx_code"),
+    [("dc+sd-jwt", False), ("dc+sd-jwt", True), ("ldp_vc", False), ("ldp_vc", True)],
+)
+def test_offer_and_receive_in_two_homes(
+    issuer_home: CliWallet, holder_home: CliWallet, fmt: str, tx_code: bool, tmp_path: Path
+) -> None:
+    extra = ["--tx-code"] if tx_code else []
+    with serving(issuer_home, *_offer_args(issuer_home, holder_home.alice, fmt, *extra)) as server:
+        offer = _first_line(server.stdout)
+        assert offer.startswith("openid-credential-offer://")
+        code = ["--tx-code", _tx_code(server)] if tx_code else []
+        received = as_holder(
+            holder_home,
+            "credential",
+            "receive",
+            offer,
+            "--identity",
+            "alice",
+            *code,
+            "--allow-private-network",
+            "--json",
+        )
+        assert received.code == 0, received.stderr
+        assert server.wait(timeout=30) == 0
+    (summary,) = received.json()
+    assert summary["issuer"] == issuer_home.issuer
+    held = holder_home.ok("--json", "credential", "show", summary["id"]).json()["credential"]
+    path = tmp_path / "received"
+    path.write_text(held if isinstance(held, str) else json.dumps(held))
+    verified = as_holder(holder_home, "credential", "verify", path, "--trust", issuer_home.issuer)
+    assert verified.code == 0, verified.stdout + verified.stderr
+
+
+def test_a_wrong_tx_code_is_refused_and_nothing_stored(
+    issuer_home: CliWallet, holder_home: CliWallet
+) -> None:
+    before = holder_home.ok("--json", "credential", "list").json()
+    args = _offer_args(issuer_home, holder_home.alice, "dc+sd-jwt", "--tx-code")
+    with serving(issuer_home, *args) as server:
+        offer = _first_line(server.stdout)
+        real = _tx_code(server)
+        wrong = "000000" if real != "000000" else "111111"
+        refused = as_holder(
+            holder_home,
+            "credential",
+            "receive",
+            offer,
+            "--identity",
+            "alice",
+            "--tx-code",
+            wrong,
+            "--allow-private-network",
+        )
+    assert refused.code == 1
+    assert "invalid_grant" in refused.stderr and "tx_code" in refused.stderr
+    assert holder_home.ok("--json", "credential", "list").json() == before
+
+
+@pytest.fixture(scope="module")
+def held_person(issuer_home: CliWallet, holder_home: CliWallet) -> None:
+    with serving(issuer_home, *_offer_args(issuer_home, holder_home.bob, "dc+sd-jwt")) as server:
+        offer = _first_line(server.stdout)
+        done = as_holder(
+            holder_home,
+            "credential",
+            "receive",
+            offer,
+            "--identity",
+            "bob",
+            "--allow-private-network",
+        )
+        assert done.code == 0, done.stderr
+
+
+def _dcql(tmp_path: Path, claims: list[str]) -> Path:
+    query = {
+        "credentials": [
+            {
+                "id": "person",
+                "format": "dc+sd-jwt",
+                "meta": {"vct_values": ["https://example.org/person"]},
+                "claims": [{"path": [c]} for c in claims],
+            }
+        ]
+    }
+    path = tmp_path / "query.json"
+    path.write_text(json.dumps(query))
+    return path
+
+
+def test_presentation_request_and_present(
+    issuer_home: CliWallet, holder_home: CliWallet, held_person: None, tmp_path: Path
+) -> None:
+    query = _dcql(tmp_path, ["given_name", "nationality"])
+    args = [
+        "presentation",
+        "request",
+        "--dcql",
+        str(query),
+        "--identity",
+        "issuer",
+        "--trust",
+        issuer_home.issuer,
+        "--once",
+        "--timeout",
+        "60",
+        "--listen",
+        "127.0.0.1:0",
+    ]
+    with serving(issuer_home, *args) as verifier:
+        request = _first_line(verifier.stdout)
+        assert request.startswith("openid4vp://")
+        # Without --yes and with nobody at a terminal, the user is shown what would go, and
+        # nothing is sent.
+        unconfirmed = as_holder(holder_home, "present", request, "--allow-private-network")
+        assert unconfirmed.code == 2
+        assert "given_name" in unconfirmed.stderr and "nothing sent" in unconfirmed.stderr
+        sent = as_holder(holder_home, "present", request, "--yes", "--allow-private-network")
+        assert sent.code == 0, sent.stderr
+        assert 'given_name = "Ada"' in sent.stderr and 'nationality = "GB"' in sent.stderr
+        assert "email" not in sent.stderr.split("always visible")[0]
+        assert verifier.wait(timeout=30) == 0
+        assert verifier.stdout is not None
+        report = verifier.stdout.read()
+    assert report.splitlines()[0].startswith("verified")
+    disclosed = sorted(line for line in report.splitlines() if line.startswith("  person:"))
+    assert disclosed == ['  person: given_name = "Ada"', '  person: nationality = "GB"']
+
+
+def test_a_claim_the_credential_lacks_is_refused(
+    issuer_home: CliWallet, holder_home: CliWallet, held_person: None, tmp_path: Path
+) -> None:
+    query = _dcql(tmp_path, ["passport_number"])
+    args = [
+        "presentation",
+        "request",
+        "--dcql",
+        str(query),
+        "--once",
+        "--timeout",
+        "60",
+        "--listen",
+        "127.0.0.1:0",
+    ]
+    with serving(issuer_home, *args) as verifier:
+        request = _first_line(verifier.stdout)
+        refused = as_holder(holder_home, "present", request, "--yes", "--allow-private-network")
+    assert refused.code == 1
+    assert "passport_number" in refused.stderr

@@ -1,0 +1,183 @@
+"""Provides `RemoteBoard`: the wallet's board interface (`wallet.services.BoardClient`) over
+a board server's HTTP API (docs/board-api.md).
+
+Nothing the server says is believed unverified: entries come from the tiles, rebuilt into
+the tree and checked against a checkpoint signed by the board key; receipts and proofs are
+computed from those verified leaves. Posting needs no board key: the server signs the
+checkpoints. A refusal by the board's rules is raised as `voting.errors.RejectedEntry`, as a
+local board raises it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+from wallet.board._client import BoardClient as HttpBoard
+from wallet.board._urls import BoardRefused
+from wallet.errors import NotFound
+
+if TYPE_CHECKING:
+    from voting.board import ElectionState, Entry, EntryBody, Head, Record
+    from voting.chain import MemoryLogStore, Note, Receipt
+    from wallet.services._board_api import BoardInfo, StatusLists, Submitted
+
+
+class RemoteBoard:
+    """A board server, opened by URL. Use as a context manager so connections are closed."""
+
+    def __init__(
+        self, url: str, *, ca_file: Path | None = None, environ: Mapping[str, str] | None = None
+    ) -> None:
+        from wallet.services._board_api import BoardInfo
+
+        self._http = HttpBoard(url, ca_file=ca_file, environ=environ)
+        try:
+            data = self._http.info()
+        except BaseException:
+            self._http.close()
+            raise
+        self._info = BoardInfo(str(data.get("board", "")), str(data["name"]), str(data["vkey"]))
+        self._raw: dict[str, list[bytes]] = {}
+        self._notes: dict[str, str] = {}
+
+    @property
+    def info(self) -> BoardInfo:
+        return self._info
+
+    @property
+    def location(self) -> str:
+        return self._http.url
+
+    def origin(self, election: str) -> str:
+        return f"{self._info.name}/{election}"
+
+    def elections(self) -> list[str]:
+        return [str(item["id"]) for item in self._http.elections() if item.get("size")]
+
+    def _refresh(self, election: str) -> list[bytes]:
+        from voting.chain import Ed25519Verifier
+
+        try:
+            log = self._http.read_log(
+                election,
+                [Ed25519Verifier.from_vkey(self._info.vkey)],
+                origin=self.origin(election),
+                known=self._raw.get(election, ()),
+            )
+        except BoardRefused as refused:
+            if refused.status == 404:
+                raise NotFound(f"no election {election!r} on board {self.location}") from None
+            raise
+        self._raw[election] = log.entries
+        self._notes[election] = log.note
+        return log.entries
+
+    def entries(self, election: str) -> list[Entry]:
+        from voting.board import Entry
+
+        return [Entry.from_bytes(data) for data in self._refresh(election)]
+
+    def state(self, election: str) -> ElectionState:
+        from voting.board import ElectionState
+
+        return ElectionState.replay(self.entries(election), election)
+
+    def checkpoint(self, election: str) -> Note | None:
+        from voting.chain import Note
+
+        try:
+            self._refresh(election)
+        except NotFound:
+            return None
+        return Note.from_text(self._notes[election])
+
+    def _tree(self, election: str) -> MemoryLogStore:
+        from voting.chain import MemoryLogStore
+
+        store = MemoryLogStore()
+        store.create_log(election)
+        store.append_many(election, self._refresh(election))
+        return store
+
+    def inclusion(self, election: str, index: int) -> Receipt:
+        from voting.chain import Checkpoint, Note, Receipt
+
+        store = self._tree(election)
+        note = Note.from_text(self._notes[election])
+        size = Checkpoint.from_text(note.text).size
+        return Receipt(index, tuple(store.inclusion_proof(election, index, size)), note)
+
+    def consistency_proof(self, election: str, old_size: int, new_size: int) -> list[bytes]:
+        return self._tree(election).consistency_proof(election, old_size, new_size)
+
+    def record(self, election: str) -> Record:
+        """The election's record from the tiles, checked against the signed checkpoint."""
+        return self._http.record(election, vkey=self._info.vkey)
+
+    def documents_for(
+        self, election: str, body: EntryBody, author: str
+    ) -> dict[str, dict[str, Any]]:
+        """The did:web documents the entry must record, judged from the verified entries
+        with this wallet's own resolver (the board is not asked)."""
+        import did
+        from voting.board import dependencies, documents_needed
+
+        state = self.state(election) if election in self.elections() else None
+        recorded = state.documents if state is not None else {}
+        wanted = dependencies(author.partition("#")[0], body)
+        return documents_needed(recorded, wanted, did.Resolver())
+
+    def submit(self, election: str, build: Callable[[Head], Entry]) -> Submitted:
+        """Sign on the head (waiting for a turn) and post; a refusal by the board's rules is
+        RejectedEntry with the board's reason, as a local board raises it."""
+        from voting.board import Head
+        from voting.errors import RejectedEntry
+
+        head = None
+        if election not in self.elections():
+            head = Head.genesis(election)
+        try:
+            entry, answer = self._http.append(election, build, head=head)
+        except BoardRefused as refused:
+            if refused.rule:
+                raise RejectedEntry(str(refused.problem.get("detail", refused.rule))) from None
+            if refused.status == 404:
+                raise RejectedEntry(f"phase: no election {election!r} on this board") from None
+            raise
+        from wallet.services._board_api import Submitted
+
+        return Submitted(answer.index, entry, answer.leaf_hash, answer.receipt)
+
+    def publish_status_list(self, credential: Mapping[str, object]) -> None:
+        self._http.publish_status_list(dict(credential))
+
+    def status_lists(self) -> StatusLists:
+        from did.errors import StatusRetrievalError
+        from wallet.board._urls import BoardUnreachable
+
+        def source(url: str) -> Mapping[str, object]:
+            try:
+                return self._http.status_list(url)
+            except (BoardRefused, BoardUnreachable):
+                raise StatusRetrievalError(
+                    f"status list {url[:80]!r} is not on the board"
+                ) from None
+
+        return source
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
