@@ -93,10 +93,10 @@ def test_receipt_check_says_superseded_by_which_ballot(last: World) -> None:
     assert check_receipt(last.wallets["v2"], challenged.receipt_id).status == "challenged"
     # `receipt list` says the same for every receipt, from one read of the board.
     listed = receipt_standings(wallet, list_receipts(wallet))
-    assert {k: (v.status if v else None) for k, v in listed.items()} == {
-        earlier.receipt_id: "superseded",
-        later.receipt_id: "counted",
-    }
+    assert [(r.receipt.id, r.standing.status if r.standing else None) for r in listed] == [
+        (earlier.receipt_id, "superseded"),
+        (later.receipt_id, "counted"),
+    ]
 
 
 def test_receipt_list_prints_where_each_ballot_stands(

@@ -90,13 +90,29 @@ class Standing:
         return obj
 
 
+def _credential(entry: Entry) -> dict[str, Any] | None:
+    body = entry.body
+    if not isinstance(body, BallotBody):
+        return None
+    embedded = body.presentation.get("verifiableCredential")
+    if isinstance(embedded, list) and len(embedded) == 1 and isinstance(embedded[0], dict):
+        return embedded[0]
+    return None
+
+
+def _status_entries(credential: dict[str, Any]) -> list[Any]:
+    status = credential.get("credentialStatus")
+    if status is None:
+        return []
+    return status if isinstance(status, list) else [status]
+
+
 def frozen_status_problem(
     entry: Entry, frozen: dict[str, dict[str, Any]]
 ) -> tuple[str | None, str] | None:
     """Why the frozen lists keep a ballot out (§7 step 2): (list, purpose or reason), or None
     when every status entry of its credential names a frozen list whose bit is clear."""
     from did import check_status
-    from voting.board._state import _credential, _status_entries
 
     credential = _credential(entry)
     if credential is None:

@@ -32,6 +32,12 @@ from voting.board._bodies import (
 from voting.board._election import ElectionBody
 from voting.board._entries import ZERO_HASH, Entry
 from voting.board._replay import EntryFacts, RuleState
+from voting.board._standing import (
+    _credential,
+    _status_entries,
+    counted_entries,
+    frozen_status_problem,
+)
 from voting.errors import RejectedEntry, TallyError, VotingError
 
 PHASES = ("empty", "setup", "open", "closed", "tallied", "finished")
@@ -220,23 +226,6 @@ def dependencies(author_did: str, body: Any) -> list[str]:
     return [d for d in dict.fromkeys(found) if d]
 
 
-def _credential(entry: Entry) -> dict[str, Any] | None:
-    body = entry.body
-    if not isinstance(body, BallotBody):
-        return None
-    embedded = body.presentation.get("verifiableCredential")
-    if isinstance(embedded, list) and len(embedded) == 1 and isinstance(embedded[0], dict):
-        return embedded[0]
-    return None
-
-
-def _status_entries(credential: dict[str, Any]) -> list[Any]:
-    status = credential.get("credentialStatus")
-    if status is None:
-        return []
-    return status if isinstance(status, list) else [status]
-
-
 def credential_issuer(credential: dict[str, Any]) -> str | None:
     """The issuer's id of a credential (`issuer` or `issuer.id`), or None."""
     issuer = credential.get("issuer")
@@ -273,8 +262,6 @@ def referenced_status_lists(entries: Iterable[Entry]) -> list[str]:
 
 def frozen_status_allows(entry: Entry, frozen: dict[str, dict[str, Any]]) -> bool:
     """True unless the frozen lists set a status bit of the ballot's credential (§7 step 2)."""
-    from voting.board._standing import frozen_status_problem
-
     return frozen_status_problem(entry, frozen) is None
 
 
@@ -289,8 +276,6 @@ def counted_ballots(
     or the first when the election's revoting rule is `first`. These are the "counted"
     ballots of `ballot_standings`, which also says why each other ballot does not count.
     """
-    from voting.board._standing import counted_entries
-
     return counted_entries(entries, excluded)
 
 

@@ -20,15 +20,7 @@ def list_(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False
     from wallet.services import Wallet, list_receipts, receipt_standings
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        kept = list_receipts(wallet)
-        standings = receipt_standings(wallet, kept)
-    items = []
-    for receipt in kept:
-        standing = standings.get(receipt.id)
-        items.append(receipt.to_json() | {
-            "standing": None if standing is None else {
-                **standing.to_json(), "description": standing.describe()},
-        })  # fmt: skip
+        items = [item.to_json() for item in receipt_standings(wallet, list_receipts(wallet))]
     emit(items, json_of(ctx, json_), lambda rows: "\n".join(
         f"{r['id'][:16]}  {r['election']}  {r['type']}  "
         f"{(r['standing'] or {}).get('description', '')}" for r in rows))  # fmt: skip

@@ -103,6 +103,7 @@ if TYPE_CHECKING:
     )
     from wallet.services._receipts import (
         ReceiptCheck,
+        ReceiptStanding,
         StoredReceipt,
         check_receipt,
         find_receipt,
@@ -221,6 +222,7 @@ _WHERE: dict[str, str] = {
     "resolve_did": "_identities",
     "signing_key": "_identities",
     "ReceiptCheck": "_receipts",
+    "ReceiptStanding": "_receipts",
     "StoredReceipt": "_receipts",
     "check_receipt": "_receipts",
     "find_receipt": "_receipts",
@@ -277,6 +279,7 @@ __all__ = [
     "Posted",
     "Problem",
     "ReceiptCheck",
+    "ReceiptStanding",
     "RequestMade",
     "Serving",
     "SharesOutcome",

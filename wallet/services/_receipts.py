@@ -239,7 +239,7 @@ class ReceiptCheck:
     # is no ballot.
     status: str | None = None
     standing: str | None = None
-    detail: dict[str, Any] | None = None
+    ballot: Standing | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -252,14 +252,29 @@ class ReceiptCheck:
             "inclusion": "passed",
             "consistency": "passed",
         }
-        if self.status is not None:
-            data["standing"] = {**(self.detail or {}), "description": self.standing}
+        if self.ballot is not None:
+            data["standing"] = {**self.ballot.to_json(), "description": self.standing}
         return data
 
 
-def receipt_standings(wallet: Wallet, receipts: list[StoredReceipt]) -> dict[str, Standing | None]:
-    """Where each receipt's ballot stands, by receipt id: each board is read once per
-    election; None for an entry that is no ballot or a board that cannot be read now."""
+@dataclass(frozen=True)
+class ReceiptStanding:
+    """Where one kept receipt's ballot stands (None: no ballot, or its board is unreadable)."""
+
+    receipt: StoredReceipt
+    standing: Standing | None
+
+    def to_json(self) -> dict[str, Any]:
+        standing = self.standing
+        described = (
+            None if standing is None else standing.to_json() | {"description": standing.describe()}
+        )
+        return self.receipt.to_json() | {"standing": described}
+
+
+def receipt_standings(wallet: Wallet, receipts: list[StoredReceipt]) -> tuple[ReceiptStanding, ...]:
+    """Where each receipt's ballot stands, in the order given: each board is read once per
+    election."""
     from voting.board import ballot_standings
     from wallet.errors import WalletError
 
@@ -273,7 +288,7 @@ def receipt_standings(wallet: Wallet, receipts: list[StoredReceipt]) -> dict[str
         for receipt in kept:
             ballot = receipt.ballot_id
             found[receipt.id] = None if ballot is None else standings.get(ballot)
-    return found
+    return tuple(ReceiptStanding(r, found.get(r.id)) for r in receipts)
 
 
 def _by_election(receipts: list[StoredReceipt]) -> dict[tuple[str, str], list[StoredReceipt]]:
@@ -376,5 +391,5 @@ def check_receipt(
         newest_seen,
         None if standing is None else standing.status,
         None if standing is None else standing.describe(),
-        None if standing is None else dict(standing.to_json()),
+        standing,
     )
