@@ -24,10 +24,10 @@ if TYPE_CHECKING:
         BoardInfo,
         Submitted,
     )
+    from wallet.services._board_open import open_board
     from wallet.services._boards import (
         LocalBoard,
         board_needs_passphrase,
-        open_board,
         unlock_board,
     )
     from wallet.services._credentials import (
@@ -162,7 +162,7 @@ _WHERE: dict[str, str] = {
     "Submitted": "_board_api",
     "LocalBoard": "_boards",
     "board_needs_passphrase": "_boards",
-    "open_board": "_boards",
+    "open_board": "_board_open",
     "unlock_board": "_boards",
     "Network": "_exchange",
     "OfferMade": "_exchange",

@@ -53,7 +53,7 @@ def _record_from_board(
     """An election's record read from a board server's tiles and checked against its signed
     checkpoint. With a state file, the full tiles read before are kept beside it
     (`<state>.tiles/`), so an incremental audit fetches only what was appended since."""
-    from wallet.board import BoardClient
+    from wallet.board._client import BoardClient
 
     with BoardClient(url, ca_file=ca_file) as client:
         if election is None:

@@ -38,7 +38,7 @@ from wallet.errors import (
     NotFound,
     UsageError,
 )
-from wallet.services._board_api import BoardClient, BoardInfo, StatusLists, Submitted
+from wallet.services._board_api import BoardInfo, StatusLists, Submitted
 from wallet.services._session import Environment
 
 if TYPE_CHECKING:
@@ -372,17 +372,6 @@ class LocalBoard:
         return source
 
 
-def open_board(board: Path | str, env: Environment) -> BoardClient:
-    """Open the board at a location: a board file, or the https:// URL of a board server
-    (http:// only on loopback; a private CA from `WALLET_CA_FILE` or `SSL_CERT_FILE`)."""
-    from wallet.board import RemoteBoard, is_board_url
-
-    if isinstance(board, str) and is_board_url(board):
-        ca = env.environ.get("WALLET_CA_FILE")
-        return RemoteBoard(board, ca_file=Path(ca) if ca else None, environ=env.environ)
-    return LocalBoard.open(Path(board), env)
-
-
 def board_needs_passphrase(board: Path, env: Environment) -> bool:
     """Whether posting to `board` needs a board passphrase that has not been given yet."""
     if env.environ.get(BOARD_PASSPHRASE):
@@ -395,16 +384,6 @@ def unlock_board(board: Path, env: Environment) -> None:
     """Open the board's checkpoint key with `env`; BoardLocked when its passphrase is wrong."""
     with LocalBoard.open(board, env) as opened:
         opened.signer  # noqa: B018 -- reading it opens the keystore and checks the key.
-
-
-@contextmanager
-def using_board(board: Path | str | BoardClient, env: Environment) -> Iterator[BoardClient]:
-    """An opened board: the one given (left open), or the one at a path (closed after)."""
-    if not isinstance(board, Path | str):
-        yield board
-        return
-    with open_board(board, env) as opened:
-        yield opened
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -195,7 +195,9 @@ def _run(root: Path, env: Environment, *, keep: bool) -> DemoReport:
 def _served_board(run: _Run, root: Path, stack: ExitStack) -> BoardClient:
     """The board as a service: its file and key on the board's host (this process), served
     on a loopback port; everyone else reaches it over HTTP, without its key (DESIGN §5.5)."""
-    from wallet.board import BoardHost, RemoteBoard, board_app, board_service
+    from wallet.board._host import BoardHost
+    from wallet.board._remote import RemoteBoard
+    from wallet.board._run import board_app, board_service
     from wallet.server import Limits, Running
     from wallet.services._boards import LocalBoard
 

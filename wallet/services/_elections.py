@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from wallet._db import ElectionRow
 from wallet.errors import FileProblem, NotFound, UsageError
 from wallet.services._board_api import BoardClient, Submitted
-from wallet.services._boards import LocalBoard, using_board
+from wallet.services._board_open import using_board
+from wallet.services._boards import LocalBoard
 from wallet.services._election_types import (
     ContestResult,
     ElectionListing,
@@ -150,7 +151,7 @@ def create_election(
         raise UsageError(f"give {manifest.trustee_count} trustees with --trustee")
     start = opens or wallet.env.now()
     end = closes or start + DEFAULT_WINDOW
-    from wallet.board import is_board_url
+    from wallet.board._urls import is_board_url
 
     opened = (
         using_board(board_path, wallet.env)
@@ -400,7 +401,7 @@ def export_election(
             target = board.export(election, out)
             return ExportedRecord(election, target, len(board.entries(election)))
         # A board server: the record read from its tiles, checked against its checkpoint.
-        from wallet.board import RemoteBoard
+        from wallet.board._remote import RemoteBoard
 
         if not isinstance(board, RemoteBoard):
             raise UsageError("this board cannot export records")

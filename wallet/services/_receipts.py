@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from wallet._db import CheckpointRow, ReceiptRow
 from wallet.errors import FileProblem, NotFound, UsageError, VerificationFailed
 from wallet.services._board_api import BoardClient, Submitted
-from wallet.services._boards import open_board
+from wallet.services._board_open import open_board
 from wallet.services._session import Wallet
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from wallet.errors import KeystoreCorrupted, UsageError, VerificationFailed
 from wallet.services._board_api import BoardClient
-from wallet.services._boards import using_board
+from wallet.services._board_open import using_board
 from wallet.services._election_types import Posted, SharesOutcome
 from wallet.services._elections import follow, post, posted
 from wallet.services._identities import find_identity

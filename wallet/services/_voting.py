@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from wallet.errors import NotFound, UsageError, VerificationFailed
 from wallet.services._board_api import BoardClient
-from wallet.services._boards import using_board
+from wallet.services._board_open import using_board
 from wallet.services._credentials import list_credentials, show_credential
 from wallet.services._election_types import ChallengeOutcome, Choice, VoteOutcome
 from wallet.services._elections import follow, post
