@@ -35,6 +35,7 @@ from wallet.services import (
     load_manifest,
     open_election,
     parse_choices,
+    reconcile_all,
     shares,
     vote,
 )
@@ -94,6 +95,7 @@ def test_a_vote_stopped_after_the_commit_gets_its_receipt_next_run(world: World)
     # Before: the ballot counted and the wallet kept nothing of it.
     assert wallet.db.receipts() == [] and len(wallet.db.pending()) == 1
     # The next run that looks at receipts completes it from the board.
+    assert reconcile_all(wallet).completed == (committed.entry.body.ballot.ballot_id,)  # type: ignore[union-attr]
     (kept,) = list_receipts(wallet)
     assert kept.id == committed.entry_hash and kept.ballot_id is not None
     assert wallet.db.pending() == []
@@ -112,6 +114,7 @@ def test_a_vote_stopped_before_anything_was_sent_leaves_nothing(world: World) ->
             choices=parse_choices(["pick=a"]),
         )
     assert len(wallet.db.pending()) == 1
+    assert len(reconcile_all(wallet).never_cast) == 1
     assert list_receipts(wallet) == [] and wallet.db.pending() == []
     # The voter can vote again, and that ballot counts.
     assert cast(world, "v1", "pick=b").counted
@@ -130,6 +133,7 @@ def test_a_challenge_stopped_after_the_commit_keeps_its_receipt(world: World) ->
                 choices=parse_choices(["pick=a"]),
                 challenge=True,
             )
+    reconcile_all(wallet)
     (kept,) = list_receipts(wallet)
     assert kept.kind == "challenged" and kept.id == stopping.committed[0].entry_hash
 

@@ -17,9 +17,11 @@ app = typer.Typer(
 @app.command("list")
 def list_(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False) -> None:
     """List the receipts this wallet keeps."""
-    from wallet.services import Wallet, list_receipts, receipt_standings
+    from wallet.services import Wallet, list_receipts, receipt_standings, reconcile_all
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
+        # Entries a killed run posted get their receipts completed from their boards first.
+        reconcile_all(wallet)
         items = [item.to_json() for item in receipt_standings(wallet, list_receipts(wallet))]
     emit(items, json_of(ctx, json_), lambda rows: "\n".join(
         f"{r['id'][:16]}  {r['election']}  {r['type']}  "

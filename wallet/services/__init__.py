@@ -101,6 +101,7 @@ if TYPE_CHECKING:
         resolve_did,
         signing_key,
     )
+    from wallet.services._pending import Reconciled, reconcile_all
     from wallet.services._receipts import (
         ReceiptCheck,
         ReceiptStanding,
@@ -222,6 +223,8 @@ _WHERE: dict[str, str] = {
     "resolve_did": "_identities",
     "signing_key": "_identities",
     "ReceiptCheck": "_receipts",
+    "Reconciled": "_pending",
+    "reconcile_all": "_pending",
     "ReceiptStanding": "_receipts",
     "StoredReceipt": "_receipts",
     "check_receipt": "_receipts",
@@ -280,6 +283,7 @@ __all__ = [
     "Problem",
     "ReceiptCheck",
     "ReceiptStanding",
+    "Reconciled",
     "RequestMade",
     "Serving",
     "SharesOutcome",
@@ -334,6 +338,7 @@ __all__ = [
     "read_text",
     "receipt_standings",
     "receive_offer",
+    "reconcile_all",
     "rekey",
     "request_presentation",
     "resolve_did",

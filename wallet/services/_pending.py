@@ -142,7 +142,7 @@ def reconcile(wallet: Wallet, board: BoardClient, election: str) -> Reconciled:
 
 def reconcile_all(wallet: Wallet) -> Reconciled:
     """Reconcile every election with pending entries, each on its own board."""
-    from wallet.services._boards import open_board
+    from wallet.services._board_open import open_board
 
     if not wallet.db.pending():
         return Reconciled()

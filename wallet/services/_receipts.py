@@ -118,12 +118,9 @@ def _put(wallet: Wallet, key: bytes, stored: StoredReceipt, day: str) -> None:
 def list_receipts(wallet: Wallet) -> list[StoredReceipt]:
     """The receipts this wallet keeps, oldest first (opening them needs the data key).
 
-    Entries a killed run posted without keeping their receipts are completed first, from
-    their boards (write-ahead, see `_pending`).
+    Entries a killed run posted without keeping their receipts are completed by
+    `reconcile_all` (write-ahead, see `_pending`), which `receipt list` runs first.
     """
-    from wallet.services._pending import reconcile_all
-
-    reconcile_all(wallet)
     rows = wallet.db.receipts()
     if not rows:
         return []
