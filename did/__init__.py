@@ -58,6 +58,7 @@ from did._multibase import (
     multibase_decode,
     multibase_encode,
 )
+from did._network import AddressLookup, is_public_address, web_transport
 from did._p256 import (
     P256Key,
     verify_p256,
@@ -98,6 +99,8 @@ from did._verification import (
     Check,
     StatusListSource,
     VerificationReport,
+    numeric_date,
+    parse_datetime,
 )
 from did.sd_jwt import (
     Disclosure,
@@ -115,6 +118,7 @@ __all__ = [
     "STATUS_INVALID",
     "STATUS_SUSPENDED",
     "STATUS_VALID",
+    "AddressLookup",
     "Check",
     "DataIntegrityProof",
     "DidDocument",
@@ -156,6 +160,7 @@ __all__ = [
     "did_web_url",
     "disclosure_paths",
     "fetch_status_list",
+    "is_public_address",
     "issue_credential",
     "issue_sd_jwt",
     "key_type_of_did_key",
@@ -163,6 +168,8 @@ __all__ = [
     "multibase_decode",
     "multibase_encode",
     "multikey",
+    "numeric_date",
+    "parse_datetime",
     "parse_did",
     "parse_json",
     "present_sd_jwt",
@@ -184,4 +191,5 @@ __all__ = [
     "verify_sd_jwt",
     "verify_signature",
     "web_did_document",
+    "web_transport",
 ]

@@ -13,6 +13,7 @@ import json
 from functools import lru_cache
 
 from did._document import DidDocument, VerificationMethod, parse_did
+from did._jcs import parse_json
 from did._keys import (
     KeyType,
     decode_okp_jwk,
@@ -21,7 +22,14 @@ from did._keys import (
     public_key_jwk,
 )
 from did._multibase import b64url_decode, b64url_encode
-from did.errors import EncodingError, InvalidDid, InvalidPublicKey, UnsupportedPublicKeyType
+from did.errors import (
+    EncodingError,
+    InvalidDid,
+    InvalidPublicKey,
+    MalformedValueError,
+    ParsingError,
+    UnsupportedPublicKeyType,
+)
 
 __all__ = ["did_jwk_document", "did_jwk_from_public_key"]
 
@@ -59,8 +67,8 @@ def _document(did: str) -> DidDocument:
         raise InvalidDid(f"{did[:80]!r} is not a bare did:jwk")
     # Read, step 1: base64url-decode the method-specific id and parse it as a JSON object.
     try:
-        jwk = json.loads(b64url_decode(url.method_specific_id).decode("utf-8"))
-    except (EncodingError, UnicodeDecodeError, ValueError, RecursionError):
+        jwk = parse_json(b64url_decode(url.method_specific_id))
+    except (EncodingError, ParsingError, MalformedValueError):
         raise InvalidDid("did:jwk identifier is not base64url-encoded JSON") from None
     if not isinstance(jwk, dict):
         raise InvalidDid("did:jwk identifier is not a JSON object")

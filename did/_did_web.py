@@ -8,15 +8,23 @@ to equal the DID. httpx is imported only when a did:web is actually resolved.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from did._did_key import DID_KEY_CONTEXT
 from did._document import DidDocument, parse_did
+from did._jcs import parse_json
 from did._keys import ED25519_PUBLIC_KEY_SIZE, is_valid_ed25519_public_key, multikey
-from did.errors import EncodingError, InvalidDid, InvalidDidDocument, ResolutionError
+from did._network import check_public_name, web_transport
+from did.errors import (
+    EncodingError,
+    InvalidDid,
+    InvalidDidDocument,
+    MalformedValueError,
+    ParsingError,
+    ResolutionError,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -24,6 +32,8 @@ if TYPE_CHECKING:
 __all__ = ["did_web_url", "fetch_did_web_document", "web_did_document"]
 
 _LABEL_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", re.ASCII)
+# WHATWG URL §3.5 "ends in a number": a last label of digits, or 0x and hex digits.
+_NUMBER_RE = re.compile(r"[0-9]+|0[xX][0-9A-Fa-f]*", re.ASCII)
 
 
 def did_web_url(did_web: str) -> str:
@@ -41,8 +51,11 @@ def did_web_url(did_web: str) -> str:
     labels = name.split(".")
     if not all(_LABEL_RE.fullmatch(label) for label in labels) or len(name) > 253:
         raise InvalidDid(f"did:web domain {name[:80]!r} is not a DNS host name")
-    # §2.1: the identifier must match the TLS certificate's name, so IP literals are refused.
-    if all(label.isdigit() for label in labels):
+    # §2.1: the identifier must match the TLS certificate's name, so IP literals are refused
+    # in every form a connecting library might read as one: a host whose last label is a
+    # number (decimal, octal with a leading 0, or hex with 0x) is an IPv4 address to the
+    # WHATWG URL parser and to inet_aton alike (`127.1`, `2130706433`, `0x7f000001`).
+    if _NUMBER_RE.fullmatch(labels[-1]):
         raise InvalidDid("did:web must name a domain, not an IP address")
     if separator and (not port.isdigit() or not 0 < int(port) < 65536 or port.startswith("0")):
         raise InvalidDid(f"did:web port {port[:10]!r} is not 1-65535")
@@ -105,20 +118,40 @@ def fetch_did_web_document(
     verify: Any = True,
     trust_env: bool = True,
     max_bytes: int = 1 << 20,
+    allow_private_network: bool = False,
 ) -> DidDocument:
-    """Fetch and check a did:web document (spec §3.2); raise ResolutionError on failure."""
+    """Fetch and check a did:web document (spec §3.2); raise ResolutionError on failure.
+
+    Unless `allow_private_network`, a host on this machine or a private network is refused
+    (PrivateNetworkRefused): by name here, and by address at connect time when the client is
+    made here. A caller's own `http_client` decides where its transport connects; give it a
+    `web_transport` to keep the address rule.
+    """
     import httpx
 
     url = did_web_url(did_web)
+    if not allow_private_network:
+        check_public_name(httpx.URL(url).host)
     if http_client is not None:
         body = _get(http_client, url, timeout, max_bytes)
     else:
-        with httpx.Client(verify=verify, trust_env=trust_env, timeout=timeout) as client:
+        transport = web_transport(
+            verify=verify, trust_env=trust_env, allow_private_network=allow_private_network
+        )
+        # Proxies would resolve the name where it cannot be checked, so none is used unless
+        # private networks are allowed anyway.
+        with httpx.Client(
+            transport=transport,
+            trust_env=trust_env and allow_private_network,
+            timeout=timeout,
+        ) as client:
             body = _get(client, url, timeout, max_bytes)
     try:
-        obj = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        obj = parse_json(body)
+    except ParsingError:
         raise InvalidDidDocument(f"{url} is not UTF-8 JSON") from None
+    except MalformedValueError as exc:
+        raise InvalidDidDocument(f"{url}: {exc}") from None
     if not isinstance(obj, dict):
         raise InvalidDidDocument(f"{url} holds {type(obj).__name__}, want a JSON object")
     # §3.2: the document's id must be the DID that was resolved, or anyone able to serve a

@@ -9,10 +9,9 @@ to say whom to trust must never carry what lets one sign.
 
 from __future__ import annotations
 
-import json
-
+from did._jcs import parse_json
 from did._keys import SIGNING_KEY_TYPES, KeyType, decode_multikey, decode_public_jwk
-from did.errors import EncodingError
+from did.errors import EncodingError, MalformedValueError, ParsingError
 
 __all__ = ["read_public_key"]
 
@@ -40,9 +39,9 @@ def read_public_key(data: bytes | str) -> tuple[KeyType, bytes]:
         key_type, raw = _read_pem(text)
     elif text.startswith("{"):
         try:
-            jwk = json.loads(text)
-        except (ValueError, RecursionError):
-            raise EncodingError("key file: starts with '{' but is not JSON") from None
+            jwk = parse_json(text)
+        except (ParsingError, MalformedValueError):
+            raise EncodingError("key file: starts with '{' but is not JSON (I-JSON)") from None
         key_type, raw = decode_public_jwk(jwk)
     elif text.startswith(("z", "did:key:z")):
         key_type, raw = decode_multikey(text.removeprefix("did:key:").partition("#")[0])

@@ -122,6 +122,11 @@ class Resolver:
     tests choose TLS trust and transports; otherwise a client is made per lookup with
     `timeout` seconds, `verify` (True, False is refused, or a CA bundle path or SSL context)
     and `trust_env` (whether proxy variables apply), as httpx defines them.
+
+    did:web hosts on this machine or a private network (`localhost`, names resolving to
+    loopback, private, link-local or other non-public addresses) are refused unless
+    `allow_private_network` is True; without it, proxy variables are not used either, since
+    a proxy would resolve the name where it cannot be checked.
     """
 
     def __init__(
@@ -132,9 +137,11 @@ class Resolver:
         verify: Any = True,
         trust_env: bool = True,
         max_document_bytes: int = 1 << 20,
+        allow_private_network: bool = False,
     ) -> None:
         if verify is False:
             raise ResolutionError("did:web needs verified TLS; verify=False is refused")
+        self.allow_private_network = allow_private_network
         self.http_client = http_client
         self.timeout = timeout
         self.verify = verify
@@ -171,6 +178,7 @@ class Resolver:
                 verify=self.verify,
                 trust_env=self.trust_env,
                 max_bytes=self.max_document_bytes,
+                allow_private_network=self.allow_private_network,
             )
         raise MethodNotSupported(
             f"method {url.method!r} is not supported, want one of {', '.join(SUPPORTED_METHODS)}"

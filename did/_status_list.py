@@ -10,19 +10,20 @@ one bit (`statusSize` 1) are supported, which covers revocation and suspension.
 from __future__ import annotations
 
 import gzip
-import json
 import re
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from did._jcs import parse_json
 from did._multibase import multibase_decode, multibase_encode
 from did.errors import (
     EncodingError,
     MalformedValueError,
     ParsingError,
     RangeError,
+    ResolutionError,
     StatusListLengthError,
     StatusRetrievalError,
 )
@@ -286,16 +287,20 @@ def fetch_status_list(
     *,
     timeout: float = 5.0,
     max_bytes: int = 4 * 1024 * 1024,
+    allow_private_network: bool = False,
 ) -> dict[str, Any]:
     """Fetch a status list credential from an `https://` URL or a local file (path or `file:`).
 
     Raises StatusRetrievalError when it cannot be read and ParsingError when it is not a
-    JSON object. Plain `http://` is refused: a network attacker could then un-revoke.
+    JSON object. Plain `http://` is refused: a network attacker could then un-revoke. The URL
+    is the issuer's choice, so a host on this machine or a private network is refused unless
+    `allow_private_network` (by name always, by address when the client is made here: the
+    rule of `did.web_transport`).
     """
     if not isinstance(url, str) or not url:
         raise MalformedValueError("status list location must be a non-empty string")
     if url.startswith("https://"):
-        body = _fetch_https(url, http_client, timeout, max_bytes)
+        body = _fetch_https(url, http_client, timeout, max_bytes, allow_private_network)
     elif "://" in url and not url.startswith("file://"):
         raise MalformedValueError(f"status list URL {url[:80]!r}: want https:// or a file")
     else:
@@ -308,16 +313,22 @@ def fetch_status_list(
         if len(body) > max_bytes:
             raise StatusRetrievalError(f"status list {url[:80]!r} is larger than {max_bytes} bytes")
     try:
-        credential = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        credential = parse_json(body)
+    except ParsingError:
         raise ParsingError(f"status list {url[:80]!r} is not UTF-8 JSON") from None
+    except MalformedValueError as exc:
+        raise ParsingError(f"status list {url[:80]!r}: {exc}") from None
     if not isinstance(credential, dict):
         raise ParsingError(f"status list {url[:80]!r} is not a JSON object")
     return credential
 
 
-def _fetch_https(url: str, client: httpx.Client | None, timeout: float, max_bytes: int) -> bytes:
+def _fetch_https(
+    url: str, client: httpx.Client | None, timeout: float, max_bytes: int, allowed: bool
+) -> bytes:
     import httpx
+
+    from did._network import check_public_name, web_transport
 
     def get(session: httpx.Client) -> bytes:
         with session.stream("GET", url, timeout=timeout, follow_redirects=False) as response:
@@ -332,10 +343,15 @@ def _fetch_https(url: str, client: httpx.Client | None, timeout: float, max_byte
             return b"".join(chunks)
 
     try:
+        if not allowed:
+            check_public_name(httpx.URL(url).host)
         if client is not None:
             return get(client)
-        with httpx.Client(timeout=timeout) as session:
+        transport = web_transport(allow_private_network=allowed)
+        with httpx.Client(transport=transport, timeout=timeout, trust_env=allowed) as session:
             return get(session)
+    except ResolutionError as exc:
+        raise StatusRetrievalError(f"{url[:80]}: {exc}") from None
     except httpx.TimeoutException:
         raise StatusRetrievalError(f"{url[:80]}: request timed out after {timeout:g} s") from None
     except httpx.HTTPError as exc:

@@ -75,9 +75,33 @@ def parse_datetime(value: Any, what: str) -> datetime:
     zone = "+00:00" if match.group(8) == "Z" else match.group(8)
     text = f"{value[: match.start(7) if match.group(7) else match.start(8)]}{fraction}{zone}"
     try:
-        return datetime.fromisoformat(text)
-    except ValueError:
+        parsed = datetime.fromisoformat(text)
+        # The instant must be one a UTC date can hold too (`9999-12-31T23:59:59-14:00` is
+        # not): every comparison and display of it goes through UTC.
+        parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise MalformedValueError(f"{what}: {value[:40]!r} is not a valid date-time") from None
+    return parsed
+
+
+# RFC 7519 §2 NumericDate: seconds since the epoch. Only the instants a date can hold are
+# accepted, 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z: a time outside them means nothing
+# to a verifier, and every reader that turns it into a date would fail on it later.
+MIN_NUMERIC_DATE = 0
+MAX_NUMERIC_DATE = 253_402_300_799
+
+
+def numeric_date(value: Any, what: str) -> datetime:
+    """Read a JWT NumericDate as an aware UTC datetime; raise MalformedValueError naming `what`
+    for anything but a number between 1970 and the end of year 9999."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise MalformedValueError(f"{what}: got {show(value)}, want a NumericDate")
+    if not MIN_NUMERIC_DATE <= value <= MAX_NUMERIC_DATE:
+        raise MalformedValueError(
+            f"{what}: got {show(value)}, want a NumericDate within "
+            f"{MIN_NUMERIC_DATE}..{MAX_NUMERIC_DATE} (1970 to 9999)"
+        )
+    return datetime.fromtimestamp(value, UTC)
 
 
 def format_datetime(value: datetime) -> str:

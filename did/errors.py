@@ -7,7 +7,8 @@
     │   └── UnsupportedPublicKeyType  did:key or did:jwk key of a type other than Ed25519
     ├── MethodNotSupported        a well-formed DID of a method we do not resolve
     ├── ResolutionError           a DID we could not resolve (network, bad document)
-    │   └── InvalidDidDocument    a fetched document that is not a valid DID document
+    │   ├── InvalidDidDocument    a fetched document that is not a valid DID document
+    │   └── PrivateNetworkRefused a did:web host on this machine or a private network
     ├── EncodingError             bad multibase, base58, base64url, multicodec or JWK
     └── CredentialError           credentials, presentations, proofs, SD-JWT, status lists
         ├── ParsingError          input that is not the expected structure
@@ -69,6 +70,11 @@ class InvalidDidDocument(ResolutionError):
     """A DID document that is not a JSON object, breaks DID Core, or names another DID."""
 
     code = "invalidDidDocument"
+
+
+class PrivateNetworkRefused(ResolutionError):
+    """A did:web host that is, or resolves to, this machine or a private network, refused
+    because the caller did not allow private networks."""
 
 
 class EncodingError(DidError):

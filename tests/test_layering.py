@@ -18,8 +18,10 @@ ORDER = ["did", "voting", "wallet", "tui"]
 # checked by position in ORDER instead. The wallet also uses PyNaCl: DESIGN §2 has the file
 # keystore derive its key with Argon2id and seal with SecretBox from PyNaCl. The voting
 # package may use gmpy2 for the field arithmetic of its batch operations (docs/decisions.md).
+# did's did:web transport builds on httpcore, httpx's own connection layer, to check the
+# address it connects to (docs/decisions.md, "did:web and the private network").
 THIRD_PARTY = {
-    "did": {"nacl", "cryptography", "rfc8785", "httpx"},
+    "did": {"nacl", "cryptography", "rfc8785", "httpx", "httpcore"},
     "voting": {"nacl", "rich", "gmpy2"},
     "wallet": {
         "keyring",

@@ -7,7 +7,9 @@ before they reach this module; it stores bytes and never sees the key.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -77,6 +79,17 @@ MIGRATIONS: tuple[str, ...] = (
         seen   TEXT NOT NULL
     );
     """,
+    # Write-ahead: what the wallet is about to post (a ballot, a challenge), stored before it
+    # is submitted, so that a run killed between the board's commit and the receipt's write
+    # finds its entry on the board and completes the receipt on the next run. Its id is
+    # random and everything else is sealed, as for receipts.
+    """
+    CREATE TABLE pending (
+        id       TEXT PRIMARY KEY,
+        election TEXT NOT NULL,
+        sealed   BLOB NOT NULL
+    );
+    """,
 )
 
 
@@ -125,6 +138,30 @@ class IssuedRow:
     issued: str
 
 
+# The database and the journals SQLite keeps beside it in WAL mode.
+JOURNAL_SUFFIXES = ("", "-wal", "-shm")
+
+
+def _make_private(path: Path, *, create: bool) -> None:
+    """Make `path` and its journals readable by their owner only (mode 0600).
+
+    A restored backup, a copied file or an older wallet may have left them readable by all;
+    they hold sealed fields, but also who this wallet follows and which DIDs it holds.
+    """
+    try:
+        if create:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        for suffix in JOURNAL_SUFFIXES:
+            target = path.with_name(path.name + suffix)
+            try:
+                if stat.S_IMODE(target.stat().st_mode) != 0o600:
+                    target.chmod(0o600)
+            except FileNotFoundError:
+                continue
+    except OSError as exc:
+        raise FileProblem(f"cannot make {path} private: {exc.strerror}") from None
+
+
 @dataclass(frozen=True)
 class ElectionRow:
     """An election this wallet takes part in: where its board is and in which role."""
@@ -139,7 +176,8 @@ class ElectionRow:
 
 @dataclass(frozen=True)
 class ReceiptRow:
-    """A kept receipt: its id (the entry hash), its election; `sealed` holds the rest."""
+    """A kept receipt: a keyed id that says nothing of its entry, its election and the day it
+    was stored; `sealed` holds the rest (the entry hash included)."""
 
     id: str
     election: str
@@ -158,12 +196,24 @@ class CheckpointRow:
     seen: str
 
 
+@dataclass(frozen=True)
+class PendingRow:
+    """An entry about to be posted: its random id, its election; `sealed` holds the rest."""
+
+    id: str
+    election: str
+    sealed: bytes
+
+
 class Database:
     """A connection to `wallet.db` with the schema brought up to date."""
 
     def __init__(self, path: Path, *, create: bool = False) -> None:
         if not create and not path.exists():
             raise HomeError(f"no wallet database at {path}: run `wallet init` first")
+        # The file is made private before SQLite writes a byte to it, and SQLite creates its
+        # journals with the database's mode.
+        _make_private(path, create=create)
         try:
             self._conn = sqlite3.connect(path, isolation_level=None)
             self._conn.execute("PRAGMA journal_mode=WAL")
@@ -172,6 +222,8 @@ class Database:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise FileProblem(f"{path}: not a usable wallet database ({exc})") from None
+        # Journals an earlier process left behind keep whatever mode they were made with.
+        _make_private(path, create=False)
         self.path = path
 
     def close(self) -> None:
@@ -207,6 +259,20 @@ class Database:
                     if statement.strip():
                         conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    # Write-ahead records of entries about to be posted (see MIGRATIONS).
+
+    def put_pending(self, row: PendingRow) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO pending VALUES (?, ?, ?)", (row.id, row.election, row.sealed))
+
+    def pending(self) -> list[PendingRow]:
+        rows = self._conn.execute("SELECT id, election, sealed FROM pending ORDER BY rowid")
+        return [PendingRow(*row) for row in rows.fetchall()]
+
+    def delete_pending(self, pending_id: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM pending WHERE id = ?", (pending_id,))
 
     # Identities.
 
@@ -370,10 +436,15 @@ class Database:
             )
 
     def receipts(self) -> list[ReceiptRow]:
+        # In the order they were stored: their ids are keyed hashes and their days coarse.
         rows = self._conn.execute(
-            "SELECT id, election, sealed, added FROM receipts ORDER BY added, id"
+            "SELECT id, election, sealed, added FROM receipts ORDER BY rowid"
         ).fetchall()
         return [ReceiptRow(*row) for row in rows]
+
+    def delete_receipt(self, row_id: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM receipts WHERE id = ?", (row_id,))
 
     def checkpoint(self, origin: str) -> CheckpointRow | None:
         row = self._conn.execute(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -69,6 +70,9 @@ class Config:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise FileProblem(f"{source}: not valid TOML ({exc})") from None
+        except RecursionError:
+            # tomllib parses nested arrays and tables recursively (a crafted backup's config).
+            raise FileProblem(f"{source}: nested too deeply to be a config") from None
         wallet_id = data.get("wallet_id")
         keystore = data.get("keystore")
         version = data.get("version")
@@ -116,7 +120,14 @@ class Home:
             raise HomeError(f"no wallet at {path}: run `wallet init` first") from None
         except OSError as exc:
             raise FileProblem(f"cannot read {config_path}: {exc.strerror}") from None
-        return cls(path=path, config=Config.from_toml(text, config_path))
+        config = Config.from_toml(text, config_path)
+        # A home made by an older wallet, or opened up by hand, is closed again on use.
+        try:
+            if stat.S_IMODE(path.stat().st_mode) & 0o077:
+                path.chmod(0o700)
+        except OSError as exc:
+            raise FileProblem(f"cannot make {path} private: {exc.strerror}") from None
+        return cls(path=path, config=config)
 
 
 def is_wallet(path: Path) -> bool:
@@ -125,11 +136,16 @@ def is_wallet(path: Path) -> bool:
 
 
 def prepare_empty_home(path: Path) -> None:
-    """Create `path` (mode 0700) for a new wallet, refusing one that holds a wallet already."""
+    """Create `path` (mode 0700) for a new wallet, refusing one that holds a wallet already.
+
+    A directory that exists already is made 0700 too: `mkdir` keeps the mode of an existing
+    directory, and a home readable by others would show them what the wallet holds.
+    """
     if is_wallet(path):
         raise HomeError(f"a wallet already exists at {path}; refusing to overwrite it")
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.chmod(0o700)
     except OSError as exc:
         raise FileProblem(f"cannot create {path}: {exc.strerror}") from None
 

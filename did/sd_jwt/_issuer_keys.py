@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 
 from did._jcs import parse_json
 from did._keys import public_key_jwk
-from did.errors import CryptographicError, EncodingError, MalformedValueError
+from did._network import check_public_name, web_transport
+from did.errors import CryptographicError, EncodingError, MalformedValueError, ResolutionError
 
 __all__ = [
     "Fetcher",
@@ -45,7 +46,9 @@ class HttpsFetcher:
 
     `deadline` bounds the whole request (connect, TLS, headers and body) in seconds, measured
     on `monotonic`; `verify` and `trust_env` are httpx's (a CA bundle or SSL context to trust,
-    and whether proxy variables apply).
+    and whether proxy variables apply). Hosts on this machine or a private network are
+    refused unless `allow_private_network` (then proxies apply too), by the rule of
+    `did.web_transport`.
     """
 
     def __init__(
@@ -56,9 +59,11 @@ class HttpsFetcher:
         verify: Any = True,
         trust_env: bool = True,
         monotonic: Callable[[], float] = time.monotonic,
+        allow_private_network: bool = False,
     ) -> None:
         if verify is False:
             raise MalformedValueError("issuer metadata needs verified TLS; verify=False is refused")
+        self.allow_private_network = allow_private_network
         self.deadline = deadline
         self.max_bytes = max_bytes
         self.verify = verify
@@ -78,9 +83,17 @@ class HttpsFetcher:
                 raise CryptographicError(f"{_clip(url)}: no answer within {self.deadline:g} s")
             return left
 
+        # The URL comes from whoever signed the SD-JWT: like a did:web host, it may not point
+        # at this machine or a private network unless the caller allows it.
+        allowed = self.allow_private_network
+        transport = web_transport(
+            verify=self.verify, trust_env=self.trust_env, allow_private_network=allowed
+        )
         try:
+            if not allowed:
+                check_public_name(urlsplit(url).hostname or "")
             with (
-                httpx.Client(verify=self.verify, trust_env=self.trust_env) as client,
+                httpx.Client(transport=transport, trust_env=self.trust_env and allowed) as client,
                 client.stream(
                     "GET",
                     url,
@@ -106,6 +119,8 @@ class HttpsFetcher:
             ) from None
         except httpx.HTTPError as exc:
             raise CryptographicError(f"{_clip(url)}: {type(exc).__name__}: {exc}") from None
+        except ResolutionError as exc:
+            raise CryptographicError(f"{_clip(url)}: {exc}") from None
 
 
 def jwt_vc_issuer_metadata_url(issuer: str) -> str:

@@ -27,7 +27,7 @@ from did._token_status_list import (
     token_status,
 )
 from did._trust import TrustPolicy, trust_check
-from did._verification import Check, VerificationReport, require_aware
+from did._verification import Check, VerificationReport, numeric_date, require_aware
 from did.errors import (
     CredentialError,
     CryptographicError,
@@ -115,8 +115,9 @@ def _time(payload: dict[str, Any], name: str) -> float | None:
     value = payload.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise MalformedValueError(f"{name}: got {value!r}, want a NumericDate")
+    # A time no date can hold (`exp: 1e300`) is malformed, not merely far away: every reader
+    # that shows or compares it as a date would otherwise fail on it later.
+    numeric_date(value, name)
     return float(value)
 
 

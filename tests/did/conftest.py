@@ -70,6 +70,13 @@ class HttpsServer:
     ca_path: Path
     routes: dict[str, Route]
     released: threading.Event
+    # The path of every request that reached the server, in order.
+    seen: list[str] = field(default_factory=list)
+
+    @property
+    def hits(self) -> int:
+        """How many requests have reached the server so far."""
+        return len(self.seen)
 
     @property
     def authority(self) -> str:
@@ -172,8 +179,10 @@ def _make_certificates(directory: Path) -> tuple[bytes, Path, Path]:
 class _Handler(BaseHTTPRequestHandler):
     routes: ClassVar[dict[str, Route]] = {}
     released: ClassVar[threading.Event] = threading.Event()
+    seen: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
+        self.seen.append(self.path)
         route = self.routes.get(self.path)
         if route is None:
             route = Route(b'{"error": "not found"}', status=404)
@@ -214,13 +223,14 @@ def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpsServ
     context.load_cert_chain(cert_path, key_path)
     routes: dict[str, Route] = {}
     released = threading.Event()
-    handler = type("Handler", (_Handler,), {"routes": routes, "released": released})
+    seen: list[str] = []
+    handler = type("Handler", (_Handler,), {"routes": routes, "released": released, "seen": seen})
     server = _QuietServer(("127.0.0.1", 0), handler)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield HttpsServer(server.server_address[1], ca_pem, ca_path, routes, released)
+        yield HttpsServer(server.server_address[1], ca_pem, ca_path, routes, released, seen)
     finally:
         released.set()
         server.shutdown()

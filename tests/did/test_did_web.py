@@ -105,25 +105,33 @@ def test_web_did_document_refuses_bad_input() -> None:
         web_did_document("did:web:example.com", b"\x01" + bytes(31))
 
 
-# --- §3.2 Read: resolution over HTTPS against a real local server. ---
+# --- §3.2 Read: resolution over HTTPS against a real local server (on this machine, so each
+# resolver here allows private networks; test_did_web_network tests that rule). ---
 
 
 def test_host_with_port_form_resolves(https_server: HttpsServer) -> None:
     did = f"did:web:localhost%3A{https_server.port}"
     https_server.serve("/.well-known/did.json", web_did_document(did, KEY))
     with https_server.client() as client:
-        result = Resolver(client).resolve(did)
+        result = Resolver(client, allow_private_network=True).resolve(did)
         assert result.ok, result.message
         assert result.did_document is not None
         assert result.did_document.find_verification_method("#key-1").public_key == KEY
-        method = Resolver(client).resolve_verification_method(did + "#key-1", "assertionMethod")
+        method = Resolver(client, allow_private_network=True).resolve_verification_method(
+            did + "#key-1", "assertionMethod"
+        )
         assert method.public_key == KEY
 
 
 def test_path_form_resolves_with_a_trusted_ca_context(https_server: HttpsServer) -> None:
     did = f"did:web:localhost%3A{https_server.port}:user:alice"
     https_server.serve("/user/alice/did.json", web_did_document(did, KEY))
-    resolver = Resolver(verify=https_server.ssl_context(), trust_env=False, timeout=5)
+    resolver = Resolver(
+        verify=https_server.ssl_context(),
+        trust_env=False,
+        timeout=5,
+        allow_private_network=True,
+    )
     document = resolver.resolve_document(did)
     assert document.id == did
     assert document.to_json() == web_did_document(did, KEY)
@@ -133,7 +141,7 @@ def test_untrusted_certificate_is_refused(https_server: HttpsServer) -> None:
     did = f"did:web:localhost%3A{https_server.port}:untrusted"
     https_server.serve("/untrusted/did.json", web_did_document(did, KEY))
     # The system trust store does not know the test CA, so TLS verification must fail.
-    result = Resolver(trust_env=False).resolve(did)
+    result = Resolver(trust_env=False, allow_private_network=True).resolve(did)
     assert result.error == "notFound"
     assert "SSL" in (result.message or "") or "certificate" in (result.message or "").lower()
 
@@ -163,7 +171,7 @@ def test_resolution_failures(
     if body is not None:
         https_server.serve(f"{path}/did.json", body, **options)
     with https_server.client() as client:
-        resolver = Resolver(client, max_document_bytes=64 * 1024)
+        resolver = Resolver(client, max_document_bytes=64 * 1024, allow_private_network=True)
         result = resolver.resolve(did)
         assert result.error == code
         assert message in (result.message or "")
@@ -175,7 +183,7 @@ def test_document_naming_another_did_is_refused(https_server: HttpsServer) -> No
     did = f"did:web:localhost%3A{https_server.port}:mallory"
     https_server.serve("/mallory/did.json", web_did_document("did:web:example.com", KEY))
     with https_server.client() as client:
-        result = Resolver(client).resolve(did)
+        result = Resolver(client, allow_private_network=True).resolve(did)
     assert result.error == "invalidDidDocument"
     assert "want" in (result.message or "") and did in (result.message or "")
 
@@ -186,7 +194,9 @@ def test_invalid_document_is_refused(https_server: HttpsServer) -> None:
     wire["assertionMethod"] = [did + "#nowhere"]
     https_server.serve("/broken/did.json", wire)
     with https_server.client() as client:
-        assert Resolver(client).resolve(did).error == "invalidDidDocument"
+        assert (
+            Resolver(client, allow_private_network=True).resolve(did).error == "invalidDidDocument"
+        )
 
 
 def test_slow_server_times_out(https_server: HttpsServer) -> None:
@@ -194,7 +204,7 @@ def test_slow_server_times_out(https_server: HttpsServer) -> None:
     https_server.serve("/slow/did.json", web_did_document(did, KEY), stall=True)
     with https_server.client(timeout=10) as client:
         # The resolver's timeout wins over the client's own.
-        result = Resolver(client, timeout=0.3).resolve(did)
+        result = Resolver(client, timeout=0.3, allow_private_network=True).resolve(did)
     assert result.error == "notFound"
     assert "timed out" in (result.message or "")
 
@@ -208,7 +218,9 @@ def test_injected_transport_needs_no_network() -> None:
         return httpx.Response(200, json=document)
 
     with httpx.Client(transport=httpx.MockTransport(answer)) as client:
-        assert Resolver(client).resolve_document(did).to_json() == document
+        assert (
+            Resolver(client, allow_private_network=True).resolve_document(did).to_json() == document
+        )
 
 
 def _imported_after_import_did(code: str = "") -> list[str]:
@@ -241,7 +253,7 @@ def test_web_did_document_for_a_p256_key_resolves_and_verifies(https_server: Htt
     did = "did:web:" + https_server.authority.replace(":", "%3A") + ":p256"
     https_server.serve("/p256/did.json", web_did_document(did, key.public_key, "P-256"))
     with https_server.client() as client:
-        resolver = Resolver(http_client=client)
+        resolver = Resolver(http_client=client, allow_private_network=True)
         method = resolver.resolve_document(did).find_verification_method("#key-1")
         assert (method.key_type, method.public_key) == ("P-256", key.public_key)
         credential = issue_credential(

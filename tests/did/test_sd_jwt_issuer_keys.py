@@ -109,7 +109,9 @@ def test_es256_issuer_from_jwt_vc_issuer_metadata(https_server: HttpsServer) -> 
         "/.well-known/jwt-vc-issuer/issuers/es256",
         metadata(issuer, signing_jwk("other"), signing_jwk()),
     )
-    fetch = HttpsFetcher(verify=https_server.ssl_context(), trust_env=False)
+    fetch = HttpsFetcher(
+        verify=https_server.ssl_context(), trust_env=False, allow_private_network=True
+    )
     report = verify(present(issue(issuer)), issuer_metadata=fetch, trust=TrustIssuers.of([issuer]))
     assert report.verified, report.to_json()
     assert report.check("key").outcome == "passed"
@@ -124,7 +126,9 @@ def test_metadata_through_jwks_uri(https_server: HttpsServer) -> None:
     https_server.serve(
         "/.well-known/jwt-vc-issuer/issuers/by-uri", {"issuer": issuer, "jwks_uri": jwks_uri}
     )
-    fetch = HttpsFetcher(verify=https_server.ssl_context(), trust_env=False)
+    fetch = HttpsFetcher(
+        verify=https_server.ssl_context(), trust_env=False, allow_private_network=True
+    )
     assert verify(present(issue(issuer)), issuer_metadata=fetch).verified
 
 
@@ -154,7 +158,9 @@ def test_bad_metadata_fails_the_key_check(
         else served
     )
     https_server.serve("/.well-known/jwt-vc-issuer" + issuer.split(https_server.authority)[1], body)
-    fetch = HttpsFetcher(verify=https_server.ssl_context(), trust_env=False)
+    fetch = HttpsFetcher(
+        verify=https_server.ssl_context(), trust_env=False, allow_private_network=True
+    )
     report = verify(present(issue(issuer)), issuer_metadata=fetch)
     failed = {name: check.message for name, check in report.failures()}
     assert not report.verified
@@ -166,21 +172,29 @@ def test_fetcher_refuses_http_errors_size_and_slowness(https_server: HttpsServer
     with pytest.raises(CryptographicError, match="only https"):
         HttpsFetcher(verify=context)("http://localhost/x")
     with pytest.raises(CryptographicError, match="HTTP 404"):
-        HttpsFetcher(verify=context, trust_env=False)(https_server.url("/nothing-here"))
+        HttpsFetcher(verify=context, trust_env=False, allow_private_network=True)(
+            https_server.url("/nothing-here")
+        )
     big = https_server.serve("/big", b"x" * 2048)
     with pytest.raises(CryptographicError, match="larger than 1024"):
-        HttpsFetcher(verify=context, trust_env=False, max_bytes=1024)(big)
+        HttpsFetcher(verify=context, trust_env=False, max_bytes=1024, allow_private_network=True)(
+            big
+        )
     # The deadline covers the whole exchange: a clock that moves a second per reading runs out
     # of a 1.5 s deadline while the body is still being read.
     ticks = iter(range(100))
     slow = HttpsFetcher(
-        verify=context, trust_env=False, deadline=1.5, monotonic=lambda: float(next(ticks))
+        verify=context,
+        trust_env=False,
+        deadline=1.5,
+        monotonic=lambda: float(next(ticks)),
+        allow_private_network=True,
     )
     with pytest.raises(CryptographicError, match=r"no answer within 1\.5 s"):
         slow(big)
     # An untrusted certificate is a failure, never a fallback to plain trust.
     with pytest.raises(CryptographicError):
-        HttpsFetcher(trust_env=False)(https_server.url("/big"))
+        HttpsFetcher(trust_env=False, allow_private_network=True)(https_server.url("/big"))
 
 
 # --- x5c: a chain to a trust anchor the verifier was given. ---
@@ -271,3 +285,18 @@ def test_an_ed25519_issuer_still_verifies_with_its_jwk() -> None:
                     trust=TrustIssuers.of(keys=[("Ed25519", key.public_key)]))  # fmt: skip
     assert report.verified
     assert report.check("proof").message == "EdDSA signature verifies"
+
+
+def test_fetcher_stays_off_this_machine_unless_allowed(https_server: HttpsServer) -> None:
+    # An `iss` is chosen by whoever signed the SD-JWT: like a did:web host, it must not reach
+    # the verifier's own machine or network (the rule of did.web_transport).
+    url = https_server.serve("/issuer-metadata", {"issuer": "x"})
+    before = https_server.hits
+    for target in (url, url.replace("localhost", "127.0.0.1")):
+        with pytest.raises(CryptographicError, match="allow_private_network"):
+            HttpsFetcher(verify=https_server.ssl_context(), trust_env=False)(target)
+    assert https_server.hits == before
+    allowed = HttpsFetcher(
+        verify=https_server.ssl_context(), trust_env=False, allow_private_network=True
+    )
+    assert allowed(url) == b'{"issuer": "x"}'

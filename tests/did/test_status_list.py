@@ -342,17 +342,32 @@ def test_fetch_over_https(https_server: HttpsServer) -> None:
     credential = make_list(11)
     url = https_server.serve("/status/1", credential)
     with https_server.client() as client:
-        fetched = fetch_status_list(url, client)
+        fetched = fetch_status_list(url, client, allow_private_network=True)
         assert fetched == credential
         assert check_status(status_entry(LIST_ID, 11, "revocation"), fetched)
         with pytest.raises(StatusRetrievalError, match="HTTP 404"):
-            fetch_status_list(https_server.url("/status/none"), client)
+            fetch_status_list(https_server.url("/status/none"), client, allow_private_network=True)
         https_server.serve("/status/slow", credential, stall=True)
         with pytest.raises(StatusRetrievalError, match="timed out"):
-            fetch_status_list(https_server.url("/status/slow"), client, timeout=0.3)
+            fetch_status_list(
+                https_server.url("/status/slow"), client, timeout=0.3, allow_private_network=True
+            )
     # Without trusting the test CA, TLS verification fails.
-    with pytest.raises(StatusRetrievalError):
-        fetch_status_list(url)
+    with pytest.raises(StatusRetrievalError, match=r"SSL|certificate"):
+        fetch_status_list(url, allow_private_network=True)
+
+
+def test_fetch_stays_off_this_machine_unless_allowed(https_server: HttpsServer) -> None:
+    # A status list URL is chosen by the credential's issuer: like a did:web host, it must not
+    # reach the verifier's own machine or network (the rule of did.web_transport).
+    url = https_server.serve("/status/2", make_list(3))
+    before = https_server.hits
+    for target in (url, url.replace("localhost", "127.0.0.1")):
+        with pytest.raises(StatusRetrievalError, match="allow_private_network"):
+            fetch_status_list(target)
+    with https_server.client() as client, pytest.raises(StatusRetrievalError):
+        fetch_status_list(url, client)
+    assert https_server.hits == before
 
 
 @pytest.mark.parametrize("url", ["http://example.com/list", "ftp://example.com/list", ""])

@@ -185,6 +185,11 @@ def test_an_offer_uri_at_a_loopback_address_is_refused_by_default(clock: FakeClo
         "https://[fd00::1]/offer",
         "https://[::ffff:127.0.0.1]/offer",
         "https://0.0.0.0/offer",
+        # IPv6 forms that carry an IPv4 address the packet ends up at: one rule with did:web.
+        "https://[64:ff9b::7f00:1]/offer",
+        "https://[2002:7f00:1::1]/offer",
+        "https://[::127.0.0.1]/offer",
+        "https://[fec0::1]/offer",
     ],
 )
 def test_private_addresses_are_refused(url: str) -> None:

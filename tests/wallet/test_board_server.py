@@ -282,6 +282,31 @@ def test_published_status_lists_are_read_back(client: BoardClient, world: World)
     assert client.info()["board"]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 20_000 + b"]" * 20_000,
+        b'{"id": "https://a.example/1", "id": "https://b.example/1"}',
+        b'{"validUntil": NaN}',
+        b'{"n": 1e999}',
+    ],
+    ids=["nested-past-the-cap", "repeated-member", "nan", "overflowing-number"],
+)
+def test_a_published_status_list_goes_through_the_strict_parser(
+    server: Running, body: bytes
+) -> None:
+    # Issue 14, finding 9: the board read this body with json.loads, so deep nesting was an
+    # internal error and a repeated member meant whatever the last one said.
+    with httpx.Client() as http:
+        answer = http.post(
+            f"{server.url}/status-lists",
+            content=body,
+            headers={"Content-Type": "application/json"},
+        )
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["type"].endswith("malformed-json")
+
+
 def test_wallet_audit_reads_a_board_url_incrementally(tmp_path: Path, world: World) -> None:
     from .cli_helpers import file_env, wallet
 

@@ -206,7 +206,10 @@ def test_web_document_resolves_through_https_and_the_cli(
     https_server.serve("/.well-known/did.json", target.read_bytes())
     env = file_env(SSL_CERT_FILE=str(https_server.ca_path), NO_PROXY="localhost,127.0.0.1")
     # The resolver trusts the test CA through SSL_CERT_FILE, read by a real process at start.
-    resolved = wallet_process("did", "resolve", did, env=env)
+    # Issue 14, finding 10: a did:web on this machine resolves only when the user allows it.
+    refused = wallet_process("did", "resolve", did, env=env)
+    assert refused.code == 1 and "allow_private_network" in refused.stderr, refused.stderr
+    resolved = wallet_process("--allow-private-network", "did", "resolve", did, env=env)
     assert resolved.code == 0, resolved.stderr
     issuer_key = json.loads(cli.ok("did", "show", "issuer").stdout)["verificationMethod"][0]
     method = json.loads(resolved.stdout)["verificationMethod"][0]

@@ -125,7 +125,9 @@ def test_lists_served_over_https_are_fetched(
             cli.ok("status", "publish", "web", "--purpose", purpose, "-o", target)
             https_server.serve(f"/status/web/{purpose}", target.read_bytes())
         # The test CA reaches the fetch through SSL_CERT_FILE, read by a real process at start.
-        return wallet_process("credential", "verify", "--trust-any", issued, env=env)
+        return wallet_process(
+            "--allow-private-network", "credential", "verify", "--trust-any", issued, env=env
+        )
 
     fetched = serve_and_verify()
     assert fetched.code == 0 and "✓ status" in fetched.stdout, fetched.stdout
@@ -133,6 +135,8 @@ def test_lists_served_over_https_are_fetched(
     revoked = serve_and_verify()
     assert revoked.code == 1 and "✗ status: revoked:" in revoked.stdout
     https_server.routes.pop("/status/web/revocation")
-    gone = wallet_process("credential", "verify", "--trust-any", issued, env=env)
+    gone = wallet_process(
+        "--allow-private-network", "credential", "verify", "--trust-any", issued, env=env
+    )
     assert gone.code == 1 and "✗ status: status_list_unavailable:" in gone.stdout
     assert "404" in gone.stdout

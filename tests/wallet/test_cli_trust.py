@@ -150,7 +150,9 @@ def test_es256_sd_jwt_with_an_https_issuer_verifies_from_its_metadata(
     # The test CA reaches the real process through SSL_CERT_FILE, as a user's CA bundle would.
     env = file_env(WALLET_HOME=str(cli.home), SSL_CERT_FILE=str(https_server.ca_path),
                    NO_PROXY="localhost,127.0.0.1")  # fmt: skip
-    run = wallet_process("credential", "verify", sd, "--trust", issuer, env=env)
+    run = wallet_process(
+        "--allow-private-network", "credential", "verify", sd, "--trust", issuer, env=env
+    )
     assert run.code == 0, run.stdout + run.stderr
     assert "✓ key" in run.stdout and "ES256 signature verifies" in run.stdout
 

@@ -379,8 +379,8 @@ def test_a_served_web_document_resolves_to_the_wallets_key(
     made = web_document(opened, "issuer", https_server.authority + "/people/issuer")
     https_server.serve("/people/issuer/did.json", made.document)
     with https_server.client() as client:
-        method = Resolver(http_client=client).resolve_verification_method(
-            made.did + "#key-1", "assertionMethod"
-        )
+        method = Resolver(
+            http_client=client, allow_private_network=True
+        ).resolve_verification_method(made.did + "#key-1", "assertionMethod")
     issuer = opened.db.find_identity("issuer")
     assert issuer is not None and method.public_key == issuer.public_key

@@ -71,14 +71,17 @@ class ReceiptScreen(WalletScreen):
         status = self.query_one("#status", Static)
         if message.result is not None:
             r = message.result
-            status.update(
-                Text(
-                    f"✓ Inclusion passed (entry {r.index} in a checkpoint of "
-                    f"{r.checkpoint_size}); ✓ consistency passed (board now "
-                    f"{r.board_size} entries, newest seen {r.newest_seen}).",
-                    style="bold green",
-                )
+            checked = Text(
+                f"✓ Inclusion passed (entry {r.index} in a checkpoint of "
+                f"{r.checkpoint_size}); ✓ consistency passed (board now "
+                f"{r.board_size} entries, newest seen {r.newest_seen}).",
+                style="bold green",
             )
+            if r.standing is not None:
+                # Where the ballot stands, by the board's rules: only "counted" is green.
+                style = "bold green" if r.status == "counted" else "bold yellow"
+                checked.append(f"\nBallot: {r.standing}", style=style)
+            status.update(checked)
         else:
             status.update(Text(f"✗ {message.problem}", style="bold red"))
 

@@ -62,6 +62,7 @@ from voting.board._replay import (
     rule_step,
 )
 from voting.board._rules import MAX_CLOCK_SKEW, RULES, check_entry
+from voting.board._standing import STANDINGS, Standing, ballot_standings
 from voting.board._state import (
     PHASES,
     ElectionState,
@@ -87,6 +88,7 @@ __all__ = [
     "PHASES",
     "REVOTING_RULES",
     "RULES",
+    "STANDINGS",
     "VKEY_FILE",
     "ZERO_HASH",
     "BallotBody",
@@ -106,6 +108,7 @@ __all__ = [
     "RecordedResolver",
     "ResultBody",
     "RuleState",
+    "Standing",
     "TallyBody",
     "TrusteeAckBody",
     "TrusteeComplaintBody",
@@ -114,6 +117,7 @@ __all__ = [
     "ballot_challenge",
     "ballot_hash",
     "ballot_presentation",
+    "ballot_standings",
     "ballot_weight",
     "board_origin",
     "check_eligibility",

@@ -11,7 +11,6 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from did.errors import DidError
 from voting._ballot import EncryptedBallot
 from voting._ceremony import TrusteeAnnouncement
 from voting._election import Election
@@ -33,6 +32,12 @@ from voting.board._bodies import (
 from voting.board._election import ElectionBody
 from voting.board._entries import ZERO_HASH, Entry
 from voting.board._replay import EntryFacts, RuleState
+from voting.board._standing import (
+    _credential,
+    _status_entries,
+    counted_entries,
+    frozen_status_problem,
+)
 from voting.errors import RejectedEntry, TallyError, VotingError
 
 PHASES = ("empty", "setup", "open", "closed", "tallied", "finished")
@@ -221,23 +226,6 @@ def dependencies(author_did: str, body: Any) -> list[str]:
     return [d for d in dict.fromkeys(found) if d]
 
 
-def _credential(entry: Entry) -> dict[str, Any] | None:
-    body = entry.body
-    if not isinstance(body, BallotBody):
-        return None
-    embedded = body.presentation.get("verifiableCredential")
-    if isinstance(embedded, list) and len(embedded) == 1 and isinstance(embedded[0], dict):
-        return embedded[0]
-    return None
-
-
-def _status_entries(credential: dict[str, Any]) -> list[Any]:
-    status = credential.get("credentialStatus")
-    if status is None:
-        return []
-    return status if isinstance(status, list) else [status]
-
-
 def credential_issuer(credential: dict[str, Any]) -> str | None:
     """The issuer's id of a credential (`issuer` or `issuer.id`), or None."""
     issuer = credential.get("issuer")
@@ -274,21 +262,7 @@ def referenced_status_lists(entries: Iterable[Entry]) -> list[str]:
 
 def frozen_status_allows(entry: Entry, frozen: dict[str, dict[str, Any]]) -> bool:
     """True unless the frozen lists set a status bit of the ballot's credential (§7 step 2)."""
-    from did import check_status
-
-    credential = _credential(entry)
-    if credential is None:
-        return False
-    for item in _status_entries(credential):
-        url = item.get("statusListCredential") if isinstance(item, dict) else None
-        if not isinstance(url, str) or url not in frozen:
-            return False
-        try:
-            if check_status(item, frozen[url]):
-                return False
-        except DidError:
-            return False
-    return True
+    return frozen_status_problem(entry, frozen) is None
 
 
 def counted_ballots(
@@ -299,29 +273,10 @@ def counted_ballots(
     (1) Drop ballots whose id is challenged or in `excluded` (an auditor passes the ids whose
     checks failed). (2) After a `close` entry, drop ballots whose credential has a status bit
     set in the frozen lists. (3) Keep one ballot per voter: the last of the remaining ones,
-    or the first when the election's revoting rule is `first`.
+    or the first when the election's revoting rule is `first`. These are the "counted"
+    ballots of `ballot_standings`, which also says why each other ballot does not count.
     """
-    election = next((e.body for e in entries if isinstance(e.body, ElectionBody)), None)
-    if election is None:
-        return ()
-    challenged = {e.body.opening.ballot_id for e in entries if isinstance(e.body, ChallengedBody)}
-    close = next((e.body for e in entries if isinstance(e.body, CloseBody)), None)
-    frozen = close.by_id() if close is not None else None
-    chosen: dict[str, Entry] = {}
-    for entry in entries:
-        body = entry.body
-        if not isinstance(body, BallotBody):
-            continue
-        ballot_id = body.ballot.ballot_id
-        if ballot_id in challenged or ballot_id in excluded:
-            continue
-        if frozen is not None and not frozen_status_allows(entry, frozen):
-            continue
-        voter = body.ballot.voter
-        if election.revoting == "first" and voter in chosen:
-            continue
-        chosen[voter] = entry
-    return tuple(sorted(chosen.values(), key=lambda e: e.seq))
+    return counted_entries(entries, excluded)
 
 
 def ballot_weight(entry: Entry, election: ElectionBody) -> int:

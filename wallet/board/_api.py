@@ -7,7 +7,6 @@ pool), so the event loop keeps accepting and refusing requests while proofs are 
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -149,10 +148,15 @@ async def publish_status_list(request: Request) -> Response:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in ENTRY_TYPES:
         raise Problem(415, "unsupported-media-type", "send the credential as application/json")
+    from did import parse_json
+    from did.errors import DidError
+
+    # The one strict parser: a repeated member, NaN or nesting past its cap is a 400, never
+    # an internal error or whatever the last repeated member said.
     try:
-        credential = json.loads(await request.body())
-    except ValueError:
-        raise Problem(400, "malformed-json", "the body is not JSON") from None
+        credential = parse_json(await request.body())
+    except DidError as exc:
+        raise Problem(400, "malformed-json", f"the body is not I-JSON: {exc}") from None
     if not isinstance(credential, dict):
         raise Problem(400, "malformed-status-list", "want a status list credential object")
     await _call(_verify_and_publish, _service(request), credential)

@@ -173,7 +173,13 @@ def _read_pg_identity(url: str) -> Sidecar | None:
         row = db.execute("SELECT info FROM board_identity").fetchone()
     if row is None:
         return None
-    data: Any = json.loads(row[0])
+    from did import parse_json
+    from did.errors import DidError
+
+    try:
+        data: Any = parse_json(row[0])
+    except DidError as exc:
+        raise FileProblem(f"the board's identity in the database is not JSON: {exc}") from None
     return Sidecar.from_json(data, Path("board_identity"))
 
 

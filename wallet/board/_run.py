@@ -24,15 +24,24 @@ def board_service(
     *,
     now: Callable[[], datetime] | None = None,
     resolver: Any = None,
+    allow_private_network: bool = False,
 ) -> BoardService:
-    """The board's service with the real clock and a deadline-bound resolver by default."""
+    """The board's service with the real clock and a deadline-bound resolver by default.
+
+    That resolver reaches did:web hosts on this machine or a private network only with
+    `allow_private_network`.
+    """
     if resolver is None:
         import did
         from wallet.board._fetch import deadline_client
 
         # Each read may take a third of the deadline; the transport ends the whole fetch at it.
         resolver = did.Resolver(
-            http_client=deadline_client(FETCH_DEADLINE), timeout=FETCH_DEADLINE / 3
+            http_client=deadline_client(
+                FETCH_DEADLINE, allow_private_network=allow_private_network
+            ),
+            timeout=FETCH_DEADLINE / 3,
+            allow_private_network=allow_private_network,
         )
     holder: list[BoardService] = []
     status = StatusLists(host, lambda: holder[0].store())

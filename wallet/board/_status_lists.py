@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from did import parse_json
+from did.errors import DidError
 from wallet.board._host import BoardHost
 
 if TYPE_CHECKING:
@@ -58,10 +60,10 @@ class StatusLists:
                     rows = db.execute("SELECT url, credential FROM board_status_lists").fetchall()
                 for url, text in rows:
                     if self.key(url) == key:
-                        return json.loads(text)
+                        return parse_json(text)
                 raise OSError
-            return json.loads((self._folder() / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            return parse_json((self._folder() / f"{key}.json").read_bytes())
+        except (OSError, DidError):
             raise Refused(404, "unknown-status-list", "no status list by that name") from None
 
     def _folder(self) -> Path:
@@ -111,9 +113,9 @@ class StatusLists:
                         ).fetchone()
                     if row is None:
                         raise OSError
-                    return json.loads(row[0])
-                return json.loads((self._folder() / self._name(url)).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+                    return parse_json(row[0])
+                return parse_json((self._folder() / self._name(url)).read_bytes())
+            except (OSError, DidError):
                 raise StatusRetrievalError(
                     f"status list {url[:80]!r} was not published to this board"
                 ) from None

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from wallet.cli._common import GIVEN_ENVIRONMENT, HomeOption, JsonOption, settings
+from wallet.cli._common import (
+    ALLOW_PRIVATE_NETWORK,
+    GIVEN_ENVIRONMENT,
+    HomeOption,
+    JsonOption,
+    settings,
+)
 
 if TYPE_CHECKING:
     import click
@@ -161,10 +167,19 @@ def _root(
             help="Keystore for `init` and `backup import`: auto (default), os or file.",
         ),
     ] = None,
+    allow_private_network: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-network",
+            help="Let did:web hosts and status list URLs be on this machine or a private "
+            "network (refused by default: strangers choose them).",
+        ),
+    ] = False,
 ) -> None:
     """A terminal wallet for self-sovereign identity and verifiable voting."""
     chosen = settings(ctx)
     chosen.home, chosen.json, chosen.keystore = home, json_, keystore
+    ALLOW_PRIVATE_NETWORK.set(allow_private_network)
 
 
 def main(argv: list[str] | None = None, *, env: Environment | None = None) -> int:

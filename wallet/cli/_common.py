@@ -59,6 +59,8 @@ def json_of(ctx: typer.Context, flag: bool) -> bool:
 # The environment `main(argv, env=...)` was given, for the commands it runs; None means the
 # process's own (its variables, the system clock, the operating system's random source).
 GIVEN_ENVIRONMENT: ContextVar[Environment | None] = ContextVar("environment", default=None)
+# `--allow-private-network`, given before the command.
+ALLOW_PRIVATE_NETWORK: ContextVar[bool] = ContextVar("allow_private_network", default=False)
 
 
 def environment() -> Environment:
@@ -67,11 +69,17 @@ def environment() -> Environment:
     Notices go to stderr either way.
     """
     given = GIVEN_ENVIRONMENT.get()
+    allowed = ALLOW_PRIVATE_NETWORK.get()
     if given is not None:
-        return replace(given, notify=message)
+        return replace(given, notify=message, allow_private_network=allowed)
     from wallet.services import Environment
 
-    return Environment(environ=dict(os.environ), notify=message, interactive=sys.stdin.isatty())
+    return Environment(
+        environ=dict(os.environ),
+        notify=message,
+        interactive=sys.stdin.isatty(),
+        allow_private_network=allowed,
+    )
 
 
 def now() -> datetime:

@@ -224,6 +224,7 @@ def verify(
         now=now(),
         trust=trust_decision(trust or (), trust_any=trust_any, issuer_key=issuer_key),
         status_list_files=status_list_file or (),
+        allow_private_network=environment().allow_private_network,
     )
     finish_verification(report, json_of(ctx, json_))
 

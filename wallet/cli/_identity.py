@@ -99,10 +99,11 @@ def resolve(
       wallet did resolve did:key:z6Mk…
       wallet did resolve did:web:example.org --json
     """
-    from wallet.cli._common import message
+    from wallet.cli._common import environment, message
     from wallet.services import resolve_did
 
-    result = resolve_did(did, timeout=timeout).to_json()
+    allowed = environment().allow_private_network
+    result = resolve_did(did, timeout=timeout, allow_private_network=allowed).to_json()
     error = result["didResolutionMetadata"].get("error")
     if json_of(ctx, json_):
         emit(result, True)

@@ -16,7 +16,7 @@ app = typer.Typer(
 
 @app.command("list")
 def list_(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False) -> None:
-    """List the receipts this wallet keeps.
+    """List the receipts this wallet keeps, and where each ballot stands.
 
     Examples:
 
@@ -24,19 +24,29 @@ def list_(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False
       wallet receipt list
       wallet receipt list --json
     """
-    from wallet.services import Wallet, list_receipts
+    from wallet.services import Wallet, list_receipts, receipt_standings, reconcile_all
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        items = [r.to_json() for r in list_receipts(wallet)]
+        # Entries a killed run posted get their receipts completed from their boards first.
+        reconcile_all(wallet)
+        items = [item.to_json() for item in receipt_standings(wallet, list_receipts(wallet))]
     emit(items, json_of(ctx, json_), lambda rows: table(
-        ["RECEIPT", "ELECTION", "TYPE"], [[r["id"][:16], r["election"], r["type"]] for r in rows]
+        ["RECEIPT", "ELECTION", "TYPE", "STANDING"],
+        [[r["id"][:16], r["election"], r["type"], (r["standing"] or {}).get("description", "")]
+         for r in rows],
     ))  # fmt: skip
 
 
 def _line(item: dict[str, Any]) -> str:
-    return (
+    line = (
         f"receipt {item['receipt'][:16]}: entry {item['index']} is included in checkpoint "
         f"{item['checkpointSize']}, consistent with the board's newest ({item['boardSize']})"
+    )
+    standing = item.get("standing")
+    return (
+        line
+        if standing is None
+        else f"{line}\nballot {standing['ballotId']}: " + (standing["description"])
     )
 
 

@@ -56,4 +56,7 @@ def result_table(result: ElectionResult) -> str:
         lines.append(f"  {contest.label or contest.contest}")
         for row in contest.counts:
             lines.append(f"    {row.option:<24} {row.count:>6}")
+    for excluded in result.excluded:
+        where = f" in {excluded.status_list}" if excluded.status_list else ""
+        lines.append(f"excluded: {excluded.count} ballots, {excluded.reason}{where}")
     return "\n".join(lines)

@@ -126,9 +126,12 @@ class OsKeystore:
             text = self.backend.get_password(self.service, INDEX_ID)
         if text is None:
             return []
+        from did import parse_json
+        from did.errors import DidError
+
         try:
-            ids = json.loads(text)
-        except json.JSONDecodeError:
+            ids = parse_json(text)
+        except DidError:
             ids = None
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise KeystoreCorrupted(f"the key index of {self.service!r} is not a list of ids")

@@ -305,9 +305,14 @@ def _parse_header(path: Path, blob: bytes) -> tuple[bytes, KdfParams, bytes]:
 
 def _parse_entries(path: Path, plain: bytes) -> Entries:
     """Parse the decrypted map, checking its shape."""
+    # The one strict reader (did.parse_json): a repeated member or nesting past its depth cap
+    # is corruption, not a crash. Imported here, as only opening a file needs it.
+    from did import parse_json
+    from did.errors import DidError
+
     try:
-        document = json.loads(plain.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        document = parse_json(plain)
+    except DidError:
         raise KeystoreCorrupted(f"keystore file {path} holds no valid JSON map") from None
     entries = document.get("entries") if isinstance(document, dict) else None
     if not isinstance(entries, dict) or not all(

@@ -15,13 +15,12 @@ later step fails.
 from __future__ import annotations
 
 import base64
-import binascii
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wallet._db import Database
+from wallet._db import MIGRATIONS, Database
 from wallet._home import (
     DB_NAME,
     Config,
@@ -32,11 +31,12 @@ from wallet._home import (
 )
 from wallet.errors import FileProblem, KeystoreCorrupted, UsageError
 from wallet.services._keys import new_keystore, passphrase_source
-from wallet.services._session import Environment, Wallet
+from wallet.services._session import DATA_KEY_ID, Environment, Wallet
 
 SECTION = "ssi-wallet-backup"
 KEYS = "keys"
 VERSION = "1"
+DATA_KEY_SIZE = 32
 PASSPHRASE_VARIABLE = "WALLET_BACKUP_PASSPHRASE"  # noqa: S105 -- a variable name, not a secret
 
 
@@ -94,20 +94,96 @@ def export_backup(wallet: Wallet, target: Path) -> BackupSummary:
     return BackupSummary(target, len(keys), len(wallet.db.identities()))
 
 
-def _check_database(data: bytes) -> int:
-    """Open the snapshot in memory, check it is a sound wallet database; count identities."""
+def _decode(text: str) -> bytes:
+    # Non-ASCII text is a ValueError to base64, not a binascii.Error.
+    try:
+        return base64.b64decode(text, validate=True)
+    except ValueError:
+        raise FileProblem("the backup's contents are not base64") from None
+
+
+def _schema(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    return conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY 1, 2"
+    ).fetchall()
+
+
+def _expected_schema(version: int) -> list[tuple[Any, ...]]:
+    """The schema this wallet's migrations make at `version`, read back the same way."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for step in MIGRATIONS[:version]:
+            conn.executescript(step)
+        return _schema(conn)
+    finally:
+        conn.close()
+
+
+# The storage class each declared column type may hold (NULL only where the column allows it).
+_STORAGE = {"TEXT": "text", "BLOB": "blob", "INTEGER": "integer"}
+
+
+def _check_types(conn: sqlite3.Connection) -> None:
+    """Every stored value has its column's type: SQLite itself would store text in a BLOB."""
+    tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    for table in tables:
+        for _cid, column, declared, notnull, _default, primary in conn.execute(
+            f'PRAGMA table_info("{table}")'
+        ).fetchall():
+            allowed = [_STORAGE[declared]] + ([] if notnull or primary else ["null"])
+            marks = ", ".join("?" for _ in allowed)
+            # The names come from the schema just compared with this wallet's own.
+            (wrong,) = conn.execute(
+                f'SELECT count(*) FROM "{table}" WHERE typeof("{column}") NOT IN ({marks})',  # noqa: S608
+                allowed,
+            ).fetchone()
+            if wrong:
+                raise FileProblem(
+                    f"the backup's database holds {wrong} bad {table}.{column} values"
+                )
+
+
+def _check_database(data: bytes) -> list[str]:
+    """Open the snapshot in memory and check it is this wallet's database, whole and typed;
+    return the key ids its identities use.
+
+    A sealed backup proves who sealed it, not that a wallet made it: its schema must be one
+    this wallet's migrations make (no extra tables, triggers or views), at a version it knows.
+    """
+    if not data:
+        raise FileProblem("the backup's database is empty")
     conn = sqlite3.connect(":memory:")
     try:
         conn.deserialize(data)
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        if not 1 <= version <= len(MIGRATIONS):
+            raise FileProblem(
+                f"the backup's database has schema {version}, want 1..{len(MIGRATIONS)}"
+            )
+        if _schema(conn) != _expected_schema(version):
+            raise FileProblem("the backup's database is not this wallet's schema")
         (verdict,) = conn.execute("PRAGMA integrity_check").fetchone()
         if verdict != "ok":
             raise FileProblem(f"the backup's database is damaged ({verdict})")
-        (count,) = conn.execute("SELECT count(*) FROM identities").fetchone()
-        return int(count)
+        if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+            raise FileProblem("the backup's database has rows that refer to nothing")
+        _check_types(conn)
+        return [row[0] for row in conn.execute("SELECT key_id FROM identities")]
     except sqlite3.DatabaseError as exc:
         raise FileProblem(f"the backup's database is not a wallet database ({exc})") from None
     finally:
         conn.close()
+
+
+def _check_keys(secrets: dict[str, bytes], key_ids: list[str]) -> None:
+    """The keys a restored wallet cannot work without are there and well-formed."""
+    if any(not key_id or not secret for key_id, secret in secrets.items()):
+        raise FileProblem("the backup holds an empty key id or secret")
+    if len(secrets.get(DATA_KEY_ID, b"")) != DATA_KEY_SIZE:
+        raise FileProblem(f"the backup's data key is missing or not {DATA_KEY_SIZE} bytes")
+    missing = [key_id for key_id in key_ids if key_id not in secrets]
+    if missing:
+        raise FileProblem(f"the backup has no key for identity key {missing[0][:40]!r}")
 
 
 def import_backup(
@@ -122,13 +198,14 @@ def import_backup(
         raise FileProblem(f"{source} is a sealed file but not a wallet backup")
     if section.get("version") != VERSION:
         raise FileProblem(f"backup version {section.get('version')!r}, want {VERSION}")
-    try:
-        database = base64.b64decode(section["database"], validate=True)
-        secrets = {key_id: base64.b64decode(value, validate=True) for key_id, value in keys.items()}
-    except (KeyError, TypeError, binascii.Error):
-        raise FileProblem(f"{source}: the backup's contents are malformed") from None
+    if not isinstance(section.get("database"), str):
+        raise FileProblem(f"{source}: the backup's contents are malformed")
+    database = _decode(section["database"])
+    secrets = {key_id: _decode(value) for key_id, value in keys.items()}
     Config.from_toml(str(section.get("config", "")), source)
-    identities = _check_database(database)
+    key_ids = _check_database(database)
+    _check_keys(secrets, key_ids)
+    identities = len(key_ids)
 
     path = resolve_home(home, env.environ)
     prepare_empty_home(path)

@@ -142,11 +142,14 @@ class LocalBoard:
         sidecar = sidecar_path(path)
         if not path.is_file():
             raise BoardUnreachable(f"board {path}: unreachable (no such file)")
+        from did import parse_json
+        from did.errors import DidError
+
         try:
-            data = json.loads(sidecar.read_text(encoding="utf-8"))
+            data = parse_json(sidecar.read_bytes())
         except FileNotFoundError:
             raise BoardUnreachable(f"board {path}: its sidecar {sidecar.name} is missing") from None
-        except (OSError, ValueError) as exc:
+        except (OSError, DidError) as exc:
             raise BoardUnreachable(f"board {path}: cannot read {sidecar.name} ({exc})") from None
         return cls(path, Sidecar.from_json(data, sidecar), env)
 
@@ -316,7 +319,7 @@ class LocalBoard:
             self._board = Board(
                 self.store,
                 self.signer,
-                Resolver(),
+                Resolver(allow_private_network=self.env.allow_private_network),
                 now=self.env.clock,
                 status_lists=self.status_lists(),
             )
@@ -351,13 +354,14 @@ class LocalBoard:
 
     def status_lists(self) -> StatusLists:
         """A status list source over the published lists (`did.StatusListSource`)."""
-        from did.errors import StatusRetrievalError
+        from did import parse_json
+        from did.errors import DidError, StatusRetrievalError
 
         def source(url: str) -> Mapping[str, object]:
             name = hashlib.sha256(url.encode()).hexdigest()[:32] + ".json"
             try:
-                data = json.loads((self._status_dir() / name).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+                data = parse_json((self._status_dir() / name).read_bytes())
+            except (OSError, DidError):
                 data = None
             if not isinstance(data, dict):
                 raise StatusRetrievalError(

@@ -102,6 +102,9 @@ def parse_time(text: str, what: str = "time") -> datetime:
 
 def claims_from_pairs(pairs: Iterable[str]) -> JsonObject:
     """Read `KEY=VALUE` claims; a value that is valid JSON is taken as JSON, else as text."""
+    from did import parse_json
+    from did.errors import DidError
+
     claims: dict[str, Any] = {}
     for pair in pairs:
         key, equals, raw = pair.partition("=")
@@ -109,9 +112,11 @@ def claims_from_pairs(pairs: Iterable[str]) -> JsonObject:
             raise UsageError(f"--claim {pair!r}: want KEY=VALUE")
         if key in claims:
             raise UsageError(f"--claim {key!r} is given twice")
+        # A value that is I-JSON is that value; anything else (text, or JSON the strict
+        # parser refuses, such as NaN or deep nesting) is kept as the text given.
         try:
-            claims[key] = json.loads(raw)
-        except ValueError:
+            claims[key] = parse_json(raw)
+        except DidError:
             claims[key] = raw
     return claims
 
@@ -263,10 +268,18 @@ def summarize(fmt: str, content: dict[str, Any] | str) -> dict[str, Any]:
     payload = Jws.from_text(SdJwt.from_text(content).issuer_jwt, "issuer-signed JWT").payload
 
     def stamp(name: str) -> str | None:
+        from did import numeric_date
+        from did.errors import DidError
+
         value = payload.get(name)
-        if not isinstance(value, int | float) or isinstance(value, bool):
+        if value is None:
             return None
-        return datetime.fromtimestamp(value, UTC).strftime(_STAMP)
+        # A time no date can hold (stored by an older wallet) is shown as none, never an
+        # internal error that would break every later listing.
+        try:
+            return numeric_date(value, name).strftime(_STAMP)
+        except DidError:
+            return None
 
     return {
         "types": (str(payload.get("vct")),),
@@ -278,7 +291,9 @@ def summarize(fmt: str, content: dict[str, Any] | str) -> dict[str, Any]:
 
 
 def _open(wallet: Wallet, row: CredentialRow, key: bytes) -> HeldCredential:
-    plain = json.loads(open_field(key, TABLE, row.id, row.sealed))
+    from did import parse_json
+
+    plain = parse_json(open_field(key, TABLE, row.id, row.sealed))
     content = plain["credential"]
     summary = CredentialSummary(
         row.id, row.format, added=row.added, **summarize(row.format, content)

@@ -165,14 +165,30 @@ class ContestResult:
 
 
 @dataclass(frozen=True)
+class ExcludedBallots:
+    """How many ballots one reason kept out of the count: a purpose whose bit is set in a
+    frozen status list (revocation, suspension), or another reason the list gives
+    (voting.board.Standing)."""
+
+    reason: str
+    status_list: str | None
+    count: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"reason": self.reason, "statusList": self.status_list, "count": self.count}
+
+
+@dataclass(frozen=True)
 class ElectionResult:
-    """A published result with the contests' labels, as `election result` prints it."""
+    """A published result with the contests' labels, as `election result` prints it, and
+    the ballots kept out of it by the rules (superseded revotes are not among them)."""
 
     election: str
     title: str
     ballots: int
     trustees: tuple[int, ...]
     contests: tuple[ContestResult, ...]
+    excluded: tuple[ExcludedBallots, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -188,6 +204,7 @@ class ElectionResult:
                 }
                 for c in self.contests
             ],
+            "excluded": [e.to_json() for e in self.excluded],
         }
 
 

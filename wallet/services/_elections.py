@@ -11,7 +11,6 @@ clock, which is also the clock the board judges it by.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +26,7 @@ from wallet.services._election_types import (
     ElectionListing,
     ElectionResult,
     ElectionSummary,
+    ExcludedBallots,
     ExportedRecord,
     FollowedElection,
     OptionCount,
@@ -37,7 +37,7 @@ from wallet.services._session import Environment, Wallet
 from wallet.services._values import JsonObject
 
 if TYPE_CHECKING:
-    from voting.board import ElectionState, EntryBody
+    from voting.board import ElectionState, Entry, EntryBody
     from voting.election import Manifest
     from voting.tally import ElectionResult as Result
 
@@ -86,13 +86,18 @@ def load_manifest(
     credential_type: str | None,
 ) -> Manifest:
     """Parse a manifest file, filling what it leaves out from the options (see the module)."""
+    from did import canonicalize, parse_json
+    from did.errors import DidError
     from voting.election import Manifest
     from voting.errors import ManifestError
 
+    # The one strict parser, and the manifest's canonical form checked here: a value JCS
+    # cannot represent is a usage error now, not a failure after the board was created.
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise UsageError(f"--manifest: not JSON ({exc})") from None
+        data = parse_json(text)
+        canonicalize(data)
+    except DidError as exc:
+        raise UsageError(f"--manifest: not I-JSON ({exc})") from None
     if not isinstance(data, dict):
         raise UsageError("--manifest: want a JSON object")
     data.setdefault("version", 1)
@@ -112,9 +117,11 @@ def load_manifest(
     if credential_type is not None:
         _agree(eligibility, "credentialType", credential_type, "--credential-type")
     try:
-        return Manifest.from_json(data)
-    except ManifestError as exc:
+        manifest = Manifest.from_json(data)
+        canonicalize(manifest.to_json())
+    except (ManifestError, DidError) as exc:
         raise UsageError(f"--manifest: {exc}") from None
+    return manifest
 
 
 def _agree(obj: dict[str, Any], key: str, value: Any, option: str) -> None:
@@ -364,7 +371,25 @@ def election_result(
             state.result.ballot_count,
             tuple(state.result.trustees),
             _contest_results(manifest, state.result),
+            _excluded(board.entries(election)),
         )
+
+
+def _excluded(entries: Sequence[Entry]) -> tuple[ExcludedBallots, ...]:
+    """The ballots the rule engine keeps out of the count, by reason and list."""
+    from collections import Counter
+
+    from voting.board import ballot_standings
+
+    reasons = Counter(
+        (s.reason or "", s.status_list)
+        for s in ballot_standings(entries).values()
+        if s.status == "excluded"
+    )
+    return tuple(
+        ExcludedBallots(reason, url, count)
+        for (reason, url), count in sorted(reasons.items(), key=str)
+    )
 
 
 def export_election(

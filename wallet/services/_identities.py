@@ -140,11 +140,17 @@ def signing_key(wallet: Wallet, did_or_label: str) -> tuple[IdentityRow, Ed25519
     return row, key
 
 
-def resolve_did(did: str, *, timeout: float = 5.0) -> ResolutionResult:
-    """Resolve any supported DID; a W3C DID resolution result, errors in its metadata."""
+def resolve_did(
+    did: str, *, timeout: float = 5.0, allow_private_network: bool = False
+) -> ResolutionResult:
+    """Resolve any supported DID; a W3C DID resolution result, errors in its metadata.
+
+    A did:web on this machine or a private network resolves only with
+    `allow_private_network`.
+    """
     from did import Resolver
 
-    return Resolver(timeout=timeout).resolve(did)
+    return Resolver(timeout=timeout, allow_private_network=allow_private_network).resolve(did)
 
 
 def method_of(did: str, purpose: str) -> tuple[str, bytes]:

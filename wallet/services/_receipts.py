@@ -11,6 +11,8 @@ personal data); checkpoints are public and stored in clear.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC
@@ -24,6 +26,7 @@ from wallet.services._board_open import open_board
 from wallet.services._session import Wallet
 
 if TYPE_CHECKING:
+    from voting.board import Standing
     from voting.chain import Checkpoint, Note, Receipt
 
 TABLE = "receipts"
@@ -68,12 +71,25 @@ def _stamp(wallet: Wallet) -> str:
     return wallet.env.now().astimezone(UTC).strftime(_STAMP)
 
 
+def _day(wallet: Wallet) -> str:
+    # A receipt's row keeps only the day it was stored: its entry's time is on the chain to
+    # the second, so a full time in clear would name the entry.
+    return wallet.env.now().astimezone(UTC).strftime("%Y-%m-%d")
+
+
+def _row_id(key: bytes, entry_hash: str) -> str:
+    """The receipt's row id: keyed with the data key, so it says nothing of the entry.
+
+    The entry hash, which is the voter's id for the receipt, stays sealed in the row.
+    """
+    digest = hmac.new(key, b"receipt-id\x00" + entry_hash.encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
 def store_receipt(
     wallet: Wallet, board: BoardClient, appended: Submitted, *, voter: str, ballot_id: str | None
 ) -> StoredReceipt:
     """Seal and keep the receipt of an entry this wallet posted."""
-    from wallet.services._sealing import seal_field
-
     entry = appended.entry
     stored = StoredReceipt(
         id=appended.entry_hash,
@@ -86,25 +102,46 @@ def store_receipt(
         voter=voter,
         ballot_id=ballot_id,
     )
-    plain = json.dumps(stored.to_json() | {"vkey": stored.vkey}).encode()
-    sealed = seal_field(wallet.data_key(), TABLE, stored.id, plain, random=wallet.env.rng)
-    wallet.db.put_receipt(ReceiptRow(stored.id, stored.election, sealed, _stamp(wallet)))
+    _put(wallet, wallet.data_key(), stored, _day(wallet))
     return stored
 
 
+def _put(wallet: Wallet, key: bytes, stored: StoredReceipt, day: str) -> None:
+    from wallet.services._sealing import seal_field
+
+    row_id = _row_id(key, stored.id)
+    plain = json.dumps(stored.to_json() | {"vkey": stored.vkey}).encode()
+    sealed = seal_field(key, TABLE, row_id, plain, random=wallet.env.rng)
+    wallet.db.put_receipt(ReceiptRow(row_id, stored.election, sealed, day))
+
+
 def list_receipts(wallet: Wallet) -> list[StoredReceipt]:
-    """The receipts this wallet keeps, oldest first (opening them needs the data key)."""
+    """The receipts this wallet keeps, oldest first (opening them needs the data key).
+
+    Entries a killed run posted without keeping their receipts are completed by
+    `reconcile_all` (write-ahead, see `_pending`), which `receipt list` runs first.
+    """
     rows = wallet.db.receipts()
     if not rows:
         return []
     key = wallet.data_key()
-    return [_open(key, row.id, row.sealed) for row in rows]
+    kept = []
+    for row in rows:
+        stored = _open(key, row.id, row.sealed)
+        if row.id != _row_id(key, stored.id):
+            # A row of an older wallet, keyed by its entry hash: keyed again, and the time
+            # of day dropped, so the clear link goes.
+            _put(wallet, key, stored, row.added[:10])
+            wallet.db.delete_receipt(row.id)
+        kept.append(stored)
+    return kept
 
 
 def _open(key: bytes, row_id: str, sealed: bytes) -> StoredReceipt:
+    from did import parse_json
     from wallet.services._sealing import open_field
 
-    data = json.loads(open_field(key, TABLE, row_id, sealed))
+    data = parse_json(open_field(key, TABLE, row_id, sealed))
     return StoredReceipt(
         data["id"], data["election"], data["type"], data["receipt"], data["board"],
         data["origin"], data["vkey"], data["voter"], data["ballotId"],
@@ -194,9 +231,15 @@ class ReceiptCheck:
     checkpoint_size: int
     board_size: int
     newest_seen: int
+    # Where the entry stands by the board's rules (voting.board.ballot_standings): counted,
+    # superseded, challenged or excluded, and the line that says why; None for an entry that
+    # is no ballot.
+    status: str | None = None
+    standing: str | None = None
+    ballot: Standing | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "receipt": self.id,
             "election": self.election,
             "index": self.index,
@@ -206,6 +249,63 @@ class ReceiptCheck:
             "inclusion": "passed",
             "consistency": "passed",
         }
+        if self.ballot is not None:
+            data["standing"] = {**self.ballot.to_json(), "description": self.standing}
+        return data
+
+
+@dataclass(frozen=True)
+class ReceiptStanding:
+    """Where one kept receipt's ballot stands (None: no ballot, or its board is unreadable)."""
+
+    receipt: StoredReceipt
+    standing: Standing | None
+
+    def to_json(self) -> dict[str, Any]:
+        standing = self.standing
+        described = (
+            None if standing is None else standing.to_json() | {"description": standing.describe()}
+        )
+        return self.receipt.to_json() | {"standing": described}
+
+
+def receipt_standings(wallet: Wallet, receipts: list[StoredReceipt]) -> tuple[ReceiptStanding, ...]:
+    """Where each receipt's ballot stands, in the order given: each board is read once per
+    election."""
+    from voting.board import ballot_standings
+    from wallet.errors import WalletError
+
+    found: dict[str, Standing | None] = {}
+    for (location, election), kept in _by_election(receipts).items():
+        try:
+            with open_board(location, wallet.env) as board:
+                standings = ballot_standings(board.entries(election))
+        except WalletError:
+            standings = {}
+        for receipt in kept:
+            ballot = receipt.ballot_id
+            found[receipt.id] = None if ballot is None else standings.get(ballot)
+    return tuple(ReceiptStanding(r, found.get(r.id)) for r in receipts)
+
+
+def _by_election(receipts: list[StoredReceipt]) -> dict[tuple[str, str], list[StoredReceipt]]:
+    grouped: dict[tuple[str, str], list[StoredReceipt]] = {}
+    for receipt in receipts:
+        grouped.setdefault((receipt.board, receipt.election), []).append(receipt)
+    return grouped
+
+
+def standing_at(board: BoardClient, election: str, index: int) -> Standing | None:
+    """Where the ballot (or challenge) at `index` stands, by the rule engine's judgement."""
+    from voting.board import BallotBody, ChallengedBody, ballot_standings
+
+    entries = board.entries(election)
+    if not 0 <= index < len(entries):
+        return None
+    body = entries[index].body
+    if not isinstance(body, BallotBody | ChallengedBody):
+        return None
+    return ballot_standings(entries).get(body.ballot.ballot_id)
 
 
 def _from_file(path: Path, board: Path | None) -> tuple[str, str, bytes]:
@@ -278,6 +378,15 @@ def check_receipt(
             raise VerificationFailed(f"checkpoint: the board's newest: {exc}") from None
         _consistent(board, election, opened.checkpoint, newest)
         newest_seen = observe_checkpoint(wallet, board, election, latest)
+        standing = standing_at(board, election, receipt.index)
     return ReceiptCheck(
-        rid, election, receipt.index, opened.checkpoint.size, newest.size, newest_seen
+        rid,
+        election,
+        receipt.index,
+        opened.checkpoint.size,
+        newest.size,
+        newest_seen,
+        None if standing is None else standing.status,
+        None if standing is None else standing.describe(),
+        standing,
     )

@@ -48,6 +48,9 @@ class Environment:
     interactive: bool = False
     clock: Callable[[], datetime] = system_clock
     rng: Callable[[int], bytes] = system_random
+    # Whether did:web hosts and status list URLs may be on this machine or a private network
+    # (`--allow-private-network`); refused by default, since strangers choose them.
+    allow_private_network: bool = False
 
     def now(self) -> datetime:
         """The clock's time, checked to be timezone-aware."""

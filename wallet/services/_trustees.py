@@ -55,6 +55,15 @@ def _trustee(wallet: Wallet, board: BoardClient, state: ElectionState, index: in
     return trustee
 
 
+def _known_unannounced(board: BoardClient, election: str, index: int) -> bool:
+    """Whether the board answers that trustee `index` has no announcement (False when it
+    cannot be asked)."""
+    try:
+        return index not in board.state(election).announcements
+    except Exception:
+        return False
+
+
 def keygen(
     wallet: Wallet, board_path: Path | str | BoardClient, election: str, *, as_: str
 ) -> Posted:
@@ -68,16 +77,25 @@ def keygen(
         if index in state.announcements:
             raise UsageError(f"trustee {index} has already posted its key for {election}")
         key_id = _secret_id(board, election)
-        trustee = Trustee.generate(state.require_election().manifest, index, wallet.env.rng)
-        # The secret is stored before the announcement is posted: an announcement whose
-        # secret was lost would stall the ceremony for good.
-        wallet.keystore.put(key_id, trustee.export_secret())
+        manifest = state.require_election().manifest
+        # A secret kept from a run whose announcement never reached the board is announced
+        # now; otherwise a fresh one is drawn. Either way it is stored before anything is
+        # posted: an announcement whose secret was lost would stall the ceremony for good.
+        kept = wallet.keystore.get(key_id)
+        if kept is not None:
+            trustee = _trustee(wallet, board, state, index)
+        else:
+            trustee = Trustee.generate(manifest, index, wallet.env.rng)
+            wallet.keystore.put(key_id, trustee.export_secret())
         try:
             appended = post(
                 wallet, board, election, TrusteeKeyBody(trustee.announce(wallet.env.rng)), as_=as_
             )
         except BaseException:
-            wallet.keystore.delete(key_id)
+            # The secret goes only when its announcement is known not to be on the board: a
+            # failure after the board's commit (a busy wallet.db, Ctrl-C) must keep it.
+            if _known_unannounced(board, election, index):
+                wallet.keystore.delete(key_id)
             raise
         follow(wallet, board, election, "trustee")
         return posted(appended, trustee=index)

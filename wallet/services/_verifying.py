@@ -110,9 +110,13 @@ def read_document(text: str) -> tuple[str, dict[str, Any] | str]:
 
 
 def status_source(
-    files: Sequence[Path], fetch: Callable[[str], Any] | None = None
+    files: Sequence[Path],
+    fetch: Callable[[str], Any] | None = None,
+    *,
+    allow_private_network: bool = False,
 ) -> Callable[[str], JsonObject]:
-    """A status list source: the list credentials in `files` by id, else an https fetch."""
+    """A status list source: the list credentials in `files` by id, else an https fetch
+    (to this machine or a private network only with `allow_private_network`)."""
     from did import fetch_status_list, parse_json
     from did.errors import CredentialError, DidError, StatusRetrievalError
 
@@ -129,7 +133,11 @@ def status_source(
         if not isinstance(list_id, str):
             raise FileProblem(f"status list {path}: not a status list credential with an id")
         given[list_id] = credential
-    download = fetch or fetch_status_list
+
+    def fetch_public(url: str) -> Any:
+        return fetch_status_list(url, allow_private_network=allow_private_network)
+
+    download = fetch or fetch_public
 
     def source(url: str) -> JsonObject:
         # Retrieval failures are raised as the root CredentialError: `did.Check` accepts only
@@ -243,12 +251,14 @@ def verify_credential_text(
     status_list_files: Sequence[Path] = (),
     resolver: Resolver | None = None,
     issuer_metadata: Fetcher | None = None,
+    allow_private_network: bool = False,
 ) -> Verification:
     """Verify a credential (JSON or SD-JWT text); an unreadable one fails its syntax check.
 
     `trust` is the verifier's decision (`trust_decision`); None fails the trust check.
     `issuer_metadata` reads an https issuer's JWT VC Issuer Metadata (default: over https).
     """
+    from did import Resolver
     from did.sd_jwt import HttpsFetcher
 
     try:
@@ -260,9 +270,10 @@ def verify_credential_text(
         content,
         now=now,
         trust=trust,
-        status_lists=status_source(status_list_files),
-        resolver=resolver,
-        issuer_metadata=issuer_metadata or HttpsFetcher(),
+        status_lists=status_source(status_list_files, allow_private_network=allow_private_network),
+        resolver=resolver or Resolver(allow_private_network=allow_private_network),
+        issuer_metadata=issuer_metadata
+        or HttpsFetcher(allow_private_network=allow_private_network),
         token_lists=token_status_source(status_list_files),
     )
     return from_credential_report(report)

@@ -21,6 +21,7 @@ from wallet.services._credentials import list_credentials, show_credential
 from wallet.services._election_types import ChallengeOutcome, Choice, VoteOutcome
 from wallet.services._elections import follow, post
 from wallet.services._identities import find_identity, method_of, signing_key
+from wallet.services._pending import reconcile, remember, settle
 from wallet.services._receipts import store_receipt
 from wallet.services._session import Wallet
 
@@ -71,6 +72,19 @@ def eligibility_credential(
     return content
 
 
+def _refuse_a_second_ballot(board: BoardClient, election: str, voter: str) -> None:
+    """Under `revoting: first`, a voter whose ballot counts is told so, not given a receipt
+    for a ballot that would never count (the rule engine's judgement, not a copy of it)."""
+    from voting.board import ballot_standings
+
+    for standing in ballot_standings(board.entries(election)).values():
+        if standing.voter == voter and standing.status == "counted":
+            raise UsageError(
+                f"{election} counts each voter's first ballot (revoting: first): your ballot "
+                f"{standing.ballot_id} at index {standing.index} counts, and another would not"
+            )
+
+
 def vote(
     wallet: Wallet,
     board_path: Path | str | BoardClient,
@@ -88,11 +102,15 @@ def vote(
 
     rng = wallet.env.rng
     with using_board(board_path, wallet.env) as board:
+        # A run killed after the board's commit left its receipt to be completed.
+        reconcile(wallet, board, election)
         state = board.state(election)
         if state.phase != "open":
             raise UsageError(f"{election} is not open for voting (phase {state.phase})")
         crypto = state.require_crypto()
         voter = find_identity(wallet, as_).did
+        if not challenge and state.require_election().revoting == "first":
+            _refuse_a_second_ballot(board, election, voter)
         unknown = set(choices) - {c.id for c in crypto.manifest.contests}
         if unknown:
             raise UsageError(f"--choice: no contest {sorted(unknown)[0]!r} in {election}")
@@ -123,9 +141,15 @@ def vote(
                 raise VerificationFailed(f"challenge: the opening does not check: {exc}") from None
             if _chosen(decoded) != _chosen(choices):
                 raise VerificationFailed("challenge: the ballot does not encrypt your choices")
+        # Write-ahead (crash safety): what the receipt needs is stored before the entry is
+        # submitted, so a run killed after the board's commit completes it next time.
+        pending = remember(
+            wallet, board, election, voter=voter, ballot_id=ballot_id, kind=body.TYPE
+        )
         appended = post(wallet, board, election, body, as_=as_)
         follow(wallet, board, election, "voter")
         stored = store_receipt(wallet, board, appended, voter=voter, ballot_id=ballot_id)
+        settle(wallet, pending)
         outcome = VoteOutcome(
             election, ballot_id, voter, appended.index, stored.id, stored.text, not challenge
         )

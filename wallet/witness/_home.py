@@ -121,13 +121,16 @@ class WitnessHome:
         """Open the witness in `folder`; a missing or unreadable sidecar is exit 3."""
         folder = Path(folder).expanduser()
         sidecar = folder / SIDECAR
+        from did import parse_json
+        from did.errors import DidError
+
         try:
-            data = json.loads(sidecar.read_text(encoding="utf-8"))
+            data = parse_json(sidecar.read_bytes())
         except FileNotFoundError:
             raise HomeError(
                 f"no witness in {folder}; create one with `wallet witness init`"
             ) from None
-        except (OSError, ValueError) as exc:
+        except (OSError, DidError) as exc:
             raise FileProblem(f"cannot read {sidecar}: {exc}") from None
         return cls(folder, WitnessInfo.from_json(data, sidecar), env)
 
