@@ -44,6 +44,14 @@ def create(
     opens: Annotated[str | None, typer.Option("--opens", help="Default: now.")] = None,
     closes: Annotated[str | None, typer.Option("--closes", help="Default: a day after.")] = None,
     revote: Annotated[str, typer.Option("--revote", help="last or first counts.")] = "last",
+    weight_claim: Annotated[
+        str | None,
+        typer.Option(
+            "--weight-claim",
+            metavar="CLAIM",
+            help="Weigh each ballot by this integer claim (1 to 2^32-1) of the voter's credential.",
+        ),
+    ] = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
@@ -52,7 +60,7 @@ def create(
 
     rules = load_manifest(
         read_text(manifest, "manifest"), trustees=trustee, threshold=threshold,
-        issuers=issuer or [], credential_type=credential_type,
+        issuers=issuer or [], credential_type=credential_type, weight_claim=weight_claim,
     )  # fmt: skip
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         posted = create_election(
