@@ -1,8 +1,8 @@
 """A weighted election through the command line (finding 12): members vote with their shares.
 
 A cooperative's authority issues membership credentials carrying a `shares` claim (3 and 5)
-and creates the election with `--weight-claim shares`; from there every step is a `wallet …`
-command in this process, on one clock the test moves past the voting window.
+and creates the election with `--weight-claim shares`; from the issuing on, every step is a
+`wallet …` command in this process, on one clock the test moves past the voting window.
 """
 
 from __future__ import annotations
@@ -24,17 +24,15 @@ from wallet.services import (
     Wallet,
     create_identity,
     create_status_list,
-    import_credential,
     init_wallet,
-    issue_credential,
 )
 
 SHARES = {"m1": 3, "m2": 5}
 TRUSTEES = ("t1", "t2", "t3")
 
 
-def _members(root: Path, clock: MovingClock) -> dict[str, str]:
-    """Homes for the authority, the trustees and two members; the members' credentials."""
+def _homes(root: Path, clock: MovingClock) -> dict[str, str]:
+    """Homes for the authority, the trustees and two members; the authority's status list."""
     env = fixed_environment(ENVIRON, clock=clock)
     dids = {}
     for name in ("authority", *TRUSTEES, *SHARES):
@@ -43,20 +41,12 @@ def _members(root: Path, clock: MovingClock) -> dict[str, str]:
             dids[name] = create_identity(home, label=name).did
     with Wallet.open(root / "authority", env) as authority:
         create_status_list(authority, "members", issuer="authority", now=clock.now)
-        for name, shares in SHARES.items():
-            document = issue_credential(
-                authority, issuer="authority", subject=dids[name], now=clock.now,
-                types=["MembershipCredential"], claims={"shares": shares},
-                status_list="members",
-            )  # fmt: skip
-            with Wallet.open(root / name, env) as member:
-                import_credential(member, document.text(), now=clock.now)
     return dids
 
 
 def test_a_weighted_election_from_create_to_audit_through_the_cli(tmp_path: Path) -> None:
     clock = MovingClock()
-    dids = _members(tmp_path, clock)
+    dids = _homes(tmp_path, clock)
     board, manifest = tmp_path / "board.sqlite", tmp_path / "manifest.json"
     manifest.write_text(json.dumps(MANIFEST))
     opens, closes = clock.now - timedelta(minutes=1), clock.now + timedelta(hours=1)
@@ -71,6 +61,13 @@ def test_a_weighted_election_from_create_to_audit_through_the_cli(tmp_path: Path
         assert done.code == 0, (args, done.stderr)
         return done
 
+    # The membership credentials, issued and imported as the docs show.
+    for name, shares in SHARES.items():
+        issued = tmp_path / f"{name}.json"
+        ok("authority", "credential", "issue", "--issuer", "authority", "--subject", dids[name],
+           "--type", "MembershipCredential", "--claim", f"shares={shares}",
+           "--status-list", "members", "-o", issued)  # fmt: skip
+        ok(name, "credential", "import", issued)
     create: tuple[str | Path, ...] = (
         "--keystore", "file", "election", "create", "--manifest", manifest, "--board", board,
         "--as", "authority", *[a for t in TRUSTEES for a in ("--trustee", dids[t])],
