@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.wallet.cli_helpers import Run, file_env, wallet
 from tests.wallet.fakes import MovingClock, fixed_environment
@@ -20,11 +23,13 @@ from tests.wallet.test_elections_service import (
     MANIFEST,
     PASSPHRASE,
 )
+from wallet.errors import UsageError
 from wallet.services import (
     Wallet,
     create_identity,
     create_status_list,
     init_wallet,
+    load_manifest,
 )
 
 SHARES = {"m1": 3, "m2": 5}
@@ -117,3 +122,16 @@ def test_a_weighted_election_from_create_to_audit_through_the_cli(tmp_path: Path
     ok("authority", "election", "export", ELECTION, "--board", board, "-o", record)
     audited = ok("m2", "audit", record)
     assert audited.stdout.rstrip().endswith("audit PASSED")
+
+
+def test_a_weight_claim_in_the_manifest_is_checked_and_must_agree_with_the_option() -> None:
+    given = {**MANIFEST, "eligibility": {"weightClaim": "id"}}
+    options: dict[str, Any] = dict(
+        trustees=["did:example:t"], threshold=1, issuers=["did:example:i"], credential_type="T"
+    )
+    with pytest.raises(UsageError, match=r"^--manifest: eligibility\.weightClaim"):
+        load_manifest(json.dumps(given), **options)
+    with pytest.raises(UsageError, match="--weight-claim gives 'shares'"):
+        load_manifest(json.dumps(given), **options, weight_claim="shares")
+    taken = load_manifest(json.dumps(MANIFEST), **options, weight_claim="shares")
+    assert taken.eligibility is not None and taken.eligibility["weightClaim"] == "shares"

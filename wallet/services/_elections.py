@@ -118,11 +118,11 @@ def load_manifest(
     except ManifestError as exc:
         raise UsageError(f"--manifest: {exc}") from None
     if "weightClaim" in eligibility:
-        _check_weight_claim(eligibility)
+        _check_weight_claim(eligibility, "--weight-claim" if weight_claim else "--manifest")
     return manifest
 
 
-def _check_weight_claim(eligibility: dict[str, Any]) -> None:
+def _check_weight_claim(eligibility: dict[str, Any], source: str) -> None:
     """Refuse a bad weight claim here, before a board file or its key is created."""
     from voting.board import EligibilityRule
     from voting.errors import ManifestError
@@ -130,7 +130,7 @@ def _check_weight_claim(eligibility: dict[str, Any]) -> None:
     try:
         EligibilityRule.from_json(eligibility)
     except ManifestError as exc:
-        raise UsageError(f"--weight-claim: {exc}") from None
+        raise UsageError(f"{source}: {exc}") from None
 
 
 def _agree(obj: dict[str, Any], key: str, value: Any, option: str) -> None:
