@@ -12,6 +12,15 @@ from tui.widgets.fitted_table import FittedTable
 _PHASE_STYLE = {"open": "bold green", "closed": "yellow", "finished": "cyan"}
 
 
+def _ballots(item: dict[str, Any]) -> str:
+    """The ballot count; for a weighted election, with the total weight once it is tallied."""
+    ballots = str(item.get("ballots", ""))
+    if item.get("weightClaim") is None:
+        return ballots
+    weight = item.get("totalWeight")
+    return f"{ballots} (weighted)" if weight is None else f"{ballots} (weight {weight})"
+
+
 class ElectionTable(FittedTable):
     """A row-cursor table of elections; each row keeps its board and summary line."""
 
@@ -36,7 +45,7 @@ class ElectionTable(FittedTable):
                 Text(str(item["election"])),
                 Text(str(item.get("title", ""))),
                 Text(phase, style=_PHASE_STYLE.get(phase, "")),
-                Text(str(item.get("ballots", ""))),
+                Text(_ballots(item)),
                 Text(str(item.get("role") or "—")),
                 Text(shown_path(str(item["board"]))),
             ], key))  # fmt: skip

@@ -94,6 +94,14 @@ def create(
     revote: Annotated[str, typer.Option("--revote", help="last or first counts.")] = "last",
     board: BoardOption = None,
     as_: AsOption = None,
+    weight_claim: Annotated[
+        str | None,
+        typer.Option(
+            "--weight-claim",
+            metavar="CLAIM",
+            help="Weigh each ballot by this integer claim (1 to 2^32-1) of the voter's credential.",
+        ),
+    ] = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
@@ -109,7 +117,7 @@ def create(
 
     rules = load_manifest(
         read_input(manifest, "manifest"), trustees=trustee, threshold=threshold,
-        issuers=issuer or [], credential_type=credential_type,
+        issuers=issuer or [], credential_type=credential_type, weight_claim=weight_claim,
     )  # fmt: skip
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         posted = create_election(

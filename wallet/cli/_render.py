@@ -52,6 +52,8 @@ def render_verification(verification: Verification, *, with_result: bool = True)
 def result_table(result: ElectionResult) -> str:
     """A result as a small table: each contest, its options and their counts."""
     lines = [f"result: {result.ballots} ballots counted"]
+    if result.weighted:
+        lines[0] += f", total weight {result.total_weight} (claim {result.weight_claim!r})"
     for contest in result.contests:
         lines.append(f"  {contest.label or contest.contest}")
         for row in contest.counts:

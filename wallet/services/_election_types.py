@@ -69,6 +69,10 @@ class ElectionSummary:
     decryption_shares: tuple[int, ...]
     launch_code: str | None = None
     result: tuple[ContestResult, ...] | None = None
+    # The credential claim that weighs each ballot (None: one ballot, one vote), and the
+    # counted ballots' summed weight once the tally states it.
+    weight_claim: str | None = None
+    total_weight: int | None = None
 
     @property
     def title(self) -> str:
@@ -101,6 +105,11 @@ class ElectionSummary:
         }
         if self.launch_code is not None:
             data["launchCode"] = self.launch_code
+        data["weighted"] = self.weight_claim is not None
+        if self.weight_claim is not None:
+            data["weightClaim"] = self.weight_claim
+        if self.total_weight is not None:
+            data["totalWeight"] = self.total_weight
         if self.result is not None:
             data["result"] = {c.contest: {o.option: o.count for o in c.counts} for c in self.result}
         return data
@@ -116,15 +125,22 @@ class ElectionListing:
     entries: int
     ballots: int
     board: str
+    weight_claim: str | None = None
+    total_weight: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "election": self.election,
             "title": self.title,
             "phase": self.phase,
             "entries": self.entries,
             "ballots": self.ballots,
         }
+        if self.weight_claim is not None:
+            data["weightClaim"] = self.weight_claim
+        if self.total_weight is not None:
+            data["totalWeight"] = self.total_weight
+        return data
 
 
 @dataclass(frozen=True)
@@ -189,12 +205,22 @@ class ElectionResult:
     trustees: tuple[int, ...]
     contests: tuple[ContestResult, ...]
     excluded: tuple[ExcludedBallots, ...] = ()
+    # The counted ballots' summed weight (the ballot count when every ballot weighs 1).
+    total_weight: int = 0
+    weight_claim: str | None = None
+
+    @property
+    def weighted(self) -> bool:
+        return self.weight_claim is not None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "election": self.election,
             "title": self.title,
             "ballots": self.ballots,
+            "totalWeight": self.total_weight,
+            "weighted": self.weighted,
+            **({"weightClaim": self.weight_claim} if self.weighted else {}),
             "trustees": list(self.trustees),
             "contests": [
                 {

@@ -84,6 +84,7 @@ def load_manifest(
     threshold: int | None,
     issuers: Sequence[str],
     credential_type: str | None,
+    weight_claim: str | None = None,
 ) -> Manifest:
     """Parse a manifest file, filling what it leaves out from the options (see the module)."""
     from did import canonicalize, parse_json
@@ -116,12 +117,27 @@ def load_manifest(
         _agree(eligibility, "issuers", list(issuers), "--eligibility-issuer")
     if credential_type is not None:
         _agree(eligibility, "credentialType", credential_type, "--credential-type")
+    if weight_claim is not None:
+        _agree(eligibility, "weightClaim", weight_claim, "--weight-claim")
     try:
         manifest = Manifest.from_json(data)
         canonicalize(manifest.to_json())
     except (ManifestError, DidError) as exc:
         raise UsageError(f"--manifest: {exc}") from None
+    if "weightClaim" in eligibility:
+        _check_weight_claim(eligibility, "--weight-claim" if weight_claim else "--manifest")
     return manifest
+
+
+def _check_weight_claim(eligibility: dict[str, Any], source: str) -> None:
+    """Refuse a bad weight claim here, before a board file or its key is created."""
+    from voting.board import EligibilityRule
+    from voting.errors import ManifestError
+
+    try:
+        EligibilityRule.from_json(eligibility)
+    except ManifestError as exc:
+        raise UsageError(f"{source}: {exc}") from None
 
 
 def _agree(obj: dict[str, Any], key: str, value: Any, option: str) -> None:
@@ -234,7 +250,16 @@ def summary(board: BoardClient, election: str) -> ElectionSummary:
         decryption_shares=tuple(sorted(state.decryption_shares)),
         launch_code=None if state.opened is None else state.opened.launch_code,
         result=None if state.result is None else _contest_results(body.manifest, state.result),
+        weight_claim=body.eligibility.weight_claim,
+        total_weight=_total_weight(state),
     )
+
+
+def _total_weight(state: ElectionState) -> int | None:
+    """The counted ballots' summed weight, once the tally states it (election-entries §4.8)."""
+    if state.result is not None:
+        return state.result.total_weight
+    return None if state.tally is None else state.tally.total_weight
 
 
 def show_election(
@@ -256,6 +281,8 @@ def list_elections(board_path: Path | str | BoardClient, env: Environment) -> li
                 ElectionListing(
                     election, body.manifest.title, state.phase, state.size,
                     len(state.ballots), board.location,
+                    weight_claim=body.eligibility.weight_claim,
+                    total_weight=_total_weight(state),
                 )
             )  # fmt: skip
         return items
@@ -372,6 +399,8 @@ def election_result(
             tuple(state.result.trustees),
             _contest_results(manifest, state.result),
             _excluded(board.entries(election)),
+            total_weight=state.result.total_weight,
+            weight_claim=state.require_election().eligibility.weight_claim,
         )
 
 
