@@ -11,6 +11,7 @@ so the guard (`_guard.py`) counts the header time against the same total deadlin
 from __future__ import annotations
 
 import asyncio
+import socket
 from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -34,6 +35,12 @@ class DeadlineH11Protocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        # h11 writes a response's head and body separately; with Nagle's algorithm on, the
+        # body waits for the client's delayed ACK of the head (about 40 ms on Linux), which
+        # made every request on loopback cost 44 ms. Responses go out at once instead.
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
