@@ -86,10 +86,16 @@ def _tx_code(process: subprocess.Popen[str]) -> str:
 
 
 def _offer_args(
-    issuer: CliWallet, subject: str, fmt: str, *extra: str, issuer_label: str = "issuer"
+    issuer: CliWallet,
+    subject: str,
+    fmt: str,
+    *extra: str,
+    issuer_label: str = "issuer",
+    kind: str | None = None,
 ) -> list[str]:
     claims = [arg for name, value in PERSON.items() for arg in ("--claim", f"{name}={value}")]
-    kind = "https://example.org/person" if fmt == "dc+sd-jwt" else "PersonCredential"
+    if kind is None:
+        kind = "https://example.org/person" if fmt == "dc+sd-jwt" else "PersonCredential"
     disclosable = (
         [a for name in PERSON for a in ("--disclosable", name)] if fmt == "dc+sd-jwt" else []
     )
@@ -231,13 +237,13 @@ def held_person(issuer_home: CliWallet, holder_home: CliWallet) -> None:
         assert done.code == 0, done.stderr
 
 
-def _dcql(tmp_path: Path, claims: list[str]) -> Path:
+def _dcql(tmp_path: Path, claims: list[str], vct: str = "https://example.org/person") -> Path:
     query = {
         "credentials": [
             {
                 "id": "person",
                 "format": "dc+sd-jwt",
-                "meta": {"vct_values": ["https://example.org/person"]},
+                "meta": {"vct_values": [vct]},
                 "claims": [{"path": [c]} for c in claims],
             }
         ]
@@ -306,3 +312,64 @@ def test_a_claim_the_credential_lacks_is_refused(
         refused = as_holder(holder_home, "present", request, "--yes", "--allow-private-network")
     assert refused.code == 1
     assert "passport_number" in refused.stderr
+
+
+P256_PERSON = "https://example.org/person-es256"
+
+
+def test_present_with_a_p256_holder_to_a_p256_verifier(
+    issuer_home: CliWallet,
+    holder_home: CliWallet,
+    p256_identities: tuple[str, str],
+    tmp_path: Path,
+) -> None:
+    """An ES256 credential bound to a P-256 holder is presented with an ES256 key-binding JWT
+    to a verifier whose request object is signed with ES256, and the verifier accepts it."""
+    issuer_did, holder_did = p256_identities
+    args = _offer_args(
+        issuer_home, holder_did, "dc+sd-jwt", issuer_label="issuer-p256", kind=P256_PERSON
+    )
+    with serving(issuer_home, *args) as server:
+        offer = _first_line(server.stdout)
+        done = as_holder(
+            holder_home,
+            "credential",
+            "receive",
+            offer,
+            "--identity",
+            "carol-p256",
+            "--allow-private-network",
+        )
+        assert done.code == 0, done.stderr
+        assert server.wait(timeout=30) == 0
+    query = _dcql(tmp_path, ["given_name", "nationality"], vct=P256_PERSON)
+    args = [
+        "presentation",
+        "request",
+        "--dcql",
+        str(query),
+        "--identity",
+        "issuer-p256",
+        "--trust",
+        issuer_did,
+        "--once",
+        "--timeout",
+        "60",
+        "--listen",
+        "127.0.0.1:0",
+    ]
+    with serving(issuer_home, *args) as verifier:
+        request = _first_line(verifier.stdout)
+        assert request.startswith("openid4vp://")
+        sent = as_holder(holder_home, "present", request, "--yes", "--allow-private-network")
+        assert sent.code == 0, sent.stderr
+        assert verifier.wait(timeout=30) == 0
+        assert verifier.stdout is not None
+        report = verifier.stdout.read()
+    # A decentralized_identifier: client identifier means the request object was signed
+    # (here with ES256), and the report verifies only with a valid key-binding JWT made with
+    # the holder's P-256 key (the credential's cnf).
+    lines = report.splitlines()
+    assert lines[0] == f"verified (decentralized_identifier:{issuer_did})", report
+    disclosed = sorted(line for line in lines if line.startswith("  person:"))
+    assert disclosed == ['  person: given_name = "Ada"', '  person: nationality = "GB"']
