@@ -148,6 +148,7 @@ def _jws_alg(held: str) -> str:
         ("dc+sd-jwt", True, "p256"),
         ("ldp_vc", False, "ed25519"),
         ("ldp_vc", True, "ed25519"),
+        ("ldp_vc", False, "p256"),
     ],
 )
 def test_offer_and_receive_in_two_homes(
@@ -190,6 +191,9 @@ def test_offer_and_receive_in_two_homes(
     if fmt == "dc+sd-jwt":
         assert isinstance(held, str)
         assert _jws_alg(held) == ("ES256" if key == "p256" else "EdDSA")
+    else:
+        suite = "ecdsa-jcs-2019" if key == "p256" else "eddsa-jcs-2022"
+        assert held["proof"]["cryptosuite"] == suite
     path = tmp_path / "received"
     path.write_text(held if isinstance(held, str) else json.dumps(held))
     verified = as_holder(holder_home, "credential", "verify", path, "--trust", issuer_did)
