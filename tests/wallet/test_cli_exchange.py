@@ -4,6 +4,7 @@ this process, and they talk over HTTP on 127.0.0.1."""
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import sys
@@ -84,9 +85,17 @@ def _tx_code(process: subprocess.Popen[str]) -> str:
     raise AssertionError("no transaction code was printed")
 
 
-def _offer_args(issuer: CliWallet, subject: str, fmt: str, *extra: str) -> list[str]:
+def _offer_args(
+    issuer: CliWallet,
+    subject: str,
+    fmt: str,
+    *extra: str,
+    issuer_label: str = "issuer",
+    kind: str | None = None,
+) -> list[str]:
     claims = [arg for name, value in PERSON.items() for arg in ("--claim", f"{name}={value}")]
-    kind = "https://example.org/person" if fmt == "dc+sd-jwt" else "PersonCredential"
+    if kind is None:
+        kind = "https://example.org/person" if fmt == "dc+sd-jwt" else "PersonCredential"
     disclosable = (
         [a for name in PERSON for a in ("--disclosable", name)] if fmt == "dc+sd-jwt" else []
     )
@@ -94,7 +103,7 @@ def _offer_args(issuer: CliWallet, subject: str, fmt: str, *extra: str) -> list[
         "credential",
         "offer",
         "--issuer",
-        "issuer",
+        issuer_label,
         "--subject",
         subject,
         "--type",
@@ -112,15 +121,54 @@ def _offer_args(issuer: CliWallet, subject: str, fmt: str, *extra: str) -> list[
     ]
 
 
+@pytest.fixture(scope="module")
+def p256_identities(issuer_home: CliWallet, holder_home: CliWallet) -> tuple[str, str]:
+    """P-256 identities `issuer-p256` in the issuer's home and `carol-p256` in the holder's:
+    their DIDs (did:key `zDn…`)."""
+    dids = []
+    for home, label in ((issuer_home, "issuer-p256"), (holder_home, "carol-p256")):
+        created = home.ok("--json", "did", "create", "--key", "p256", "--label", label).json()
+        assert str(created["did"]).startswith("did:key:zDn")
+        dids.append(str(created["did"]))
+    return dids[0], dids[1]
+
+
+def _jws_alg(held: str) -> str:
+    header = held.split("~", 1)[0].split(".", 1)[0]
+    decoded = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
+    return str(decoded["alg"])
+
+
 @pytest.mark.parametrize(
-    ("fmt", "tx_code"),
-    [("dc+sd-jwt", False), ("dc+sd-jwt", True), ("ldp_vc", False), ("ldp_vc", True)],
+    ("fmt", "tx_code", "key"),
+    [
+        ("dc+sd-jwt", False, "ed25519"),
+        ("dc+sd-jwt", True, "ed25519"),
+        ("dc+sd-jwt", False, "p256"),
+        ("dc+sd-jwt", True, "p256"),
+        ("ldp_vc", False, "ed25519"),
+        ("ldp_vc", True, "ed25519"),
+        ("ldp_vc", False, "p256"),
+    ],
 )
 def test_offer_and_receive_in_two_homes(
-    issuer_home: CliWallet, holder_home: CliWallet, fmt: str, tx_code: bool, tmp_path: Path
+    issuer_home: CliWallet,
+    holder_home: CliWallet,
+    fmt: str,
+    tx_code: bool,
+    key: str,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
 ) -> None:
+    if key == "p256":
+        issuer_label, holder_label = "issuer-p256", "carol-p256"
+        issuer_did, holder_did = request.getfixturevalue("p256_identities")
+    else:
+        issuer_label, holder_label = "issuer", "alice"
+        issuer_did, holder_did = issuer_home.issuer, holder_home.alice
     extra = ["--tx-code"] if tx_code else []
-    with serving(issuer_home, *_offer_args(issuer_home, holder_home.alice, fmt, *extra)) as server:
+    args = _offer_args(issuer_home, holder_did, fmt, *extra, issuer_label=issuer_label)
+    with serving(issuer_home, *args) as server:
         offer = _first_line(server.stdout)
         assert offer.startswith("openid-credential-offer://")
         code = ["--tx-code", _tx_code(server)] if tx_code else []
@@ -130,7 +178,7 @@ def test_offer_and_receive_in_two_homes(
             "receive",
             offer,
             "--identity",
-            "alice",
+            holder_label,
             *code,
             "--allow-private-network",
             "--json",
@@ -138,11 +186,17 @@ def test_offer_and_receive_in_two_homes(
         assert received.code == 0, received.stderr
         assert server.wait(timeout=30) == 0
     (summary,) = received.json()
-    assert summary["issuer"] == issuer_home.issuer
+    assert summary["issuer"] == issuer_did
     held = holder_home.ok("--json", "credential", "show", summary["id"]).json()["credential"]
+    if fmt == "dc+sd-jwt":
+        assert isinstance(held, str)
+        assert _jws_alg(held) == ("ES256" if key == "p256" else "EdDSA")
+    else:
+        suite = "ecdsa-jcs-2019" if key == "p256" else "eddsa-jcs-2022"
+        assert held["proof"]["cryptosuite"] == suite
     path = tmp_path / "received"
     path.write_text(held if isinstance(held, str) else json.dumps(held))
-    verified = as_holder(holder_home, "credential", "verify", path, "--trust", issuer_home.issuer)
+    verified = as_holder(holder_home, "credential", "verify", path, "--trust", issuer_did)
     assert verified.code == 0, verified.stdout + verified.stderr
 
 
@@ -187,13 +241,13 @@ def held_person(issuer_home: CliWallet, holder_home: CliWallet) -> None:
         assert done.code == 0, done.stderr
 
 
-def _dcql(tmp_path: Path, claims: list[str]) -> Path:
+def _dcql(tmp_path: Path, claims: list[str], vct: str = "https://example.org/person") -> Path:
     query = {
         "credentials": [
             {
                 "id": "person",
                 "format": "dc+sd-jwt",
-                "meta": {"vct_values": ["https://example.org/person"]},
+                "meta": {"vct_values": [vct]},
                 "claims": [{"path": [c]} for c in claims],
             }
         ]
@@ -262,3 +316,64 @@ def test_a_claim_the_credential_lacks_is_refused(
         refused = as_holder(holder_home, "present", request, "--yes", "--allow-private-network")
     assert refused.code == 1
     assert "passport_number" in refused.stderr
+
+
+P256_PERSON = "https://example.org/person-es256"
+
+
+def test_present_with_a_p256_holder_to_a_p256_verifier(
+    issuer_home: CliWallet,
+    holder_home: CliWallet,
+    p256_identities: tuple[str, str],
+    tmp_path: Path,
+) -> None:
+    """An ES256 credential bound to a P-256 holder is presented with an ES256 key-binding JWT
+    to a verifier whose request object is signed with ES256, and the verifier accepts it."""
+    issuer_did, holder_did = p256_identities
+    args = _offer_args(
+        issuer_home, holder_did, "dc+sd-jwt", issuer_label="issuer-p256", kind=P256_PERSON
+    )
+    with serving(issuer_home, *args) as server:
+        offer = _first_line(server.stdout)
+        done = as_holder(
+            holder_home,
+            "credential",
+            "receive",
+            offer,
+            "--identity",
+            "carol-p256",
+            "--allow-private-network",
+        )
+        assert done.code == 0, done.stderr
+        assert server.wait(timeout=30) == 0
+    query = _dcql(tmp_path, ["given_name", "nationality"], vct=P256_PERSON)
+    args = [
+        "presentation",
+        "request",
+        "--dcql",
+        str(query),
+        "--identity",
+        "issuer-p256",
+        "--trust",
+        issuer_did,
+        "--once",
+        "--timeout",
+        "60",
+        "--listen",
+        "127.0.0.1:0",
+    ]
+    with serving(issuer_home, *args) as verifier:
+        request = _first_line(verifier.stdout)
+        assert request.startswith("openid4vp://")
+        sent = as_holder(holder_home, "present", request, "--yes", "--allow-private-network")
+        assert sent.code == 0, sent.stderr
+        assert verifier.wait(timeout=30) == 0
+        assert verifier.stdout is not None
+        report = verifier.stdout.read()
+    # A decentralized_identifier: client identifier means the request object was signed
+    # (here with ES256), and the report verifies only with a valid key-binding JWT made with
+    # the holder's P-256 key (the credential's cnf).
+    lines = report.splitlines()
+    assert lines[0] == f"verified (decentralized_identifier:{issuer_did})", report
+    disclosed = sorted(line for line in lines if line.startswith("  person:"))
+    assert disclosed == ['  person: given_name = "Ada"', '  person: nationality = "GB"']

@@ -60,9 +60,9 @@ class Network:
 
 def _holder_key(wallet: Wallet, did_or_label: str) -> HolderKey:
     from wallet.openid4vc import HolderKey
-    from wallet.services._identities import method_of, signing_key
+    from wallet.services._identities import credential_key, method_of
 
-    row, key = signing_key(wallet, did_or_label)
+    row, key = credential_key(wallet, did_or_label)
     method, _ = method_of(row.did, "authentication")
     return HolderKey(row.did, method, key)
 
@@ -193,13 +193,13 @@ def offer_credential(
         running_issuer,
     )
     from wallet.services._credentials import pointer
-    from wallet.services._identities import method_of, signing_key
+    from wallet.services._identities import credential_key, method_of
 
     if fmt not in ("dc+sd-jwt", "ldp_vc"):
         raise UsageError(f"--format {fmt!r}: choose dc+sd-jwt or ldp_vc")
     if not types:
         raise UsageError("give the credential's type with --type")
-    row, key = signing_key(wallet, issuer)
+    row, key = credential_key(wallet, issuer)
     method, _ = method_of(row.did, "assertionMethod")
     if fmt == "dc+sd-jwt":
         if len(types) != 1:
@@ -263,11 +263,11 @@ def request_presentation(
     with `once` stop there, else hand each result to `on_result` and make the next request.
     Return the last result, or None when no response arrived in time."""
     from wallet.openid4vc import qr_text, running_verifier
-    from wallet.services._identities import method_of, signing_key
+    from wallet.services._identities import credential_key, method_of
 
     key = method = None
     if identity is not None:
-        row, key = signing_key(wallet, identity)
+        row, key = credential_key(wallet, identity)
         method, _ = method_of(row.did, "authentication")
     with running_verifier(
         listen=serving.listen,
