@@ -91,21 +91,12 @@ def serve(app: Any, bound: BoundSocket, limits: Limits) -> RunningServer:
     """Start serving the guarded `app` on `bound` in a daemon thread; return at once."""
     import uvicorn
 
-    tls = bound.tls
-    config = uvicorn.Config(
-        app,
-        ws="none",
-        lifespan="off",
-        log_config=None,
-        access_log=False,
-        server_header=False,
-        limit_concurrency=limits.connections,
-        timeout_keep_alive=limits.keep_alive,
-        timeout_graceful_shutdown=limits.shutdown_grace,
-        h11_max_incomplete_event_size=limits.max_header,
-        ssl_certfile=str(tls.cert) if tls else None,
-        ssl_keyfile=str(tls.key) if tls else None,
-    )
+    from wallet.server import Listen, uvicorn_config
+
+    host, port = bound.sock.getsockname()[:2]
+    # The same configuration as the board's and witnesses' servers: header deadline,
+    # immediate responses, the guard's limits.
+    config = uvicorn_config(app, Listen(host, port), bound.tls, limits)
     server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [bound.sock]}, name="openid4vc-server", daemon=True

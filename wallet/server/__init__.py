@@ -10,7 +10,7 @@ from wallet.server._app import application, problem_response
 from wallet.server._guard import ACCESS_LOG, Guard
 from wallet.server._limits import Limits, Listen, Tls
 from wallet.server._problems import PROBLEM_JSON, Problem
-from wallet.server._run import Running, serve
+from wallet.server._run import Running, serve, uvicorn_config
 
 __all__ = [
     "ACCESS_LOG",
@@ -24,4 +24,5 @@ __all__ = [
     "application",
     "problem_response",
     "serve",
+    "uvicorn_config",
 ]

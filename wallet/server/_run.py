@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from wallet.server._guard import Guard
 
 
-def _config(app: Guard, listen: Listen, tls: Tls | None, limits: Limits) -> uvicorn.Config:
+def uvicorn_config(app: Guard, listen: Listen, tls: Tls | None, limits: Limits) -> uvicorn.Config:
+    """The uvicorn configuration every wallet server runs with: the guard's limits, the
+    header deadline and immediate responses (`DeadlineH11Protocol`), no server header."""
     import uvicorn
 
     from wallet.server._protocol import DEADLINE_ATTRIBUTE, DeadlineH11Protocol
@@ -69,7 +71,9 @@ def serve(
     # previous handler runs; a no-op handler there makes a graceful stop exit with 0.
     previous = {sig: signal.signal(sig, _stopped) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        uvicorn.Server(_config(app, listen, tls, limits)).run(sockets=[sock] if sock else None)
+        uvicorn.Server(uvicorn_config(app, listen, tls, limits)).run(
+            sockets=[sock] if sock else None
+        )
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -105,7 +109,9 @@ class Running:
         self.port = int(self._socket.getsockname()[1])
         self.host = host
         self.tls = tls
-        self._server = uvicorn.Server(_config(app, Listen(host, self.port), tls, self.limits))
+        self._server = uvicorn.Server(
+            uvicorn_config(app, Listen(host, self.port), tls, self.limits)
+        )
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name=f"server-{self.port}", daemon=True)
 
