@@ -166,7 +166,11 @@ def test_offer_and_receive_in_two_homes(
     else:
         issuer_label, holder_label = "issuer", "alice"
         issuer_did, holder_did = issuer_home.issuer, holder_home.alice
-    extra = ["--tx-code"] if tx_code else []
+    # A claim naming the case keeps two cases issued within one second from making the same
+    # credential, which the holder's wallet would refuse as already held.
+    extra = ["--claim", f"case={fmt}-{tx_code}-{key}", *(["--tx-code"] if tx_code else [])]
+    if fmt == "dc+sd-jwt":
+        extra += ["--disclosable", "case"]
     args = _offer_args(issuer_home, holder_did, fmt, *extra, issuer_label=issuer_label)
     with serving(issuer_home, *args) as server:
         offer = _first_line(server.stdout)
