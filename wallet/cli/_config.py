@@ -8,9 +8,10 @@ so reading them needs no passphrase.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -19,6 +20,8 @@ from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_o
 if TYPE_CHECKING:
     from wallet._home import Home
     from wallet.services import Wallet
+
+_Done = TypeVar("_Done")
 
 app = typer.Typer(
     rich_markup_mode=None,
@@ -154,3 +157,21 @@ def acting_as(wallet: Wallet, given: str | None) -> str:
         f"which identity acts? this wallet has {len(identities)}: give --as DID|LABEL, or set "
         "a default: wallet config set as LABEL"
     )
+
+
+def run_step(
+    ctx: typer.Context,
+    step: Callable[..., _Done],
+    election: str,
+    *,
+    board: str | None,
+    as_: str | None,
+    home: Path | None,
+) -> _Done:
+    """Run one participant's election step: open the wallet, take the board and the identity
+    given (or their defaults), and call `step(wallet, board, election, as_=identity)`."""
+    from wallet.services import Wallet
+
+    with Wallet.open(home_of(ctx, home), environment()) as wallet:
+        where = board_or_default(ctx, board, home)
+        return step(wallet, where, election, as_=acting_as(wallet, as_))

@@ -21,7 +21,7 @@ from wallet.cli._common import (
     settings,
     table,
 )
-from wallet.cli._config import acting_as, board_or_default
+from wallet.cli._config import acting_as, board_or_default, run_step
 
 if TYPE_CHECKING:
     from wallet.services import Posted
@@ -204,12 +204,7 @@ def _authority_step(
         home: HomeOption = None,
         json_: JsonOption = False,
     ) -> None:
-        from wallet.services import Wallet
-
-        step = service()
-        with Wallet.open(home_of(ctx, home), environment()) as wallet:
-            where = board_or_default(ctx, board, home)
-            done = step(wallet, where, election, as_=acting_as(wallet, as_))
+        done = run_step(ctx, service(), election, board=board, as_=as_, home=home)
         emit(done.to_json(), json_of(ctx, json_), _posted_line)
         if done.to_json().get("launchCode"):
             message(

@@ -10,12 +10,10 @@ from wallet.cli._common import (
     HomeOption,
     JsonOption,
     emit,
-    environment,
-    home_of,
     json_of,
     message,
 )
-from wallet.cli._config import acting_as, board_or_default
+from wallet.cli._config import run_step
 from wallet.cli._election import AsOption, BoardOption, ElectionArg
 
 if TYPE_CHECKING:
@@ -54,12 +52,9 @@ def keygen(
     \b
       wallet trustee keygen mayor-2026 --board board.sqlite --as trustee-1
     """
-    from wallet.services import Wallet
     from wallet.services import keygen as service
 
-    with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        where = board_or_default(ctx, board, home)
-        done = service(wallet, where, election, as_=acting_as(wallet, as_))
+    done = run_step(ctx, service, election, board=board, as_=as_, home=home)
     emit(done.to_json(), json_of(ctx, json_), lambda _data: _posted_line(done))
 
 
@@ -79,12 +74,9 @@ def shares(
     \b
       wallet trustee shares mayor-2026 --board board.sqlite --as trustee-1
     """
-    from wallet.services import Wallet
     from wallet.services import shares as service
 
-    with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        where = board_or_default(ctx, board, home)
-        done = service(wallet, where, election, as_=acting_as(wallet, as_))
+    done = run_step(ctx, service, election, board=board, as_=as_, home=home)
     emit(done.to_json(), json_of(ctx, json_), lambda _data: _shares_line(done))
     if done.waiting:
         message(
@@ -109,10 +101,7 @@ def decrypt(
     \b
       wallet trustee decrypt mayor-2026 --board board.sqlite --as trustee-1
     """
-    from wallet.services import Wallet
     from wallet.services import decrypt as service
 
-    with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        where = board_or_default(ctx, board, home)
-        done = service(wallet, where, election, as_=acting_as(wallet, as_))
+    done = run_step(ctx, service, election, board=board, as_=as_, home=home)
     emit(done.to_json(), json_of(ctx, json_), lambda _data: _posted_line(done))
