@@ -54,6 +54,8 @@ from voting.board._record import (
     read_store,
 )
 from voting.board._replay import (
+    SEQUENCED_TYPES,
+    SEQUENCING_SLACK,
     EntryFacts,
     RuleState,
     board_origin,
@@ -61,7 +63,7 @@ from voting.board._replay import (
     facts_from_json,
     rule_step,
 )
-from voting.board._rules import MAX_CLOCK_SKEW, RULES, check_entry
+from voting.board._rules import MAX_CLOCK_SKEW, RULES, check_entry, check_unplaced
 from voting.board._standing import STANDINGS, Standing, ballot_standings
 from voting.board._state import (
     PHASES,
@@ -88,6 +90,8 @@ __all__ = [
     "PHASES",
     "REVOTING_RULES",
     "RULES",
+    "SEQUENCED_TYPES",
+    "SEQUENCING_SLACK",
     "STANDINGS",
     "VKEY_FILE",
     "ZERO_HASH",
@@ -123,6 +127,7 @@ __all__ = [
     "check_eligibility",
     "check_entry",
     "check_rules",
+    "check_unplaced",
     "compute_tally",
     "counted_ballots",
     "counted_encrypted_ballots",

@@ -41,7 +41,7 @@ from voting.board._state import (
 )
 from voting.errors import VotingError
 
-__all__ = ["MAX_CLOCK_SKEW", "RULES", "check_entry"]
+__all__ = ["MAX_CLOCK_SKEW", "RULES", "check_entry", "check_unplaced"]
 
 # An author's clock may differ from the board's by this much; the entry's own time is what
 # the window rules and the credential checks use, so that an auditor can replay them.
@@ -86,6 +86,45 @@ def check_entry(
         raise refuse("link", f"seq {entry.seq}, want {state.size}")
     if entry.prev != state.head:
         raise refuse("link", f"prev {entry.prev.hex()}, want {state.head.hex()}")
+    recorded = _check_signed(state, entry, resolver, now, max_skew)
+    # (2b, 4, 5) The replayable rules: time order, role, phase, windows, ceremony, ids.
+    check_rules(state.rules, facts_of(entry))
+    if entry.type == "election":
+        return
+    # (5) The board's clock and the type's cryptographic checks.
+    _CHECKS[entry.type](state, entry, now, recorded, status_lists)
+
+
+def check_unplaced(
+    state: ElectionState,
+    entry: Entry,
+    *,
+    resolver: Any,
+    now: datetime,
+    status_lists: did.StatusListSource | None = None,
+    max_skew: timedelta = MAX_CLOCK_SKEW,
+) -> None:
+    """Raise RejectedEntry unless a voter's entry passes every check that does not depend on
+    where it goes (§6 steps 2, 2c, 3 and the cryptographic half of 5).
+
+    The board runs this before it takes the append lock, on a state that may be behind the
+    log; what is left for the place is `check_rules` (the replayable steps 2b, 4 and the
+    structural half of 5), which is fast. Proofs and eligibility depend only on the election
+    and its joint key, fixed once the election is open, and the recorded documents only grow.
+    """
+    if not entry.sequenced:
+        raise refuse("type", f"a {entry.type} entry is signed over the head and checked there")
+    if entry.election != state.election_id:
+        raise refuse("link", f"election {entry.election!r}, want {state.election_id!r}")
+    if state.election is None or state.crypto is None:
+        raise refuse("phase", f"{entry.type} is accepted in phase open, not {state.phase}")
+    recorded = _check_signed(state, entry, resolver, now, max_skew)
+    _CHECKS[entry.type](state, entry, now, recorded, status_lists)
+
+
+def _check_signed(
+    state: ElectionState, entry: Entry, resolver: Any, now: datetime, max_skew: timedelta
+) -> RecordedResolver:
     # (2) The entry's time is close to the board's clock.
     if abs(entry.time - now) > max_skew:
         raise refuse("time", f"entry time {entry.time:%Y-%m-%dT%H:%M:%SZ} is too far from now")
@@ -95,12 +134,7 @@ def check_entry(
     # documents recorded on the chain (and this entry's), as an auditor does.
     recorded = RecordedResolver(state.documents, carried=entry.documents)
     entry.verify(recorded)
-    # (2b, 4, 5) The replayable rules: time order, role, phase, windows, ceremony, ids.
-    check_rules(state.rules, facts_of(entry))
-    if entry.type == "election":
-        return
-    # (5) The board's clock and the type's cryptographic checks.
-    _CHECKS[entry.type](state, entry, now, recorded, status_lists)
+    return recorded
 
 
 def _check_documents(state: ElectionState, entry: Entry, live: Any) -> None:
