@@ -128,11 +128,15 @@ class Entry:
     def signing_input(self) -> bytes:
         """Return the exact bytes the author signs (§3.1): JCS(entry without `signature`),
         and for a voter's entry without `seq` and `prev` as well."""
-        unsigned = self.unsigned_json()
-        if self.sequenced:
-            for name in _PLACE:
-                del unsigned[name]
-        return canonical(unsigned)
+        cached: bytes | None = self.__dict__.get("_signing")
+        if cached is None:
+            unsigned = self.unsigned_json()
+            if self.sequenced:
+                for name in _PLACE:
+                    del unsigned[name]
+            cached = canonical(unsigned)
+            object.__setattr__(self, "_signing", cached)
+        return cached
 
     def place(self, head: Head) -> Entry:
         """Return this voter's entry at `head` (the board's sequencing); the signature still
@@ -141,7 +145,26 @@ class Entry:
             raise EncodingError(f"entry: a {self.type} entry is signed over its head")
         if head.election != self.election:
             raise EncodingError(f"entry: head of election {head.election!r}")
-        return replace(self, seq=head.seq, prev=head.prev)
+        placed = replace(self, seq=head.seq, prev=head.prev)
+        signing = self.signing_input()
+        object.__setattr__(placed, "_signing", signing)
+        if self.signature:
+            members = b'"prev":"%s","seq":%d,' % (head.prev.hex().encode(), head.seq)
+            object.__setattr__(placed, "_canonical", self._splice(signing, members))
+        return placed
+
+    def _splice(self, signing: bytes, members: bytes) -> bytes:
+        # A voter's signing input is JCS without prev, seq and signature; JCS orders members
+        # by name, so those three go just before the last three, `time`, `type`, `version`,
+        # whose bytes are known: splicing gives the canonical bytes without another JCS pass
+        # over the whole ballot.
+        tail = canonical(
+            {"time": format_time(self.time), "type": self.type, "version": ENTRY_VERSION}
+        )[1:]
+        if not signing.endswith(tail):
+            raise EncodingError("entry: unexpected signing input")  # pragma: no cover
+        signature = b'"signature":"%s",' % self.signature.hex().encode()
+        return signing[: -len(tail)] + members + signature + tail
 
     def submission_json(self) -> JsonObject:
         """What a writer sends the board (board-api §3): the entry, and for a voter's entry
@@ -154,6 +177,8 @@ class Entry:
 
     def submission_bytes(self) -> bytes:
         """JCS(submission_json())."""
+        if self.sequenced and self.signature:
+            return self._splice(self.signing_input(), b"")
         return canonical(self.submission_json())
 
     def to_json(self) -> JsonObject:
@@ -174,11 +199,18 @@ class Entry:
 
     def hash(self) -> bytes:
         """Return SHA-256 of the canonical bytes (§3.2)."""
-        return hashlib.sha256(self.to_bytes()).digest()
+        cached: bytes | None = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hashlib.sha256(self.to_bytes()).digest()
+            object.__setattr__(self, "_hash", cached)
+        return cached
 
     def sign(self, key: did.Signer) -> Entry:
         """Return this entry signed with `key`, the private key of `author`."""
-        return replace(self, signature=key.sign(self.signing_input()))
+        signing = self.signing_input()
+        signed = replace(self, signature=key.sign(signing))
+        object.__setattr__(signed, "_signing", signing)
+        return signed
 
     def verify_signature(self, public_key: bytes) -> None:
         """Raise RejectedEntry unless the signature verifies with `public_key`."""

@@ -209,7 +209,17 @@ class BoardClient:
     def submit(self, entry: bytes, election: str) -> Submitted:
         """Send one signed entry (or a voter's entry without its place); resending an entry
         already in the log is harmless. The answer is checked against what was sent."""
-        from voting.chain import Receipt, leaf_hash
+        from voting.chain import leaf_hash
+
+        result = self._post(entry, election)
+        if result.leaf_hash != leaf_hash(entry) and result.leaf_hash != leaf_hash(
+            self._placed(entry, election, result).to_bytes()
+        ):
+            raise VerificationFailed(f"board {self.url}: the receipt is for another entry")
+        return result
+
+    def _post(self, entry: bytes, election: str) -> Submitted:
+        from voting.chain import Receipt
 
         response = self._request(
             "POST",
@@ -220,7 +230,7 @@ class BoardClient:
         try:
             data = response.json()
             receipt = Receipt.from_text(data["receipt"])
-            result = Submitted(
+            return Submitted(
                 int(data["index"]),
                 bytes.fromhex(data["leafHash"]),
                 bytes.fromhex(data["entryHash"]),
@@ -232,33 +242,40 @@ class BoardClient:
             raise BoardUnreachable(f"board {self.url}: malformed answer ({exc})") from None
         except Exception as exc:  # voting's CheckpointError for a malformed receipt
             raise BoardUnreachable(f"board {self.url}: malformed receipt ({exc})") from None
-        if result.leaf_hash != leaf_hash(entry) and result.leaf_hash != leaf_hash(
-            self._placed(entry, election, result).to_bytes()
-        ):
-            raise VerificationFailed(f"board {self.url}: the receipt is for another entry")
-        return result
 
     def _placed(self, sent: bytes, election: str, answer: Submitted) -> Entry:
         """The voter's entry `sent` at the place the board says it gave it."""
-        from voting.board import Entry, Head
+        from voting.board import Entry
         from voting.errors import VotingError
 
         try:
             entry = Entry.from_submission(sent)
-            if entry.sequenced and answer.index > 0:
-                return entry.place(Head(election, answer.index, answer.prev))
+            if entry.sequenced:
+                return self._place(entry, election, answer)
         except VotingError:
             pass
         raise VerificationFailed(f"board {self.url}: the receipt is for another entry")
 
+    def _place(self, entry: Entry, election: str, answer: Submitted) -> Entry:
+        from voting.board import Head
+        from voting.errors import VotingError
+
+        try:
+            return entry.place(Head(election, answer.index, answer.prev))
+        except VotingError:
+            raise VerificationFailed(f"board {self.url}: malformed place") from None
+
     def submit_entry(self, entry: Entry, election: str) -> tuple[Entry, Submitted]:
         """Send `entry` (a voter's entry without its place); return it as it is in the log."""
-        from voting.board import Head
+        from voting.chain import leaf_hash
 
         if not entry.sequenced:
             return entry, self.submit(entry.to_bytes(), election)
-        answer = self.submit(entry.submission_bytes(), election)
-        return entry.place(Head(election, answer.index, answer.prev)), answer
+        answer = self._post(entry.submission_bytes(), election)
+        placed = self._place(entry, election, answer)
+        if answer.leaf_hash != leaf_hash(placed.to_bytes()):
+            raise VerificationFailed(f"board {self.url}: the receipt is for another entry")
+        return placed, answer
 
     def append(
         self,

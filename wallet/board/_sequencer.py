@@ -35,6 +35,8 @@ class Waiting:
     refused: RejectedEntry | None = None
     error: BaseException | None = None
     done: bool = False
+    # The checkpoint published after the group's commit, which covers the entry.
+    note: str | None = None
 
     def reset(self) -> None:
         """Forget a placement that did not commit (the group is placed again)."""

@@ -74,6 +74,7 @@ class BoardService:
         self._generation = 0
         self._states: dict[str, _Cached] = {}
         self._states_lock = threading.Lock()
+        self._logs: set[str] = set()
 
     @property
     def vkey(self) -> str:
@@ -116,7 +117,12 @@ class BoardService:
     # -- reading ------------------------------------------------------------------------
 
     def exists(self, election: str) -> bool:
-        return election in self.store().logs()
+        # Logs are never deleted, so one seen once is not asked for again.
+        if election in self._logs:
+            return True
+        logs = self.store().logs()
+        self._logs.update(logs)
+        return election in logs
 
     def require(self, election: str) -> None:
         if not self.exists(election):
@@ -139,7 +145,7 @@ class BoardService:
         cached = self._cached(election)
         store = self.store()
         with cached.lock:
-            size = store.size(election) if election in store.logs() else 0
+            size = store.size(election) if self.exists(election) else 0
             if cached.state.size < size:
                 for data in store.leaves(election, cached.state.size, size):
                     cached.state.apply(Entry.from_bytes(data, check_canonical=False))
@@ -310,21 +316,22 @@ class BoardService:
                     return moved
                 raise
             self._learn(election, [entry])
-            self.publish_checkpoint(store, election)
-        return self._accepted(store, election, entry, created=True)
+            note = self.publish_checkpoint(store, election)
+        return self._accepted(store, election, entry, created=True, note=note)
 
     # -- voters' entries: checked unlocked, placed by the board ----------------------------
 
     def _submit_unplaced(self, election: str, entry: Entry) -> Accepted:
         from voting.board import check_unplaced
 
-        known = self._known(election, self.state(election), entry)
+        state = self.state(election)
+        known = self._known(election, state, entry)
         if known is not None:
             return self._accepted(self.store(), election, known, created=False)
         try:
             # Everything slow, before any lock: signature, proofs, eligibility, documents.
             check_unplaced(
-                self.state(election),
+                state,
                 entry,
                 resolver=self.resolver,
                 now=self.now(),
@@ -340,7 +347,9 @@ class BoardService:
         if item.refused is not None:
             raise _rule(item.refused)
         assert item.placed is not None
-        return self._accepted(self.store(), election, item.placed, created=item.created)
+        return self._accepted(
+            self.store(), election, item.placed, created=item.created, note=item.note
+        )
 
     def _known(self, election: str, state: ElectionState, entry: Entry) -> Entry | None:
         """The same signed voter's entry if it is in the log already (found by its ballot
@@ -410,41 +419,56 @@ class BoardService:
                     continue  # another server of the board appended: place the group again
                 raise
             self._learn(election, placed)
-            self.publish_checkpoint(store, election)
+            note = self.publish_checkpoint(store, election)
+            for item in group:
+                item.note = note
             return
         raise Refused(503, "busy", "the log kept moving under this server; send the entry again")
 
     # -- checkpoints ----------------------------------------------------------------------
 
-    def publish_checkpoint(self, store: LogStore, election: str) -> None:
-        """Sign and store a checkpoint of the whole log: the one place the board publishes
-        checkpoints, after each commit (and on repair), under the election's write lock."""
-        self._checkpoint(store, election)
+    def publish_checkpoint(self, store: LogStore, election: str) -> str:
+        """Sign and store a checkpoint of the whole log, and return the latest stored note:
+        the one place the board publishes checkpoints, after each commit (and on repair),
+        under the election's write lock."""
+        return self._checkpoint(store, election)
 
-    def _checkpoint(self, store: LogStore, election: str) -> None:
+    def _checkpoint(self, store: LogStore, election: str) -> str:
         from voting.chain import Checkpoint, sign_checkpoint
 
         if self._signer is None:
             raise StorageError("this board service only reads: it holds no checkpoint key")
         size = store.size(election)
         body = Checkpoint(self.origin(election), size, store.root(election, size))
+        note = sign_checkpoint(body, self._signer).to_text()
         try:
-            store.put_checkpoint(election, sign_checkpoint(body, self._signer).to_text())
+            store.put_checkpoint(election, note)
         except StorageError:
             # Another process stored a newer checkpoint first; it covers this entry too.
             latest = store.latest_checkpoint(election)
             if latest is None or _checkpoint_size(latest) < size:
                 raise
+            return latest
+        return note
 
-    def _accepted(self, store: LogStore, election: str, entry: Entry, *, created: bool) -> Accepted:
-        from voting.chain import Note, Receipt
+    def _accepted(
+        self,
+        store: LogStore,
+        election: str,
+        entry: Entry,
+        *,
+        created: bool,
+        note: str | None = None,
+    ) -> Accepted:
+        """The answer for an entry in the log: its receipt against `note` (a checkpoint this
+        process just published) or the latest stored checkpoint."""
+        from voting.chain import Note, Receipt, leaf_hash
 
-        note = store.latest_checkpoint(election)
+        if note is None or _checkpoint_size(note) <= entry.seq:
+            note = store.latest_checkpoint(election)
         if note is None or _checkpoint_size(note) <= entry.seq:
             # Committed by a process that died before its checkpoint: sign one now.
-            self.publish_checkpoint(store, election)
-            note = store.latest_checkpoint(election)
-        assert note is not None
+            note = self.publish_checkpoint(store, election)
         size = _checkpoint_size(note)
         proof = tuple(store.inclusion_proof(election, entry.seq, size))
         receipt = Receipt(entry.seq, proof, Note.from_text(note))
@@ -452,7 +476,7 @@ class BoardService:
             election,
             entry.seq,
             entry.prev,
-            store.leaf_hash(election, entry.seq),
+            leaf_hash(entry.to_bytes()),
             entry.hash(),
             receipt.to_text(),
             created,
