@@ -36,10 +36,6 @@ if TYPE_CHECKING:
     from voting.chain import Ed25519Signer, LogStore
 
 
-# How often a group is placed again when other servers of the board keep appending first.
-PLACE_ATTEMPTS = 50
-
-
 @dataclass
 class _Cached:
     state: ElectionState
@@ -375,55 +371,67 @@ class BoardService:
 
     def _commit(self, election: str, group: list[Waiting]) -> None:
         """Place a group of checked voters' entries on the head and append them in one
-        transaction, then publish a checkpoint; runs under the election's write lock."""
-        from voting.board import Head, check_rules, facts_of
-        from voting.errors import RejectedEntry
+        transaction, then publish a checkpoint; runs under the election's write lock.
+
+        The place is assigned inside the store's append transaction, under the log's lock
+        (`append_placed`): first the entries other servers of the board appended are read
+        into the state, then only the replayable rules run (`check_rules`, fast), so no
+        two servers ever race for a place and nobody signs again.
+        """
+        from voting.board import Entry
 
         store = self.store()
-        for _attempt in range(PLACE_ATTEMPTS):
-            state = self.state(election)
-            cached = self._cached(election)
+        cached = self._cached(election)
+        placed: list[Entry] = []
+
+        def place(size: int) -> list[bytes]:
             with cached.lock:
-                size, head, rules = state.size, state.head, state.rules.copy()
-                ballots, challenged = state.ballots, state.challenged
-                placed: list[Entry] = []
-                here: dict[str, Waiting] = {}
-                for item in group:
-                    item.reset()
-                    ballot_id = item.entry.body.ballot.ballot_id  # type: ignore[union-attr]
-                    earlier = ballots.get(ballot_id) or challenged.get(ballot_id)
-                    first = here.get(ballot_id)
-                    if earlier is None and first is not None and first.placed is not None:
-                        earlier = first.placed
-                    if earlier is not None and _same_signed(earlier, item.entry):
-                        item.placed, item.created = earlier, False
-                        continue
-                    entry = item.entry.place(Head(election, size + len(placed), head))
-                    facts = facts_of(entry)
-                    try:
-                        check_rules(rules, facts)
-                    except RejectedEntry as exc:
-                        item.refused = exc
-                        continue
-                    rules.apply(facts)
-                    head = entry.hash()
-                    item.placed = entry
-                    here[ballot_id] = item
-                    placed.append(entry)
-            if not placed:
-                return
-            try:
-                store.append_many(election, [e.to_bytes() for e in placed], expected_size=size)
-            except StorageError:
-                if store.size(election) != size:
-                    continue  # another server of the board appended: place the group again
-                raise
-            self._learn(election, placed)
-            note = self.publish_checkpoint(store, election)
-            for item in group:
-                item.note = note
+                state = cached.state
+                if state.size < size:
+                    for data in store.leaves(election, state.size, size):
+                        state.apply(Entry.from_bytes(data, check_canonical=False))
+                placed[:] = self._place(election, state, group)
+            return [entry.to_bytes() for entry in placed]
+
+        store.append_placed(election, place)
+        if not placed:
             return
-        raise Refused(503, "busy", "the log kept moving under this server; send the entry again")
+        self._learn(election, placed)
+        note = self.publish_checkpoint(store, election)
+        for item in group:
+            item.note = note
+
+    @staticmethod
+    def _place(election: str, state: ElectionState, group: list[Waiting]) -> list[Entry]:
+        """Give each entry of the group its place after the state's head, or a refusal by
+        the replayable rules; the state itself is not changed (the append may yet fail)."""
+        from voting.board import Head, check_rules, facts_of
+
+        size, head, rules = state.size, state.head, state.rules.copy()
+        placed: list[Entry] = []
+        here: dict[str, Entry] = {}
+        for item in group:
+            item.reset()
+            ballot_id = item.entry.body.ballot.ballot_id  # type: ignore[union-attr]
+            earlier = state.ballots.get(ballot_id) or state.challenged.get(ballot_id)
+            earlier = earlier or here.get(ballot_id)
+            if earlier is not None and _same_signed(earlier, item.entry):
+                # Sent twice (a client resending after a lost answer): appended once.
+                item.placed, item.created = earlier, False
+                continue
+            entry = item.entry.place(Head(election, size + len(placed), head))
+            facts = facts_of(entry)
+            try:
+                check_rules(rules, facts)
+            except RejectedEntry as exc:
+                item.refused = exc
+                continue
+            rules.apply(facts)
+            head = entry.hash()
+            item.placed = entry
+            here[ballot_id] = entry
+            placed.append(entry)
+        return placed
 
     # -- checkpoints ----------------------------------------------------------------------
 
