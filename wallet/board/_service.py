@@ -27,6 +27,7 @@ from wallet.board._answers import Accepted, ElectionListing
 from wallet.board._host import BoardHost
 from wallet.board._status_lists import Refused, StatusLists
 from wallet.board._tiles import MAX_BUNDLE_ENTRY, TILE_WIDTH, TilePath, encode_bundle, tree_level
+from wallet.board._witnessing import NotWitnessed, Witnessing
 
 if TYPE_CHECKING:
     from voting.board import ElectionState, Entry
@@ -53,8 +54,10 @@ class BoardService:
         now: Callable[[], datetime],
         resolver: Any,
         status_lists: StatusLists,
+        witnessing: Witnessing | None = None,
     ) -> None:
         self.host = host
+        self.witnessing = witnessing or Witnessing({})
         self._signer = signer
         self.now = now
         self.resolver = resolver
@@ -161,10 +164,42 @@ class BoardService:
 
     def checkpoint(self, election: str) -> str:
         self.require(election)
-        note = self.store().latest_checkpoint(election)
-        if note is None:
+        store = self.store()
+        if store.latest_checkpoint(election) is None:
             raise Refused(404, "no-checkpoint", f"election {election!r} has no checkpoint yet")
-        return note
+        return self._published(store, election, 0)
+
+    def _published(self, store: LogStore, election: str, covering: int) -> str:
+        """The checkpoint readers and receipts get: the board's newest signed one, or, for an
+        election that names witnesses, the newest with a quorum of their cosignatures that
+        covers `covering` entries (`_witnessing`). This is where a checkpoint is published."""
+        note = store.latest_checkpoint(election)
+        assert note is not None
+        state = self.state(election)
+        policy = None if state.election is None else state.election.witnesses
+        if policy is None:
+            return note
+        held = self.witnessing.latest(self.origin(election))
+        if held is not None and covering <= _checkpoint_size(held):
+            return held
+
+        def latest() -> str:
+            newest = store.latest_checkpoint(election)
+            assert newest is not None
+            return newest
+
+        def proofs(old: int, new: int) -> list[bytes]:
+            return list(store.consistency_proof(election, old, new))
+
+        try:
+            return self.witnessing.cosigned(policy, latest, proofs, covering)
+        except NotWitnessed as exc:
+            raise Refused(
+                503,
+                "not-witnessed",
+                f"no checkpoint of {election!r} covering entry {covering - 1} has a quorum "
+                f"of witness cosignatures: {exc}"[:600],
+            ) from None
 
     def tile(self, election: str, tile: TilePath) -> bytes:
         """A hash tile or an entry bundle, if the log has grown far enough for it."""
@@ -362,7 +397,7 @@ class BoardService:
             # Committed by a process that died before its checkpoint: sign one now.
             self._checkpoint(store, election)
             note = store.latest_checkpoint(election)
-        assert note is not None
+        note = self._published(store, election, entry.seq + 1)
         size = _checkpoint_size(note)
         proof = tuple(store.inclusion_proof(election, entry.seq, size))
         receipt = Receipt(entry.seq, proof, Note.from_text(note))

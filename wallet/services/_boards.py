@@ -227,6 +227,14 @@ class LocalBoard:
         size = self.store.size(election)
         return [Entry.from_bytes(raw) for raw in self.store.leaves(election, 0, size)]
 
+    def first_entry(self, election: str) -> Entry | None:
+        """The election's first entry (its `election` entry), reading nothing else."""
+        from voting.board import Entry
+
+        if election not in self.store.logs() or not self.store.size(election):
+            return None
+        return Entry.from_bytes(self.store.leaf(election, 0))
+
     def _require(self, election: str) -> None:
         if election not in self.store.logs():
             raise NotFound(f"no election {election!r} on board {self.path.name}")
