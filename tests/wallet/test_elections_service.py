@@ -160,7 +160,7 @@ def test_a_whole_election_through_the_services_audits_clean(world: World) -> Non
     record = export_election(world.board, ELECTION, world.root / "record", world.env).record
     report = audit_record(record)
     assert report.verified, report.failures()
-    assert [c.label for c in report.checks] == [f"V{n}" for n in range(1, 14)]
+    assert [c.label for c in report.checks] == [f"V{n}" for n in range(1, 15)]
     recomputed = report.to_json()["result"]["contests"]
     assert {c["contest"]: {r["option"]: r["count"] for r in c["counts"]} for c in recomputed} == (
         counts

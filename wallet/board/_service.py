@@ -191,8 +191,13 @@ class BoardService:
         def proofs(old: int, new: int) -> list[bytes]:
             return list(store.consistency_proof(election, old, new))
 
+        def keep(cosigned: str) -> None:
+            # Stored too, so that the board file's record and a restarted server have it.
+            with suppress(StorageError):
+                store.put_checkpoint(election, cosigned)
+
         try:
-            return self.witnessing.cosigned(policy, latest, proofs, covering)
+            return self.witnessing.cosigned(policy, latest, proofs, covering, keep)
         except NotWitnessed as exc:
             raise Refused(
                 503,

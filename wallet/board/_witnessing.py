@@ -86,11 +86,13 @@ class Witnessing:
         latest: Callable[[], str],
         proofs: ProofSource,
         covering: int,
+        keep: Callable[[str], None] = lambda _note: None,
     ) -> str:
         """A checkpoint note with a quorum of cosignatures and a size of at least `covering`.
 
         `latest()` is the board's newest signed checkpoint, which covers every committed
-        entry. Raises NotWitnessed when the round that should cover the entry fails.
+        entry; `keep(note)` stores a newly cosigned one (called once per round). Raises
+        NotWitnessed when the round that should cover the entry fails.
         """
         first = Note.from_text(latest())
         log = self._log(Checkpoint.from_text(first.text).origin)
@@ -114,7 +116,13 @@ class Witnessing:
         try:
             # Read the newest checkpoint only now: it covers everything committed meanwhile.
             note = Note.from_text(latest())
-            merged = self._round(policy, note, proofs, log)
+            try:
+                # Already cosigned (kept by an earlier round, before a restart): no round.
+                verify_quorum(note, policy)
+                merged = note
+            except CheckpointError:
+                merged = self._round(policy, note, proofs, log)
+                keep(merged.to_text())
         except NotWitnessed as exc:
             failure = str(exc)
             raise
@@ -147,6 +155,9 @@ class Witnessing:
         lines, problems, learned = asyncio.run(self._ask_all(policy, note, proofs, sizes))
         with log.cond:
             log.sizes.update(learned)
+        # In the policy's order, whichever witness answered first.
+        order = {(w.name, w.key_id): i for i, w in enumerate(policy.witnesses)}
+        lines.sort(key=lambda line: order.get((line.name, line.key_id), len(order)))
         merged = Note(note.text, (*note.signatures, *lines))
         try:
             verify_quorum(merged, policy)
