@@ -102,6 +102,23 @@ def create(
             help="Weigh each ballot by this integer claim (1 to 2^32-1) of the voter's credential.",
         ),
     ] = None,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--witness",
+            metavar="VKEY",
+            help="A witness's cosignature key, as `wallet witness info` prints it (repeat).",
+        ),
+    ] = None,
+    quorum: Annotated[
+        int | None,
+        typer.Option(
+            "--quorum",
+            metavar="K",
+            help="Witnesses that must cosign each checkpoint (default: a majority; "
+            "0 or no --witness: none, and no split-view protection).",
+        ),
+    ] = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
@@ -112,20 +129,29 @@ def create(
     \b
       wallet election create --manifest mayor.json --board board.sqlite --as authority \\
           --trustee did:key:z6Mk… --trustee did:key:z6Mk… --threshold 2
+      wallet election create --manifest mayor.json --board https://board.example --as authority \\
+          --trustee did:key:z6Mk… --witness w1+1a2b3c4d+BA… --witness w2+… --witness w3+… --quorum 2
     """
-    from wallet.services import Wallet, create_election, load_manifest, parse_time
+    from wallet.services import (
+        Wallet,
+        create_election,
+        load_manifest,
+        parse_time,
+        witness_policy,
+    )
 
     rules = load_manifest(
         read_input(manifest, "manifest"), trustees=trustee, threshold=threshold,
         issuers=issuer or [], credential_type=credential_type, weight_claim=weight_claim,
     )  # fmt: skip
+    witnesses = witness_policy(witness or [], quorum)
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
         posted = create_election(
             wallet, board_or_default(ctx, board, home), rules, as_=acting_as(wallet, as_),
             trustees=trustee, revoting=revote,
             opens=parse_time(opens, "--opens") if opens else None,
             closes=parse_time(closes, "--closes") if closes else None,
-            board_keystore=settings(ctx).keystore or "auto",
+            board_keystore=settings(ctx).keystore or "auto", witnesses=witnesses,
         )  # fmt: skip
     emit(posted.to_json(), json_of(ctx, json_), _posted_line)
 
