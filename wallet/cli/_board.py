@@ -102,7 +102,8 @@ def serve(
     address.check_plain_http(tls)
     env = environment()
     host = BoardHost.open(store, env, key_dir=key_dir)
-    service = board_service(host, host.signer(env))
+    # The board's clock is the environment's: the system clock, unless `main` was given one.
+    service = board_service(host, host.signer(env), now=env.now)
     limits = Limits(max_body=max_body, deadline=deadline, active=workers)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     scheme = "https" if tls else "http"
