@@ -120,7 +120,10 @@ def info(
     board: Annotated[str, typer.Argument(metavar="STORE|URL", help="A board store or URL.")],
     key_dir: KeyDirOption = None,
     ca_file: Annotated[
-        Path | None, typer.Option("--ca-file", help="CA certificates for a private CA.")
+        Path | None,
+        typer.Option(
+            "--ca-file", help="CA certificates for a private CA (default: $WALLET_CA_FILE)."
+        ),
     ] = None,
     json_: JsonOption = False,
 ) -> None:
@@ -135,7 +138,8 @@ def info(
     from wallet.board import BoardClient, BoardHost, board_service, is_board_url
 
     if is_board_url(board):
-        with BoardClient(board, ca_file=ca_file) as client:
+        given = environment().environ.get("WALLET_CA_FILE")
+        with BoardClient(board, ca_file=ca_file or (Path(given) if given else None)) as client:
             identity = client.info()
             data = {
                 "board": board,

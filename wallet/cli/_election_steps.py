@@ -75,7 +75,7 @@ def when(text: str, option: str, start: datetime) -> datetime:
 
 def read_trustees(given: list[str], listed: Path | None) -> list[str]:
     """The trustees' DIDs, in trustee order: `--trustee` ones, then those of `--trustees`."""
-    from wallet.cli._issue import read_subjects
+    from wallet.cli._people import read_subjects
 
     dids = list(given)
     if listed is not None:

@@ -7,7 +7,6 @@ issues the same credential to every DID of a list (`[NAME] DID` a line) and writ
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -25,35 +24,10 @@ from wallet.cli._common import (
     now,
     read_input,
 )
-from wallet.cli._credential import OutputOption, _write_document, write_output
+from wallet.cli._people import read_subjects
 
 if TYPE_CHECKING:
     from wallet.services import Document
-
-# A name for a subject's file: what a label may hold, nothing that climbs out of DIR.
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-
-
-def read_subjects(text: str, what: str) -> list[tuple[str, str]]:
-    """`[NAME] DID` lines (blank lines and `#` comments skipped): (file name, DID) pairs."""
-    from wallet.errors import UsageError
-
-    found: list[tuple[str, str]] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        words = line.split("#", 1)[0].split()
-        if not words:
-            continue
-        if len(words) > 2 or not words[-1].startswith("did:"):
-            raise UsageError(f"{what} line {number}: want `[NAME] DID`, got {line.strip()!r}")
-        name = words[0] if len(words) == 2 else str(len(found) + 1)
-        if not _NAME.fullmatch(name):
-            raise UsageError(f"{what} line {number}: {name!r} is not a plain file name")
-        if name in (n for n, _ in found):
-            raise UsageError(f"{what} line {number}: the name {name!r} is given twice")
-        found.append((name, words[-1]))
-    if not found:
-        raise UsageError(f"{what}: no DID in it")
-    return found
 
 
 def issue(
@@ -92,7 +66,15 @@ def issue(
             "Token Status List for sd-jwt).",
         ),
     ] = None,
-    output: OutputOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE|DIR",
+            help="Write to FILE instead of stdout (- is stdout); with --subjects, into DIR.",
+        ),
+    ] = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
@@ -108,6 +90,7 @@ def issue(
       wallet credential issue --issuer authority --subjects voters.txt \\
           --type VoterCredential --claim role=voter -o credentials/
     """
+    from wallet.cli._credential import _write_document, write_output
     from wallet.errors import UsageError
     from wallet.services import Wallet, claims_from_json, claims_from_pairs, parse_time
     from wallet.services import issue_credential as issue_service
