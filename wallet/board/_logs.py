@@ -179,11 +179,13 @@ class BoardLogs:
         (`_witnessing`). This is where a checkpoint is published."""
         note = signed if signed is not None else store.latest_checkpoint(election)
         assert note is not None
-        try:
-            state = self.state(election)
-        except VotingError:
-            return note  # leaves that are not an election's entries name no witnesses
-        policy = None if state.election is None else state.election.witnesses
+        body = self._cached(election).state.election  # fixed once the log has begun
+        if body is None:
+            try:
+                body = self.state(election).election
+            except VotingError:
+                return note  # leaves that are not an election's entries name no witnesses
+        policy = None if body is None else body.witnesses
         if policy is None:
             return note
         held = self.witnessing.latest(self.origin(election))
