@@ -62,7 +62,10 @@ class PostgresLogStore(LogStore):
             )
         except psycopg.Error as exc:
             raise StorageError(f"cannot connect to the PostgreSQL store: {_reason(exc)}") from None
+        self._ids: dict[str, int] = {}
         try:
+            if self._current():
+                return
             with self._db.transaction():
                 self._db.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
                 for statement in _SCHEMA:
@@ -80,7 +83,17 @@ class PostgresLogStore(LogStore):
         except psycopg.Error as exc:
             self._db.close()
             raise StorageError(f"cannot open the PostgreSQL store: {_reason(exc)}") from None
-        self._ids: dict[str, int] = {}
+
+    def _current(self) -> bool:
+        """Whether the schema is made and of this version: then a new connection (one per
+        server thread) needs no DDL and no schema lock."""
+        import psycopg
+
+        try:
+            row = self._db.execute("SELECT value FROM tlog_meta WHERE key = 'schema'").fetchone()
+        except psycopg.errors.UndefinedTable:
+            return False
+        return row is not None and row[0] == str(SCHEMA_VERSION)
 
     @property
     def connection(self) -> psycopg.Connection[Any]:
