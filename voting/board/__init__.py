@@ -54,6 +54,8 @@ from voting.board._record import (
     read_store,
 )
 from voting.board._replay import (
+    SEQUENCED_TYPES,
+    SEQUENCING_SLACK,
     EntryFacts,
     RuleState,
     board_origin,
@@ -68,6 +70,7 @@ from voting.board._rules import (
     check_entry,
     check_recorded,
     check_signature,
+    check_unplaced,
 )
 from voting.board._standing import STANDINGS, Standing, ballot_standings
 from voting.board._state import (
@@ -104,6 +107,8 @@ __all__ = [
     "PHASES",
     "REVOTING_RULES",
     "RULES",
+    "SEQUENCED_TYPES",
+    "SEQUENCING_SLACK",
     "STANDINGS",
     "VKEY_FILE",
     "ZERO_HASH",
@@ -145,6 +150,7 @@ __all__ = [
     "check_recorded",
     "check_rules",
     "check_signature",
+    "check_unplaced",
     "compute_tally",
     "counted_ballots",
     "counted_encrypted_ballots",

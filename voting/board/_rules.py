@@ -48,6 +48,7 @@ __all__ = [
     "check_entry",
     "check_recorded",
     "check_signature",
+    "check_unplaced",
 ]
 
 # An author's clock may differ from the board's by this much; the entry's own time is what
@@ -93,12 +94,46 @@ def check_entry(
         raise refuse("link", f"seq {entry.seq}, want {state.size}")
     if entry.prev != state.head:
         raise refuse("link", f"prev {entry.prev.hex()}, want {state.head.hex()}")
+    _check_live(state, entry, resolver, now, max_skew)
+    check_recorded(state, entry, now=now, status_lists=status_lists)
+
+
+def check_unplaced(
+    state: ElectionState,
+    entry: Entry,
+    *,
+    resolver: Any,
+    now: datetime,
+    status_lists: did.StatusListSource | None = None,
+    max_skew: timedelta = MAX_CLOCK_SKEW,
+) -> None:
+    """Raise RejectedEntry unless a voter's entry passes every check that does not depend on
+    where it goes (§6 steps 2, 2c, 3 and the cryptographic half of 5).
+
+    The board runs this before it takes the append lock, on a state that may be behind the
+    log; what is left for the place is `check_rules` (the replayable steps 2b, 4 and the
+    structural half of 5), which is fast. Proofs and eligibility depend only on the election
+    and its joint key, fixed once the election is open, and the recorded documents only grow.
+    """
+    if not entry.sequenced:
+        raise refuse("type", f"a {entry.type} entry is signed over the head and checked there")
+    if entry.election != state.election_id:
+        raise refuse("link", f"election {entry.election!r}, want {state.election_id!r}")
+    if state.election is None or state.crypto is None:
+        raise refuse("phase", f"{entry.type} is accepted in phase open, not {state.phase}")
+    _check_live(state, entry, resolver, now, max_skew)
+    check_signature(state, entry)
+    _check_crypto(state, entry, now, status_lists)
+
+
+def _check_live(
+    state: ElectionState, entry: Entry, resolver: Any, now: datetime, max_skew: timedelta
+) -> None:
     # (2) The entry's time is close to the board's clock.
     if abs(entry.time - now) > max_skew:
         raise refuse("time", f"entry time {entry.time:%Y-%m-%dT%H:%M:%SZ} is too far from now")
     # (2c) The did:web documents the entry depends on are recorded, and are the live ones.
     _check_documents(state, entry, resolver)
-    check_recorded(state, entry, now=now, status_lists=status_lists)
 
 
 def check_recorded(
@@ -141,13 +176,25 @@ def check_content(
 ) -> None:
     """Steps 2b, 4 and 5: the replayable rules and the type's cryptographic checks, without
     the signature (`check_signature`), so a reader can report both of a forged entry."""
-    recorded = RecordedResolver(state.documents, carried=entry.documents)
     # (2b, 4, 5) The replayable rules: time order, role, phase, windows, ceremony, ids.
     check_rules(state.rules, facts_of(entry))
     if entry.type == "election":
         return
+    _check_crypto(
+        state, entry, entry.time if now is None else now, status_lists, judge_status=judge_status
+    )
+
+
+def _check_crypto(
+    state: ElectionState,
+    entry: Entry,
+    at: datetime,
+    status_lists: did.StatusListSource | None,
+    *,
+    judge_status: bool = True,
+) -> None:
     # (5) The board's clock and the type's cryptographic checks.
-    at = entry.time if now is None else now
+    recorded = RecordedResolver(state.documents, carried=entry.documents)
     if entry.type == "ballot":
         _ballot(state, entry, at, recorded, status_lists, judge_status=judge_status)
         return
