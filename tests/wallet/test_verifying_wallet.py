@@ -188,7 +188,7 @@ def elections_service_vote(world: World, board: str) -> None:
 # (b) The result rewrite.
 
 
-def test_a_rewritten_result_is_refused(world: World) -> None:
+def test_a_rewritten_result_is_refused_from_the_file_and_over_http(world: World) -> None:
     cast(world, "v1", "pick=a")
     cast(world, "v2", "pick=b")
     _close_window(world)
@@ -206,6 +206,12 @@ def test_a_rewritten_result_is_refused(world: World) -> None:
     with pytest.raises(BoardUntrusted, match="result") as caught:
         election_result(world.wallets["v1"], world.board, ELECTION, as_=None)
     assert {(i, kind) for i, kind, _, _ in caught.value.problems} == {(len(entries) - 1, "result")}
+    host = BoardHost.open(str(world.board), world.env)
+    service = board_service(host, host.signer(world.env), now=world.clock, resolver=did.Resolver())
+    with served(service) as running:
+        url = f"http://127.0.0.1:{running.port}"
+        with pytest.raises(BoardUntrusted, match="result"):
+            election_result(world.wallets["v2"], url, ELECTION, as_=None)
     run = wallet("election", "result", ELECTION, "--board", world.board,
                  "--home", world.home("v1"), env=_cli_env())  # fmt: skip
     assert run.code == 1, run.stdout
