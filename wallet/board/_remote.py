@@ -80,6 +80,13 @@ class RemoteBoard:
 
         return [Entry.from_bytes(data) for data in self._refresh(election)]
 
+    def first_entry(self, election: str) -> Entry | None:
+        """The election's first entry, from the entries already read when there are some."""
+        from voting.board import Entry
+
+        raw = self._raw.get(election) or self._refresh(election)
+        return Entry.from_bytes(raw[0]) if raw else None
+
     def state(self, election: str) -> ElectionState:
         from voting.board import ElectionState
 

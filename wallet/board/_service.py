@@ -30,6 +30,7 @@ from wallet.board._host import BoardHost
 from wallet.board._sequencer import Sequencer, Waiting
 from wallet.board._status_lists import Refused, StatusLists
 from wallet.board._tiles import MAX_BUNDLE_ENTRY, TILE_WIDTH, TilePath, encode_bundle, tree_level
+from wallet.board._witnessing import NotWitnessed, Witnessing
 
 if TYPE_CHECKING:
     from voting.board import ElectionState, Entry
@@ -62,8 +63,10 @@ class BoardService:
         now: Callable[[], datetime],
         resolver: Any,
         status_lists: StatusLists,
+        witnessing: Witnessing | None = None,
     ) -> None:
         self.host = host
+        self.witnessing = witnessing or Witnessing({})
         self._signer = signer
         self.now = now
         self.resolver = resolver
@@ -177,10 +180,50 @@ class BoardService:
 
     def checkpoint(self, election: str) -> str:
         self.require(election)
-        note = self.store().latest_checkpoint(election)
-        if note is None:
+        store = self.store()
+        if store.latest_checkpoint(election) is None:
             raise Refused(404, "no-checkpoint", f"election {election!r} has no checkpoint yet")
-        return note
+        return self._published(store, election, 0)
+
+    def _published(
+        self, store: LogStore, election: str, covering: int, signed: str | None = None
+    ) -> str:
+        """The checkpoint readers and receipts get: the board's newest signed one (`signed`,
+        when the caller just read or signed it), or, for an election that names witnesses, the
+        newest with a quorum of their cosignatures that covers `covering` entries
+        (`_witnessing`). This is where a checkpoint is published."""
+        note = signed if signed is not None else store.latest_checkpoint(election)
+        assert note is not None
+        state = self.state(election)
+        policy = None if state.election is None else state.election.witnesses
+        if policy is None:
+            return note
+        held = self.witnessing.latest(self.origin(election))
+        if held is not None and covering <= _checkpoint_size(held):
+            return held
+
+        def latest() -> str:
+            newest = store.latest_checkpoint(election)
+            assert newest is not None
+            return newest
+
+        def proofs(old: int, new: int) -> list[bytes]:
+            return list(store.consistency_proof(election, old, new))
+
+        def keep(cosigned: str) -> None:
+            # Stored too, so that the board file's record and a restarted server have it.
+            with suppress(StorageError):
+                store.put_checkpoint(election, cosigned)
+
+        try:
+            return self.witnessing.cosigned(policy, latest, proofs, covering, keep)
+        except NotWitnessed as exc:
+            raise Refused(
+                503,
+                "not-witnessed",
+                f"no checkpoint of {election!r} covering entry {covering - 1} has a quorum "
+                f"of witness cosignatures: {exc}"[:600],
+            ) from None
 
     def tile(self, election: str, tile: TilePath) -> bytes:
         """A hash tile or an entry bundle, if the log has grown far enough for it."""
@@ -469,6 +512,7 @@ class BoardService:
         if note is None or _checkpoint_size(note) <= entry.seq:
             # Committed by a process that died before its checkpoint: sign one now.
             note = self.publish_checkpoint(store, election)
+        note = self._published(store, election, entry.seq + 1, note)
         size = _checkpoint_size(note)
         proof = tuple(store.inclusion_proof(election, entry.seq, size))
         receipt = Receipt(entry.seq, proof, Note.from_text(note))

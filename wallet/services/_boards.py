@@ -231,6 +231,14 @@ class LocalBoard:
         self._require(election)
         return self.store.leaves(election, start, min(end, size))
 
+    def first_entry(self, election: str) -> Entry | None:
+        """The election's first entry (its `election` entry), reading nothing else."""
+        from voting.board import Entry
+
+        if election not in self.store.logs() or not self.store.size(election):
+            return None
+        return Entry.from_bytes(self.store.leaf(election, 0))
+
     def _require(self, election: str) -> None:
         if election not in self.store.logs():
             raise NotFound(f"no election {election!r} on board {self.path.name}")

@@ -39,6 +39,7 @@ from wallet.services._values import JsonObject
 
 if TYPE_CHECKING:
     from voting.board import ElectionBody, ElectionState, Entry, EntryBody
+    from voting.chain import WitnessPolicy
     from voting.election import Manifest
     from voting.tally import ElectionResult as Result
 
@@ -169,8 +170,13 @@ def create_election(
     closes: datetime | None = None,
     revoting: str = "last",
     board_keystore: str = "auto",
+    witnesses: WitnessPolicy | None = None,
 ) -> Posted:
-    """Post the `election` entry (creating the board file when it does not exist yet)."""
+    """Post the `election` entry (creating the board file when it does not exist yet).
+
+    `witnesses` names the witnesses whose quorum must cosign every checkpoint the election's
+    readers accept (election-entries §4.1); None requires none.
+    """
     from voting.board import ElectionBody
     from voting.errors import EncodingError
 
@@ -198,12 +204,33 @@ def create_election(
                 revoting=revoting,
                 origin=board.origin(eid),
                 vkey=board.info.vkey,
+                witnesses=witnesses,
             )
         except EncodingError as exc:
             raise UsageError(str(exc)) from None
         submitted = post(wallet, board, eid, body, as_=as_)
         follow(wallet, board, eid, "authority")
         return posted(submitted, board=board.location, origin=board.origin(eid))
+
+
+def witness_policy(vkeys: Sequence[str], quorum: int | None) -> WitnessPolicy | None:
+    """The policy of `--witness VKEY…` and `--quorum K` (default: a majority of them).
+
+    No witnesses (or quorum 0) is no policy: such an election has no split-view defence.
+    """
+    from voting.chain import CosignatureVerifier, WitnessPolicy
+    from voting.errors import CheckpointError
+
+    if not vkeys:
+        if quorum:
+            raise UsageError(f"--quorum {quorum} needs that many --witness keys")
+        return None
+    k = len(vkeys) // 2 + 1 if quorum is None else quorum
+    try:
+        listed = tuple(CosignatureVerifier.from_vkey(v.strip()) for v in vkeys)
+        return WitnessPolicy(listed, k)
+    except CheckpointError as exc:
+        raise UsageError(f"--witness/--quorum: {exc}") from None
 
 
 def follow(wallet: Wallet, board: BoardClient, election: str, role: str) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wallet._db import ReceiptRow
-from wallet.errors import FileProblem, NotFound, UsageError, VerificationFailed
+from wallet.errors import FileProblem, NotFound, UsageError, VerificationFailed, WalletError
 from wallet.services._board_api import BoardClient, Submitted
 from wallet.services._board_open import open_board
 from wallet.services._session import Wallet
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from voting.board import ElectionBody, Entry, Standing
-    from voting.chain import Note, Receipt
+    from voting.chain import Checkpoint, Note, Receipt
 
 TABLE = "receipts"
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
@@ -204,6 +204,12 @@ class ReceiptCheck:
     status: str | None = None
     standing: str | None = None
     ballot: Standing | None = None
+    # Valid cosignatures on the receipt's checkpoint from the election's witnesses, and the
+    # quorum it names (0: the election names no witnesses).
+    cosignatures: int = 0
+    quorum: int = 0
+    # The size of a checkpoint obtained elsewhere (`--checkpoint`) found consistent, if any.
+    gossip_size: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -215,7 +221,10 @@ class ReceiptCheck:
             "newestSeen": self.newest_seen,
             "inclusion": "passed",
             "consistency": "passed",
+            "witnesses": {"quorum": self.quorum, "cosignatures": self.cosignatures},
         }
+        if self.gossip_size is not None:
+            data["gossip"] = {"checkpointSize": self.gossip_size, "consistency": "passed"}
         if self.ballot is not None:
             data["standing"] = {**self.ballot.to_json(), "description": self.standing}
         return data
@@ -304,18 +313,26 @@ def _from_file(path: Path, board: Path | None) -> tuple[str, str, bytes]:
 
 
 def check_receipt(
-    wallet: Wallet, reference: str, *, board_path: Path | None = None
+    wallet: Wallet,
+    reference: str,
+    *,
+    board_path: Path | None = None,
+    other_checkpoint: str | None = None,
 ) -> ReceiptCheck:
     """Check inclusion against the receipt's checkpoint, then consistency with the board.
 
     (1) The checkpoint is signed by the board's key for the election's origin, and the
-    inclusion proof leads from the entry's leaf hash to its root. (2) The board's newest
-    checkpoint verifies and extends both the receipt's checkpoint and the newest one this
-    wallet saw before (consistency proofs from the board). (3) The newest is remembered.
+    inclusion proof leads from the entry's leaf hash to its root. (2) When the election names
+    witnesses, at least k of them validly cosigned it. (3) The board's newest checkpoint
+    verifies (board key and quorum) and extends both the receipt's checkpoint and the newest
+    one this wallet saw before (consistency proofs from the board). (4) Gossip: a checkpoint
+    obtained elsewhere (`other_checkpoint`, another voter's or an auditor's) is signed by the
+    board and consistent with the receipt's, whichever is older. (5) The newest is remembered.
     """
-    from voting.chain import Checkpoint, Ed25519Verifier, Receipt, verify_receipt
+    from voting.chain import Checkpoint, Ed25519Verifier, Note, Receipt, verify_receipt
     from voting.errors import ChainError
     from wallet.services._trust import verified_state
+    from wallet.services._witnessed import require_cosigned
 
     path = Path(reference)
     if path.is_file():
@@ -346,7 +363,15 @@ def check_receipt(
             )
         except ChainError as exc:
             raise VerificationFailed(f"inclusion: {exc}") from None
-        # (2) ... and it is consistent with the newest one this wallet pinned.
+        # (2) When the election names witnesses, at least k of them cosigned it. (4) Gossip.
+        policy = body.witnesses
+        cosignatures = require_cosigned(receipt.note, policy, "the receipt's checkpoint")
+        gossip = None
+        if other_checkpoint is not None:
+            verifier = Ed25519Verifier.from_vkey(body.vkey)
+            gossip = _gossip(board, election, verifier, opened.checkpoint, other_checkpoint)
+            require_cosigned(Note.from_text(other_checkpoint), policy, "the other checkpoint")
+        # (3, 5) ... and it is consistent with the newest one this wallet pinned.
         newest_seen = observe_checkpoint(wallet, board, election, receipt.note, body)
         standing = standing_at(state.all_entries, receipt.index)
     return ReceiptCheck(
@@ -359,4 +384,35 @@ def check_receipt(
         None if standing is None else standing.status,
         None if standing is None else standing.describe(),
         standing,
+        cosignatures,
+        0 if policy is None else policy.quorum,
+        gossip,
     )
+
+
+def _gossip(
+    board: BoardClient, election: str, verifier: Any, mine: Checkpoint, other_text: str
+) -> int:
+    """Check a checkpoint obtained elsewhere against the receipt's; return its size.
+
+    Either may be the older one: the board must prove the newer extends the older (a proof
+    it cannot give, for a tree it does not serve, fails too). Equal sizes need equal roots.
+    """
+    from voting.chain import open_checkpoint, verify_checkpoint_consistency
+    from voting.errors import ChainError
+
+    try:
+        other = open_checkpoint(other_text, [verifier], origin=board.origin(election)).checkpoint
+    except ChainError as exc:
+        raise VerificationFailed(f"gossip: the other checkpoint: {exc}") from None
+    first, second = (mine, other) if mine.size <= other.size else (other, mine)
+    try:
+        proof = board.consistency_proof(election, first.size, second.size) if first.size else []
+        verify_checkpoint_consistency(first, second, proof)
+    except (ChainError, WalletError) as exc:
+        raise VerificationFailed(
+            f"gossip: the receipt's checkpoint (size {mine.size}) and the other checkpoint "
+            f"(size {other.size}) are not consistent: {exc}; the board showed different "
+            "histories"
+        ) from None
+    return other.size
