@@ -234,6 +234,10 @@ class LocalBoard:
         size = self.store.size(election)
         return [Entry.from_bytes(raw) for raw in self.store.leaves(election, 0, size)]
 
+    def leaves(self, election: str, start: int, end: int, *, size: int) -> list[bytes]:
+        self._require(election)
+        return self.store.leaves(election, start, min(end, size))
+
     def first_entry(self, election: str) -> Entry | None:
         """The election's first entry (its `election` entry), reading nothing else."""
         from voting.board import Entry
@@ -256,6 +260,10 @@ class LocalBoard:
 
         if election not in self.store.logs():
             return None
+        if self.store.latest_checkpoint(election) is None and self.store.size(election) > 0:
+            # Entries a crash left without their checkpoint: opening the board as its
+            # operator signs the missing one (`voting.board.Board`), which needs its key.
+            self._operator()
         from wallet.services._local_witnessing import published
 
         text = published(self, election)

@@ -26,7 +26,9 @@ from wallet.services._board_open import open_board
 from wallet.services._session import Wallet
 
 if TYPE_CHECKING:
-    from voting.board import Standing
+    from collections.abc import Sequence
+
+    from voting.board import Entry, Standing
     from voting.chain import Checkpoint, Note, Receipt
 
 TABLE = "receipts"
@@ -310,11 +312,10 @@ def _by_election(receipts: list[StoredReceipt]) -> dict[tuple[str, str], list[St
     return grouped
 
 
-def standing_at(board: BoardClient, election: str, index: int) -> Standing | None:
+def standing_at(entries: Sequence[Entry], index: int) -> Standing | None:
     """Where the ballot (or challenge) at `index` stands, by the rule engine's judgement."""
     from voting.board import BallotBody, ChallengedBody, ballot_standings
 
-    entries = board.entries(election)
     if not 0 <= index < len(entries):
         return None
     body = entries[index].body
@@ -407,7 +408,11 @@ def check_receipt(
             raise VerificationFailed(f"checkpoint: the board's newest: {exc}") from None
         _consistent(board, election, opened.checkpoint, newest)
         newest_seen = observe_checkpoint(wallet, board, election, latest)
-        standing = standing_at(board, election, receipt.index)
+        # The entries the standing is judged from are verified first (DESIGN §5.6).
+        from wallet.services._trust import verified_state
+
+        state = verified_state(wallet, board, election)
+        standing = standing_at(state.all_entries, receipt.index)
     return ReceiptCheck(
         rid,
         election,
