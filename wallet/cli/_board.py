@@ -128,8 +128,9 @@ def serve(
     host = BoardHost.open(store, env, key_dir=key_dir)
     # The sidecar's witnesses (`wallet board witness add`), overridden by --witness.
     urls = {**host.info.witnesses, **urls}
+    # The board's clock is the environment's: the system clock, unless `main` was given one.
     service = board_service(
-        host, host.signer(env), witnesses=urls, witness_deadline=witness_deadline
+        host, host.signer(env), now=env.now, witnesses=urls, witness_deadline=witness_deadline
     )
     limits = Limits(max_body=max_body, deadline=deadline, active=workers)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -147,7 +148,10 @@ def info(
     board: Annotated[str, typer.Argument(metavar="STORE|URL", help="A board store or URL.")],
     key_dir: KeyDirOption = None,
     ca_file: Annotated[
-        Path | None, typer.Option("--ca-file", help="CA certificates for a private CA.")
+        Path | None,
+        typer.Option(
+            "--ca-file", help="CA certificates for a private CA (default: $WALLET_CA_FILE)."
+        ),
     ] = None,
     json_: JsonOption = False,
 ) -> None:
@@ -162,7 +166,8 @@ def info(
     from wallet.board import BoardClient, BoardHost, board_service, is_board_url
 
     if is_board_url(board):
-        with BoardClient(board, ca_file=ca_file) as client:
+        given = environment().environ.get("WALLET_CA_FILE")
+        with BoardClient(board, ca_file=ca_file or (Path(given) if given else None)) as client:
             identity = client.info()
             data = {
                 "board": board,
