@@ -116,6 +116,14 @@ class AuditScreen(MainScreen):
             )
         )
 
+    def on_data_table_row_highlighted(self, event: FittedTable.RowHighlighted) -> None:
+        # Until an audit runs, the line above the list says what Enter will audit.
+        if self.target is None and event.data_table.id == "elections" and event.row_key.value:
+            board, _, election = event.row_key.value.rpartition("#")
+            self.query_one("#record", Static).update(
+                Text(f"Enter audits {election} ({shown_path(board)}); o opens another.")
+            )
+
     def action_open(self) -> None:
         current = "" if self.target is None else str(self.target[0])
         dialog = LocationDialog(
