@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from wallet.cli._common import HomeOption, JsonOption, emit, json_of, message
+from wallet.cli._common import HomeOption, JsonOption, emit, environment, json_of, message
 
 
 def _progress() -> Callable[[int, int], None]:
@@ -42,7 +42,10 @@ def audit(
         Path | None, typer.Option("--state", help="Save progress; next time verify only new.")
     ] = None,
     ca_file: Annotated[
-        Path | None, typer.Option("--ca-file", help="CA certificates of a board's private CA.")
+        Path | None,
+        typer.Option(
+            "--ca-file", help="CA certificates of a board's private CA (default: $WALLET_CA_FILE)."
+        ),
     ] = None,
     home: HomeOption = None,
     json_: JsonOption = False,
@@ -59,6 +62,8 @@ def audit(
     from wallet.cli._render import render_verification
     from wallet.services import audit_record
 
+    if ca_file is None and environment().environ.get("WALLET_CA_FILE"):
+        ca_file = Path(environment().environ["WALLET_CA_FILE"])
     report = audit_record(
         record, election=election, state=state, progress=_progress(), ca_file=ca_file
     )

@@ -137,6 +137,20 @@ YesOption = Annotated[
 ]
 
 
+_COLOURS = {"green": "32", "red": "31", "yellow": "33", "bold": "1"}
+
+
+def colour_on() -> bool:
+    """Whether stdout gets colour: only on a terminal, and never with NO_COLOR set
+    (no-color.org: any non-empty value)."""
+    return sys.stdout.isatty() and not environment().environ.get("NO_COLOR")
+
+
+def paint(text: str, colour: str) -> str:
+    """`text` in `colour` (green, red, yellow, bold) when stdout takes colour, else as is."""
+    return f"\x1b[{_COLOURS[colour]}m{text}\x1b[0m" if colour_on() else text
+
+
 def table(headers: list[str], rows: list[list[str]]) -> str:
     """Rows for people on a terminal, for programs in a pipe.
 

@@ -107,77 +107,6 @@ def finish_verification(verification: Verification, as_json: bool) -> None:
         raise typer.Exit(1)
 
 
-@app.command("issue")
-def issue(
-    ctx: typer.Context,
-    issuer: Annotated[str, typer.Option(metavar="DID|LABEL", help="Your identity that signs.")],
-    subject: Annotated[str, typer.Option(metavar="DID", help="Whom the credential is about.")],
-    type_: Annotated[list[str], typer.Option("--type", help="Credential type (repeatable).")],
-    claim: Annotated[
-        list[str] | None, typer.Option(metavar="KEY=VALUE", help="A claim; JSON values parse.")
-    ] = None,
-    claims: Annotated[
-        Path | None,
-        typer.Option(metavar="FILE", help="A file holding a JSON object of claims (- is stdin)."),
-    ] = None,
-    valid_from: Annotated[str | None, typer.Option(help="RFC 3339 start (default now).")] = None,
-    valid_until: Annotated[str | None, typer.Option(help="RFC 3339 end.")] = None,
-    format_: Annotated[str, typer.Option("--format", help="di or sd-jwt.")] = "di",
-    disclosable: Annotated[
-        list[str] | None, typer.Option(metavar="CLAIM", help="Selectively disclosable (sd-jwt).")
-    ] = None,
-    status_list: Annotated[
-        str | None,
-        typer.Option(
-            metavar="NAME",
-            help="Add revocation and suspension entries (a Bitstring Status List for di, a "
-            "Token Status List for sd-jwt).",
-        ),
-    ] = None,
-    output: OutputOption = None,
-    home: HomeOption = None,
-    json_: JsonOption = False,
-) -> None:
-    """Issue a credential signed by one of your identities.
-
-    Examples:
-
-    \b
-      wallet credential issue --issuer alice --subject did:key:z6Mk… --type EmailCredential \\
-          --claim email=bob@example.org -o bob.json
-      echo '{"age": 21}' | wallet credential issue --issuer alice --subject did:key:z6Mk… \\
-          --type AgeCredential --claims - --format sd-jwt --disclosable age
-    """
-    from wallet.errors import UsageError
-    from wallet.services import Wallet, claims_from_json, claims_from_pairs, parse_time
-    from wallet.services import issue_credential as issue_service
-
-    if (claims is None) == (not claim):
-        raise UsageError("give the claims with --claim KEY=VALUE … or with --claims FILE")
-    given = (
-        claims_from_pairs(claim or [])
-        if claims is None
-        else claims_from_json(read_input(claims, "claims"))
-    )
-    with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        document = issue_service(
-            wallet,
-            issuer=issuer,
-            subject=subject,
-            types=type_,
-            claims=given,
-            now=now(),
-            valid_from=parse_time(valid_from, "--valid-from") if valid_from else None,
-            valid_until=parse_time(valid_until, "--valid-until") if valid_until else None,
-            fmt=format_,
-            disclosable=disclosable or (),
-            status_list=status_list,
-        )
-    if document.status is not None:
-        message(f"issued {document.id} (status list {status_list}, index {document.status.index})")
-    _write_document(document, output, json_of(ctx, json_))
-
-
 def _write_document(document: Document, output: Path | None, as_json: bool) -> None:
     """A document to stdout (as JSON with `--json`), or to a file and its summary as JSON."""
     if output is None or is_stdio(output):
@@ -396,3 +325,9 @@ from wallet.cli._exchange import receive as _receive  # noqa: E402
 
 app.command("receive")(_receive)
 app.command("offer")(_offer)
+
+
+# `issue` lives in its own module (it also issues to many subjects at once).
+from wallet.cli._issue import issue  # noqa: E402
+
+app.command("issue")(issue)

@@ -11,17 +11,17 @@ import typer
 from wallet.cli._common import (
     HomeOption,
     JsonOption,
+    YesOption,
+    confirm,
     emit,
     environment,
     home_of,
     json_of,
     message,
     now,
-    read_input,
-    settings,
     table,
 )
-from wallet.cli._config import acting_as, board_or_default, run_step
+from wallet.cli._config import board_or_default, run_step
 
 if TYPE_CHECKING:
     from wallet.services import Posted
@@ -56,78 +56,6 @@ AsOption = Annotated[
 def _posted_line(item: dict[str, Any]) -> str:
     extra = "  launch code " + item["launchCode"] if "launchCode" in item else ""
     return f"{item['type']} posted to {item['election']} at index {item['index']}{extra}"
-
-
-@app.command("create")
-def create(
-    ctx: typer.Context,
-    manifest: Annotated[
-        Path,
-        typer.Option("--manifest", metavar="FILE", help="The manifest JSON file; - is stdin."),
-    ],
-    trustee: Annotated[list[str], typer.Option("--trustee", help="A trustee's DID (repeat).")],
-    threshold: Annotated[
-        int | None,
-        typer.Option("--threshold", metavar="T", help="Trustees needed to decrypt (default: all)."),
-    ] = None,
-    issuer: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--eligibility-issuer",
-            metavar="DID",
-            help="Accept voters' credentials it issued (repeat).",
-        ),
-    ] = None,
-    credential_type: Annotated[
-        str | None,
-        typer.Option(
-            "--credential-type", metavar="TYPE", help="The eligibility credential's type."
-        ),
-    ] = None,
-    opens: Annotated[
-        str | None, typer.Option("--opens", metavar="TIME", help="RFC 3339; default: now.")
-    ] = None,
-    closes: Annotated[
-        str | None,
-        typer.Option("--closes", metavar="TIME", help="RFC 3339; default: a day after opening."),
-    ] = None,
-    revote: Annotated[str, typer.Option("--revote", help="last or first counts.")] = "last",
-    board: BoardOption = None,
-    as_: AsOption = None,
-    weight_claim: Annotated[
-        str | None,
-        typer.Option(
-            "--weight-claim",
-            metavar="CLAIM",
-            help="Weigh each ballot by this integer claim (1 to 2^32-1) of the voter's credential.",
-        ),
-    ] = None,
-    home: HomeOption = None,
-    json_: JsonOption = False,
-) -> None:
-    """Post the election entry (manifest, trustees, window, eligibility) to the board.
-
-    Examples:
-
-    \b
-      wallet election create --manifest mayor.json --board board.sqlite --as authority \\
-          --trustee did:key:z6Mk… --trustee did:key:z6Mk… --threshold 2
-    """
-    from wallet.services import Wallet, create_election, load_manifest, parse_time
-
-    rules = load_manifest(
-        read_input(manifest, "manifest"), trustees=trustee, threshold=threshold,
-        issuers=issuer or [], credential_type=credential_type, weight_claim=weight_claim,
-    )  # fmt: skip
-    with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        posted = create_election(
-            wallet, board_or_default(ctx, board, home), rules, as_=acting_as(wallet, as_),
-            trustees=trustee, revoting=revote,
-            opens=parse_time(opens, "--opens") if opens else None,
-            closes=parse_time(closes, "--closes") if closes else None,
-            board_keystore=settings(ctx).keystore or "auto",
-        )  # fmt: skip
-    emit(posted.to_json(), json_of(ctx, json_), _posted_line)
 
 
 @app.command("show")
@@ -191,34 +119,56 @@ def list_(
     emit(items, json_of(ctx, json_), lambda _items: table(headers, rows))
 
 
+def explain_launch_code(election: str) -> None:
+    """Say, where the launch code is printed, what it is and what to do with it."""
+    message(
+        "the launch code is a digest of the election's rules and joint key: publish it where "
+        f"voters look; each voter compares it with `wallet election show {election}` on their "
+        "board before voting (a different code: not this election, do not vote)"
+    )
+
+
 def _authority_step(
-    name: str, help_text: str, service: Callable[[], Callable[..., Posted]]
+    name: str, help_text: str, service: Callable[[], Callable[..., Posted]], *, final: str = ""
 ) -> None:
-    """Register `election NAME`, which posts one authority entry with `service()`."""
+    """Register `election NAME`, which posts one authority entry with `service()`; a `final`
+    step asks for confirmation first (or --yes)."""
 
     def command(
         ctx: typer.Context,
         election: ElectionArg,
         board: BoardOption = None,
         as_: AsOption = None,
+        yes: YesOption = False,
         home: HomeOption = None,
         json_: JsonOption = False,
     ) -> None:
+        if final:
+            confirm(final.format(election=election), yes)
         done = run_step(ctx, service(), election, board=board, as_=as_, home=home)
         emit(done.to_json(), json_of(ctx, json_), _posted_line)
         if done.to_json().get("launchCode"):
-            message(
-                "the launch code is a digest of the election's rules and joint key: publish it "
-                f"where voters look; each voter compares it with `wallet election show {election}` "
-                "on their board (a different code: not this election, do not vote)"
-            )
+            explain_launch_code(election)
+        if name in NEXT:
+            message("next: " + NEXT[name].format(election=election))
 
+    yes_example = " --yes" if final else ""
     command.__doc__ = (
         f"{help_text}\n\nExamples:\n\n\b\n"
-        f"  wallet election {name} mayor-2026 --board board.sqlite --as authority\n"
-        f"  wallet --json election {name} mayor-2026 --board board.sqlite --as authority"
+        f"  wallet election {name} mayor-2026 --board board.sqlite --as authority{yes_example}\n"
+        f"  wallet --json election {name} mayor-2026{yes_example}"
     )
     app.command(name)(command)
+
+
+# What to run after each authority step.
+NEXT = {
+    "open": "voters run `wallet vote {election} --choice CONTEST=OPTION`; after the window, "
+    "`wallet election finish {election}` closes, tallies and publishes the result",
+    "close": "`wallet election tally {election}`",
+    "tally": "trustees run `wallet trustee decrypt {election}`; then "
+    "`wallet election result {election} --as AUTHORITY`",
+}
 
 
 # The services are imported when a command runs, not when the command line starts.
@@ -244,9 +194,17 @@ _authority_step(
     "open", "Post `open`: the joint key from the trustees' ceremony; voting may start.", _open
 )
 _authority_step(
-    "close", "Post `close` after the window: freezes the status lists in force.", _close
+    "close",
+    "Post `close` after the window: freezes the status lists in force. Final: asks first.",
+    _close,
+    final="close {election} (final: no ballot is taken after)",
 )
-_authority_step("tally", "Post `tally`: the encrypted sums of the counted ballots.", _tally)
+_authority_step(
+    "tally",
+    "Post `tally`: the encrypted sums of the counted ballots. Final: asks first.",
+    _tally,
+    final="tally {election} (final)",
+)
 
 
 @app.command("result")
@@ -297,3 +255,9 @@ def export(
 
     done = export_election(board_or_default(ctx, board, home), election, out, environment())
     emit(done.to_json(), json_of(ctx, json_), lambda _data: str(done.record))
+
+
+# Creating an election, `new`, `finish` and the waiting steps live in their own module.
+from wallet.cli import _election_steps  # noqa: E402
+
+_election_steps.register(app)

@@ -15,11 +15,11 @@ if TYPE_CHECKING:
     from wallet.services import ElectionResult, Verification
 
 _MARKS = {
-    "passed": "✓",
-    "failed": "✗",
-    "skipped": "-",
-    "not-yet-applicable": "-",
-    "not-applicable": "-",
+    "passed": ("✓", "green"),
+    "failed": ("✗", "red"),
+    "skipped": ("-", "yellow"),
+    "not-yet-applicable": ("-", "yellow"),
+    "not-applicable": ("-", "yellow"),
 }
 
 
@@ -34,9 +34,11 @@ def render_verification(verification: Verification, *, with_result: bool = True)
 
         assert isinstance(verification.source, AuditReport)  # An audit's source is its report.
         return render_text(verification.source, with_result=with_result).rstrip("\n")
+    from wallet.cli._common import paint
+
     lines = []
     for check in verification.checks:
-        mark = _MARKS[check.outcome]
+        mark = paint(*_MARKS[check.outcome])
         if check.problems:
             problem = check.problems[0]
             reason = problem.reason or check.title
@@ -45,7 +47,8 @@ def render_verification(verification: Verification, *, with_result: bool = True)
             lines.append(f"{mark} {check.label}" + (f": {check.detail}" if check.detail else ""))
     if verification.claims is not None:
         lines.append("claims: " + json.dumps(dict(verification.claims), ensure_ascii=False))
-    lines.append("verified" if verification.verified else "NOT verified")
+    verdict = ("verified", "green") if verification.verified else ("NOT verified", "red")
+    lines.append(paint(*verdict))
     return "\n".join(lines)
 
 

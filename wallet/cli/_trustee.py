@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,6 +10,8 @@ from wallet.cli._common import (
     HomeOption,
     JsonOption,
     emit,
+    environment,
+    home_of,
     json_of,
     message,
 )
@@ -105,3 +107,56 @@ def decrypt(
 
     done = run_step(ctx, service, election, board=board, as_=as_, home=home)
     emit(done.to_json(), json_of(ctx, json_), lambda _data: _posted_line(done))
+
+
+@app.command("follow")
+def follow(
+    ctx: typer.Context,
+    election: ElectionArg,
+    board: BoardOption = None,
+    as_: AsOption = None,
+    ceremony_only: Annotated[
+        bool,
+        typer.Option("--ceremony-only", help="Stop after the key ceremony; decrypt later."),
+    ] = False,
+    every: Annotated[
+        float, typer.Option("--every", metavar="SECONDS", help="How often to look at the board.")
+    ] = 2.0,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            help="Give up (exit 3) after waiting this long.",
+            show_default=False,
+        ),
+    ] = None,
+    home: HomeOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Do each of this trustee's steps as soon as it is due, until its part is done.
+
+    keygen once the election is on the board, the sealed shares once every key is in, the
+    acknowledgement once every share is in; then (unless --ceremony-only) it waits for the
+    tally and posts this trustee's decryption share. Start it when told the election's id;
+    Ctrl-C stops it, and running it again picks up where the election is.
+
+    Examples:
+
+    \b
+      wallet trustee follow mayor-2026 --board https://board.example --as trustee-1
+      wallet trustee follow mayor-2026 --ceremony-only &
+    """
+    from wallet.cli._config import acting_as, board_or_default
+    from wallet.cli._election_flow import trustee_turns
+    from wallet.services import Wallet, open_board
+
+    env = environment()
+    with Wallet.open(home_of(ctx, home), env) as wallet:
+        trustee = acting_as(wallet, as_)
+        with open_board(board_or_default(ctx, board, home), env) as client:
+            done = trustee_turns(
+                wallet, client, election, as_=trustee, every=every, timeout=timeout,
+                decrypt=not ceremony_only,
+            )  # fmt: skip
+    emit(done, json_of(ctx, json_), lambda steps: f"{len(steps)} steps posted; done")

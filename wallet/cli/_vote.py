@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -29,7 +30,13 @@ def vote(
     board: BoardOption = None,
     as_: AsOption = None,
     credential: Annotated[
-        str | None, typer.Option("--credential", help="The eligibility credential's id.")
+        str | None,
+        typer.Option(
+            "--credential",
+            metavar="ID|FILE",
+            help="The eligibility credential: a held one's id, or a credential file (kept in "
+            "the wallet from then on); default: the held one that fits the election.",
+        ),
     ] = None,
     challenge: Annotated[
         bool, typer.Option("--challenge", help="Post the ballot's opening; never counted.")
@@ -44,11 +51,18 @@ def vote(
     \b
       wallet vote mayor-2026 --board board.sqlite --as voter --choice mayor=ada
       wallet vote mayor-2026 --board board.sqlite --as voter --choice mayor=ada --challenge
+      wallet vote mayor-2026 --credential voter-credential.json --choice mayor=ada
     """
     from wallet.services import Wallet, parse_choices
     from wallet.services import vote as cast
 
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
+        if credential is not None and Path(credential).is_file():
+            from wallet.services import import_credential, read_text
+
+            text = read_text(Path(credential), "credential")
+            held = import_credential(wallet, text, now=environment().now(), held_ok=True)
+            credential = held.id
         done = cast(
             wallet, board_or_default(ctx, board, home), election, as_=acting_as(wallet, as_),
             choices=parse_choices(choice),

@@ -301,11 +301,14 @@ def _open(wallet: Wallet, row: CredentialRow, key: bytes) -> HeldCredential:
     return HeldCredential(summary, content)
 
 
-def import_credential(wallet: Wallet, text: str, *, now: datetime) -> CredentialSummary:
+def import_credential(
+    wallet: Wallet, text: str, *, now: datetime, held_ok: bool = False
+) -> CredentialSummary:
     """Check a credential's syntax, signature and issuer key, then store it sealed.
 
     Validity, status and trust are judged when it is presented, not here: an expired or
-    suspended credential is still the holder's to keep.
+    suspended credential is still the holder's to keep. A credential already held is a usage
+    error, unless `held_ok` (then the one held is returned).
     """
     from did import canonicalize
 
@@ -325,6 +328,8 @@ def import_credential(wallet: Wallet, text: str, *, now: datetime) -> Credential
     # import is noticed) while the id says nothing about the credential to anyone else.
     digest = hmac.new(key, b"credential-id\x00" + serial, hashlib.sha256).hexdigest()[:16]
     if wallet.db.find_credentials(digest):
+        if held_ok:
+            return _open(wallet, _row(wallet, digest), key).summary
         raise UsageError(f"this credential is already held as {digest}")
     added = now.astimezone(UTC).strftime(_STAMP)
     plain = json.dumps({"credential": content}).encode()
