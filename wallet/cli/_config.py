@@ -81,20 +81,23 @@ def set_(
 
 
 @app.command("get")
-def get(ctx: typer.Context, key: KeyArgument, home: HomeOption = None) -> None:
+def get(
+    ctx: typer.Context, key: KeyArgument, home: HomeOption = None, json_: JsonOption = False
+) -> None:
     """Print a default; exit 1 when it is not set.
 
     Examples:
 
     \b
       wallet config get board
+      wallet config get as --json
     """
     _check_key(key)
     value = _home(ctx, home).config.defaults.get(key)
     if value is None:
         message(f"{key} is not set (set it with `wallet config set {key} VALUE`)")
         raise typer.Exit(1)
-    typer.echo(value)
+    emit({"key": key, "value": value}, json_of(ctx, json_), lambda data: str(data["value"]))
 
 
 @app.command("unset")
