@@ -21,11 +21,14 @@ VotingError                   root of everything this package raises
 │   │   ├── SizeConflict      409: old size differs from the witness's (carries it)
 │   │   └── InconsistentCheckpoint 422: a proof or root that does not check out
 │   ├── RejectedEntry         the board refused an entry (reason in the message)
+│   ├── UntrustedRecord       a reader refuses what a board showed (names entries and checks)
 │   └── StorageError          the store could not be read or written
 └── AuditError                a record the audit cannot even read
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class VotingError(Exception):
@@ -101,6 +104,18 @@ class CheckpointError(ChainError):
 
 class RejectedEntry(ChainError):
     """The board refused an entry; the message gives the reason."""
+
+
+class UntrustedRecord(ChainError):
+    """A log or checkpoint a reader refuses to act on; `problems` names each failed check as
+    (entry index, entry type, rule step, reason), empty for a checkpoint's own failure."""
+
+    def __init__(self, message: str, problems: tuple[tuple[int, str, str, str], ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+    def __reduce__(self) -> tuple[type[UntrustedRecord], tuple[str, tuple[Any, ...]]]:
+        return (UntrustedRecord, (str(self), self.problems))
 
 
 class StorageError(ChainError):

@@ -90,6 +90,19 @@ MIGRATIONS: tuple[str, ...] = (
         sealed   BLOB NOT NULL
     );
     """,
+    # Verified prefixes: how much of each election's log this wallet has verified, as the
+    # tree (size and root) of the entries it checked and whether ballots were checked in
+    # full, so the next run checks only what was appended since (public data, in clear).
+    """
+    CREATE TABLE verified (
+        board    TEXT NOT NULL,
+        election TEXT NOT NULL,
+        size     INTEGER NOT NULL,
+        root     BLOB NOT NULL,
+        ballots  INTEGER NOT NULL,
+        PRIMARY KEY (board, election)
+    );
+    """,
 )
 
 
@@ -194,6 +207,18 @@ class CheckpointRow:
     size: int
     note: str
     seen: str
+
+
+@dataclass(frozen=True)
+class VerifiedRow:
+    """How much of an election's log this wallet verified: the first `size` entries, whose
+    tree root is `root`; `ballots` says whether ballots were checked in full too."""
+
+    board: str
+    election: str
+    size: int
+    root: bytes
+    ballots: bool
 
 
 @dataclass(frozen=True)
@@ -457,6 +482,21 @@ class Database:
             conn.execute(
                 "INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?, ?, ?)",
                 (row.origin, row.vkey, row.size, row.note, row.seen),
+            )
+
+    def verified(self, board: str, election: str) -> VerifiedRow | None:
+        row = self._conn.execute(
+            "SELECT board, election, size, root, ballots FROM verified"
+            " WHERE board = ? AND election = ?",
+            (board, election),
+        ).fetchone()
+        return None if row is None else VerifiedRow(row[0], row[1], row[2], row[3], bool(row[4]))
+
+    def put_verified(self, row: VerifiedRow) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO verified VALUES (?, ?, ?, ?, ?)",
+                (row.board, row.election, row.size, row.root, int(row.ballots)),
             )
 
     def serialize(self) -> bytes:

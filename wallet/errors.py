@@ -12,6 +12,7 @@ WalletError                   root (exit 1 unless a subclass says otherwise)
 │       └── BoardUnreachable  a board that cannot be opened or reached
 ├── NotFound                  nothing by that name: identity, credential, election (1)
 └── VerificationFailed        a verification that ran and failed (exit 1)
+    └── BoardUntrusted        what a board showed does not verify; nothing was acted on
 """
 
 from __future__ import annotations
@@ -72,3 +73,16 @@ class BoardLocked(KeystoreLocked):
 
 class BoardUnreachable(FileProblem):
     """A board that cannot be opened: no such file, no sidecar, or (remote) no answer."""
+
+
+class BoardUntrusted(VerificationFailed):
+    """What a board showed does not verify: a forged or rewritten entry, a result that is not
+    the decryption of its tally, a checkpoint inconsistent with the one pinned before.
+
+    The wallet acted on none of it and posted nothing; `problems` names each failed check as
+    (entry index, entry type, rule step, reason), empty when the checkpoint itself failed.
+    """
+
+    def __init__(self, message: str, problems: tuple[tuple[int, str, str, str], ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems

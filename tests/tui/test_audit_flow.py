@@ -74,7 +74,7 @@ async def audit_in_tui(home: Path, record: Path) -> tuple[str, list[str], list[A
         table = screen.query_one(VerificationTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         labels = [str(r[0]).split()[0] for r in rows if str(r[0])]
-        assert labels == [f"V{n}" for n in range(1, 14)]
+        assert labels == [f"V{n}" for n in range(1, 15)]
         verdict = static_text(app, "#verdict")
         failed = [str(r[0]).split()[0] for r in rows if "failed" in str(r[1])]
     return verdict, failed, seen

@@ -1,4 +1,4 @@
-"""Provides the corpus cases of V9-V13 (see generate_records.py)."""
+"""Provides the corpus cases of V9-V14 (see generate_records.py)."""
 
 from __future__ import annotations
 
@@ -21,9 +21,11 @@ from voting.board import (
     BallotBody,
     ChallengedBody,
     DecryptionShareBody,
+    ElectionBody,
     ResultBody,
     TallyBody,
 )
+from voting.chain import CosignatureSigner, Note, WitnessPolicy
 from voting.testing import (
     CLOSES,
     ELECTION_ID,
@@ -215,3 +217,39 @@ def _challenge_documents(base: Base, target: Path) -> None:
 @case("V13-rule-role")
 def _challenge_by_trustee(base: Base, target: Path) -> None:
     _challenged_change(base, target, author=base.open.world.trustees[0].vm)
+
+
+# -- V14 --------------------------------------------------------------------------------
+
+
+def _witnesses() -> tuple[CosignatureSigner, ...]:
+    return tuple(
+        CosignatureSigner(f"witness-{i}", hashlib.sha256(f"witness-{i}".encode()).digest())
+        for i in (1, 2, 3)
+    )
+
+
+def _witnessed(base: Base, target: Path, cosigners: int) -> None:
+    # The election names three witnesses, quorum 2; `cosigners` of them cosign the checkpoint.
+    signers = _witnesses()
+    policy = WitnessPolicy(tuple(s.verifier() for s in signers), 2)
+    entries = entries_of(base.open)
+    body = entries[0].body
+    assert isinstance(body, ElectionBody)
+    entries[0] = replace(entries[0], body=replace(body, witnesses=policy))
+    rewrite(base.open, target, entries)
+    path = target / "checkpoint"
+    note = Note.from_text(path.read_text())
+    for signer in signers[:cosigners]:
+        note = note.with_signature(signer.cosign(note.text, 1_780_000_000))
+    path.write_text(note.to_text())
+
+
+@case("clean-witnessed")
+def _clean_witnessed(base: Base, target: Path) -> None:
+    _witnessed(base, target, 2)
+
+
+@case("V14-witness-quorum")
+def _one_witness(base: Base, target: Path) -> None:
+    _witnessed(base, target, 1)

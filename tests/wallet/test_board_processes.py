@@ -118,8 +118,8 @@ def _cast(
             except BoardUnreachable:
                 if not fallback:
                     raise
-                # Nothing was sent (the server was gone while this writer waited for its
-                # turn): the other server takes it.
+                # Nothing was sent (the server was gone before this writer reached it):
+                # the other server takes it.
                 _entry, answer = order[1].append(ELECTION_ID, build)
                 with acks.changed:
                     acks.unreachable += 1
@@ -223,8 +223,8 @@ def test_sigkill_mid_burst_loses_no_acknowledged_ballot(
     assert len(acks.got) == len(prepared)
     entries = _check_log(host, postgres_url, acks, urls[1:])
     assert sum(isinstance(e.body, BallotBody) for e in entries) == len(prepared)
-    # Ballots in flight at the kill got an error: those sent were resent as the same bytes,
-    # those still waiting for a turn went to the other server; none is in the log twice.
+    # Ballots in flight at the kill got an error: those sent were resent as the same bytes
+    # to the other server, which placed each once; none is in the log twice.
     assert acks.retried + acks.unreachable >= 1
     run.finish()
     _audit(host, urls[1])

@@ -15,7 +15,7 @@ import pytest
 
 from tests.serving import make_test_ca, raw_connection, read_response
 from voting.audit import verify_record
-from voting.board import BallotBody, Entry
+from voting.board import BallotBody, CloseBody, Entry, sign_entry
 from voting.chain import (
     Ed25519Verifier,
     leaf_hash,
@@ -122,23 +122,32 @@ def test_resubmitting_an_entry_returns_its_receipt_and_appends_nothing(
     assert client.head(ELECTION_ID).seq == first.index + 1
 
 
-def test_a_stale_entry_is_refused_with_the_new_head_and_append_signs_again(
+def test_a_ballot_is_placed_by_the_board_and_a_stale_entry_signs_again(
     client: BoardClient, world: World, clock: Clock
 ) -> None:
     run = opened_run(client, world)
     one, two = run.world.voters[:2]
     head = client.head(ELECTION_ID)
-    stale = run.entry(run.ballot_body(two, "late", "bob"), two)
+    # A voter's entry is not signed over its place: one built on an old head goes at the head.
+    late = run.entry(run.ballot_body(two, "late", "bob"), two)
     client.submit(run.entry(run.ballot_body(one, "early", "ada"), one).to_bytes(), ELECTION_ID)
+    placed = client.submit(late.to_bytes(), ELECTION_ID)
+    assert placed.created and placed.index == head.seq + 1 and placed.prev != late.prev
+    # Every other entry is signed over the head: a stale one is refused with the new head,
+    # and `append` signs it again there.
+    clock.now = CLOSES
+    authority = world.authority
+    close = CloseBody((world.status_list(CLOSES),))
+    stale = sign_entry(close, head, author=authority.vm, time=clock.now, key=authority.key)
     with pytest.raises(BoardRefused) as refused:
         client.submit(stale.to_bytes(), ELECTION_ID)
     assert refused.value.status == 409
     assert refused.value.rule == "link"
-    assert refused.value.problem["head"]["seq"] == head.seq + 1
+    assert refused.value.problem["head"]["seq"] == head.seq + 2
     entry, answer = client.append(
-        ELECTION_ID, signer_for(stale.body, two, clock), head=head, attempts=3
+        ELECTION_ID, signer_for(close, authority, clock), head=head, attempts=3
     )
-    assert answer.index == head.seq + 1 and entry.seq == head.seq + 1
+    assert answer.index == head.seq + 2 and entry.seq == head.seq + 2
 
 
 @pytest.mark.parametrize(

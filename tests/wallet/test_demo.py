@@ -33,9 +33,14 @@ def test_demo_prints_the_result_and_the_audit_verdict() -> None:
     # Every numbered check of the audit is shown, and all of them passed; V8 has no
     # receipts to check here.
     checks = [line for line in lines if line.startswith("  V")]
-    assert len(checks) == 13
+    assert len(checks) == 14
     assert all("  ok  " in line for line in checks if not line.startswith("  V8"))
     assert "  n/a " in checks[7]
+    # Three witnesses, quorum 2: the final checkpoint is shown with their cosignatures.
+    assert "V14  Witness cosignatures" in checks[13] and "(quorum 2)" in checks[13]
+    signed = next(line for line in lines if line.startswith("checkpoint, signed by "))
+    assert signed.endswith(", demo-witness-1, demo-witness-2, demo-witness-3:")
+    assert sum(line.startswith("  \u2014 demo-witness-") for line in lines) == 3
     # The story is on stderr: the refusal with the board's reason, the challenge, the revote.
     assert "outsider was refused by the board: eligibility: credential type" in run.stderr
     assert "challenged a ballot" in run.stderr and "voted again" in run.stderr
@@ -47,6 +52,9 @@ def test_demo_out_keeps_homes_board_and_a_record_that_audits(tmp_path: Path) -> 
     assert run.code == 0, run.stderr
     report = run.json()
     assert report["audit"]["passed"] is True
+    # The record's checkpoint is the one the witnesses cosigned, and so is the JSON's.
+    assert report["checkpoint"] == (out / "record" / "checkpoint").read_text(encoding="utf-8")
+    assert report["checkpoint"].count("\n\u2014 demo-witness-") == 3
     counts = {c["contest"]: {r["option"]: r["count"] for r in c["counts"]}
               for c in report["result"]["contests"]}  # fmt: skip
     assert counts == {"mayor": {"ada": 4, "bob": 0, "cy": 1}, "library": {"yes": 4, "no": 1}}

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.wallet.fakes import MovingClock, fixed_environment
+from voting.chain import WitnessPolicy
 from voting.errors import RejectedEntry
 from wallet.errors import UsageError
 from wallet.services import (
@@ -99,8 +100,18 @@ def make_world(root: Path, voters: int = 3) -> World:
     return world
 
 
-def setup_election(world: World, *, closes: datetime | None = None) -> None:
-    """Create, run the key ceremony and open; the window opened before `world.start`."""
+def setup_election(
+    world: World,
+    *,
+    closes: datetime | None = None,
+    board: Path | str | None = None,
+    witnesses: WitnessPolicy | None = None,
+) -> None:
+    """Create, run the key ceremony and open; the window opened before `world.start`.
+
+    `board` is another board than the world's file (a server's URL); `witnesses` are named
+    in the election."""
+    where = world.board if board is None else board
     trustees = [world.did(t) for t in ("t1", "t2", "t3")]
     manifest = load_manifest(
         json.dumps(MANIFEST), trustees=trustees, threshold=2,
@@ -108,15 +119,16 @@ def setup_election(world: World, *, closes: datetime | None = None) -> None:
     )  # fmt: skip
     now = world.clock.advance(minutes=1)
     create_election(
-        world.wallets["authority"], world.board, manifest, as_="authority", trustees=trustees,
+        world.wallets["authority"], where, manifest, as_="authority", trustees=trustees,
         opens=world.start, closes=closes or now + timedelta(hours=2), board_keystore="file",
+        witnesses=witnesses,
     )  # fmt: skip
     for t in ("t1", "t2", "t3"):
-        keygen(world.wallets[t], world.board, ELECTION, as_=t)
+        keygen(world.wallets[t], where, ELECTION, as_=t)
     # The second round posts the acknowledgements, once every share is in.
     for t in ("t1", "t2", "t3", "t1", "t2"):
-        shares(world.wallets[t], world.board, ELECTION, as_=t)
-    open_election(world.wallets["authority"], world.board, ELECTION, as_="authority")
+        shares(world.wallets[t], where, ELECTION, as_=t)
+    open_election(world.wallets["authority"], where, ELECTION, as_="authority")
     world.clock.advance(minutes=1)
 
 
@@ -160,7 +172,7 @@ def test_a_whole_election_through_the_services_audits_clean(world: World) -> Non
     record = export_election(world.board, ELECTION, world.root / "record", world.env).record
     report = audit_record(record)
     assert report.verified, report.failures()
-    assert [c.label for c in report.checks] == [f"V{n}" for n in range(1, 14)]
+    assert [c.label for c in report.checks] == [f"V{n}" for n in range(1, 15)]
     recomputed = report.to_json()["result"]["contests"]
     assert {c["contest"]: {r["option"]: r["count"] for r in c["counts"]} for c in recomputed} == (
         counts

@@ -156,8 +156,12 @@ def _has_status(body: BallotBody) -> bool:
 def _verify_signature(entry: Entry, data: bytes, resolver: did.Resolver) -> None:
     # The entry's bytes are its canonical form (the parser refuses anything else), and JCS
     # orders members by name, so dropping the one top-level `signature` member from them
-    # gives exactly the signing input, without serialising the whole entry again.
+    # gives exactly the signing input, without serialising the whole entry again. A voter's
+    # entry is signed without `prev` and `seq` too, which JCS puts just before `signature`.
     member = b'"signature":"' + entry.signature.hex().encode() + b'",'
+    if entry.sequenced:
+        place = b'"prev":"' + entry.prev.hex().encode() + b'","seq":' + str(entry.seq).encode()
+        member = place + b"," + member
     if data.count(member) != 1:
         entry.verify(resolver)
         return

@@ -89,4 +89,5 @@ REASON_CODES: dict[int, frozenset[str]] = {
             "rule-documents",
         }
     ),
+    14: frozenset({"witness-quorum"}),
 }

@@ -32,6 +32,7 @@ CHECKS: tuple[tuple[str, str], ...] = (
     ("combination", "Combination"),
     ("result", "Result against manifest"),
     ("challenged", "Challenged ballots"),
+    ("witnesses", "Witness cosignatures"),
 )
 
 # A failing check lists at most this many reasons; the count of the rest is kept, so a

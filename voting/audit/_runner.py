@@ -6,7 +6,8 @@ the voters' receipts, when given (V8); every ballot in the process pool (V5-V7, 
 at the ballot's own time); the board's rules replayed over every entry in log order, by the
 board's own code (`_rules`); once closed, the frozen status lists verified at close and each
 ballot's revocation read from them (V5); the counted ballots by the revoting rule and their
-sums (V9); shares, combination and result (V10-V12); challenged ballots (V13). With a saved
+sums (V9); shares, combination and result (V10-V12); challenged ballots (V13); the witnesses'
+cosignatures on the record's checkpoint (V14). With a saved
 state only the ballots appended since are verified; none is ever verified twice.
 """
 
@@ -45,6 +46,7 @@ from voting.audit._tally import (
     check_tally,
     empty_sums,
 )
+from voting.audit._witnesses import check_witnesses
 from voting.board import Entry, RuleState, facts_of
 from voting.errors import AuditError, VotingError
 
@@ -91,6 +93,7 @@ def verify_record(
     setup = check_setup(scan, findings)
     if setup is not None:
         _board_identity(setup, source.vkey, log, findings)
+        check_witnesses(setup.body.witnesses, source.checkpoint, log, findings)
     if resume is not None and (
         setup is None
         or setup.election is None

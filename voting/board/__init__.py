@@ -54,6 +54,8 @@ from voting.board._record import (
     read_store,
 )
 from voting.board._replay import (
+    SEQUENCED_TYPES,
+    SEQUENCING_SLACK,
     EntryFacts,
     RuleState,
     board_origin,
@@ -61,7 +63,15 @@ from voting.board._replay import (
     facts_from_json,
     rule_step,
 )
-from voting.board._rules import MAX_CLOCK_SKEW, RULES, check_entry
+from voting.board._rules import (
+    MAX_CLOCK_SKEW,
+    RULES,
+    check_content,
+    check_entry,
+    check_recorded,
+    check_signature,
+    check_unplaced,
+)
 from voting.board._standing import STANDINGS, Standing, ballot_standings
 from voting.board._state import (
     PHASES,
@@ -77,8 +87,17 @@ from voting.board._state import (
     referenced_status_lists,
     status_references,
 )
+from voting.board._verifier import (
+    BALLOT_TYPES,
+    LogVerifier,
+    Problem,
+    accept_checkpoint,
+    verify_log,
+    witness_policy,
+)
 
 __all__ = [
+    "BALLOT_TYPES",
     "CHECKPOINT_FILE",
     "ENTRIES_FILE",
     "ENTRY_TYPES",
@@ -88,6 +107,8 @@ __all__ = [
     "PHASES",
     "REVOTING_RULES",
     "RULES",
+    "SEQUENCED_TYPES",
+    "SEQUENCING_SLACK",
     "STANDINGS",
     "VKEY_FILE",
     "ZERO_HASH",
@@ -103,7 +124,9 @@ __all__ = [
     "EntryBody",
     "EntryFacts",
     "Head",
+    "LogVerifier",
     "OpenBody",
+    "Problem",
     "Record",
     "RecordedResolver",
     "ResultBody",
@@ -114,15 +137,20 @@ __all__ = [
     "TrusteeComplaintBody",
     "TrusteeKeyBody",
     "TrusteeSharesBody",
+    "accept_checkpoint",
     "ballot_challenge",
     "ballot_hash",
     "ballot_presentation",
     "ballot_standings",
     "ballot_weight",
     "board_origin",
+    "check_content",
     "check_eligibility",
     "check_entry",
+    "check_recorded",
     "check_rules",
+    "check_signature",
+    "check_unplaced",
     "compute_tally",
     "counted_ballots",
     "counted_encrypted_ballots",
@@ -144,4 +172,6 @@ __all__ = [
     "rule_step",
     "sign_entry",
     "status_references",
+    "verify_log",
+    "witness_policy",
 ]

@@ -152,6 +152,9 @@ class Board:
         elif not exists:
             raise RejectedEntry(f"phase: no election {election_id!r} on this board")
         state = self.state(election_id)
+        if entry.sequenced and exists:
+            # A voter's entry is not signed over its place: the board gives it the head (§3.1).
+            entry = entry.place(Head(election_id, state.size, state.head))
         check_entry(
             state,
             entry,

@@ -10,7 +10,7 @@ from typing import ClassVar
 from voting._json import JsonObject, array, keys, text
 from voting._manifest import MAX_TRUSTEES, Manifest
 from voting.board._eligibility import EligibilityRule
-from voting.chain import Ed25519Verifier
+from voting.chain import Ed25519Verifier, WitnessPolicy
 from voting.errors import CheckpointError, EncodingError, VotingError
 
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
@@ -77,6 +77,9 @@ class ElectionBody:
     revoting: str
     origin: str
     vkey: str
+    # The witnesses that must cosign the election's checkpoints and their quorum k (§4.1,
+    # version 3); None: no witness is required, and the election has no split-view defence.
+    witnesses: WitnessPolicy | None = None
 
     def __post_init__(self) -> None:
         check_election_id(self.manifest.election_id)
@@ -105,6 +108,8 @@ class ElectionBody:
         except (VotingError, CheckpointError) as exc:
             raise EncodingError(f"election: {exc}") from None
         text({"o": self.origin}, "o", "election.board.origin", 256)
+        if self.witnesses is not None:
+            _check_witnesses(self.witnesses, self.vkey)
 
     @property
     def eligibility(self) -> EligibilityRule:
@@ -130,7 +135,7 @@ class ElectionBody:
             "window": {"opens": format_time(self.opens), "closes": format_time(self.closes)},
             "revoting": self.revoting,
             "board": {"origin": self.origin, "vkey": self.vkey},
-        }
+        } | ({} if self.witnesses is None else {"witnesses": self.witnesses.to_json()})
 
     @classmethod
     def from_json(cls, data: object) -> ElectionBody:
@@ -140,6 +145,7 @@ class ElectionBody:
             obj,
             "election",
             {"manifest", "manifestHash", "authority", "trustees", "window", "revoting", "board"},
+            frozenset({"witnesses"}),
         )
         try:
             manifest = Manifest.from_json(obj["manifest"])
@@ -170,4 +176,20 @@ class ElectionBody:
             str(obj["revoting"]),
             text(board, "origin", "election.board", 256),
             vkey,
+            None if "witnesses" not in obj else _parse_witnesses(obj["witnesses"]),
         )
+
+
+def _parse_witnesses(data: object) -> WitnessPolicy:
+    try:
+        return WitnessPolicy.from_json(data)
+    except CheckpointError as exc:
+        raise EncodingError(f"election.witnesses: {exc}") from None
+
+
+def _check_witnesses(policy: WitnessPolicy, board_vkey: str) -> None:
+    """A witness is someone other than the board: its key is not the board's checkpoint key."""
+    board = Ed25519Verifier.from_vkey(board_vkey)
+    for witness in policy.witnesses:
+        if witness.public_key == board.public_key:
+            raise EncodingError(f"election.witnesses: witness {witness.name!r} is the board itself")

@@ -2,7 +2,8 @@
 
 An entry is one JSON object whose canonical bytes (RFC 8785 JCS) are both the Merkle leaf and
 the input of the next entry's `prev` hash. The author signs the canonical bytes of the entry
-without its `signature` member with the Ed25519 key named by `author`.
+without its `signature` member with the Ed25519 key named by `author`; a voter's entry
+(`ballot`, `challenged`) is signed without `seq` and `prev` too, so the board places it (§3.1).
 """
 
 from __future__ import annotations
@@ -25,14 +26,17 @@ from voting.board._election import (
     parse_time,
     whole_seconds,
 )
+from voting.board._replay import SEQUENCED_TYPES
 from voting.errors import EncodingError, RejectedEntry, VotingError
 
 ENTRY_VERSION = 1
 ZERO_HASH = bytes(32)
+_UNPLACED = b"\xff" * 32
 # A ballot of 64 contests of 64 options each is about 1.3 MB; entries beyond 4 MiB are refused
 # before parsing so that a hostile line cannot make a reader allocate without bound.
 MAX_ENTRY_BYTES = 4 * 1024 * 1024
 _FIELDS = {"version", "type", "election", "seq", "prev", "author", "time", "body", "signature"}
+_PLACE = ("seq", "prev")
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,15 @@ class Head:
     def genesis(cls, election: str) -> Head:
         """The head of an election with no entries yet: seq 0, prev = 32 zero bytes."""
         return cls(check_election_id(election), 0, ZERO_HASH)
+
+    @classmethod
+    def unplaced(cls, election: str) -> Head:
+        """A stand-in head for an entry the board places (SEQUENCED_TYPES).
+
+        Such an entry's signature does not cover `seq` and `prev`, so it may be built on any
+        head; this one is never sent (the submission omits both) and the board replaces it.
+        """
+        return cls(check_election_id(election), 1, _UNPLACED)
 
 
 @dataclass(frozen=True)
@@ -107,9 +120,66 @@ class Entry:
             **({"documents": copy.deepcopy(self.documents)} if self.documents else {}),
         }
 
+    @property
+    def sequenced(self) -> bool:
+        """Whether the board places this entry: its signature covers neither seq nor prev."""
+        return self.type in SEQUENCED_TYPES
+
     def signing_input(self) -> bytes:
-        """Return JCS(entry without `signature`), the exact bytes the author signs (§3.1)."""
-        return canonical(self.unsigned_json())
+        """Return the exact bytes the author signs (§3.1): JCS(entry without `signature`),
+        and for a voter's entry without `seq` and `prev` as well."""
+        cached: bytes | None = self.__dict__.get("_signing")
+        if cached is None:
+            unsigned = self.unsigned_json()
+            if self.sequenced:
+                for name in _PLACE:
+                    del unsigned[name]
+            cached = canonical(unsigned)
+            object.__setattr__(self, "_signing", cached)
+        return cached
+
+    def place(self, head: Head) -> Entry:
+        """Return this voter's entry at `head` (the board's sequencing); the signature still
+        verifies, as it does not cover the place. Other types are signed over their head."""
+        if not self.sequenced:
+            raise EncodingError(f"entry: a {self.type} entry is signed over its head")
+        if head.election != self.election:
+            raise EncodingError(f"entry: head of election {head.election!r}")
+        placed = replace(self, seq=head.seq, prev=head.prev)
+        signing = self.signing_input()
+        object.__setattr__(placed, "_signing", signing)
+        if self.signature:
+            members = b'"prev":"%s","seq":%d,' % (head.prev.hex().encode(), head.seq)
+            object.__setattr__(placed, "_canonical", self._splice(signing, members))
+        return placed
+
+    def _splice(self, signing: bytes, members: bytes) -> bytes:
+        # A voter's signing input is JCS without prev, seq and signature; JCS orders members
+        # by name, so those three go just before the last three, `time`, `type`, `version`,
+        # whose bytes are known: splicing gives the canonical bytes without another JCS pass
+        # over the whole ballot.
+        tail = canonical(
+            {"time": format_time(self.time), "type": self.type, "version": ENTRY_VERSION}
+        )[1:]
+        if not signing.endswith(tail):
+            raise EncodingError("entry: unexpected signing input")  # pragma: no cover
+        signature = b'"signature":"%s",' % self.signature.hex().encode()
+        return signing[: -len(tail)] + members + signature + tail
+
+    def submission_json(self) -> JsonObject:
+        """What a writer sends the board (board-api §3): the entry, and for a voter's entry
+        without `seq` and `prev`, which the board assigns."""
+        data = self.to_json()
+        if self.sequenced:
+            for name in _PLACE:
+                del data[name]
+        return data
+
+    def submission_bytes(self) -> bytes:
+        """JCS(submission_json())."""
+        if self.sequenced and self.signature:
+            return self._splice(self.signing_input(), b"")
+        return canonical(self.submission_json())
 
     def to_json(self) -> JsonObject:
         """Return the full entry object; an unsigned entry cannot be serialised."""
@@ -129,11 +199,18 @@ class Entry:
 
     def hash(self) -> bytes:
         """Return SHA-256 of the canonical bytes (§3.2)."""
-        return hashlib.sha256(self.to_bytes()).digest()
+        cached: bytes | None = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hashlib.sha256(self.to_bytes()).digest()
+            object.__setattr__(self, "_hash", cached)
+        return cached
 
     def sign(self, key: did.Signer) -> Entry:
         """Return this entry signed with `key`, the private key of `author`."""
-        return replace(self, signature=key.sign(self.signing_input()))
+        signing = self.signing_input()
+        signed = replace(self, signature=key.sign(signing))
+        object.__setattr__(signed, "_signing", signing)
+        return signed
 
     def verify_signature(self, public_key: bytes) -> None:
         """Raise RejectedEntry unless the signature verifies with `public_key`."""
@@ -175,6 +252,26 @@ class Entry:
             signature=raw_sig,
             documents=check_documents(data["documents"]) if "documents" in data else {},
         )
+
+    @classmethod
+    def from_submission(cls, data: bytes) -> Entry:
+        """Parse what a writer sent the board: a full entry, or a voter's entry without
+        `seq` and `prev` (placed at a stand-in head, `Head.unplaced`, until the board places
+        it). A voter's entry that carries a place has it ignored (it is not signed); any
+        other entry must be in its canonical bytes, as `from_bytes` requires."""
+        if not isinstance(data, bytes | bytearray):
+            raise EncodingError("entry: want bytes")
+        if len(data) > MAX_ENTRY_BYTES:
+            raise EncodingError(f"entry: {len(data)} bytes, at most {MAX_ENTRY_BYTES}")
+        try:
+            obj = did.parse_json(bytes(data))
+        except DidError as exc:
+            raise EncodingError(f"entry: {exc}") from None
+        if not isinstance(obj, dict) or obj.get("type") not in SEQUENCED_TYPES:
+            return cls.from_bytes(bytes(data))
+        stand_in = Head.unplaced(check_election_id(obj.get("election")))
+        obj = {**obj, "seq": stand_in.seq, "prev": stand_in.prev.hex()}
+        return cls.from_json(obj)
 
     @classmethod
     def from_bytes(cls, data: bytes, *, check_canonical: bool = True) -> Entry:

@@ -13,8 +13,8 @@ append and by the audit in its worker processes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from voting.board._election import ElectionBody, format_time, parse_time
@@ -36,6 +36,16 @@ RULES: dict[str, tuple[str, str]] = {
     "decryption-share": ("trustee", "tallied"),
     "result": ("authority", "tallied"),
 }
+
+
+# §3.1 (version 3): the voters' entries. Their signing input omits `seq` and `prev`, so a
+# voter signs without knowing the log's head and the board places the entry; every other type
+# is signed over the head.
+SEQUENCED_TYPES = frozenset({"ballot", "challenged"})
+# §6 step 2b: how far a voter's entry may be older than the latest time on the log. Each entry
+# is within 5 minutes of the board's clock when appended (step 2), so an honest board never
+# appends a voter's entry more than 10 minutes older than one it appended before.
+SEQUENCING_SLACK = timedelta(minutes=10)
 
 
 def refuse(step: str, reason: str) -> RejectedEntry:
@@ -88,6 +98,8 @@ class RuleState:
     challenged: set[str] = field(default_factory=set)
     marks: set[str] = field(default_factory=set)
     documented: set[str] = field(default_factory=set)
+    # The latest time of an entry signed over the head (every type but the voters'), §6 2b.
+    last_fixed_time: datetime | None = None
 
     @property
     def phase(self) -> str:
@@ -110,7 +122,9 @@ class RuleState:
 
     def apply(self, facts: EntryFacts) -> None:
         """Record the entry; the caller has checked it (or reports why not and goes on)."""
-        self.last_time = facts.time if self.last_time is None else max(self.last_time, facts.time)
+        self.last_time = _later(self.last_time, facts.time)
+        if facts.type not in SEQUENCED_TYPES:
+            self.last_fixed_time = _later(self.last_fixed_time, facts.time)
         self.documented.update(facts.documents)
         kind = facts.type
         if kind == "election":
@@ -134,15 +148,33 @@ class RuleState:
             if kind == "challenged":
                 self.challenged.add(facts.ballot_id)
             elif "close" not in self.marks:
-                self.last_ballot_time = facts.time
+                self.last_ballot_time = _later(self.last_ballot_time, facts.time)
         elif kind in ("open", "close", "tally", "result"):
             self.marks.add(kind)
+
+    def copy(self) -> RuleState:
+        """An independent copy: the board checks a group of entries on it before appending."""
+        return replace(
+            self,
+            keys=set(self.keys),
+            shares=set(self.shares),
+            acks=set(self.acks),
+            complaints=set(self.complaints),
+            decryptions=set(self.decryptions),
+            ballot_ids=dict(self.ballot_ids),
+            challenged=set(self.challenged),
+            marks=set(self.marks),
+            documented=set(self.documented),
+        )
 
     def to_json(self) -> dict[str, Any]:
         """Return the state as JSON, for the audit's saved state."""
         return {
             "election": None if self.election is None else self.election.to_json(),
             "lastTime": None if self.last_time is None else format_time(self.last_time),
+            "lastFixedTime": None
+            if self.last_fixed_time is None
+            else format_time(self.last_fixed_time),
             "lastBallotTime": None
             if self.last_ballot_time is None
             else format_time(self.last_ballot_time),
@@ -163,6 +195,7 @@ class RuleState:
         try:
             election = data["election"]
             last, last_ballot = data["lastTime"], data["lastBallotTime"]
+            fixed = data["lastFixedTime"]
             return cls(
                 election_id,
                 None if election is None else ElectionBody.from_json(election),
@@ -177,6 +210,7 @@ class RuleState:
                 {str(i) for i in data["challenged"]},
                 {str(m) for m in data["marks"]},
                 {str(d) for d in data["documented"]},
+                None if fixed is None else parse_time(fixed, "lastFixedTime"),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise EncodingError(f"rule state: malformed ({type(exc).__name__})") from None
@@ -193,9 +227,7 @@ def board_origin(body: ElectionBody, election_id: str) -> str:
 
 def check_rules(state: RuleState, facts: EntryFacts) -> None:
     """Raise RejectedEntry unless the replayable rules allow `facts` after `state`."""
-    # (2b) Entry times never go backwards along the log.
-    if state.last_time is not None and facts.time < state.last_time:
-        raise refuse("time", f"{format_time(facts.time)} is before the previous entry's time")
+    _check_time(state, facts)
     # (2c) A did:web document is recorded once, by the first entry that depends on it.
     again = sorted(set(facts.documents) & state.documented)
     if again:
@@ -218,6 +250,26 @@ def check_rules(state: RuleState, facts: EntryFacts) -> None:
     check = _CHECKS.get(facts.type)
     if check is not None:
         check(state, facts)
+
+
+def _later(known: datetime | None, time: datetime) -> datetime:
+    return time if known is None else max(known, time)
+
+
+def _check_time(state: RuleState, facts: EntryFacts) -> None:
+    """(2b) Time order. An entry signed over the head is not before any earlier entry. A
+    voter's entry, which voters sign concurrently and the board places in arrival order, is
+    not before any earlier entry of another type (so never before `open`) and at most
+    SEQUENCING_SLACK before the latest time on the log."""
+    shown = format_time(facts.time)
+    if facts.type not in SEQUENCED_TYPES:
+        if state.last_time is not None and facts.time < state.last_time:
+            raise refuse("time", f"{shown} is before an earlier entry's time")
+        return
+    if state.last_fixed_time is not None and facts.time < state.last_fixed_time:
+        raise refuse("time", f"{shown} is before the time of an earlier entry of another type")
+    if state.last_time is not None and facts.time < state.last_time - SEQUENCING_SLACK:
+        raise refuse("time", f"{shown} is more than 10 minutes before an earlier entry's time")
 
 
 def _election(state: RuleState, facts: EntryFacts) -> None:

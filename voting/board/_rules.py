@@ -41,7 +41,15 @@ from voting.board._state import (
 )
 from voting.errors import VotingError
 
-__all__ = ["MAX_CLOCK_SKEW", "RULES", "check_entry"]
+__all__ = [
+    "MAX_CLOCK_SKEW",
+    "RULES",
+    "check_content",
+    "check_entry",
+    "check_recorded",
+    "check_signature",
+    "check_unplaced",
+]
 
 # An author's clock may differ from the board's by this much; the entry's own time is what
 # the window rules and the credential checks use, so that an auditor can replay them.
@@ -86,21 +94,111 @@ def check_entry(
         raise refuse("link", f"seq {entry.seq}, want {state.size}")
     if entry.prev != state.head:
         raise refuse("link", f"prev {entry.prev.hex()}, want {state.head.hex()}")
+    _check_live(state, entry, resolver, now, max_skew)
+    check_recorded(state, entry, now=now, status_lists=status_lists)
+
+
+def check_unplaced(
+    state: ElectionState,
+    entry: Entry,
+    *,
+    resolver: Any,
+    now: datetime,
+    status_lists: did.StatusListSource | None = None,
+    max_skew: timedelta = MAX_CLOCK_SKEW,
+) -> None:
+    """Raise RejectedEntry unless a voter's entry passes every check that does not depend on
+    where it goes (§6 steps 2, 2c, 3 and the cryptographic half of 5).
+
+    The board runs this before it takes the append lock, on a state that may be behind the
+    log; what is left for the place is `check_rules` (the replayable steps 2b, 4 and the
+    structural half of 5), which is fast. Proofs and eligibility depend only on the election
+    and its joint key, fixed once the election is open, and the recorded documents only grow.
+    """
+    if not entry.sequenced:
+        raise refuse("type", f"a {entry.type} entry is signed over the head and checked there")
+    if entry.election != state.election_id:
+        raise refuse("link", f"election {entry.election!r}, want {state.election_id!r}")
+    if state.election is None or state.crypto is None:
+        raise refuse("phase", f"{entry.type} is accepted in phase open, not {state.phase}")
+    _check_live(state, entry, resolver, now, max_skew)
+    check_signature(state, entry)
+    _check_crypto(state, entry, now, status_lists)
+
+
+def _check_live(
+    state: ElectionState, entry: Entry, resolver: Any, now: datetime, max_skew: timedelta
+) -> None:
     # (2) The entry's time is close to the board's clock.
     if abs(entry.time - now) > max_skew:
         raise refuse("time", f"entry time {entry.time:%Y-%m-%dT%H:%M:%SZ} is too far from now")
     # (2c) The did:web documents the entry depends on are recorded, and are the live ones.
     _check_documents(state, entry, resolver)
-    # (3) The author's key signed it: every check from here on resolves DIDs only from the
-    # documents recorded on the chain (and this entry's), as an auditor does.
-    recorded = RecordedResolver(state.documents, carried=entry.documents)
-    entry.verify(recorded)
+
+
+def check_recorded(
+    state: ElectionState,
+    entry: Entry,
+    *,
+    now: datetime | None = None,
+    status_lists: did.StatusListSource | None = None,
+    judge_status: bool = True,
+) -> None:
+    """Raise RejectedEntry unless `entry` holds after `state` by what the record alone says.
+
+    Steps 3, 2b, 4 and 5 of §6: the signature (DIDs resolved only from the documents
+    recorded on the chain), the replayable rules and the type's cryptographic checks. This is
+    what a reader who did not run the board can still check (a verifying wallet, §5.6 of the
+    design): `now` None judges the board-clock windows by the entry's own time, and
+    `judge_status=False` leaves a ballot's revocation to the lists frozen at close (§7).
+    The link (step 1) is the caller's: `check_entry` checks it, a reader replays it.
+    """
+    check_signature(state, entry)
+    check_content(state, entry, now=now, status_lists=status_lists, judge_status=judge_status)
+
+
+def check_signature(state: ElectionState, entry: Entry) -> None:
+    """Step 3: the author's key signed the entry (RejectedEntry naming `signature`/`author`).
+
+    The author's DID resolves only from the documents recorded on the chain (and the
+    entry's own), as an auditor resolves it.
+    """
+    entry.verify(RecordedResolver(state.documents, carried=entry.documents))
+
+
+def check_content(
+    state: ElectionState,
+    entry: Entry,
+    *,
+    now: datetime | None = None,
+    status_lists: did.StatusListSource | None = None,
+    judge_status: bool = True,
+) -> None:
+    """Steps 2b, 4 and 5: the replayable rules and the type's cryptographic checks, without
+    the signature (`check_signature`), so a reader can report both of a forged entry."""
     # (2b, 4, 5) The replayable rules: time order, role, phase, windows, ceremony, ids.
     check_rules(state.rules, facts_of(entry))
     if entry.type == "election":
         return
+    _check_crypto(
+        state, entry, entry.time if now is None else now, status_lists, judge_status=judge_status
+    )
+
+
+def _check_crypto(
+    state: ElectionState,
+    entry: Entry,
+    at: datetime,
+    status_lists: did.StatusListSource | None,
+    *,
+    judge_status: bool = True,
+) -> None:
     # (5) The board's clock and the type's cryptographic checks.
-    _CHECKS[entry.type](state, entry, now, recorded, status_lists)
+    recorded = RecordedResolver(state.documents, carried=entry.documents)
+    if entry.type == "ballot":
+        _ballot(state, entry, at, recorded, status_lists, judge_status=judge_status)
+        return
+    _CHECKS[entry.type](state, entry, at, recorded, status_lists)
 
 
 def _check_documents(state: ElectionState, entry: Entry, live: Any) -> None:
@@ -175,6 +273,8 @@ def _ballot(
     now: datetime,
     resolver: Any,
     status_lists: did.StatusListSource | None,
+    *,
+    judge_status: bool = True,
 ) -> None:
     body = _body(entry, BallotBody)
     _board_window(state, now)
@@ -192,6 +292,7 @@ def _ballot(
         at=entry.time,
         resolver=resolver,
         status_lists=status_lists,
+        judge_status=judge_status,
     )
 
 

@@ -113,6 +113,16 @@ class SqliteLogStore(LogStore):
             raise StorageError(f"log {log_id!r}: node ({level}, {index}) is not stored")
         return bytes(row[0])
 
+    def _nodes(self, log_id: str, wanted: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        if not wanted:
+            return {}
+        pairs = ",".join("(?, ?)" for _ in wanted)
+        rows = self._query(
+            f"SELECT level, idx, hash FROM nodes WHERE log = ? AND (level, idx) IN ({pairs})",  # noqa: S608 - only placeholders are formatted in.
+            (self._id(log_id), *(n for pair in wanted for n in pair)),
+        ).fetchall()
+        return {(int(r[0]), int(r[1])): bytes(r[2]) for r in rows}
+
     def node_range(self, log_id: str, level: int, start: int, end: int) -> list[bytes]:
         if not 0 <= start <= end:
             raise StorageError(f"node range [{start}, {end}) out of range")
@@ -131,8 +141,10 @@ class SqliteLogStore(LogStore):
             with self._write() as db:
                 size = int(db.execute("SELECT size FROM logs WHERE id = ?", (key,)).fetchone()[0])
                 _check_expected(log_id, size, expected_size)
+                wanted = CompactRange.border_nodes(size)
+                found = self._nodes(log_id, wanted)
                 border = CompactRange(
-                    size, [self._node(log_id, lv, ix) for lv, ix in CompactRange.border_nodes(size)]
+                    size, [found.get(n) or self._node(log_id, *n) for n in wanted]
                 )
                 nodes = [
                     (key, level, index, value)

@@ -9,13 +9,14 @@ is read in O(log n) node lookups (RFC 9162 §2.1). The stores themselves are
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 from voting.chain._checkpoint import Checkpoint
 from voting.chain._merkle import (
     CompactRange,
+    NodeGetter,
     consistency_proof,
     inclusion_proof,
     leaf_hash,
@@ -23,6 +24,9 @@ from voting.chain._merkle import (
 )
 from voting.chain._note import Note
 from voting.errors import StorageError
+
+_T = TypeVar("_T")
+_PLACEHOLDER = bytes(32)
 
 
 class LogStore(ABC):
@@ -75,6 +79,38 @@ class LogStore(ABC):
 
     def close(self) -> None:  # noqa: B027 - a no-op default that stores with resources override.
         """Release the store's resources."""
+
+    def _nodes(self, log_id: str, wanted: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        """Stored nodes by (level, index), several at once; a store with a round trip per
+        query overrides this with one query. Missing nodes are left out."""
+        found = {}
+        for level, index in wanted:
+            try:
+                found[level, index] = self._node(log_id, level, index)
+            except StorageError:
+                continue
+        return found
+
+    def _with_nodes(self, log_id: str, compute: Callable[[NodeGetter], _T]) -> _T:
+        """Run a Merkle computation with the nodes it reads fetched in one go.
+
+        The tree arithmetic only hashes the nodes it is given, never branches on them, so a
+        first pass with placeholders names every node the real pass reads.
+        """
+        wanted: dict[tuple[int, int], None] = {}
+
+        def record(level: int, index: int) -> bytes:
+            wanted[level, index] = None
+            return _PLACEHOLDER
+
+        compute(record)
+        found = self._nodes(log_id, list(wanted))
+
+        def get(level: int, index: int) -> bytes:
+            node = found.get((level, index))
+            return self._node(log_id, level, index) if node is None else node
+
+        return compute(get)
 
     # -- the shared behaviour --------------------------------------------------------
 
@@ -131,13 +167,13 @@ class LogStore(ABC):
     def root(self, log_id: str, size: int | None = None) -> bytes:
         """Return the root of the first `size` leaves (the whole log by default)."""
         size = self._check_size(log_id, size)
-        return root_at(size, lambda level, index: self._node(log_id, level, index))
+        return self._with_nodes(log_id, lambda get: root_at(size, get))
 
     def inclusion_proof(self, log_id: str, index: int, size: int | None = None) -> list[bytes]:
         """Return the inclusion proof of leaf `index` in the tree of `size` leaves."""
         size = self._check_size(log_id, size)
         self._check_index(log_id, index, size)
-        return inclusion_proof(index, size, lambda lv, ix: self._node(log_id, lv, ix))
+        return self._with_nodes(log_id, lambda get: inclusion_proof(index, size, get))
 
     def consistency_proof(
         self, log_id: str, old_size: int, new_size: int | None = None
@@ -146,7 +182,7 @@ class LogStore(ABC):
         new_size = self._check_size(log_id, new_size)
         if not 0 < old_size <= new_size:
             raise StorageError(f"no consistency proof from size {old_size} to {new_size}")
-        return consistency_proof(old_size, new_size, lambda lv, ix: self._node(log_id, lv, ix))
+        return self._with_nodes(log_id, lambda get: consistency_proof(old_size, new_size, get))
 
     def put_checkpoint(self, log_id: str, note: str) -> Checkpoint:
         """Store a signed checkpoint of this log and return its body.

@@ -8,10 +8,12 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Accepted:
-    """An entry in the log: its index, hashes and receipt (tlog-proof text)."""
+    """An entry in the log: its index, `prev` (where the board placed a voter's entry),
+    hashes and receipt (tlog-proof text)."""
 
     election: str
     index: int
+    prev: bytes
     leaf_hash: bytes
     entry_hash: bytes
     receipt: str
@@ -21,6 +23,7 @@ class Accepted:
         return {
             "election": self.election,
             "index": self.index,
+            "prev": self.prev.hex(),
             "leafHash": self.leaf_hash.hex(),
             "entryHash": self.entry_hash.hex(),
             "receipt": self.receipt,

@@ -6,7 +6,6 @@ pool), so the event loop keeps accepting and refusing requests while proofs are 
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -17,7 +16,6 @@ from starlette.routing import Route
 from wallet.board._service import BoardService
 from wallet.board._status_lists import Refused
 from wallet.board._tiles import TilePath, TilePathError
-from wallet.board._turns import Turns
 from wallet.server import Guard, Limits, Problem, application
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -62,35 +60,7 @@ async def submit(request: Request) -> Response:
     if media not in ENTRY_TYPES:
         raise Problem(415, "unsupported-media-type", "send the entry as application/json")
     election = request.path_params["election"]
-    turn = request.headers.get(TURN_HEADER)
-    turns: Turns = request.app.state.turns
-    committed = None
-    if turn:
-        loop = asyncio.get_running_loop()
-
-        def committed(head: dict[str, Any]) -> None:
-            # The next writer in line may sign on the new head while this one's
-            # checkpoint is signed and its receipt built.
-            loop.call_soon_threadsafe(turns.release, election, turn, head)
-
-    try:
-        accepted = await run_in_threadpool(
-            _submit, _service(request), election, await request.body(), committed
-        )
-    except Problem as problem:
-        if turn and problem.extensions.get("rule") == "link":
-            # Another server of the board got there first: the writer keeps its place at
-            # the front of this server's line and signs again on the new head.
-            turns.renew(election, turn)
-        elif turn:
-            turns.release(election, turn)
-        raise
-    except BaseException:
-        if turn:
-            turns.release(election, turn)
-        raise
-    if turn:
-        turns.release(election, turn)
+    accepted = await run_in_threadpool(_submit, _service(request), election, await request.body())
     return JSONResponse(
         accepted.to_json(),
         status_code=201 if accepted.created else 200,
@@ -98,28 +68,14 @@ async def submit(request: Request) -> Response:
     )
 
 
-TURN_HEADER = "board-turn"
-
-
 async def head(request: Request) -> Response:
-    election = request.path_params["election"]
-    if request.query_params.get("turn") != "1":
-        data = await _call(_service(request).head, election)
-        return JSONResponse(data, headers={"Cache-Control": "no-store"})
-    turns: Turns = request.app.state.turns
-    token, data = await turns.acquire(election)
-    if data is None:
-        try:
-            data = await _call(_service(request).head, election)
-        except BaseException:
-            turns.release(election, token)
-            raise
-    return JSONResponse({**data, "turn": token}, headers={"Cache-Control": "no-store"})
+    data = await _call(_service(request).head, request.path_params["election"])
+    return JSONResponse(data, headers={"Cache-Control": "no-store"})
 
 
-def _submit(service: BoardService, election: str, data: bytes, committed: Any) -> Any:
+def _submit(service: BoardService, election: str, data: bytes) -> Any:
     try:
-        return service.submit(election, data, committed=committed)
+        return service.submit(election, data)
     except Refused as refused:
         raise _problem(refused) from None
 
@@ -199,9 +155,4 @@ def board_app(service: BoardService, limits: Limits) -> Guard:
         Route("/status-lists", publish_status_list, methods=["POST"]),
         Route("/status-lists/{key}", status_list, methods=["GET"]),
     ]
-    return application(routes, limits, unslotted=_waits_for_turn, board=service, turns=Turns())
-
-
-def _waits_for_turn(scope: Any) -> bool:
-    # A writer waiting in line holds no slot: the turn holder's submission needs one.
-    return bool(scope.get("query_string") == b"turn=1" and scope["path"].endswith("/head"))
+    return application(routes, limits, board=service)

@@ -53,6 +53,8 @@ class Submitted:
     entry_hash: bytes
     receipt: Receipt
     created: bool
+    # The hash the entry follows in the log (where the board placed a voter's entry).
+    prev: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -158,19 +160,14 @@ class BoardClient:
         return [item for item in items if isinstance(item, dict)]
 
     def head(self, election: str) -> Head:
-        return self._head(election, turn=False)[0]
-
-    def _head(self, election: str, *, turn: bool) -> tuple[Head, str | None]:
+        """Where the election's next entry goes (for entries signed over the head)."""
         from voting.board import Head
 
-        path = self._election_path(election) + "/head" + ("?turn=1" if turn else "")
-        data = self._json(path)
+        data = self._json(self._election_path(election) + "/head")
         try:
-            token = data.get("turn") if turn else None
-            head = Head(election, int(data["seq"]), bytes.fromhex(data["prev"]))
+            return Head(election, int(data["seq"]), bytes.fromhex(data["prev"]))
         except (AttributeError, KeyError, TypeError, ValueError):
             raise BoardUnreachable(f"board {self.url}: malformed head") from None
-        return head, token if isinstance(token, str) else None
 
     def checkpoint(self, election: str) -> str:
         return self._request("GET", self._election_path(election) + "/checkpoint").text
@@ -209,33 +206,76 @@ class BoardClient:
 
     # -- writing ----------------------------------------------------------------------
 
-    def submit(self, entry: bytes, election: str, *, turn: str | None = None) -> Submitted:
-        """Send one signed entry; resending an entry already in the log is harmless."""
-        from voting.chain import Receipt, leaf_hash
+    def submit(self, entry: bytes, election: str) -> Submitted:
+        """Send one signed entry (or a voter's entry without its place); resending an entry
+        already in the log is harmless. The answer is checked against what was sent."""
+        from voting.chain import leaf_hash
 
-        headers = {"Content-Type": "application/json"}
-        if turn:
-            headers["Board-Turn"] = turn
+        result = self._post(entry, election)
+        if result.leaf_hash != leaf_hash(entry) and result.leaf_hash != leaf_hash(
+            self._placed(entry, election, result).to_bytes()
+        ):
+            raise VerificationFailed(f"board {self.url}: the receipt is for another entry")
+        return result
+
+    def _post(self, entry: bytes, election: str) -> Submitted:
+        from voting.chain import Receipt
+
         response = self._request(
-            "POST", self._election_path(election) + "/entries", content=entry, headers=headers
+            "POST",
+            self._election_path(election) + "/entries",
+            content=entry,
+            headers={"Content-Type": "application/json"},
         )
         try:
             data = response.json()
             receipt = Receipt.from_text(data["receipt"])
-            result = Submitted(
+            return Submitted(
                 int(data["index"]),
                 bytes.fromhex(data["leafHash"]),
                 bytes.fromhex(data["entryHash"]),
                 receipt,
                 response.status_code == 201,
+                bytes.fromhex(data["prev"]),
             )
         except (KeyError, TypeError, ValueError, WalletError) as exc:
             raise BoardUnreachable(f"board {self.url}: malformed answer ({exc})") from None
         except Exception as exc:  # voting's CheckpointError for a malformed receipt
             raise BoardUnreachable(f"board {self.url}: malformed receipt ({exc})") from None
-        if result.leaf_hash != leaf_hash(entry):
+
+    def _placed(self, sent: bytes, election: str, answer: Submitted) -> Entry:
+        """The voter's entry `sent` at the place the board says it gave it."""
+        from voting.board import Entry
+        from voting.errors import VotingError
+
+        try:
+            entry = Entry.from_submission(sent)
+            if entry.sequenced:
+                return self._place(entry, election, answer)
+        except VotingError:
+            pass
+        raise VerificationFailed(f"board {self.url}: the receipt is for another entry")
+
+    def _place(self, entry: Entry, election: str, answer: Submitted) -> Entry:
+        from voting.board import Head
+        from voting.errors import VotingError
+
+        try:
+            return entry.place(Head(election, answer.index, answer.prev))
+        except VotingError:
+            raise VerificationFailed(f"board {self.url}: malformed place") from None
+
+    def submit_entry(self, entry: Entry, election: str) -> tuple[Entry, Submitted]:
+        """Send `entry` (a voter's entry without its place); return it as it is in the log."""
+        from voting.chain import leaf_hash
+
+        if not entry.sequenced:
+            return entry, self.submit(entry.to_bytes(), election)
+        answer = self._post(entry.submission_bytes(), election)
+        placed = self._place(entry, election, answer)
+        if answer.leaf_hash != leaf_hash(placed.to_bytes()):
             raise VerificationFailed(f"board {self.url}: the receipt is for another entry")
-        return result
+        return placed, answer
 
     def append(
         self,
@@ -246,44 +286,42 @@ class BoardClient:
         attempts: int = 200,
         unreachable_attempts: int = 5,
     ) -> tuple[Entry, Submitted]:
-        """Sign an entry on the board's head and submit it, signing again on a new head
-        when another writer got there first (409, rule `link`); a lost answer is resent
-        (the board appends an entry once). The head is asked for with a turn, so writers
-        sign one after another instead of racing. Returns the entry and the board's answer."""
+        """Sign an entry and submit it; returns the entry as it is in the log and the answer.
+
+        A voter's entry is signed once and placed by the board. Any other entry is signed on
+        the board's head (`head`, or asked for), and signed again on the new head when another
+        writer got there first (409, rule `link`). A lost answer is resent: the board appends
+        an entry once.
+        """
         from voting.board import Head
 
-        turn: str | None = None
-        if head is not None:
-            current = head
-        else:
-            current, turn = self._head(election, turn=True)
         entry: Entry | None = None
-        pending = b""
+        if head is None:
+            unplaced = build(Head.unplaced(election))
+            if unplaced.sequenced:
+                entry = unplaced
+            else:
+                head = self.head(election)
         failures = 0
         for _attempt in range(attempts):
             if entry is None:
-                entry = build(current)
-                pending = entry.to_bytes()
+                assert head is not None
+                entry = build(head)
             try:
-                return entry, self.submit(pending, election, turn=turn)
+                return self.submit_entry(entry, election)
             except BoardRefused as refused:
-                if refused.rule != "link":
+                if refused.rule != "link" or entry.sequenced:
                     raise
-                # Another entry took the place (a writer without a turn, or one served by
-                # another server of the board): sign again on the new head, keeping the
-                # turn when there is one, else waiting in line for one.
+                # Another entry took the place (another writer, perhaps through another
+                # server of the board): sign again on the new head.
                 entry = None
-                if turn is None:
-                    current, turn = self._head(election, turn=True)
-                    continue
                 found: Any = refused.problem.get("head")
                 try:
-                    current = Head(election, int(found["seq"]), bytes.fromhex(found["prev"]))
+                    head = Head(election, int(found["seq"]), bytes.fromhex(found["prev"]))
                 except (KeyError, TypeError, ValueError):
-                    current = self.head(election)
+                    head = self.head(election)
             except BoardUnreachable as exc:
                 failures += 1
-                turn = None
                 if failures >= unreachable_attempts:
                     raise Unanswered(str(exc), entry) from None
                 # The same bytes are sent again: an entry already in the log gets its
@@ -297,9 +335,9 @@ class BoardClient:
         """Finish a submission another attempt left unanswered: send the same entry again;
         if its place was taken by another entry, it never got in, so sign it again."""
         try:
-            return entry, self.submit(entry.to_bytes(), election)
+            return self.submit_entry(entry, election)
         except BoardRefused as refused:
-            if refused.rule != "link":
+            if refused.rule != "link" or entry.sequenced:
                 raise
         return self.append(election, build)
 

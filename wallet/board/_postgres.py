@@ -146,6 +146,16 @@ class PostgresLogStore(LogStore):
             raise StorageError(f"log {log_id!r}: node ({level}, {index}) is not stored")
         return bytes(rows[0][0])
 
+    def _nodes(self, log_id: str, wanted: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        if not wanted:
+            return {}
+        rows = self._query(
+            "SELECT level, idx, hash FROM tlog_nodes WHERE log = %s"
+            " AND (level, idx) IN (SELECT * FROM unnest(%s::smallint[], %s::bigint[]))",
+            (self._id(log_id), [lv for lv, _ in wanted], [ix for _, ix in wanted]),
+        )
+        return {(int(r[0]), int(r[1])): bytes(r[2]) for r in rows}
+
     def node_range(self, log_id: str, level: int, start: int, end: int) -> list[bytes]:
         if not 0 <= start <= end:
             raise StorageError(f"node range [{start}, {end}) out of range")
@@ -170,7 +180,10 @@ class PostgresLogStore(LogStore):
             if expected_size is not None and size != expected_size:
                 raise _Moved(log_id, size, expected_size)
             wanted = CompactRange.border_nodes(size)
-            border = [self._border_node(db, key, log_id, level, index) for level, index in wanted]
+            found = self._nodes(log_id, wanted)
+            border = [
+                found.get(node) or self._border_node(db, key, log_id, *node) for node in wanted
+            ]
             builder = CompactRange(size, border)
             nodes = [
                 (key, level, index, value)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from wallet.board._client import BoardClient as HttpBoard
 from wallet.board._urls import BoardRefused
-from wallet.errors import NotFound
+from wallet.errors import NotFound, VerificationFailed
 
 if TYPE_CHECKING:
     from voting.board import ElectionState, Entry, EntryBody, Head, Record
@@ -80,6 +80,13 @@ class RemoteBoard:
 
         return [Entry.from_bytes(data) for data in self._refresh(election)]
 
+    def first_entry(self, election: str) -> Entry | None:
+        """The election's first entry, from the entries already read when there are some."""
+        from voting.board import Entry
+
+        raw = self._raw.get(election) or self._refresh(election)
+        return Entry.from_bytes(raw[0]) if raw else None
+
     def state(self, election: str) -> ElectionState:
         from voting.board import ElectionState
 
@@ -110,8 +117,66 @@ class RemoteBoard:
         size = Checkpoint.from_text(note.text).size
         return Receipt(index, tuple(store.inclusion_proof(election, index, size)), note)
 
+    def leaves(self, election: str, start: int, end: int, *, size: int) -> list[bytes]:
+        """Entries from the entry bundles of a log of `size` entries (unverified)."""
+        from wallet.board._tiles import TILE_WIDTH, TilePath, decode_bundle
+
+        end = min(end, size)
+        found: list[bytes] = []
+        for n in range(start // TILE_WIDTH, -(-end // TILE_WIDTH)):
+            width = min(TILE_WIDTH, size - n * TILE_WIDTH)
+            try:
+                got = decode_bundle(self._http.tile(election, TilePath(None, n, width)))
+            except ValueError as exc:
+                raise VerificationFailed(f"entry bundle {n}: {exc}") from None
+            except BoardRefused as refused:
+                if refused.status == 404:
+                    raise NotFound(f"no election {election!r} on board {self.location}") from None
+                raise
+            if len(got) != width:
+                raise VerificationFailed(f"entry bundle {n}: {len(got)} entries, want {width}")
+            first = n * TILE_WIDTH
+            found += got[max(start - first, 0) : end - first]
+        return found
+
     def consistency_proof(self, election: str, old_size: int, new_size: int) -> list[bytes]:
-        return self._tree(election).consistency_proof(election, old_size, new_size)
+        """The proof computed from the board's hash tiles: O(log n) tiles, not the entries.
+
+        Unverified like everything the board serves: the caller checks it against the roots.
+        """
+        from voting.chain import Checkpoint, Note, consistency_proof
+
+        current = Checkpoint.from_text(Note.from_text(self._http.checkpoint(election)).text).size
+        if not 0 < old_size <= new_size <= current:
+            return self._tree(election).consistency_proof(election, old_size, new_size)
+        return consistency_proof(old_size, new_size, self._tile_nodes(election, current))
+
+    def _tile_nodes(self, election: str, size: int) -> Callable[[int, int], bytes]:
+        """A node getter over the hash tiles of a tree of `size` leaves (c2sp.org/tlog-tiles):
+        a node of height h is in the tile of level h // 8, or is the root of at most 128
+        hashes of one such tile."""
+        from voting.chain import compute_root
+        from wallet.board._tiles import TILE_HEIGHT, TILE_WIDTH, TilePath, split_hashes
+
+        tiles: dict[tuple[int, int], list[bytes]] = {}
+
+        def get(level: int, index: int) -> bytes:
+            tile_level, height = divmod(level, TILE_HEIGHT)
+            first = index << height
+            n, offset = divmod(first, TILE_WIDTH)
+            if (tile_level, n) not in tiles:
+                width = min(TILE_WIDTH, (size >> (TILE_HEIGHT * tile_level)) - n * TILE_WIDTH)
+                try:
+                    data = split_hashes(self._http.tile(election, TilePath(tile_level, n, width)))
+                except ValueError as exc:
+                    raise VerificationFailed(f"hash tile {tile_level}/{n}: {exc}") from None
+                tiles[tile_level, n] = data
+            hashes = tiles[tile_level, n][offset : offset + (1 << height)]
+            if len(hashes) != 1 << height:
+                raise VerificationFailed(f"hash tile {tile_level}/{n}: too short")
+            return hashes[0] if height == 0 else compute_root(hashes)
+
+        return get
 
     def record(self, election: str) -> Record:
         """The election's record from the tiles, checked against the signed checkpoint."""
@@ -125,9 +190,11 @@ class RemoteBoard:
         import did
         from voting.board import dependencies, documents_needed
 
+        wanted = dependencies(author.partition("#")[0], body)
+        if not any(item.startswith("did:web:") for item in wanted):
+            return {}  # did:key and did:jwk documents are never recorded: nothing to read
         state = self.state(election) if election in self.elections() else None
         recorded = state.documents if state is not None else {}
-        wanted = dependencies(author.partition("#")[0], body)
         return documents_needed(recorded, wanted, did.Resolver())
 
     def submit(self, election: str, build: Callable[[Head], Entry]) -> Submitted:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from wallet.board._host import BoardHost
 from wallet.board._service import BoardService
 from wallet.board._status_lists import StatusLists
+from wallet.board._witnessing import ROUND_DEADLINE, Witnessing
 
 if TYPE_CHECKING:
     from voting.chain import Ed25519Signer
@@ -25,11 +26,14 @@ def board_service(
     now: Callable[[], datetime] | None = None,
     resolver: Any = None,
     allow_private_network: bool = False,
+    witnesses: Mapping[str, str] | None = None,
+    witness_deadline: float = ROUND_DEADLINE,
 ) -> BoardService:
     """The board's service with the real clock and a deadline-bound resolver by default.
 
     That resolver reaches did:web hosts on this machine or a private network only with
-    `allow_private_network`.
+    `allow_private_network`. `witnesses` says where each witness (by the name its
+    elections give it) is reachable: `{name: base URL}`.
     """
     if resolver is None:
         import did
@@ -51,6 +55,7 @@ def board_service(
         now=now or (lambda: datetime.now(UTC)),
         resolver=resolver,
         status_lists=status,
+        witnessing=Witnessing(witnesses or {}, deadline=witness_deadline),
     )
     holder.append(service)
     if signer is not None:

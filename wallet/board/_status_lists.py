@@ -40,6 +40,7 @@ class StatusLists:
     def __init__(self, host: BoardHost, store: Callable[[], LogStore]) -> None:
         self.host = host
         self._store = store
+        self._table = False
 
     @staticmethod
     def key(url: str) -> str:
@@ -76,10 +77,14 @@ class StatusLists:
         store = self._store()
         assert isinstance(store, PostgresLogStore)
         db = store.connection
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS board_status_lists (url TEXT PRIMARY KEY,"
-            " credential TEXT NOT NULL)"
-        )
+        if not self._table:
+            # Once made, the table stays: ballots' eligibility checks read it, so they are
+            # spared a DDL statement (and its catalog lock) each.
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS board_status_lists (url TEXT PRIMARY KEY,"
+                " credential TEXT NOT NULL)"
+            )
+            self._table = True
         yield db
 
     def publish(self, credential: dict[str, Any]) -> None:

@@ -80,14 +80,30 @@ def serve(
     max_body: Annotated[int, typer.Option(help="Largest request body, in bytes.")] = 131072,
     deadline: Annotated[float, typer.Option(help="Seconds one request may take.")] = 30.0,
     workers: Annotated[int, typer.Option(help="Requests handled at once.")] = 32,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--witness",
+            metavar="NAME=URL",
+            help="Where the witness an election names NAME is reachable (repeat).",
+        ),
+    ] = None,
+    witness_deadline: Annotated[
+        float, typer.Option(help="Seconds one witnessing round (all witnesses) may take.")
+    ] = 5.0,
 ) -> None:
     """Serve a board over HTTPS (plain HTTP only on loopback) until SIGINT or SIGTERM.
+
+    Checkpoints of an election that names witnesses are served, and receipts given, only
+    once a quorum of them cosigned (docs/board-api.md, Witnessing).
 
     Examples:
 
     \b
       wallet board serve --store board.sqlite --listen 127.0.0.1:8443
       wallet board serve --store board.sqlite --listen 0.0.0.0:443 --tls-cert c.pem --tls-key k.pem
+      wallet board serve --store board.sqlite --listen 127.0.0.1:8443 \\
+          --witness w1=https://w1.example --witness w2=https://w2.example
     """
     import logging
 
@@ -101,9 +117,18 @@ def serve(
     tls = Tls(tls_cert, tls_key) if tls_cert and tls_key else None
     address.check_plain_http(tls)
     env = environment()
+    from wallet.board._witnessing import parse_witness_urls
+
+    try:
+        urls = parse_witness_urls(witness or [])
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if witness_deadline <= 0:
+        raise UsageError("--witness-deadline must be positive")
     host = BoardHost.open(store, env, key_dir=key_dir)
-    # The board's clock is the environment's: the system clock, unless `main` was given one.
-    service = board_service(host, host.signer(env), now=env.now)
+    service = board_service(
+        host, host.signer(env), witnesses=urls, witness_deadline=witness_deadline
+    )
     limits = Limits(max_body=max_body, deadline=deadline, active=workers)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     scheme = "https" if tls else "http"
@@ -120,10 +145,7 @@ def info(
     board: Annotated[str, typer.Argument(metavar="STORE|URL", help="A board store or URL.")],
     key_dir: KeyDirOption = None,
     ca_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--ca-file", help="CA certificates for a private CA (default: $WALLET_CA_FILE)."
-        ),
+        Path | None, typer.Option("--ca-file", help="CA certificates for a private CA.")
     ] = None,
     json_: JsonOption = False,
 ) -> None:
@@ -138,8 +160,7 @@ def info(
     from wallet.board import BoardClient, BoardHost, board_service, is_board_url
 
     if is_board_url(board):
-        given = environment().environ.get("WALLET_CA_FILE")
-        with BoardClient(board, ca_file=ca_file or (Path(given) if given else None)) as client:
+        with BoardClient(board, ca_file=ca_file) as client:
             identity = client.info()
             data = {
                 "board": board,

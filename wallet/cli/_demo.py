@@ -48,6 +48,14 @@ def demo(
         # The audit's checks, then the published result table, then the verdict.
         checks, _, verdict = render_verification(report.audit, with_result=False).rpartition("\n")
         table = "" if report.result is None else result_table(report.result) + "\n"
-        emit(None, False, lambda _data: f"{checks}\n{table}{verdict}")
+        note = "" if report.checkpoint is None else _cosigned(report.checkpoint)
+        emit(None, False, lambda _data: f"{checks}\n{note}{table}{verdict}")
     if not report.passed:
         raise typer.Exit(1)
+
+
+def _cosigned(note: str) -> str:
+    """The final checkpoint as the witnesses cosigned it, indented, with who signed."""
+    signers = [line.split(" ")[1] for line in note.splitlines() if line.startswith("\u2014 ")]
+    body = "\n".join(("  " + line).rstrip() for line in note.rstrip("\n").splitlines())
+    return f"checkpoint, signed by {', '.join(signers)}:\n{body}\n"

@@ -7,7 +7,16 @@ from typing import Annotated, Any
 
 import typer
 
-from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, table
+from wallet.cli._common import (
+    HomeOption,
+    JsonOption,
+    emit,
+    environment,
+    home_of,
+    json_of,
+    read_input,
+    table,
+)
 
 app = typer.Typer(
     rich_markup_mode=None, help="Ballot receipts: list them, check them.", no_args_is_help=True
@@ -42,6 +51,15 @@ def _line(item: dict[str, Any]) -> str:
         f"receipt {item['receipt'][:16]}: entry {item['index']} is included in checkpoint "
         f"{item['checkpointSize']}, consistent with the board's newest ({item['boardSize']})"
     )
+    witnesses = item.get("witnesses") or {}
+    if witnesses.get("quorum"):
+        line += (
+            f"\ncosigned by {witnesses['cosignatures']} of the election's witnesses "
+            f"(quorum {witnesses['quorum']})"
+        )
+    gossip = item.get("gossip")
+    if gossip is not None:
+        line += f"\nconsistent with the other checkpoint (size {gossip['checkpointSize']})"
     standing = item.get("standing")
     return (
         line
@@ -55,21 +73,35 @@ def check(
     ctx: typer.Context,
     receipt: Annotated[str, typer.Argument(metavar="RECEIPT", help="Receipt id or file.")],
     board: Annotated[Path | None, typer.Option("--board", help="Check against this board.")] = None,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint",
+            metavar="FILE",
+            help="A checkpoint of this election obtained elsewhere (another voter, an "
+            "auditor): check it is consistent with the receipt's; - is stdin.",
+        ),
+    ] = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Check inclusion, and consistency with the newest checkpoint this wallet has seen.
+    """Check inclusion, witness cosignatures, and consistency with the newest checkpoint seen.
 
-    Exits 1 naming the failed step (inclusion or consistency), 3 when the board is unreachable.
+    When the election names witnesses, the receipt's checkpoint and the board's newest need
+    valid cosignatures from at least its quorum of them. Exits 1 naming the failed step
+    (inclusion, witnesses with the missing ones, consistency, gossip with both sizes), 3
+    when the board is unreachable.
 
     Examples:
 
     \b
       wallet receipt check 3a9f0c2e
       wallet receipt check receipt.txt --board board.sqlite
+      wallet receipt check 3a9f0c2e --checkpoint checkpoint-from-alice.txt
     """
     from wallet.services import Wallet, check_receipt
 
+    other = None if checkpoint is None else read_input(checkpoint, "checkpoint")
     with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        done = check_receipt(wallet, receipt, board_path=board)
+        done = check_receipt(wallet, receipt, board_path=board, other_checkpoint=other)
     emit(done.to_json(), json_of(ctx, json_), _line)

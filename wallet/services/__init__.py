@@ -80,6 +80,7 @@ if TYPE_CHECKING:
         open_election,
         show_election,
         tally_election,
+        witness_policy,
     )
     from wallet.services._exchange import (
         Network,
@@ -212,6 +213,7 @@ _WHERE: dict[str, str] = {
     "VoteOutcome": "_election_types",
     "close_election": "_elections",
     "create_election": "_elections",
+    "witness_policy": "_elections",
     "election_result": "_elections",
     "export_election": "_elections",
     "followed": "_elections",
@@ -369,6 +371,7 @@ __all__ = [
     "verify_presentation_text",
     "vote",
     "web_document",
+    "witness_policy",
 ]
 
 

@@ -73,6 +73,14 @@ class BoardClient(Protocol):
         """Every entry of `election`, in order; NotFound when the board has no such log."""
         ...
 
+    def leaves(self, election: str, start: int, end: int, *, size: int) -> list[bytes]:
+        """The raw entries `start`..`end - 1` of the log as it stands at `size` entries.
+
+        Unverified: the caller binds them to a checkpoint (their tree root, or a consistency
+        proof from their prefix), as `wallet.services` verifying read path does.
+        """
+        ...
+
     def state(self, election: str) -> ElectionState:
         """The election's state replayed from its entries."""
         ...

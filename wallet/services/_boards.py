@@ -227,6 +227,18 @@ class LocalBoard:
         size = self.store.size(election)
         return [Entry.from_bytes(raw) for raw in self.store.leaves(election, 0, size)]
 
+    def leaves(self, election: str, start: int, end: int, *, size: int) -> list[bytes]:
+        self._require(election)
+        return self.store.leaves(election, start, min(end, size))
+
+    def first_entry(self, election: str) -> Entry | None:
+        """The election's first entry (its `election` entry), reading nothing else."""
+        from voting.board import Entry
+
+        if election not in self.store.logs() or not self.store.size(election):
+            return None
+        return Entry.from_bytes(self.store.leaf(election, 0))
+
     def _require(self, election: str) -> None:
         if election not in self.store.logs():
             raise NotFound(f"no election {election!r} on board {self.path.name}")
@@ -242,6 +254,11 @@ class LocalBoard:
         if election not in self.store.logs():
             return None
         text = self.store.latest_checkpoint(election)
+        if text is None and self.store.size(election) > 0:
+            # Entries a crash left without their checkpoint: opening the board as its
+            # operator signs the missing one (`voting.board.Board`), which needs its key.
+            self._operator()
+            text = self.store.latest_checkpoint(election)
         return None if text is None else Note.from_text(text)
 
     def inclusion(self, election: str, index: int) -> Receipt:

@@ -87,6 +87,8 @@ class DemoReport:
     steps: tuple[DemoStep, ...]
     result: ElectionResult | None
     audit: Verification | None
+    # The board's final checkpoint, with the witnesses' cosignatures (a signed note).
+    checkpoint: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -95,6 +97,7 @@ class DemoReport:
     def to_json(self) -> dict[str, Any]:
         return {
             "directory": self.directory,
+            "checkpoint": self.checkpoint,
             "steps": [step.to_json() for step in self.steps],
             "result": None if self.result is None else self.result.to_json(),
             "audit": None if self.audit is None else self.audit.to_json(),
@@ -124,6 +127,7 @@ class _Run:
         self.steps: list[DemoStep] = []
         self.result: ElectionResult | None = None
         self.audit: Verification | None = None
+        self.checkpoint: str | None = None
         # Each home's passphrase, kept only to be written into a kept demo's README.md.
         self.passphrases: dict[str, str] = {}
 
@@ -192,22 +196,67 @@ def _run(root: Path, env: Environment, *, keep: bool) -> DemoReport:
         for name, wallet in wallets.items():
             create_identity(wallet, label=name)
         board_passphrase = run.passphrase()
-        board = stack.enter_context(_served_board(run, root, stack, board_passphrase))
+        witnesses = _served_witnesses(run, root, stack)
+        board = stack.enter_context(_served_board(run, root, stack, board_passphrase, witnesses))
         if keep:
             from wallet.services._demo_readme import write_readme
 
             write_readme(root, run.passphrases, board_passphrase, ELECTION)
         _credentials(run, wallets)
-        _election(run, wallets, board)
+        _election(run, wallets, board, witnesses)
         _ballots(run, wallets, board)
         _count(run, wallets, board)
         _audit(run, board, root, keep=keep)
-    return DemoReport(str(root) if keep else None, tuple(run.steps), run.result, run.audit)
+    return DemoReport(
+        str(root) if keep else None, tuple(run.steps), run.result, run.audit, run.checkpoint
+    )
 
 
-def _served_board(run: _Run, root: Path, stack: ExitStack, passphrase: str) -> BoardClient:
+@dataclass(frozen=True)
+class _Witnesses:
+    """The demo's witnesses: their servers' URLs by name, their cosigning keys, their state."""
+
+    urls: dict[str, str]
+    vkeys: tuple[str, ...]
+    states: tuple[Any, ...]
+
+    def add_log(self, origin: str, board_vkey: str) -> None:
+        from voting.chain import Ed25519Verifier
+
+        for state in self.states:
+            state.add_log(origin, Ed25519Verifier.from_vkey(board_vkey))
+
+
+def _served_witnesses(run: _Run, root: Path, stack: ExitStack) -> _Witnesses:
+    """Three witnesses, each a C2SP tlog-witness server on a loopback port (as `wallet witness
+    serve` runs one), with a key drawn from the run's randomness and its state in a file."""
+    from voting.chain import CosignatureSigner
+    from voting.witness import Witness, WitnessState
+    from wallet.server import Running
+    from wallet.witness import witness_app
+
+    def clock() -> int:
+        return int(run.clock.now.timestamp())
+
+    urls, vkeys, states = {}, [], []
+    for i in (1, 2, 3):
+        name = f"demo-witness-{i}"
+        state = WitnessState(root / f"{name}.db")
+        stack.callback(state.close)
+        witness = Witness(CosignatureSigner(name, run.env.rng(32)), state, clock)
+        server = stack.enter_context(Running(witness_app(witness)))
+        urls[name] = server.url
+        vkeys.append(witness.verifier.to_vkey())
+        states.append(state)
+    return _Witnesses(urls, tuple(vkeys), tuple(states))
+
+
+def _served_board(
+    run: _Run, root: Path, stack: ExitStack, passphrase: str, witnesses: _Witnesses
+) -> BoardClient:
     """The board as a service: its file and key on the board's host (this process), served
-    on a loopback port; everyone else reaches it over HTTP, without its key (DESIGN §5.5)."""
+    on a loopback port; everyone else reaches it over HTTP, without its key (DESIGN §5.5).
+    The board's host is told where the witnesses are; it has each checkpoint cosigned."""
     from wallet.board._host import BoardHost
     from wallet.board._remote import RemoteBoard
     from wallet.board._run import board_app, board_service
@@ -218,7 +267,9 @@ def _served_board(run: _Run, root: Path, stack: ExitStack, passphrase: str) -> B
     path = root / "board.sqlite"
     LocalBoard.open_or_create(path, host_env, keystore="file").close()
     host = BoardHost.open(str(path), host_env)
-    service = board_service(host, host.signer(host_env), now=run.clock)
+    service = board_service(host, host.signer(host_env), now=run.clock, witnesses=witnesses.urls)
+    # The witnesses' operators agreed to witness this election's log under the board's key.
+    witnesses.add_log(f"{host.info.name}/{ELECTION}", host.info.vkey)
     stack.callback(service.close)
     server = stack.enter_context(Running(board_app(service, Limits())))
     return RemoteBoard(server.url, environ={})
@@ -255,8 +306,15 @@ def _credentials(run: _Run, wallets: dict[str, Wallet]) -> None:
     run.record("credentials", eligible=5, ineligible=1)
 
 
-def _election(run: _Run, wallets: dict[str, Wallet], board: BoardClient) -> None:
-    from wallet.services._elections import create_election, load_manifest, open_election
+def _election(
+    run: _Run, wallets: dict[str, Wallet], board: BoardClient, witnesses: _Witnesses
+) -> None:
+    from wallet.services._elections import (
+        create_election,
+        load_manifest,
+        open_election,
+        witness_policy,
+    )
     from wallet.services._trustees import keygen, shares
 
     trustees = [_did(wallets[f"trustee-{i}"], f"trustee-{i}") for i in (1, 2, 3)]
@@ -272,8 +330,12 @@ def _election(run: _Run, wallets: dict[str, Wallet], board: BoardClient) -> None
     created = create_election(
         wallets["authority"], board, manifest, as_="authority", trustees=trustees,
         opens=opens, closes=opens + timedelta(hours=1),
+        witnesses=witness_policy(witnesses.vkeys, 2),
     )  # fmt: skip
-    run.say(f"authority created {ELECTION} on the board (2 contests, 3 trustees, threshold 2)")
+    run.say(
+        f"authority created {ELECTION} on the board (2 contests, 3 trustees, threshold 2; "
+        "3 witnesses, quorum 2)"
+    )
     run.record("create", **created.to_json())
     for i in (1, 2, 3):
         run.clock.tick()
@@ -358,6 +420,9 @@ def _audit(run: _Run, board: BoardClient, root: Path, *, keep: bool) -> None:
 
     record = root / "record"
     export_election(board, ELECTION, record, run.env)
+    run.checkpoint = (record / "checkpoint").read_text(encoding="utf-8")
+    signers = run.checkpoint.count("\n\u2014 ") - 1  # One line is the board's own.
+    run.say(f"the board's final checkpoint carries {signers} witness cosignatures (quorum 2)")
     run.say(f"exported the record to {record}" if keep else "exported the record")
     run.say("auditing the record")
     run.audit = audit_record(record)

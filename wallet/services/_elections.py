@@ -34,10 +34,12 @@ from wallet.services._election_types import (
 )
 from wallet.services._identities import find_identity, method_of, signing_key
 from wallet.services._session import Environment, Wallet
+from wallet.services._trust import verified_state
 from wallet.services._values import JsonObject
 
 if TYPE_CHECKING:
     from voting.board import ElectionState, Entry, EntryBody
+    from voting.chain import WitnessPolicy
     from voting.election import Manifest
     from voting.tally import ElectionResult as Result
 
@@ -157,8 +159,13 @@ def create_election(
     closes: datetime | None = None,
     revoting: str = "last",
     board_keystore: str = "auto",
+    witnesses: WitnessPolicy | None = None,
 ) -> Posted:
-    """Post the `election` entry (creating the board file when it does not exist yet)."""
+    """Post the `election` entry (creating the board file when it does not exist yet).
+
+    `witnesses` names the witnesses whose quorum must cosign every checkpoint the election's
+    readers accept (election-entries §4.1); None requires none.
+    """
     from voting.board import ElectionBody
     from voting.errors import EncodingError
 
@@ -186,12 +193,33 @@ def create_election(
                 revoting=revoting,
                 origin=board.origin(eid),
                 vkey=board.info.vkey,
+                witnesses=witnesses,
             )
         except EncodingError as exc:
             raise UsageError(str(exc)) from None
         submitted = post(wallet, board, eid, body, as_=as_)
         follow(wallet, board, eid, "authority")
         return posted(submitted, board=board.location, origin=board.origin(eid))
+
+
+def witness_policy(vkeys: Sequence[str], quorum: int | None) -> WitnessPolicy | None:
+    """The policy of `--witness VKEY…` and `--quorum K` (default: a majority of them).
+
+    No witnesses (or quorum 0) is no policy: such an election has no split-view defence.
+    """
+    from voting.chain import CosignatureVerifier, WitnessPolicy
+    from voting.errors import CheckpointError
+
+    if not vkeys:
+        if quorum:
+            raise UsageError(f"--quorum {quorum} needs that many --witness keys")
+        return None
+    k = len(vkeys) // 2 + 1 if quorum is None else quorum
+    try:
+        listed = tuple(CosignatureVerifier.from_vkey(v.strip()) for v in vkeys)
+        return WitnessPolicy(listed, k)
+    except CheckpointError as exc:
+        raise UsageError(f"--witness/--quorum: {exc}") from None
 
 
 def follow(wallet: Wallet, board: BoardClient, election: str, role: str) -> None:
@@ -226,11 +254,13 @@ def _contest_results(manifest: Manifest, result: Result) -> tuple[ContestResult,
     )
 
 
-def summary(board: BoardClient, election: str) -> ElectionSummary:
-    """An election's rules, phase and counts, replayed from its entries."""
+def summary(
+    board: BoardClient, election: str, state: ElectionState | None = None
+) -> ElectionSummary:
+    """An election's rules, phase and counts, from its (verified) state, else replayed."""
     from voting.board import format_time
 
-    state = board.state(election)
+    state = board.state(election) if state is None else state
     body = state.require_election()
     return ElectionSummary(
         election=election,
@@ -265,9 +295,11 @@ def _total_weight(state: ElectionState) -> int | None:
 def show_election(
     board_path: Path | str | BoardClient, election: str, env: Environment
 ) -> ElectionSummary:
-    """What `election show` prints (no keys needed)."""
+    """What `election show` prints (no keys needed), from the verified record: nothing is
+    pinned without a wallet, but every non-ballot entry, the joint key against `open` and a
+    result against its shares are checked (BoardUntrusted otherwise)."""
     with using_board(board_path, env) as board:
-        return summary(board, election)
+        return summary(board, election, verified_state(None, board, election))
 
 
 def list_elections(board_path: Path | str | BoardClient, env: Environment) -> list[ElectionListing]:
@@ -330,7 +362,7 @@ def open_election(
     from voting.errors import VotingError
 
     with using_board(board_path, wallet.env) as board:
-        state = board.state(election)
+        state = verified_state(wallet, board, election)
         try:
             crypto = state.derive_election()
         except VotingError as exc:
@@ -348,7 +380,8 @@ def close_election(
     from voting.board import CloseBody, referenced_status_lists
 
     with using_board(board_path, wallet.env) as board:
-        state = board.state(election)
+        # Closing freezes the lists the ballots are judged by: every ballot is verified first.
+        state = verified_state(wallet, board, election, ballots=True)
         fresh = {c["id"]: c for c in _publish_lists(wallet, board, state)}
         source = board.status_lists()
         frozen = [
@@ -366,7 +399,8 @@ def tally_election(
     from voting.board import TallyBody, compute_tally, counted_ballots
 
     with using_board(board_path, wallet.env) as board:
-        entries = board.entries(election)
+        # Only verified ballots are summed: a ballot the board inserted stops the tally here.
+        entries = verified_state(wallet, board, election, ballots=True).all_entries
         body = TallyBody(compute_tally(entries))
         counted = len(counted_ballots(entries))
         return posted(post(wallet, board, election, body, as_=as_), counted=counted)
@@ -380,7 +414,9 @@ def election_result(
     from voting.tally import combine
 
     with using_board(board_path, wallet.env) as board:
-        state = board.state(election)
+        # A posted result is checked against its decryption shares and the tally; the
+        # authority who combines them verifies every ballot the tally counts first.
+        state = verified_state(wallet, board, election, ballots=as_ is not None)
         if state.result is None:
             if as_ is None:
                 raise NotFound(f"{election}: no result yet (phase {state.phase})")
@@ -389,7 +425,7 @@ def election_result(
             shares = [state.decryption_shares[j] for j in sorted(state.decryption_shares)]
             result = combine(state.require_crypto(), state.tally, shares)
             post(wallet, board, election, ResultBody(result), as_=as_)
-            state = board.state(election)
+            state = verified_state(wallet, board, election, ballots=True)
         assert state.result is not None  # Posted just above, or there already.
         manifest = state.require_election().manifest
         return ElectionResult(
@@ -398,7 +434,7 @@ def election_result(
             state.result.ballot_count,
             tuple(state.result.trustees),
             _contest_results(manifest, state.result),
-            _excluded(board.entries(election)),
+            _excluded(state.all_entries),
             total_weight=state.result.total_weight,
             weight_claim=state.require_election().eligibility.weight_claim,
         )

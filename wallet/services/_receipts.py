@@ -20,13 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wallet._db import CheckpointRow, ReceiptRow
-from wallet.errors import FileProblem, NotFound, UsageError, VerificationFailed
+from wallet.errors import FileProblem, NotFound, UsageError, VerificationFailed, WalletError
 from wallet.services._board_api import BoardClient, Submitted
 from wallet.services._board_open import open_board
 from wallet.services._session import Wallet
 
 if TYPE_CHECKING:
-    from voting.board import Standing
+    from collections.abc import Sequence
+
+    from voting.board import Entry, Standing
     from voting.chain import Checkpoint, Note, Receipt
 
 TABLE = "receipts"
@@ -195,9 +197,14 @@ def _consistent(board: BoardClient, election: str, old: Checkpoint, new: Checkpo
 
 
 def observe_checkpoint(wallet: Wallet, board: BoardClient, election: str, note: Note) -> int:
-    """Verify a checkpoint of `board` and keep it when newer; return the newest size seen."""
+    """Verify a checkpoint of `board` and keep it when newer; return the newest size seen.
+
+    The checkpoint must be signed by the board and, when the election names witnesses,
+    cosigned by a quorum of them (`_witnessed.require_cosigned`).
+    """
     from voting.chain import Ed25519Verifier, open_checkpoint
     from voting.errors import ChainError
+    from wallet.services._witnessed import election_policy, require_cosigned
 
     origin = board.origin(election)
     verifier = Ed25519Verifier.from_vkey(board.info.vkey)
@@ -205,6 +212,7 @@ def observe_checkpoint(wallet: Wallet, board: BoardClient, election: str, note: 
         new = open_checkpoint(note, [verifier], origin=origin).checkpoint
     except ChainError as exc:
         raise VerificationFailed(f"checkpoint: {exc}") from None
+    require_cosigned(note, election_policy(board, election))
     seen = _seen(wallet, origin)
     if seen is not None:
         vkey, old_note = seen
@@ -237,6 +245,12 @@ class ReceiptCheck:
     status: str | None = None
     standing: str | None = None
     ballot: Standing | None = None
+    # Valid cosignatures on the receipt's checkpoint from the election's witnesses, and the
+    # quorum it names (0: the election names no witnesses).
+    cosignatures: int = 0
+    quorum: int = 0
+    # The size of a checkpoint obtained elsewhere (`--checkpoint`) found consistent, if any.
+    gossip_size: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -248,7 +262,10 @@ class ReceiptCheck:
             "newestSeen": self.newest_seen,
             "inclusion": "passed",
             "consistency": "passed",
+            "witnesses": {"quorum": self.quorum, "cosignatures": self.cosignatures},
         }
+        if self.gossip_size is not None:
+            data["gossip"] = {"checkpointSize": self.gossip_size, "consistency": "passed"}
         if self.ballot is not None:
             data["standing"] = {**self.ballot.to_json(), "description": self.standing}
         return data
@@ -295,11 +312,10 @@ def _by_election(receipts: list[StoredReceipt]) -> dict[tuple[str, str], list[St
     return grouped
 
 
-def standing_at(board: BoardClient, election: str, index: int) -> Standing | None:
+def standing_at(entries: Sequence[Entry], index: int) -> Standing | None:
     """Where the ballot (or challenge) at `index` stands, by the rule engine's judgement."""
     from voting.board import BallotBody, ChallengedBody, ballot_standings
 
-    entries = board.entries(election)
     if not 0 <= index < len(entries):
         return None
     body = entries[index].body
@@ -329,17 +345,25 @@ def _from_file(path: Path, board: Path | None) -> tuple[str, str, bytes]:
 
 
 def check_receipt(
-    wallet: Wallet, reference: str, *, board_path: Path | None = None
+    wallet: Wallet,
+    reference: str,
+    *,
+    board_path: Path | None = None,
+    other_checkpoint: str | None = None,
 ) -> ReceiptCheck:
     """Check inclusion against the receipt's checkpoint, then consistency with the board.
 
     (1) The checkpoint is signed by the board's key for the election's origin, and the
-    inclusion proof leads from the entry's leaf hash to its root. (2) The board's newest
-    checkpoint verifies and extends both the receipt's checkpoint and the newest one this
-    wallet saw before (consistency proofs from the board). (3) The newest is remembered.
+    inclusion proof leads from the entry's leaf hash to its root. (2) When the election names
+    witnesses, at least k of them validly cosigned it. (3) The board's newest checkpoint
+    verifies (board key and quorum) and extends both the receipt's checkpoint and the newest
+    one this wallet saw before (consistency proofs from the board). (4) Gossip: a checkpoint
+    obtained elsewhere (`other_checkpoint`, another voter's or an auditor's) is signed by the
+    board and consistent with the receipt's, whichever is older. (5) The newest is remembered.
     """
-    from voting.chain import Receipt, open_checkpoint, verify_receipt
+    from voting.chain import Note, Receipt, open_checkpoint, verify_receipt
     from voting.errors import ChainError
+    from wallet.services._witnessed import election_policy, require_cosigned
 
     path = Path(reference)
     if path.is_file():
@@ -369,6 +393,12 @@ def check_receipt(
             opened = verify_receipt(receipt, leaf or b"", [verifier], origin=origin)
         except ChainError as exc:
             raise VerificationFailed(f"inclusion: {exc}") from None
+        policy = election_policy(board, election)
+        cosignatures = require_cosigned(receipt.note, policy, "the receipt's checkpoint")
+        gossip = None
+        if other_checkpoint is not None:
+            gossip = _gossip(board, election, verifier, opened.checkpoint, other_checkpoint)
+            require_cosigned(Note.from_text(other_checkpoint), policy, "the other checkpoint")
         latest = board.checkpoint(election)
         if latest is None:
             raise VerificationFailed(f"consistency: board {location} has no log {election!r}")
@@ -378,7 +408,11 @@ def check_receipt(
             raise VerificationFailed(f"checkpoint: the board's newest: {exc}") from None
         _consistent(board, election, opened.checkpoint, newest)
         newest_seen = observe_checkpoint(wallet, board, election, latest)
-        standing = standing_at(board, election, receipt.index)
+        # The entries the standing is judged from are verified first (DESIGN §5.6).
+        from wallet.services._trust import verified_state
+
+        state = verified_state(wallet, board, election)
+        standing = standing_at(state.all_entries, receipt.index)
     return ReceiptCheck(
         rid,
         election,
@@ -389,4 +423,35 @@ def check_receipt(
         None if standing is None else standing.status,
         None if standing is None else standing.describe(),
         standing,
+        cosignatures,
+        0 if policy is None else policy.quorum,
+        gossip,
     )
+
+
+def _gossip(
+    board: BoardClient, election: str, verifier: Any, mine: Checkpoint, other_text: str
+) -> int:
+    """Check a checkpoint obtained elsewhere against the receipt's; return its size.
+
+    Either may be the older one: the board must prove the newer extends the older (a proof
+    it cannot give, for a tree it does not serve, fails too). Equal sizes need equal roots.
+    """
+    from voting.chain import open_checkpoint, verify_checkpoint_consistency
+    from voting.errors import ChainError
+
+    try:
+        other = open_checkpoint(other_text, [verifier], origin=board.origin(election)).checkpoint
+    except ChainError as exc:
+        raise VerificationFailed(f"gossip: the other checkpoint: {exc}") from None
+    first, second = (mine, other) if mine.size <= other.size else (other, mine)
+    try:
+        proof = board.consistency_proof(election, first.size, second.size) if first.size else []
+        verify_checkpoint_consistency(first, second, proof)
+    except (ChainError, WalletError) as exc:
+        raise VerificationFailed(
+            f"gossip: the receipt's checkpoint (size {mine.size}) and the other checkpoint "
+            f"(size {other.size}) are not consistent: {exc}; the board showed different "
+            "histories"
+        ) from None
+    return other.size

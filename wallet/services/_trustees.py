@@ -18,6 +18,7 @@ from wallet.services._election_types import Posted, SharesOutcome
 from wallet.services._elections import follow, post, posted
 from wallet.services._identities import find_identity
 from wallet.services._session import Wallet
+from wallet.services._trust import verified_state
 
 if TYPE_CHECKING:
     from voting.board import ElectionState
@@ -72,7 +73,7 @@ def keygen(
     from voting.trustees import Trustee
 
     with using_board(board_path, wallet.env) as board:
-        state = board.state(election)
+        state = verified_state(wallet, board, election)
         index = _index(wallet, state, as_)
         if index in state.announcements:
             raise UsageError(f"trustee {index} has already posted its key for {election}")
@@ -133,7 +134,7 @@ def shares(
     from voting.board import TrusteeAckBody, TrusteeComplaintBody, TrusteeSharesBody
 
     with using_board(board_path, wallet.env) as board:
-        state = board.state(election)
+        state = verified_state(wallet, board, election)
         index = _index(wallet, state, as_)
         trustee = _trustee(wallet, board, state, index)
         n = state.require_election().manifest.trustee_count
@@ -146,7 +147,7 @@ def shares(
                 trustee.seal_share(state.announcements[j]) for j in range(1, n + 1) if j != index
             )
             sent = posted(post(wallet, board, election, TrusteeSharesBody(sealed), as_=as_))
-            state = board.state(election)
+            state = verified_state(wallet, board, election)
         good, problems = _received(trustee, state)
         waiting = tuple(sorted(set(range(1, n + 1)) - set(state.shares)))
         acknowledged: tuple[int, ...] = ()
@@ -173,7 +174,9 @@ def decrypt(
     from voting.tally import partial_decrypt
 
     with using_board(board_path, wallet.env) as board:
-        state = board.state(election)
+        # Decrypting is counting: every ballot the tally sums is verified first, so a ballot
+        # the board inserted is never decrypted into a result.
+        state = verified_state(wallet, board, election, ballots=True)
         index = _index(wallet, state, as_)
         if state.tally is None:
             raise UsageError(f"{election}: there is no tally to decrypt yet (phase {state.phase})")

@@ -24,6 +24,7 @@ from wallet.services._identities import find_identity, method_of, signing_key
 from wallet.services._pending import reconcile, remember, settle
 from wallet.services._receipts import store_receipt
 from wallet.services._session import Wallet
+from wallet.services._trust import verified_setup
 
 if TYPE_CHECKING:
     from voting.board import EligibilityRule, EntryBody
@@ -104,7 +105,10 @@ def vote(
     with using_board(board_path, wallet.env) as board:
         # A run killed after the board's commit left its receipt to be completed.
         reconcile(wallet, board, election)
-        state = board.state(election)
+        # Nothing the board says is acted on unverified (DESIGN §5.6): the setup up to `open`,
+        # checked against a pinned checkpoint, gives the joint key the ballot is encrypted to.
+        # Whether voting is still open is the window's to say, which the board's rules judge.
+        state = verified_setup(wallet, board, election)
         if state.phase != "open":
             raise UsageError(f"{election} is not open for voting (phase {state.phase})")
         crypto = state.require_crypto()

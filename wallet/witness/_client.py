@@ -37,7 +37,7 @@ from wallet.errors import FileProblem
 #: Given (old size, new size) with 0 < old < new, the log's consistency proof between them.
 ProofSource = Callable[[int, int], Sequence[bytes]]
 
-_REFUSALS: dict[int, type[WitnessError]] = {
+REFUSALS: dict[int, type[WitnessError]] = {
     400: MalformedRequest,
     403: UntrustedCheckpoint,
     404: UnknownLog,
@@ -45,12 +45,13 @@ _REFUSALS: dict[int, type[WitnessError]] = {
 }
 
 
-def _request(note: Note, size: int, old: int, proofs: ProofSource) -> bytes:
+def request_body(note: Note, size: int, old: int, proofs: ProofSource) -> bytes:
+    """The add-checkpoint body asking for `note` (of `size`) from the witness's `old` size."""
     proof = tuple(proofs(old, size)) if 0 < old < size else ()
     return AddCheckpoint(old, proof, note).to_bytes()
 
 
-def _cosignature(note: Note, witness: CosignatureVerifier, body: str) -> NoteSignature:
+def cosignature_line(note: Note, witness: CosignatureVerifier, body: str) -> NoteSignature:
     """The witness's own valid line in a 200 body; lines of other keys are ignored."""
     if not body.endswith("\n") or not body:
         raise CheckpointError(f"witness {witness.name}: response is not signature lines")
@@ -82,11 +83,11 @@ def request_cosignature(
     old = old_size
     for attempt in (1, 2):
         try:
-            reply = client.post(endpoint, content=_request(note, size, old, proofs))
+            reply = client.post(endpoint, content=request_body(note, size, old, proofs))
         except httpx.HTTPError as exc:
             raise FileProblem(f"witness {witness.name} at {url}: unreachable ({exc})") from None
         if reply.status_code == 200:
-            return note.with_signature(_cosignature(note, witness, reply.text))
+            return note.with_signature(cosignature_line(note, witness, reply.text))
         if reply.status_code == 409 and reply.headers.get("content-type") == SIZE_CONTENT_TYPE:
             current = parse_size_body(reply.content)
             # A witness ahead of this checkpoint has seen a bigger tree: nothing to retry.
@@ -94,7 +95,7 @@ def request_cosignature(
                 old = current
                 continue
             raise SizeConflict(Checkpoint.from_text(note.text).origin, old, current)
-        refusal = _REFUSALS.get(reply.status_code)
+        refusal = REFUSALS.get(reply.status_code)
         detail = reply.text[:200]
         if refusal is None:
             raise FileProblem(f"witness {witness.name}: HTTP {reply.status_code}: {detail}")

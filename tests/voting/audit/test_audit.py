@@ -53,7 +53,7 @@ def test_honest_record_passes_every_check(honest: tuple[Run, Path]) -> None:
     _, record = honest
     report = verify_record(record, workers=1)
     assert report.passed, report.to_text()
-    assert [c.id for c in report.checks] == [f"V{n}" for n in range(1, 14)]
+    assert [c.id for c in report.checks] == [f"V{n}" for n in range(1, 15)]
     assert report.result is not None
     # Voter 0 revoted (last counts), voter 4's first ballot was challenged.
     assert report.result.counts() == {"mayor": {"ada": 1, "bob": 4}, "measure": {"yes": 0, "no": 0}}

@@ -210,15 +210,30 @@ def test_bad_signature(run: Run) -> None:
 
 
 def test_wrong_prev_hash_and_seq(run: Run) -> None:
+    # An entry signed over the head (every type but the voters') must link to the head.
+    authority = run.world.authority
+    body = CloseBody((run.world.status_list(CLOSES),))
+    head = run.board.head(ELECTION_ID)
+    stale = Head(ELECTION_ID, head.seq, bytes(31) + b"\x01")
+    entry = sign_entry(body, stale, author=authority.vm, time=run.clock.now, key=authority.key)
+    _unchanged(run, lambda: run.board.append(entry), "prev")
+    ahead = Head(ELECTION_ID, head.seq + 1, head.prev)
+    entry = sign_entry(body, ahead, author=authority.vm, time=run.clock.now, key=authority.key)
+    _unchanged(run, lambda: run.board.append(entry), "seq")
+
+
+def test_the_board_places_a_ballot_signed_without_its_place(run: Run) -> None:
+    # §3.1: a ballot's signature covers neither seq nor prev, so any head will do.
     voter = run.world.voters[0]
     body = run.ballot_body(voter, "p1", "ada")
     head = run.board.head(ELECTION_ID)
-    stale = Head(ELECTION_ID, head.seq, bytes(31) + b"\x01")
+    stale = Head(ELECTION_ID, head.seq + 7, bytes(31) + b"\x01")
     entry = sign_entry(body, stale, author=voter.vm, time=run.clock.now, key=voter.key)
-    _unchanged(run, lambda: run.board.append(entry), "prev")
-    ahead = Head(ELECTION_ID, head.seq + 1, head.prev)
-    entry = sign_entry(body, ahead, author=voter.vm, time=run.clock.now, key=voter.key)
-    _unchanged(run, lambda: run.board.append(entry), "seq")
+    receipt = run.board.append(entry)
+    stored = run.board.entries(ELECTION_ID)[-1]
+    assert (receipt.index, stored.seq, stored.prev) == (head.seq, head.seq, head.prev)
+    assert stored.signature == entry.signature
+    assert stored.signing_input() == entry.signing_input()
 
 
 def test_replayed_presentation(run: Run) -> None:

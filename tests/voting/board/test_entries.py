@@ -154,6 +154,43 @@ def test_signing_input_is_the_entry_without_signature() -> None:
     did.verify_ed25519(WORLD.trustees[0].key.public_key, did.canonicalize(obj), entry.signature)
 
 
+@pytest.mark.parametrize("entry", CHAIN, ids=lambda e: e.type)
+def test_a_voters_entry_is_signed_without_its_place(entry: Entry) -> None:
+    # §3.1: ballot and challenged omit seq and prev from the signing input; the rest sign them.
+    obj = json.loads(entry.to_bytes())
+    del obj["signature"]
+    if entry.type in ("ballot", "challenged"):
+        del obj["seq"], obj["prev"]
+    assert entry.sequenced == (entry.type in ("ballot", "challenged"))
+    assert entry.signing_input() == did.canonicalize(obj)
+
+
+@pytest.mark.parametrize("entry", [e for e in CHAIN if e.sequenced], ids=lambda e: e.type)
+@given(seq=st.integers(1, 2**53 - 1), prev=st.binary(min_size=32, max_size=32))
+@settings(max_examples=25, deadline=None)
+def test_placing_keeps_the_signature_and_gives_canonical_bytes(
+    entry: Entry, seq: int, prev: bytes
+) -> None:
+    if prev == ZERO_HASH:
+        prev = b"\x01" * 32
+    sent = entry.submission_bytes()
+    assert sent == did.canonicalize(entry.submission_json())
+    assert b'"seq"' not in sent[-300:] and b'"prev"' not in sent[-300:]
+    parsed = Entry.from_submission(sent)
+    placed = parsed.place(Head(ELECTION_ID, seq, prev))
+    assert (placed.seq, placed.prev) == (seq, prev)
+    assert placed.to_bytes() == did.canonicalize(placed.to_json())
+    assert Entry.from_bytes(placed.to_bytes()) == placed
+    placed.verify(did.Resolver())
+    # A place the writer sent along is not signed, so the board ignores it.
+    assert Entry.from_submission(placed.to_bytes()).signing_input() == entry.signing_input()
+
+
+def test_only_a_voters_entry_is_placed_by_the_board() -> None:
+    with pytest.raises(EncodingError, match="signed over its head"):
+        CHAIN[8].place(Head(ELECTION_ID, 9, b"\x01" * 32))
+
+
 def test_hash_links() -> None:
     assert CHAIN[0].prev == ZERO_HASH and CHAIN[0].seq == 0
     for before, after in itertools.pairwise(CHAIN):
