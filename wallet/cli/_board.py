@@ -126,8 +126,9 @@ def serve(
     if witness_deadline <= 0:
         raise UsageError("--witness-deadline must be positive")
     host = BoardHost.open(store, env, key_dir=key_dir)
+    # The board's clock is the environment's: the system clock, unless `main` was given one.
     service = board_service(
-        host, host.signer(env), witnesses=urls, witness_deadline=witness_deadline
+        host, host.signer(env), now=env.now, witnesses=urls, witness_deadline=witness_deadline
     )
     limits = Limits(max_body=max_body, deadline=deadline, active=workers)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
