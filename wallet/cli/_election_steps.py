@@ -159,6 +159,23 @@ def create(
             "launch code).",
         ),
     ] = False,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--witness",
+            metavar="VKEY",
+            help="A witness's cosignature key, as `wallet witness info` prints it (repeat).",
+        ),
+    ] = None,
+    quorum: Annotated[
+        int | None,
+        typer.Option(
+            "--quorum",
+            metavar="K",
+            help="Witnesses that must cosign each checkpoint (default: a majority; "
+            "0 or no --witness: none, and no split-view protection).",
+        ),
+    ] = None,
     every: EveryOption = 2.0,
     timeout: TimeoutOption = None,
     board: BoardOption = None,
@@ -180,9 +197,17 @@ def create(
       wallet election create --id mayor-2026 --contest "Mayor: ada, bob, cy" --select 1 \\
           --trustees trustees.txt --threshold 2 --credential-type VoterCredential \\
           --closes +2d --open
+      wallet election create --manifest mayor.json --board https://board.example --as authority \\
+          --trustee did:key:z6Mk… --witness w1+1a2b3c4d+BA… --witness w2+… --witness w3+… --quorum 2
     """
     from wallet.errors import UsageError
-    from wallet.services import Wallet, create_election, find_identity, load_manifest
+    from wallet.services import (
+        Wallet,
+        create_election,
+        find_identity,
+        load_manifest,
+        witness_policy,
+    )
 
     flags = election_id or contest or question or select or title
     if (manifest is None) == (not flags):
@@ -197,6 +222,7 @@ def create(
     dids = read_trustees(trustee or [], trustees)
     if not dids:
         raise UsageError("name the trustees: --trustee DID (repeat) or --trustees FILE")
+    witnesses = witness_policy(witness or [], quorum)
     env = environment()
     with Wallet.open(home_of(ctx, home), env) as wallet:
         authority = acting_as(wallet, as_)
@@ -212,7 +238,7 @@ def create(
         posted = create_election(
             wallet, where, rules, as_=authority, trustees=dids, revoting=revote, opens=start,
             closes=when(closes, "--closes", start) if closes else None,
-            board_keystore=settings(ctx).keystore or "auto",
+            board_keystore=settings(ctx).keystore or "auto", witnesses=witnesses,
         )  # fmt: skip
         name = rules.election_id
         if not open_ or not json_of(ctx, json_):
