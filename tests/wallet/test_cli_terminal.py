@@ -95,3 +95,42 @@ def test_election_new_asks_on_a_terminal(cli: CliWallet) -> None:
     assert [o["id"] for o in mayor["options"]] == ["ada", "bob", "cy"]
     assert (mayor["minSelections"], mayor["maxSelections"]) == (0, 1)
     assert park["id"] == "fund-the-park" and [o["id"] for o in park["options"]] == ["yes", "no"]
+
+
+def test_lists_are_aligned_tables_on_a_terminal_and_tab_separated_in_a_pipe(
+    cli: CliWallet,
+) -> None:
+    shown = on_terminal(cli.env, "did", "list").stdout.splitlines()
+    assert shown[0].split() == ["DID", "LABEL"]
+    labels = ("issuer", "alice", "bob")
+    columns = {line.index(label) for line, label in zip(shown[1:], labels, strict=True)}
+    assert len(columns) == 1  # The labels start in one column.
+    piped = wallet("did", "list", env=cli.env).stdout.splitlines()
+    assert [line.split("\t")[1] for line in piped] == ["issuer", "alice", "bob"]
+
+
+def _summary(phase: str, **extra: object) -> dict[str, object]:
+    return {
+        "election": "mayor", "phase": phase, "trustees": ["a", "b", "c"], "threshold": 2,
+        "keys": [1, 2], "shares": [1], "decryptionShares": [3],
+        "window": {"opens": "2026-03-01T09:00:00Z", "closes": "2026-03-02T09:00:00Z"},
+    } | extra  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("phase", "minutes", "says"),
+    [
+        ("setup", 0, "2 of 3 keys, 1 of 3 shares posted): each trustee runs `wallet trustee"),
+        ("open", -30, "voting opens 2026-03-01"),
+        ("open", 60, "voters run `wallet vote mayor --choice CONTEST=OPTION`; voting closes"),
+        ("open", 60 * 25, "the authority runs `wallet election finish mayor`"),
+        ("tallied", 60 * 25, "decryption: 1 of the 2 shares needed"),
+    ],
+)  # fmt: skip
+def test_election_show_says_what_happens_next_and_when(phase: str, minutes: int, says: str) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from wallet.cli._election_text import next_step
+
+    now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC) + timedelta(minutes=minutes)
+    assert says in next_step(_summary(phase), now)

@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, message
+from wallet.cli._common import (
+    HomeOption,
+    JsonOption,
+    emit,
+    environment,
+    home_of,
+    json_of,
+    message,
+    table,
+)
 
 if TYPE_CHECKING:
     from wallet._home import Home
@@ -128,7 +137,11 @@ def list_(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False
       wallet config list --json
     """
     data: dict[str, Any] = dict(_home(ctx, home).config.defaults)
-    emit(data, json_of(ctx, json_), lambda rows: "\n".join(f"{k} = {v}" for k, v in rows.items()))
+    emit(
+        data,
+        json_of(ctx, json_),
+        lambda rows: table(["KEY", "VALUE"], [[k, v] for k, v in rows.items()]),
+    )
 
 
 def board_or_default(ctx: typer.Context, board: str | None, home: Path | None = None) -> str:
