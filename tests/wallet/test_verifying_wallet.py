@@ -257,6 +257,19 @@ def test_an_inserted_ballot_stops_the_close_and_the_tally(world: World) -> None:
     assert _size(world) == before
 
 
+def test_an_inserted_ballot_stops_the_close_over_http(world: World) -> None:
+    index = _insert_ballot(world)
+    _close_window(world)
+    host = BoardHost.open(str(world.board), world.env)
+    service = board_service(host, host.signer(world.env), now=world.clock, resolver=did.Resolver())
+    with served(service) as running:
+        url = f"http://127.0.0.1:{running.port}"
+        before = _size(world)
+        with pytest.raises(BoardUntrusted, match=f"entry {index} \\(ballot\\)"):
+            close_election(world.wallets["authority"], url, ELECTION, as_="authority")
+        assert _size(world) == before
+
+
 def test_a_trustee_never_decrypts_a_tally_that_counts_an_inserted_ballot(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
