@@ -34,7 +34,7 @@ from wallet.board._witnessing import NotWitnessed, Witnessing
 
 if TYPE_CHECKING:
     from voting.board import ElectionState, Entry
-    from voting.chain import Ed25519Signer, LogStore
+    from voting.chain import Ed25519Signer, LogStore, WitnessPolicy
 
 
 # How often a group is placed again when other servers of the board keep appending first.
@@ -67,6 +67,7 @@ class BoardService:
     ) -> None:
         self.host = host
         self.witnessing = witnessing or Witnessing({})
+        self._policies: dict[str, WitnessPolicy | None] = {}
         self._signer = signer
         self.now = now
         self.resolver = resolver
@@ -185,6 +186,22 @@ class BoardService:
             raise Refused(404, "no-checkpoint", f"election {election!r} has no checkpoint yet")
         return self._published(store, election, 0)
 
+    def _witness_policy(self, store: LogStore, election: str) -> WitnessPolicy | None:
+        """The witnesses the election entry names (read once: the entry never changes)."""
+        if election in self._policies:
+            return self._policies[election]
+        from voting.board import ElectionBody, Entry
+
+        if not store.size(election):
+            return None
+        try:
+            body = Entry.from_bytes(store.leaf(election, 0), check_canonical=False).body
+        except VotingError:
+            return None  # Not an election's log: nothing to witness for it.
+        policy = body.witnesses if isinstance(body, ElectionBody) else None
+        self._policies[election] = policy
+        return policy
+
     def _published(
         self, store: LogStore, election: str, covering: int, signed: str | None = None
     ) -> str:
@@ -194,8 +211,7 @@ class BoardService:
         (`_witnessing`). This is where a checkpoint is published."""
         note = signed if signed is not None else store.latest_checkpoint(election)
         assert note is not None
-        state = self.state(election)
-        policy = None if state.election is None else state.election.witnesses
+        policy = self._witness_policy(store, election)
         if policy is None:
             return note
         held = self.witnessing.latest(self.origin(election))
