@@ -148,10 +148,7 @@ def info(
     board: Annotated[str, typer.Argument(metavar="STORE|URL", help="A board store or URL.")],
     key_dir: KeyDirOption = None,
     ca_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--ca-file", help="CA certificates for a private CA (default: $WALLET_CA_FILE)."
-        ),
+        Path | None, typer.Option("--ca-file", help="CA certificates for a private CA.")
     ] = None,
     json_: JsonOption = False,
 ) -> None:
@@ -166,8 +163,7 @@ def info(
     from wallet.board import BoardClient, BoardHost, board_service, is_board_url
 
     if is_board_url(board):
-        given = environment().environ.get("WALLET_CA_FILE")
-        with BoardClient(board, ca_file=ca_file or (Path(given) if given else None)) as client:
+        with BoardClient(board, ca_file=ca_file) as client:
             identity = client.info()
             data = {
                 "board": board,
