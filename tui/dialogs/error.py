@@ -27,7 +27,7 @@ class ErrorDialog(ModalScreen[None]):
     DEFAULT_CSS = """
     ErrorDialog { align: center middle; }
     ErrorDialog > Vertical {
-        width: 70; max-width: 95%; height: auto; max-height: 95%; padding: 1 2;
+        width: 70; max-width: 95%; height: auto; max-height: 95%; overflow-y: auto; padding: 1 2;
         border: thick $error; background: $surface;
     }
     ErrorDialog .title { text-style: bold; color: $error; margin-bottom: 1; }

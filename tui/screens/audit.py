@@ -202,7 +202,9 @@ class AuditScreen(MainScreen):
             self.post_message(AuditProgress(done, total))
 
         try:
-            report = audit_record(record, election=election, progress=progress)
+            report = audit_record(
+                record, election=election, progress=progress, ca_file=self.session.ca_file()
+            )
         except Exception as exc:
             self.post_message(ServiceFailed.of("audit the record", exc))
             return

@@ -127,7 +127,12 @@ class ResultScreen(WalletScreen):
             self.post_message(AuditProgress(done, total))
 
         try:
-            report = audit_record(self.board, election=self.election, progress=progress)
+            report = audit_record(
+                self.board,
+                election=self.election,
+                progress=progress,
+                ca_file=self.session.ca_file(),
+            )
         except Exception as exc:
             self.post_message(ServiceFailed.of("audit the record", exc))
             return
