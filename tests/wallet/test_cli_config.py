@@ -31,7 +31,7 @@ def test_set_get_list_unset(home: Path, tmp_path: Path, monkeypatch: pytest.Monk
     assert _run(home, "config", "set", "as", "ada").code == 0
     listed = _run(home, "--json", "config", "list").json()
     assert listed == {"board": str(tmp_path / "board.sqlite"), "as": "ada"}
-    assert _run(home, "config", "list").stdout.splitlines()[1] == "as = ada"
+    assert _run(home, "config", "list").stdout.splitlines()[1] == "as\tada"
     assert _run(home, "config", "unset", "as").code == 0
     assert _run(home, "config", "list", "--json").json() == {
         "board": str(tmp_path / "board.sqlite")

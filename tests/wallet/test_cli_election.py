@@ -77,7 +77,7 @@ def test_an_election_from_create_to_audit_through_the_cli(tmp_path: Path) -> Non
                 waited += 1
     assert waited > 0
     early = run_("authority", "election", "tally", ELECTION, "--board", board,
-                 "--as", "authority")  # fmt: skip
+                 "--as", "authority", "--yes")  # fmt: skip
     assert early.code == 1 and "phase" in early.stderr
     opened = ok("authority", "election", "open", ELECTION, "--board", board, "--as", "authority")
     assert "launch code" in opened.stdout
@@ -113,12 +113,12 @@ def test_an_election_from_create_to_audit_through_the_cli(tmp_path: Path) -> Non
     listed = ok("authority", "election", "list", "--board", board, "--json").json()
     assert [item["election"] for item in listed] == [ELECTION]
     too_soon = run_("authority", "election", "close", ELECTION, "--board", board,
-                    "--as", "authority")  # fmt: skip
+                    "--as", "authority", "--yes")  # fmt: skip
     assert too_soon.code == 1 and "window" in too_soon.stderr
     clock.now = closes + timedelta(seconds=1)
 
     for step in ("close", "tally"):
-        ok("authority", "election", step, ELECTION, "--board", board, "--as", "authority")
+        ok("authority", "election", step, ELECTION, "--board", board, "--as", "authority", "--yes")
     for t in ("t1", "t3"):
         ok(t, "trustee", "decrypt", ELECTION, "--board", board, "--as", t)
     result = ok("authority", "election", "result", ELECTION, "--board", board,

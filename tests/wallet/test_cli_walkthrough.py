@@ -85,7 +85,7 @@ class Shell:
             log = (self.folder / f"background-{len(self.background)}.log").open("wb")
             process = subprocess.Popen(
                 ["bash", "-c", script], cwd=self.folder, env=self._env(line),
-                stdout=log, stderr=subprocess.STDOUT,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
             self.background.append((line, process))
         else:
@@ -120,6 +120,14 @@ class Shell:
 
         threading.Thread(target=drain, daemon=True).start()
         assert listening.wait(60) and server.poll() is None, log.read_text()
+
+    def abort(self) -> None:
+        """After a failure: stop the background jobs and the server at once."""
+        for _, process in self.background:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        self.background = []
+        self.finish()
 
     def finish(self) -> None:
         """Wait for the background jobs (each must succeed), then stop the server."""
@@ -177,8 +185,10 @@ def test_the_walkthrough_runs_as_written(tmp_path: Path) -> None:
                 # The voting window (a day, the default) is over.
                 clock.write_text((start + timedelta(days=1, minutes=1)).isoformat())
             shell.run(line)
-    finally:
-        shell.finish()
+    except BaseException:
+        shell.abort()
+        raise
+    shell.finish()
 
     commands = runs.read_text(encoding="utf-8").splitlines()
     assert len(commands) <= PROMISED, commands

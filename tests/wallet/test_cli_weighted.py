@@ -100,7 +100,7 @@ def test_a_weighted_election_from_create_to_audit_through_the_cli(tmp_path: Path
        "--choice", "yn=yes")  # fmt: skip
     clock.now = closes + timedelta(seconds=1)
     for step in ("close", "tally"):
-        ok("authority", "election", step, ELECTION, "--board", board, "--as", "authority")
+        ok("authority", "election", step, ELECTION, "--board", board, "--as", "authority", "--yes")
     for t in ("t1", "t3"):
         ok(t, "trustee", "decrypt", ELECTION, "--board", board, "--as", t)
 

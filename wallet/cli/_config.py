@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, message
+from wallet.cli._common import (
+    HomeOption,
+    JsonOption,
+    emit,
+    environment,
+    home_of,
+    json_of,
+    message,
+    table,
+)
 
 if TYPE_CHECKING:
     from wallet._home import Home
@@ -81,20 +90,23 @@ def set_(
 
 
 @app.command("get")
-def get(ctx: typer.Context, key: KeyArgument, home: HomeOption = None) -> None:
+def get(
+    ctx: typer.Context, key: KeyArgument, home: HomeOption = None, json_: JsonOption = False
+) -> None:
     """Print a default; exit 1 when it is not set.
 
     Examples:
 
     \b
       wallet config get board
+      wallet config get as --json
     """
     _check_key(key)
     value = _home(ctx, home).config.defaults.get(key)
     if value is None:
         message(f"{key} is not set (set it with `wallet config set {key} VALUE`)")
         raise typer.Exit(1)
-    typer.echo(value)
+    emit({"key": key, "value": value}, json_of(ctx, json_), lambda data: str(data["value"]))
 
 
 @app.command("unset")
@@ -125,7 +137,11 @@ def list_(ctx: typer.Context, home: HomeOption = None, json_: JsonOption = False
       wallet config list --json
     """
     data: dict[str, Any] = dict(_home(ctx, home).config.defaults)
-    emit(data, json_of(ctx, json_), lambda rows: "\n".join(f"{k} = {v}" for k, v in rows.items()))
+    emit(
+        data,
+        json_of(ctx, json_),
+        lambda rows: table(["KEY", "VALUE"], [[k, v] for k, v in rows.items()]),
+    )
 
 
 def board_or_default(ctx: typer.Context, board: str | None, home: Path | None = None) -> str:

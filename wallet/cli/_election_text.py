@@ -21,9 +21,11 @@ def next_step(data: dict[str, Any], now: datetime) -> str:
     name, phase = data["election"], data["phase"]
     opens, closes = _local(data["window"]["opens"]), _local(data["window"]["closes"])
     if phase in ("empty", "setup"):
+        keys, shares, count = len(data["keys"]), len(data["shares"]), len(data["trustees"])
         return (
-            f"trustees run `wallet trustee keygen {name}`, then `wallet trustee shares {name}` "
-            f"until none is missing; then the authority runs `wallet election open {name}`"
+            f"the trustees' key ceremony ({keys} of {count} keys, {shares} of {count} shares "
+            f"posted): each trustee runs `wallet trustee follow {name}` (or keygen, then shares "
+            f"until none is missing); then the authority runs `wallet election open {name}`"
         )
     if phase == "open":
         if now < opens:
@@ -33,13 +35,17 @@ def next_step(data: dict[str, Any], now: datetime) -> str:
                 f"voters run `wallet vote {name} --choice CONTEST=OPTION`; voting closes "
                 f"{closes:%Y-%m-%d %H:%M %Z} ({_when(closes, now)})"
             )
-        return f"voting has closed: the authority runs `wallet election close {name}`"
-    if phase == "closed":
-        return f"the authority runs `wallet election tally {name}`"
-    if phase == "tallied":
         return (
-            f"trustees run `wallet trustee decrypt {name}`; then the authority runs "
-            f"`wallet election result {name} --as AUTHORITY`"
+            f"voting closed {closes:%Y-%m-%d %H:%M %Z}: the authority runs "
+            f"`wallet election finish {name}` (close, tally, result)"
+        )
+    if phase == "closed":
+        return f"the authority runs `wallet election finish {name}` (tally, then the result)"
+    if phase == "tallied":
+        have, need = len(data["decryptionShares"]), data["threshold"]
+        return (
+            f"decryption: {have} of the {need} shares needed; trustees run `wallet trustee "
+            f"decrypt {name}`; then the authority runs `wallet election finish {name}`"
         )
     return (
         f"the result is final; anyone can check it: `wallet election export {name} -o DIR`, "
@@ -59,7 +65,10 @@ def summary_text(data: dict[str, Any], now: datetime) -> str:
         f"(revoting: the {data['revoting']} counts)",
     ]
     if "launchCode" in data:
-        lines.append(f"launch code: {data['launchCode']}")
+        lines.append(
+            f"launch code: {data['launchCode']} (vote only if it is the code the authority "
+            "published for this election)"
+        )
     for contest, counts in (data.get("result") or {}).items():
         lines.append(f"result:      {contest}: " + ", ".join(f"{o} {n}" for o, n in counts.items()))
     lines.append(f"next:        {next_step(data, now)}")

@@ -140,6 +140,7 @@ def import_(
     kind = keystore or settings(ctx).keystore or "auto"
     with _staged(file) as source:
         if is_stdio(file):
+            source.touch(mode=0o600)  # Sealed files readable by others are refused.
             source.write_bytes(_stdin_bytes())
         summary = import_backup(source, home_of(ctx, home), environment(), keystore=kind)
     message(f"restored {summary.keys} keys and {summary.identities} identities")
@@ -157,16 +158,10 @@ def _staged(file: Path) -> Iterator[Path]:
 
 
 def _stdin_bytes() -> bytes:
-    # A test's stdin may be a text stream without a binary buffer.
-    buffer = getattr(sys.stdin, "buffer", None)
-    return bytes(buffer.read()) if buffer is not None else sys.stdin.read().encode("utf-8")
+    return sys.stdin.buffer.read()
 
 
 def _stdout_bytes(data: bytes) -> None:
     sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:  # A test's stdout: text only; a backup file is ASCII.
-        sys.stdout.write(data.decode("ascii"))
-    else:
-        buffer.write(data)
-        buffer.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()

@@ -58,6 +58,10 @@ def keygen(
 
     done = run_step(ctx, service, election, board=board, as_=as_, home=home)
     emit(done.to_json(), json_of(ctx, json_), lambda _data: _posted_line(done))
+    message(
+        f"next: once every trustee has posted its key (`wallet election show {election}` counts "
+        f"them), run `wallet trustee shares {election}`"
+    )
 
 
 @app.command("shares")
@@ -85,6 +89,12 @@ def shares(
             f"next: when trustees {list(done.waiting)} have posted theirs, run "
             f"`wallet trustee shares {election}` again"
         )
+    elif done.acknowledged:
+        message(
+            f"next: your part of the key ceremony is done; the authority opens the election "
+            f"once every trustee has acknowledged; after the tally, run `wallet trustee decrypt "
+            f"{election}` (or leave `wallet trustee follow {election}` running)"
+        )
 
 
 @app.command("decrypt")
@@ -107,6 +117,11 @@ def decrypt(
 
     done = run_step(ctx, service, election, board=board, as_=as_, home=home)
     emit(done.to_json(), json_of(ctx, json_), lambda _data: _posted_line(done))
+    message(
+        f"next: once enough trustees have decrypted, the authority publishes the result: "
+        f"`wallet election finish {election}` (or `wallet election result {election} --as "
+        "AUTHORITY`)"
+    )
 
 
 @app.command("follow")
