@@ -37,6 +37,7 @@ class World:
     root: Path
     clock: MovingClock
     dids: dict[str, str] = field(default_factory=dict)
+    receipts: dict[str, str] = field(default_factory=dict)
     covered: dict[str, set[str]] = field(default_factory=dict)
 
     @property
@@ -95,7 +96,9 @@ def _election(world: World, pos: str, name: str, *, json_steps: bool) -> None:
         assert opened["launchCode"]
     credential = world.root / "creds" / "v1.json"
     vote = ("--board", world.board, "--credential", credential, "--choice", "mayor=ada")
-    step("v1", "vote", name, *vote, "--choice", "fund-the-park=yes")
+    cast = step("v1", "vote", name, *vote, "--choice", "fund-the-park=yes")
+    if json_steps:
+        world.receipts[name] = cast["receipt"]
     step("v1", "vote", name, *vote, "--challenge")
 
 
@@ -243,6 +246,10 @@ def test_dash_is_stdin_and_stdout_for_backups_manifests_and_lists(finished: Worl
                      "--credential-type", "VoterCredential", "--board", w.board,
                      stdin=manifest)  # fmt: skip
     assert created["election"] == "piped"
+    # A receipt file on stdin, checked against the board.
+    checked = w.json("v1", "before", "receipt check", "-", "--board", w.board,
+                     stdin=w.receipts["e-before"])  # fmt: skip
+    assert checked["inclusion"] == "passed" and checked["election"] == "e-before"
 
 
 # The README's exit codes for the election commands: 1 verification failed, refused by the

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from wallet.cli._common import JsonOption, json_of, now, read_input
+from wallet.cli._common import JsonOption, json_of, now, read_input, stdin_as_files
 from wallet.cli._credential import (
     IssuerKeyOption,
     StatusFileOption,
@@ -58,14 +58,17 @@ def verify(
     """
     from wallet.services import trust_decision, verify_presentation_text
 
-    report = verify_presentation_text(
-        read_input(file, "presentation"),
-        challenge=challenge,
-        domain=domain,
-        now=now(),
-        trust=trust_decision(trust or (), trust_any=trust_any, issuer_key=issuer_key),
-        status_list_files=status_list_file or (),
-    )
+    lists = status_list_file or []
+    with stdin_as_files(file, issuer_key, *lists) as (source, key, *files):
+        assert source is not None  # `file` is required.
+        report = verify_presentation_text(
+            read_input(source, "presentation"),
+            challenge=challenge,
+            domain=domain,
+            now=now(),
+            trust=trust_decision(trust or (), trust_any=trust_any, issuer_key=key),
+            status_list_files=[f for f in files if f is not None],
+        )
     finish_verification(report, json_of(ctx, json_))
 
 
