@@ -28,7 +28,8 @@ from tests.wallet.test_cli_readme import JSON_RUNS
 POSITIONS = ("before", "after")
 PEOPLE = ("authority", "t1", "t2", "v1")
 # Commands of the README that take --json but need a live counterpart (an OpenID4VC wallet
-# or issuer across the network): test_cli_exchange runs them, with --json.
+# or issuer across the network): test_cli_exchange runs them with --json in both positions
+# (test_the_exchange_commands_print_json_before_or_after_the_command).
 ELSEWHERE = {"credential offer", "credential receive", "present", "presentation request"}
 
 
