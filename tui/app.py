@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from tui.data import (
     BOARD_PASSPHRASE_VARIABLE,
     PASSPHRASE_VARIABLE,
+    Location,
     Secret,
     Session,
     describe_error,
@@ -50,7 +52,10 @@ class WalletApp(App[None]):
     .heading { text-style: bold; padding: 0 1; }
     .hint { color: $text-muted; padding: 0 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("f1,question_mark", "toggle_keys", "Keys", key_display="F1"),
+    ]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -70,9 +75,73 @@ class WalletApp(App[None]):
         if self.screen is not self.get_screen(name):
             self.switch_screen(name)
 
-    def show_error(self, action: str, reason: str, then: Callable[[], None] | None = None) -> None:
+    def action_toggle_keys(self) -> None:
+        """Show the keys of the screen and of the focused widget beside it, or hide them."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The app's own actions in the command palette (Ctrl+P), after Textual's."""
+        yield from super().get_system_commands(screen)
+        for name, title, help_text in (
+            ("identities", "Identities", "Your DIDs: create, show, copy"),
+            ("credentials", "Credentials", "The credentials you hold: import, verify, present"),
+            ("elections", "Elections", "Elections on your boards: vote, see results"),
+            ("receipts", "Receipts", "Your ballots' receipts: check inclusion"),
+            ("audit", "Audit", "Audit an election on a board or an exported record"),
+        ):
+            yield SystemCommand(title, help_text, lambda name=name: self.action_switch(name))
+        # The screen's own actions too, each under its footer's name, with its key.
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if binding.show and active.enabled and active.node is not self:
+                yield SystemCommand(
+                    binding.description,
+                    f"This screen's action (key {binding.key_display or key})",
+                    lambda a=binding.action, n=active.node: self.run_action(a, n),
+                )
+        yield SystemCommand(
+            "Add a board", "A board file or a board server's URL", self.action_add_board
+        )
+        yield SystemCommand(
+            "Audit a record or board", "Choose a record, board file or URL to audit",
+            self.action_open_audit,
+        )  # fmt: skip
+
+    def action_add_board(self) -> None:
+        """Go to the elections and ask for a board to add."""
+        self.action_switch("elections")
+        self.call_later(self.get_screen("elections").run_action, "add_board")
+
+    def audit_election(self, board: Location, election: str) -> None:
+        """Show the audit screen auditing one election of a board."""
+        audit = self.get_screen("audit")
+        assert isinstance(audit, AuditScreen)
+        run = audit.audit_election
+        if self.screen is not audit:
+            # From a pushed screen (a result), the main screen below it is replaced.
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            self.switch_screen("audit")
+        self.call_later(run, board, election)
+
+    def action_open_audit(self) -> None:
+        """Go to the audit and ask for what to audit."""
+        self.action_switch("audit")
+        self.call_later(self.get_screen("audit").run_action, "open")
+
+    def show_error(
+        self,
+        action: str,
+        reason: str,
+        then: Callable[[], None] | None = None,
+        *,
+        error: type[BaseException] = Exception,
+    ) -> None:
         """Show why `action` failed; `then` runs once the dialog is closed."""
-        self.push_screen(ErrorDialog(action, reason), lambda _: then() if then else None)
+        self.push_screen(ErrorDialog(action, reason, error), lambda _: then() if then else None)
 
     def require_unlock(self, then: Callable[[], object]) -> None:
         """Run `then` once the keystore can be opened, asking for its passphrase if needed."""
@@ -95,7 +164,7 @@ class WalletApp(App[None]):
             )
         )
 
-    def require_board_unlock(self, board: Path, then: Callable[[], object]) -> None:
+    def require_board_unlock(self, board: Location, then: Callable[[], object]) -> None:
         """Run `then` once `board` can sign, asking for its key's passphrase if needed.
 
         A local board whose checkpoint key is in a sealed file needs that file's passphrase
@@ -111,7 +180,7 @@ class WalletApp(App[None]):
             return
         self.ask_board_passphrase(board, then)
 
-    def ask_board_passphrase(self, board: Path, then: Callable[[], object]) -> None:
+    def ask_board_passphrase(self, board: Location, then: Callable[[], object]) -> None:
         """Ask for the board key's passphrase, try it, and run `then` once it opens the key."""
         self._ask(
             PendingUnlock(
@@ -120,7 +189,7 @@ class WalletApp(App[None]):
                 f"The board {shown_path(board)} keeps its checkpoint key in a passphrase "
                 "file; posting a ballot signs a checkpoint with it.",
                 "unlock the board's key",
-                lambda env: open_board_key(board, env),
+                lambda env: open_board_key(Path(board), env),
                 then,
             )
         )

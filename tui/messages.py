@@ -13,6 +13,7 @@ from wallet.services import (
     CredentialSummary,
     Document,
     ElectionListing,
+    ElectionResult,
     ElectionSummary,
     Environment,
     FollowedElection,
@@ -26,6 +27,7 @@ from wallet.services import (
 
 if TYPE_CHECKING:
     from did import DidDocument
+    from tui.data import Location
 
 
 @dataclass
@@ -159,18 +161,31 @@ class AuditFinished(Message):
 
 
 @dataclass
+class ResultLoaded(Message):
+    """A finished election's published result, with the ballots the rules kept out of it."""
+
+    summary: ElectionSummary
+    result: ElectionResult
+
+
+@dataclass
 class ElectionsLoaded(Message):
-    """The elections on the known boards, and those this wallet takes part in (its role)."""
+    """The elections on the known boards, and those this wallet takes part in (its role).
+
+    `unreadable` names each board that could not be listed, and why, so that one board
+    that is down does not hide the others.
+    """
 
     elections: list[ElectionListing]
     followed: list[FollowedElection]
+    unreadable: list[tuple[str, str]]
 
 
 @dataclass
 class BallotReady(Message):
     """What the ballot form needs: the election's summary and who may vote."""
 
-    board: Path
+    board: Location
     summary: ElectionSummary
     identities: list[Identity]
 

@@ -1,4 +1,5 @@
-"""Pilot tests of voting: election list → ballot → receipt, a Benaloh challenge, the limits."""
+"""Pilot tests of voting: election list → ballot → review → confirmation → receipt, a Benaloh
+challenge, the limits, radio buttons and checkboxes, the board's passphrase."""
 
 from __future__ import annotations
 
@@ -18,9 +19,21 @@ from tests.tui.election import (
 )
 from tests.tui.helpers import settle, static_text, type_text
 from tui.app import WalletApp, create_app
-from tui.dialogs import ChallengeDialog, ErrorDialog, PassphraseDialog, PathDialog
-from tui.screens import BallotScreen, ElectionsScreen, ReceiptScreen, ReceiptsScreen
-from tui.widgets import ElectionTable
+from tui.dialogs import (
+    ChallengeDialog,
+    ConfirmDialog,
+    ErrorDialog,
+    LocationDialog,
+    PassphraseDialog,
+)
+from tui.screens import (
+    BallotScreen,
+    ElectionsScreen,
+    ReceiptScreen,
+    ReceiptsScreen,
+    ReviewScreen,
+)
+from tui.widgets import ChoiceList, ElectionTable
 from wallet.services import Environment, Wallet, check_receipt, list_receipts, show_election
 
 pytestmark = pytest.mark.asyncio
@@ -31,12 +44,12 @@ def world(tmp_path: Path) -> ElectionWorld:
     return make_election(tmp_path)
 
 
-async def open_board(pilot: Pilot[None], app: WalletApp, board: Path) -> None:
+async def open_board(pilot: Pilot[None], app: WalletApp, board: Path | str) -> None:
     await pilot.press("3")
     await settle(pilot)
     assert isinstance(app.screen, ElectionsScreen)
     await pilot.press("o")
-    assert isinstance(app.screen, PathDialog)
+    assert isinstance(app.screen, LocationDialog)
     app.screen.query_one("#path", Input).value = str(board)
     await pilot.press("enter")
     await settle(pilot)
@@ -53,6 +66,15 @@ async def start_ballot(pilot: Pilot[None], app: WalletApp, world: ElectionWorld)
     assert isinstance(app.screen, BallotScreen)
 
 
+async def confirm(pilot: Pilot[None], app: WalletApp, key: str) -> None:
+    """Press `key` on the review (v casts, h challenges), then say yes in the dialog."""
+    assert isinstance(app.screen, ReviewScreen)
+    await pilot.press(key)
+    assert isinstance(app.screen, ConfirmDialog)
+    await pilot.press("y")
+    await settle(pilot)
+
+
 def entries(world: ElectionWorld) -> int:
     return show_election(world.board, ELECTION, election_env()).entries
 
@@ -61,15 +83,29 @@ async def test_vote_from_the_election_list_to_a_verified_receipt(world: Election
     app = create_app(world.voter_home, election_env())
     async with app.run_test(size=(120, 40)) as pilot:
         await start_ballot(pilot, app, world)
-        assert static_text(app, "#step").startswith("Mayor (1 of 3)")
-        await pilot.press("space", "n")  # Mayor: the first option, ada.
-        assert static_text(app, "#step").startswith("New library (2 of 3)")
-        await pilot.press("down", "space", "n")  # New library: the second option, no.
-        assert static_text(app, "#step").startswith("Review")
-        assert "Mayor: Ada" in static_text(app, "#review")
-        assert "New library: No" in static_text(app, "#review")
-        await pilot.press("c")
-        await settle(pilot)
+        assert static_text(app, "#step").startswith("Mayor (1 of 4)")
+        await pilot.press("space", "enter")  # Mayor: the first option, ada.
+        assert static_text(app, "#step").startswith("New library (2 of 4)")
+        # "No" is chosen with Space like any option: no letter is a command on the ballot.
+        await pilot.press("down", "n", "space", "enter")
+        assert static_text(app, "#step").startswith("Projects (3 of 4)")
+        await pilot.press("space", "down", "down", "space", "enter")
+        assert isinstance(app.screen, ReviewScreen)
+        choices = static_text(app, "#choices")
+        assert "Mayor: Ada" in choices
+        assert "New library: No" in choices
+        assert "Projects: Park, Cycle path" in choices
+        assert "Town vote (town-vote)" in static_text(app, "#election")
+        before = entries(world)
+        # The confirmation says what is cast and as whom; Escape there casts nothing.
+        await pilot.press("v")
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert world.voter in str(dialog.body)
+        await pilot.press("enter")  # The focus is on Cancel: a habitual Enter casts nothing.
+        assert isinstance(app.screen, ReviewScreen)
+        assert entries(world) == before
+        await confirm(pilot, app, "v")
 
         screen = app.screen
         assert isinstance(screen, ReceiptScreen)
@@ -96,9 +132,9 @@ async def test_challenge_shows_what_was_checked_then_cast(world: ElectionWorld) 
     app = create_app(world.voter_home, election_env())
     async with app.run_test(size=(120, 40)) as pilot:
         await start_ballot(pilot, app, world)
-        await pilot.press("down", "space", "n", "n")  # Mayor: bob; no library choice.
-        await pilot.press("h")
-        await settle(pilot)
+        # Mayor: bob; no library choice; no project.
+        await pilot.press("down", "space", "enter", "enter", "enter")
+        await confirm(pilot, app, "h")
         dialog = app.screen
         assert isinstance(dialog, ChallengeDialog)
         assert dialog.outcome["counted"] is False
@@ -109,9 +145,9 @@ async def test_challenge_shows_what_was_checked_then_cast(world: ElectionWorld) 
         await pilot.pause()
         # Back on the ballot's first step, the choices kept; now cast it for real.
         assert isinstance(app.screen, BallotScreen)
-        assert static_text(app, "#step").startswith("Mayor (1 of 3)")
-        await pilot.press("n", "n", "c")
-        await settle(pilot)
+        assert static_text(app, "#step").startswith("Mayor (1 of 4)")
+        await pilot.press("enter", "enter", "enter")
+        await confirm(pilot, app, "v")
         assert isinstance(app.screen, ReceiptScreen)
 
     with Wallet.open(world.voter_home, election_env()) as wallet:
@@ -120,26 +156,37 @@ async def test_challenge_shows_what_was_checked_then_cast(world: ElectionWorld) 
     assert kinds == ["ballot", "challenged"]
 
 
-async def test_a_ballot_outside_the_limits_is_not_submitted_and_says_why(
+async def test_a_ballot_outside_the_limits_cannot_go_on_and_says_why(
     world: ElectionWorld,
 ) -> None:
     app = create_app(world.voter_home, election_env())
     async with app.run_test(size=(120, 40)) as pilot:
         await start_ballot(pilot, app, world)
         before = entries(world)
-        # The form knows the contest's limits: two mayors in a vote-for-one contest stop the
-        # ballot at that step, with the reason, and it cannot reach the review to be cast.
-        await pilot.press("space", "down", "space", "n")
-        assert static_text(app, "#step").startswith("Mayor (1 of 3)")
-        assert "choose at most 1 option (you chose 2)" in static_text(app, "#problem")
-        await pilot.press("n", "c")
-        await settle(pilot)
-        assert isinstance(app.screen, BallotScreen)
-        assert static_text(app, "#step").startswith("Mayor (1 of 3)")
-        # Choosing nothing is below the minimum of one, and is refused the same way.
-        await pilot.press("space", "up", "space", "n")
+        options = app.screen.query_one(ChoiceList)
+        # Vote for one: radio buttons, so choosing Bob after Ada leaves Bob alone chosen.
+        assert options.radio
+        await pilot.press("space", "down", "space")
+        assert options.chosen == ["bob"]
+        assert "(•) Bob" in str(options.get_option_at_index(1).prompt)
+        assert "( ) Ada" in str(options.get_option_at_index(0).prompt)
+        # Space on the chosen one clears it; nothing chosen is below the minimum of one.
+        await pilot.press("space", "enter")
         assert "choose at least 1 option (you chose 0)" in static_text(app, "#problem")
-        assert static_text(app, "#step").startswith("Mayor (1 of 3)")
+        assert static_text(app, "#step").startswith("Mayor (1 of 4)")
+        await pilot.press("space", "enter", "enter")
+        # Projects: checkboxes, up to two; a third is refused at Enter, with the reason.
+        assert static_text(app, "#step").startswith("Projects (3 of 4)")
+        assert not options.radio
+        await pilot.press("space", "down", "space", "down", "space", "enter")
+        assert options.chosen == ["park", "pool", "path"]
+        assert "choose at most 2 options (you chose 3)" in static_text(app, "#problem")
+        assert static_text(app, "#step").startswith("Projects (3 of 4)")
+        # Escape goes back one contest, the choices kept.
+        await pilot.press("escape")
+        assert static_text(app, "#step").startswith("New library (2 of 4)")
+        await pilot.press("escape")
+        assert options.chosen == ["bob"]
     assert entries(world) == before
 
 
@@ -161,10 +208,9 @@ async def test_the_board_passphrase_is_asked_for_and_a_wrong_one_refused(
     app = create_app(world.voter_home, without_board_passphrase())
     async with app.run_test(size=(120, 40)) as pilot:
         await start_ballot(pilot, app, world)
-        await pilot.press("space", "n", "n")
+        await pilot.press("space", "enter", "enter", "enter")
         before = entries(world)
-        await pilot.press("c")
-        await settle(pilot)
+        await confirm(pilot, app, "v")
         # The board's sidecar says its key is in a sealed file, so casting asks first.
         dialog = app.screen
         assert isinstance(dialog, PassphraseDialog)
@@ -199,8 +245,8 @@ async def test_a_board_that_refuses_its_passphrase_late_gets_the_dialog_then_the
     app = create_app(world.voter_home, election_env(environ=environ))
     async with app.run_test(size=(120, 40)) as pilot:
         await start_ballot(pilot, app, world)
-        await pilot.press("space", "n", "n", "c")
-        await settle(pilot)
+        await pilot.press("space", "enter", "enter", "enter")
+        await confirm(pilot, app, "v")
         assert isinstance(app.screen, PassphraseDialog)
         await give_board_passphrase(pilot, app, BOARD_PASSPHRASE)
         assert isinstance(app.screen, ReceiptScreen)

@@ -178,39 +178,12 @@ def test_audit_before_a_record(snap_compare: Compare, home: Path) -> None:
     assert snap_compare(create_app(home, unlocked_env()), terminal_size=SIZE, run_before=open_tab)
 
 
-def _ballot_app(tmp_path: Path) -> tuple[WalletApp, Path]:
-    world = make_election(tmp_path)
-    app = create_app(world.voter_home, election_env(rng=world.rng))
-    app.session.boards.append(world.board)
-    return app, world.board
-
-
 async def _open_ballot(pilot: Pilot[Any]) -> None:
     await settle(pilot)
     await pilot.press("3")
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
-
-
-def test_ballot_contest_step(snap_compare: Compare, tmp_path: Path) -> None:
-    async def choose(pilot: Pilot[Any]) -> None:
-        await _open_ballot(pilot)
-        await pilot.press("space", "down", "space")
-        await pilot.pause()
-
-    app, _ = _ballot_app(tmp_path)
-    assert snap_compare(app, terminal_size=SIZE, run_before=choose)
-
-
-def test_ballot_review(snap_compare: Compare, tmp_path: Path) -> None:
-    async def review(pilot: Pilot[Any]) -> None:
-        await _open_ballot(pilot)
-        await pilot.press("space", "n", "down", "space", "n")
-        await pilot.pause()
-
-    app, _ = _ballot_app(tmp_path)
-    assert snap_compare(app, terminal_size=SIZE, run_before=review)
 
 
 # Screens whose content is random by design: an election made with fixed randomness.
@@ -233,10 +206,16 @@ def _voting_app(world: ElectionWorld, env: Environment | None = None) -> WalletA
 
 
 async def _review(pilot: Pilot[Any]) -> None:
-    """From the first screen to the ballot's review: Mayor Ada, no library choice."""
+    """From the first screen to the ballot's review: Mayor Ada, no library choice, no project."""
     await _open_ballot(pilot)
-    await pilot.press("space", "n", "n")
+    await pilot.press("space", "enter", "enter", "enter")
     await pilot.pause()
+
+
+async def _confirmed(pilot: Pilot[Any], key: str) -> None:
+    """On the review, `key` (v casts, h challenges), then yes in the confirmation."""
+    await pilot.press(key, "y")
+    await settle(pilot)
 
 
 def test_elections_listed(snap_compare: Compare, fixed_election: ElectionWorld) -> None:
@@ -251,8 +230,7 @@ def test_elections_listed(snap_compare: Compare, fixed_election: ElectionWorld) 
 def test_receipt(snap_compare: Compare, fixed_election: ElectionWorld) -> None:
     async def cast(pilot: Pilot[Any]) -> None:
         await _review(pilot)
-        await pilot.press("c")
-        await settle(pilot)
+        await _confirmed(pilot, "v")
 
     assert snap_compare(_voting_app(fixed_election), terminal_size=SIZE, run_before=cast)
 
@@ -260,8 +238,7 @@ def test_receipt(snap_compare: Compare, fixed_election: ElectionWorld) -> None:
 def test_receipts_listed(snap_compare: Compare, fixed_election: ElectionWorld) -> None:
     async def cast_then_list(pilot: Pilot[Any]) -> None:
         await _review(pilot)
-        await pilot.press("c")
-        await settle(pilot)
+        await _confirmed(pilot, "v")
         await pilot.press("escape", "4")
         await settle(pilot)
 
@@ -271,8 +248,7 @@ def test_receipts_listed(snap_compare: Compare, fixed_election: ElectionWorld) -
 def test_challenge_dialog(snap_compare: Compare, fixed_election: ElectionWorld) -> None:
     async def challenge(pilot: Pilot[Any]) -> None:
         await _review(pilot)
-        await pilot.press("h")
-        await settle(pilot)
+        await _confirmed(pilot, "h")
 
     assert snap_compare(_voting_app(fixed_election), terminal_size=SIZE, run_before=challenge)
 
@@ -280,8 +256,7 @@ def test_challenge_dialog(snap_compare: Compare, fixed_election: ElectionWorld) 
 def test_board_passphrase_dialog(snap_compare: Compare, fixed_election: ElectionWorld) -> None:
     async def ask(pilot: Pilot[Any]) -> None:
         await _review(pilot)
-        await pilot.press("c")
-        await settle(pilot)
+        await _confirmed(pilot, "v")
         await type_text(pilot, "board secret")
         await pilot.pause()
 
@@ -291,7 +266,7 @@ def test_board_passphrase_dialog(snap_compare: Compare, fixed_election: Election
 
 
 def test_audit_report(snap_compare: Compare, fixed_election: ElectionWorld) -> None:
-    root = fixed_election.board.parent
+    root = fixed_election.root
     finish_election(root, fixed_election, root / "record")
 
     async def audit(pilot: Pilot[Any]) -> None:
@@ -305,3 +280,32 @@ def test_audit_report(snap_compare: Compare, fixed_election: ElectionWorld) -> N
 
     app = _voting_app(fixed_election)
     assert snap_compare(app, terminal_size=SIZE, run_before=audit)
+
+
+def test_ballot_contest_step(snap_compare: Compare, fixed_election: ElectionWorld) -> None:
+    async def choose(pilot: Pilot[Any]) -> None:
+        # Vote for one: radio buttons; choosing Bob after Ada leaves Bob alone chosen.
+        await _open_ballot(pilot)
+        await pilot.press("space", "down", "space")
+        await pilot.pause()
+
+    assert snap_compare(_voting_app(fixed_election), terminal_size=SIZE, run_before=choose)
+
+
+def test_ballot_checkbox_step(snap_compare: Compare, fixed_election: ElectionWorld) -> None:
+    async def choose(pilot: Pilot[Any]) -> None:
+        # Up to two projects: checkboxes.
+        await _open_ballot(pilot)
+        await pilot.press("space", "enter", "enter", "space", "down", "down", "space")
+        await pilot.pause()
+
+    assert snap_compare(_voting_app(fixed_election), terminal_size=SIZE, run_before=choose)
+
+
+def test_ballot_review(snap_compare: Compare, fixed_election: ElectionWorld) -> None:
+    async def review(pilot: Pilot[Any]) -> None:
+        await _open_ballot(pilot)
+        await pilot.press("space", "enter", "down", "space", "enter", "space", "enter")
+        await pilot.pause()
+
+    assert snap_compare(_voting_app(fixed_election), terminal_size=SIZE, run_before=review)

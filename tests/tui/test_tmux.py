@@ -1,4 +1,6 @@
-"""Drives the real `wallet tui` in tmux: create a DID, and cast a ballot with the keyboard alone."""
+"""Drives the real `wallet tui` in tmux: create a DID; cast a ballot with the keyboard alone; and,
+at 80x24 and at 160x50, vote with review and confirmation, see a result, and audit an election
+chosen among two on one board. Every wait polls the pane for text, with a deadline."""
 
 from __future__ import annotations
 
@@ -17,7 +19,16 @@ from pathlib import Path
 import pytest
 
 from tests.tui.conftest import PASSPHRASE
-from tests.tui.election import BOARD_PASSPHRASE, election_environ, make_election
+from tests.tui.election import (
+    BOARD_PASSPHRASE,
+    ELECTION,
+    SECOND,
+    ElectionWorld,
+    add_election,
+    election_environ,
+    finish_election,
+    make_election,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,15 +62,16 @@ class Tmux:
     def screen(self) -> str:
         return self.run("capture-pane", "-p", "-t", "tui")
 
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        """Poll the pane until `text` shows, or fail with what was on screen."""
+    def wait_for(self, *texts: str, timeout: float = 20.0) -> str:
+        """Poll the pane until every one of `texts` shows at once, or fail with what was on
+        screen (a screen is drawn in parts, so its footer may come after its body)."""
         deadline = time.monotonic() + timeout
         while True:
             screen = self.screen()
-            if text in screen:
+            if all(text in screen for text in texts):
                 return screen
             if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+                raise AssertionError(f"{texts!r} never all appeared; the screen was:\n{screen}")
             time.sleep(0.1)
 
     def alive(self) -> bool:
@@ -101,13 +113,20 @@ def wallet_cli(
     )
 
 
-def start_tui(tmux: Tmux, home: Path, environ: dict[str, str]) -> None:
-    """Start `wallet tui` in a 120x40 window, with `environ` in the session's environment."""
+def start_tui(
+    tmux: Tmux,
+    home: Path,
+    environ: dict[str, str],
+    size: tuple[int, int] = (120, 40),
+    cwd: Path = ROOT,
+) -> None:
+    """Start `wallet tui` in a window of `size`, with `environ` in the session's environment."""
     settings = [arg for name, value in environ.items() for arg in ("-e", f"{name}={value}")]
     command = f"{sys.executable} -m wallet --home {home} tui"
+    width, height = size
     tmux.run(
-        "new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", *settings,
-        "-c", str(ROOT), command,
+        "new-session", "-d", "-s", "tui", "-x", str(width), "-y", str(height), *settings,
+        "-c", str(cwd), command,
     )  # fmt: skip
 
 
@@ -147,21 +166,25 @@ def test_cast_a_ballot_in_the_real_tui_and_check_its_receipt(tmp_path: Path, tmu
     start_tui(tmux, world.voter_home, {"WALLET_PASSPHRASE": PASSPHRASE})
     tmux.wait_for("n New DID")
     tmux.keys("3")
-    tmux.wait_for("o Open board")
+    tmux.wait_for("o Add board")
     tmux.keys("o")
-    tmux.wait_for("Open a board")
+    tmux.wait_for("Add a board")
     tmux.keys(str(world.board), "Enter")
     tmux.wait_for("town-vote")
     tmux.keys("Enter")
-    tmux.wait_for("Mayor (1 of 3)")
+    tmux.wait_for("Mayor (1 of 4)")
     tmux.keys("Space")
     tmux.wait_for("Chosen: Ada.")
-    tmux.keys("n")
-    tmux.wait_for("New library (2 of 3)")
-    tmux.keys("n")
-    tmux.wait_for("Review (3 of 3)")
+    tmux.keys("Enter")
+    tmux.wait_for("New library (2 of 4)")
+    tmux.keys("Enter")
+    tmux.wait_for("Projects (3 of 4)")
+    tmux.keys("Enter")
+    tmux.wait_for("Review your ballot (4 of 4)")
     tmux.wait_for("Mayor: Ada")
-    tmux.keys("c")
+    tmux.keys("v")
+    tmux.wait_for("Cast this ballot?")
+    tmux.keys("y")
     tmux.wait_for("Unlock the board's key")
     tmux.keys(BOARD_PASSPHRASE, "Enter")
     screen = tmux.wait_for("Inclusion passed")
@@ -173,3 +196,85 @@ def test_cast_a_ballot_in_the_real_tui_and_check_its_receipt(tmp_path: Path, tmu
         world.voter_home, "receipt", "check", code.group(1), extra=election_environ()
     )
     assert checked.returncode == 0, checked.stderr
+
+
+# At the least a terminal gives, and at a roomy size: one board with a finished election and
+# an open one, made once on the system clock, copied for each size.
+
+
+@pytest.fixture(scope="module")
+def two_elections(tmp_path_factory: pytest.TempPathFactory) -> ElectionWorld:
+    root = tmp_path_factory.mktemp("tmux-board")
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    world = make_election(root, start)
+    finish_election(root, world, root / "record")
+    add_election(world)
+    return world
+
+
+def fits(screen: str, width: int) -> None:
+    """Every line of the pane within its width (nothing pushed off screen)."""
+    assert all(len(line) <= width for line in screen.splitlines()), screen
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
+def test_vote_result_and_audit_at_each_size(
+    two_elections: ElectionWorld, tmp_path: Path, tmux: Tmux, size: tuple[int, int]
+) -> None:
+    copy = tmp_path / "w"
+    shutil.copytree(two_elections.root, copy)
+    width = size[0]
+    start_tui(tmux, copy / "voter", election_environ(), size=size, cwd=copy)
+    tmux.wait_for("1 Identities")
+    tmux.keys("3")
+    tmux.wait_for("o Add board")
+    tmux.keys("o")
+    tmux.wait_for("Add a board")
+    tmux.keys("board.sqlite", "Enter")
+    screen = tmux.wait_for(SECOND, "⏎ Open", "a Audit")
+    fits(screen, width)
+
+    # The finished election: its counts, what was excluded, the audit's verdict.
+    tmux.keys("Enter")
+    screen = tmux.wait_for("Result: Town vote", "Audit PASSED", "r Audit again")
+    assert re.search(r"Mayor\s+Ada\s+1\s", screen), screen
+    assert "No ballot was excluded" in screen
+    fits(screen, width)
+    # Each key waits for the screen to show the last one's effect: a key sent while the
+    # terminal still decides whether Escape starts a sequence would be read with it.
+    tmux.keys("Escape")
+    tmux.wait_for("Enter shows the result")
+    tmux.keys("Down")
+    tmux.wait_for("Enter opens the ballot")
+    tmux.keys("Enter")
+
+    # The open one: the ballot, its review, the confirmation, the receipt.
+    tmux.wait_for("Budget (1 of 2)")
+    tmux.keys("Down", "Space")
+    tmux.wait_for("(•) Generous")
+    tmux.keys("Enter")
+    screen = tmux.wait_for("Review your ballot (2 of 2)", "Budget: Generous", "v Cast vote")
+    fits(screen, width)
+    tmux.keys("v")
+    screen = tmux.wait_for("Cast this ballot?", "Cast (y)")
+    assert f"as {two_elections.voter}" in screen, screen
+    tmux.keys("y")
+    screen = tmux.wait_for("Inclusion passed")
+    fits(screen, width)
+
+    # The audit, with a choice between the board's two elections.
+    tmux.keys("Escape")
+    tmux.wait_for("⏎ Open")
+    tmux.keys("5")
+    tmux.wait_for(f"Enter audits {ELECTION}", SECOND, "⏎ Audit")
+    tmux.keys("Down")
+    tmux.wait_for(f"Enter audits {SECOND}")
+    tmux.keys("Enter")
+    screen = tmux.wait_for(f"Audit PASSED: election {SECOND}")
+    assert f"Election {SECOND} on board.sqlite" in screen
+    fits(screen, width)
+    quit_tui(tmux)
+
+    with_receipt = wallet_cli(copy / "voter", "--json", "receipt", "list", extra=election_environ())
+    [receipt] = json.loads(with_receipt.stdout)
+    assert receipt["election"] == SECOND

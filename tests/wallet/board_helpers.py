@@ -14,7 +14,7 @@ from typing import cast
 import did
 from voting.board import Board, Entry, Head, sign_entry
 from voting.board._bodies import EntryBody
-from voting.chain import Receipt
+from voting.chain import CosignatureSigner, Receipt
 from voting.testing import ELECTION_ID, Clock, Party, Run, World
 from wallet.board import (
     BoardClient,
@@ -43,8 +43,26 @@ def make_host(store: str, key_dir: Path, *, name: str = "board.test") -> BoardHo
     return BoardHost.init(store, board_env(key_dir), name=name, keystore="file", key_dir=key_dir)
 
 
-def make_service(host: BoardHost, key_dir: Path, clock: Callable[[], datetime]) -> BoardService:
-    return board_service(host, host.signer(board_env(key_dir)), now=clock, resolver=did.Resolver())
+def make_service(
+    host: BoardHost,
+    key_dir: Path,
+    clock: Callable[[], datetime],
+    witnesses: dict[str, str] | None = None,
+) -> BoardService:
+    return board_service(
+        host,
+        host.signer(board_env(key_dir)),
+        now=clock,
+        resolver=did.Resolver(),
+        witnesses=witnesses,
+    )
+
+
+def witness_signer(name: str) -> CosignatureSigner:
+    """A witness key derived from its name: for tests and benchmarks only."""
+    import hashlib
+
+    return CosignatureSigner(name, hashlib.sha256(b"witness " + name.encode()).digest())
 
 
 @contextmanager
@@ -104,7 +122,14 @@ __all__ = ["ELECTION_ID", "PASSPHRASE"]
 class ServerProcess:
     """A board server in a child process on a socket this process bound (no start-up wait)."""
 
-    def __init__(self, store: str, key_dir: Path, at: datetime, log: Path) -> None:
+    def __init__(
+        self,
+        store: str,
+        key_dir: Path,
+        at: datetime,
+        log: Path,
+        witnesses: dict[str, str] | None = None,
+    ) -> None:
         import socket
         import subprocess
         import sys
@@ -126,6 +151,7 @@ class ServerProcess:
                     str(key_dir),
                     str(self.socket.fileno()),
                     at.isoformat(),
+                    *(f"{name}={url}" for name, url in (witnesses or {}).items()),
                 ],
                 cwd=root,
                 pass_fds=(self.socket.fileno(),),
@@ -140,6 +166,37 @@ class ServerProcess:
 
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+
+class WitnessProcess:
+    """A witness server in a child process, on a socket this process bound."""
+
+    def __init__(self, name: str, state: Path, origin: str, vkey: str, log: Path) -> None:
+        import socket
+        import subprocess
+        import sys
+
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(512)
+        self.url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        root = Path(__file__).resolve().parents[2]
+        args = [name, str(state), origin, vkey, str(listener.fileno())]
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tests.wallet.witness_process", *args],
+                cwd=root,
+                pass_fds=(listener.fileno(),),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        listener.close()
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -119,7 +119,37 @@ def test_resubmitting_an_entry_returns_its_receipt_and_appends_nothing(
     again = client.submit(entry.to_bytes(), ELECTION_ID)
     assert first.created and not again.created
     assert (again.index, again.leaf_hash) == (first.index, first.leaf_hash)
+    # A voter's entry is found by its ballot id, sent with or without a place.
+    placed, unplaced = client.submit_entry(entry, ELECTION_ID)
+    assert not unplaced.created and (unplaced.index, unplaced.prev) == (first.index, first.prev)
+    assert placed.to_bytes() == client.read_log(ELECTION_ID, [_verifier(client)]).entries[-1]
     assert client.head(ELECTION_ID).seq == first.index + 1
+
+
+def test_the_same_ballot_sent_concurrently_is_appended_once(
+    client: BoardClient, world: World, clock: Clock
+) -> None:
+    run = opened_run(client, world)
+    entries = [
+        run.entry(run.ballot_body(voter, f"c{n}", "ada"), voter)
+        for n, voter in enumerate(world.voters[:4])
+    ]
+    size = client.head(ELECTION_ID).seq
+    answers: list[tuple[int, bytes]] = []
+    lock = threading.Lock()
+
+    def send(entry: Entry) -> None:
+        _placed, answer = client.submit_entry(entry, ELECTION_ID)
+        with lock:
+            answers.append((answer.index, answer.entry_hash))
+
+    threads = [threading.Thread(target=send, args=(e,)) for e in entries * 3]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(answers) == 12 and len(set(answers)) == 4
+    assert client.head(ELECTION_ID).seq == size + 4
 
 
 def test_a_ballot_is_placed_by_the_board_and_a_stale_entry_signs_again(
@@ -342,3 +372,7 @@ def test_wallet_audit_reads_a_board_url_incrementally(tmp_path: Path, world: Wor
         assert untrusted.code == 3
         plain = wallet("audit", "http://192.0.2.1/", env=file_env())
         assert plain.code == 2
+
+
+def _verifier(client: BoardClient) -> Ed25519Verifier:
+    return Ed25519Verifier.from_vkey(str(client.info()["vkey"]))

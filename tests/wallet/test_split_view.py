@@ -156,7 +156,16 @@ def test_a_forked_board_gets_one_history_cosigned_and_the_other_fails_receipt_ch
                 index = next(
                     i for i, e in enumerate(entries) if e.author.startswith(world.did("v2"))
                 )
-                receipt = board.inclusion(ELECTION, index)
+                # Against its own newest checkpoint, which no witness cosigned.
+                signed = board.store.latest_checkpoint(ELECTION)
+                assert signed is not None
+                size = Checkpoint.from_text(Note.from_text(signed).text).size
+                proof = tuple(board.store.inclusion_proof(ELECTION, index, size))
+                receipt = Receipt(index, proof, Note.from_text(signed))
+                # Readers of the fork's file get only its newest cosigned checkpoint.
+                published = board.checkpoint(ELECTION)
+                assert published is not None
+                assert verify_quorum(published, witnesses.policy).checkpoint.size == first.index
             # v2's and v4's ballots: the fork is as long as the honest history.
             assert receipt.checkpoint.size == again.index + 1
             path = tmp_path / "forked.receipt"

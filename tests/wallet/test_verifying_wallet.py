@@ -188,7 +188,7 @@ def elections_service_vote(world: World, board: str) -> None:
 # (b) The result rewrite.
 
 
-def test_a_rewritten_result_is_refused(world: World) -> None:
+def test_a_rewritten_result_is_refused_from_the_file_and_over_http(world: World) -> None:
     cast(world, "v1", "pick=a")
     cast(world, "v2", "pick=b")
     _close_window(world)
@@ -206,6 +206,12 @@ def test_a_rewritten_result_is_refused(world: World) -> None:
     with pytest.raises(BoardUntrusted, match="result") as caught:
         election_result(world.wallets["v1"], world.board, ELECTION, as_=None)
     assert {(i, kind) for i, kind, _, _ in caught.value.problems} == {(len(entries) - 1, "result")}
+    host = BoardHost.open(str(world.board), world.env)
+    service = board_service(host, host.signer(world.env), now=world.clock, resolver=did.Resolver())
+    with served(service) as running:
+        url = f"http://127.0.0.1:{running.port}"
+        with pytest.raises(BoardUntrusted, match="result"):
+            election_result(world.wallets["v2"], url, ELECTION, as_=None)
     run = wallet("election", "result", ELECTION, "--board", world.board,
                  "--home", world.home("v1"), env=_cli_env())  # fmt: skip
     assert run.code == 1, run.stdout
@@ -307,3 +313,39 @@ def test_a_voter_rereads_only_what_was_appended_since(world: World) -> None:
     kinds = [e.type for e in _entries(world)[: row.size]]
     assert kinds[-1] == "open" and "ballot" not in kinds
     assert json.dumps(kinds)  # the cached prefix is the setup only
+
+
+# The witness quorum, checked where every checkpoint is accepted.
+
+
+def test_a_checkpoint_without_the_witness_quorum_is_refused_before_voting(
+    tmp_path: Path,
+) -> None:
+    from tests.wallet.test_split_view import served_board, three_witnesses
+    from voting.chain import Ed25519Verifier, Note
+
+    made = make_world(tmp_path / "world")
+    try:
+        LocalBoard.open_or_create(made.board, made.env, keystore="file").close()
+        host = BoardHost.open(str(made.board), made.env)
+        origin = f"{host.info.name}/{ELECTION}"
+        with three_witnesses(tmp_path) as witnesses:
+            for state in witnesses.states.values():
+                state.add_log(origin, Ed25519Verifier.from_vkey(host.info.vkey))
+            with served_board(made, made.board, witnesses) as url:
+                setup_election(made, board=url, witnesses=witnesses.policy)
+        # The operator stores a checkpoint of the same tree signed with its key alone.
+        with LocalBoard.open(made.board, made.env) as board:
+            latest = board.checkpoint(ELECTION)
+            assert latest is not None and len(latest.signatures) >= 3
+            alone = Note(latest.text, latest.signatures[:1])
+            board.store.put_checkpoint(ELECTION, alone.to_text())
+        before = _size(made)
+        with pytest.raises(BoardUntrusted, match="not cosigned by a quorum") as caught:
+            cast(made, "v1", "pick=a")
+        assert "missing: w1, w2, w3" in str(caught.value)
+        assert _size(made) == before
+        assert list_receipts(made.wallets["v1"]) == []
+    finally:
+        for opened in made.wallets.values():
+            opened.__exit__()

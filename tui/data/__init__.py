@@ -3,6 +3,7 @@
 from tui.data.ballot import BallotChoices, ContestSpec, contests_from_summary
 from tui.data.errors import describe_error
 from tui.data.files import SaveError, save_new_file, shown_path
+from tui.data.locations import Location, is_url, location_of, parse_location
 from tui.data.session import (
     BOARD_PASSPHRASE_VARIABLE,
     PASSPHRASE_VARIABLE,
@@ -16,12 +17,16 @@ __all__ = [
     "PASSPHRASE_VARIABLE",
     "BallotChoices",
     "ContestSpec",
+    "Location",
     "SaveError",
     "Secret",
     "Session",
     "contests_from_summary",
     "describe_error",
+    "is_url",
+    "location_of",
     "open_board_key",
+    "parse_location",
     "save_new_file",
     "shown_path",
 ]

@@ -23,6 +23,11 @@ class ContestSpec:
     minimum: int | None = None
     maximum: int | None = None
 
+    @property
+    def radio(self) -> bool:
+        """Whether at most one option may be chosen: radio buttons rather than checkboxes."""
+        return self.maximum == 1
+
     def limits(self) -> str:
         """The rule in words, for the step's heading."""
         if self.minimum is None or self.maximum is None:

@@ -21,3 +21,24 @@ def describe_error(exc: BaseException) -> str:
         if text:
             return text
     return f"internal error: {type(exc).__name__}"
+
+
+def error_advice(error: type[BaseException]) -> tuple[str | None, str | None]:
+    """A heading and one line of advice for a kind of failure, by its type (never its text).
+
+    A verification that failed is not a fault of the machine: what a board or record served
+    did not check out, and the wallet acted on none of it.
+    """
+    from wallet.errors import BoardUnreachable, KeystoreLocked, VerificationFailed
+
+    if issubclass(error, VerificationFailed):
+        return (
+            "Verification failed: could not",
+            "What was read did not verify, so nothing was acted on. Do not trust this board "
+            "or record until the reason is understood.",
+        )
+    if issubclass(error, BoardUnreachable):
+        return None, "Check the board's path or URL, and that its server is running."
+    if issubclass(error, KeystoreLocked):
+        return None, "Check the passphrase and try again."
+    return None, None

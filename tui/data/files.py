@@ -29,11 +29,14 @@ def save_new_file(path: Path, text: str) -> Path:
 
 
 def shown_path(path: str | Path, cwd: Path | None = None) -> str:
-    """`path` as the screens show it: relative to the working directory when it is inside it.
+    """`path` as the screens show it: relative to the working directory when it is inside it
+    (a board's URL as it is).
 
     Boards and records are usually named from the folder the TUI was started in, so the
     short form is the one the person typed; a path elsewhere is shown whole.
     """
+    if isinstance(path, str) and path.startswith(("https://", "http://")):
+        return path
     target = Path(path)
     base = Path.cwd() if cwd is None else cwd
     try:

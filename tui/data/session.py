@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from tui.data.locations import Location, is_url
 from wallet.services import Environment, Wallet, board_needs_passphrase, unlock_board
 
 PASSPHRASE_VARIABLE = "WALLET_PASSPHRASE"  # noqa: S105 -- a variable name, not a secret.
@@ -79,8 +80,11 @@ class Session:
 
     def __init__(self, home: Path | None, env: Environment) -> None:
         self.home = home
-        #: Board files opened in this session, beside those the wallet already follows.
-        self.boards: list[Path] = []
+        #: Boards added in this session (files or servers' URLs), beside those the wallet
+        #: already follows.
+        self.boards: list[Location] = []
+        #: Status list credentials loaded in this session, by file, for verifying credentials.
+        self.status_list_files: list[Path] = []
         self._env = env
 
     def clock(self) -> datetime:
@@ -107,14 +111,22 @@ class Session:
         with self.open() as wallet:
             return wallet.home.config.keystore == "file"
 
-    def needs_board_passphrase(self, board: Path) -> bool:
+    def add_board(self, board: Location) -> None:
+        """Remember a board for this session (once)."""
+        if board not in self.boards:
+            self.boards.append(board)
+
+    def needs_board_passphrase(self, board: Location) -> bool:
         """Whether posting to `board` needs a board passphrase that nobody has given yet.
 
         A local board signs a checkpoint for every entry; its sidecar records whether the
         signing key is in the OS keyring or in a sealed file, and only the file needs one.
-        Reading the sidecar raises the services' error when the board cannot be opened.
+        Reading the sidecar raises the services' error when the board cannot be opened. A
+        board server signs with its own key, which never leaves it: nothing to ask.
         """
-        return board_needs_passphrase(board, self._env)
+        if is_url(board):
+            return False
+        return board_needs_passphrase(Path(board), self._env)
 
     def candidate(self, passphrase: Secret, variable: str = PASSPHRASE_VARIABLE) -> Environment:
         """The environment a typed passphrase would give, to try before keeping it.

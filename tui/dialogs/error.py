@@ -10,18 +10,26 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from tui.data.errors import error_advice
+
 
 class ErrorDialog(ModalScreen[None]):
-    """A modal naming the action that failed and why; Enter or Escape closes it."""
+    """A modal naming the action that failed and why; Enter or Escape closes it.
+
+    `error` is the class of what was raised: a verification that failed (a board whose
+    record did not verify, say) is told apart from a missing file or a wrong passphrase by
+    it, with a line saying what it means.
+    """
 
     DEFAULT_CSS = """
     ErrorDialog { align: center middle; }
     ErrorDialog > Vertical {
-        width: 70; height: auto; padding: 1 2;
+        width: 70; max-width: 95%; height: auto; max-height: 95%; padding: 1 2;
         border: thick $error; background: $surface;
     }
     ErrorDialog .title { text-style: bold; color: $error; margin-bottom: 1; }
     ErrorDialog #reason { margin-bottom: 1; }
+    ErrorDialog #advice { color: $text-muted; margin-bottom: 1; }
     ErrorDialog Horizontal { height: auto; align-horizontal: right; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -29,16 +37,20 @@ class ErrorDialog(ModalScreen[None]):
         Binding("enter", "close", "Close", show=False),
     ]
 
-    def __init__(self, action: str, reason: str) -> None:
+    def __init__(self, action: str, reason: str, error: type[BaseException] = Exception) -> None:
         super().__init__()
         self.action_text = action
         self.reason = reason
+        self.error = error
 
     def compose(self) -> ComposeResult:
+        heading, advice = error_advice(self.error)
         with Vertical():
-            yield Label(f"Could not {self.action_text}", classes="title")
+            yield Label(f"{heading or 'Could not'} {self.action_text}", classes="title")
             # The reason is plain text: markup in a message (a DID, a path) must not be parsed.
             yield Static(self.reason, id="reason", markup=False)
+            if advice:
+                yield Static(advice, id="advice", markup=False)
             with Horizontal():
                 yield Button("OK", variant="error", id="ok")
 

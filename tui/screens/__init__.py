@@ -1,4 +1,5 @@
-"""Provides the TUI's screens: identities, credentials, elections, ballot, receipts, audit."""
+"""Provides the TUI's screens: identities, credentials, elections, ballot and its review,
+result, receipts, audit."""
 
 from tui.screens.audit import AuditScreen
 from tui.screens.ballot import BallotScreen
@@ -10,6 +11,8 @@ from tui.screens.identities import IdentitiesScreen
 from tui.screens.presentation import PresentationScreen
 from tui.screens.receipt import ReceiptScreen
 from tui.screens.receipts import ReceiptsScreen
+from tui.screens.result import ResultScreen
+from tui.screens.review import ReviewScreen
 
 __all__ = [
     "AuditScreen",
@@ -22,4 +25,6 @@ __all__ = [
     "PresentationScreen",
     "ReceiptScreen",
     "ReceiptsScreen",
+    "ResultScreen",
+    "ReviewScreen",
 ]

@@ -1,4 +1,5 @@
-"""Provides `AuditScreen`: pick an election record, audit it with live progress, see each check."""
+"""Provides `AuditScreen`: choose an election (on a known board, a board file or URL, or an
+exported record), audit it with live progress, and see each check."""
 
 from __future__ import annotations
 
@@ -11,33 +12,51 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
-from tui.data import describe_error, shown_path
-from tui.dialogs import PathDialog
-from tui.messages import AuditFinished, AuditProgress, ServiceFailed
+from tui.data import Location, describe_error, location_of, shown_path
+from tui.data.boards import known_elections
+from tui.dialogs import LocationDialog
+from tui.messages import AuditFinished, AuditProgress, ElectionsLoaded, ServiceFailed
 from tui.screens.base import MainScreen
-from tui.widgets import VerificationTable
+from tui.widgets import FittedTable, SectionBar, VerificationTable, audit_verdict
 from wallet.services import audit_record
+
+#: What is audited: an exported record directory, or one election of a board.
+Target = tuple[Location, str | None]
 
 
 class AuditScreen(MainScreen):
-    """The same audit as `wallet audit`: every numbered check, then the verdict."""
+    """The same audit as `wallet audit`: every numbered check, then the verdict.
+
+    The elections of every known board are listed; Enter audits the one under the cursor,
+    so a board holding several elections is never a dead end.
+    """
 
     DEFAULT_CSS = """
+    AuditScreen #elections { height: auto; max-height: 7; }
     AuditScreen VerificationTable { height: 1fr; max-height: 100%; }
+    AuditScreen ProgressBar { padding: 0 1; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "open", "Audit a record"),
+        # A priority binding: the table's own Enter would otherwise hide it from the footer.
+        Binding("enter", "audit_selected", "Audit", priority=True),
+        Binding("o", "open", "Open record/board"),
         Binding("r", "rerun", "Run again"),
     ]
 
-    record: Path | None = None
+    target: Target | None = None
+    # A board just opened: its elections are offered once the list arrives.
+    _offer: Location | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield SectionBar("audit")
         yield Label("Audit", classes="heading")
-        yield Static("No record chosen: press o and give an exported record directory.",
-                     id="record", classes="hint", markup=False)  # fmt: skip
+        yield Static(
+            "Choose an election and press Enter, or press o for a record, board file or URL.",
+            id="record", classes="hint", markup=False,
+        )  # fmt: skip
+        yield FittedTable(id="elections", cursor_type="row", zebra_stripes=True)
         yield ProgressBar(id="progress", show_eta=False)
         yield Static("", id="verdict", classes="heading")
         yield VerificationTable(id="checks")
@@ -45,46 +64,135 @@ class AuditScreen(MainScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Audit"
-        # The bar appears with the first audit; an idle bar would only pulse.
+        self.query_one("#elections", FittedTable).add_columns("Election", "Title", "Phase", "Board")
+        # The bar and the checks appear with the first audit; an idle bar would only pulse.
         self.query_one(ProgressBar).display = False
+        self.query_one(VerificationTable).display = False
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="audit-elections")
+    def load(self) -> None:
+        try:
+            listed, known, unreadable = known_elections(self.session)
+        except Exception as exc:
+            self.post_message(ServiceFailed("list the elections", describe_error(exc), type(exc)))
+            return
+        self.post_message(ElectionsLoaded(listed, known, unreadable))
+
+    def on_elections_loaded(self, message: ElectionsLoaded) -> None:
+        message.stop()
+        table = self.query_one("#elections", FittedTable)
+        table.fill(
+            ([
+                Text(e.election),
+                Text(e.title),
+                Text(e.phase),
+                Text(shown_path(e.board)),
+            ], f"{e.board}#{e.election}")
+            for e in message.elections
+        )  # fmt: skip
+        for board, reason in message.unreadable:
+            self.notify(reason, title=f"Board {board} not listed", severity="error", timeout=8)
+        offer, self._offer = self._offer, None
+        if offer is None:
+            return
+        mine = [e for e in message.elections if location_of(e.board) == offer]
+        if len(mine) == 1:
+            self.audit_election(offer, mine[0].election)
+            return
+        if mine:
+            first = message.elections.index(mine[0])
+            table.move_cursor(row=first)
+            table.focus()
+        self.query_one("#record", Static).update(
+            Text(
+                f"{shown_path(offer)} holds {len(mine)} elections: choose one and press Enter."
+                if mine
+                else f"{shown_path(offer)} holds no election yet."
+            )
+        )
+
+    def on_data_table_row_highlighted(self, event: FittedTable.RowHighlighted) -> None:
+        # Until an audit runs, the line above the list says what Enter will audit.
+        if self.target is None and event.data_table.id == "elections" and event.row_key.value:
+            board, _, election = event.row_key.value.rpartition("#")
+            self.query_one("#record", Static).update(
+                Text(f"Enter audits {election} ({shown_path(board)}); o opens another.")
+            )
 
     def action_open(self) -> None:
-        dialog = PathDialog(
-            "Audit an election record",
-            "An exported record directory (entries.jsonl, checkpoint, board.vkey).",
-            "Audit",
-            value=str(self.record or ""),
+        current = "" if self.target is None else str(self.target[0])
+        dialog = LocationDialog(
+            "Audit an election",
+            "An exported record directory (entries.jsonl, checkpoint, board.vkey), a board "
+            "file, or a board server's URL.",
+            "Open",
+            value=current,
+            placeholder="path/to/record or board.sqlite or https://…",
         )
-        self.app.push_screen(dialog, self._record_chosen)
+        self.app.push_screen(dialog, self._chosen)
 
-    def _record_chosen(self, path: Path | None) -> None:
-        if path is not None:
-            self.record = path.expanduser()
-            self.action_rerun()
+    def _chosen(self, location: Location | None) -> None:
+        if location is None:
+            return
+        if isinstance(location, Path) and location.is_dir():
+            self._run((location, None))
+            return
+        # A board: its elections join the list, and the person picks one.
+        self.session.add_board(location)
+        self._offer = location
+        self.load()
 
-    def action_rerun(self) -> None:
-        if self.record is None:
+    def action_audit_selected(self) -> None:
+        table = self.query_one("#elections", FittedTable)
+        if table.row_count == 0:
             self.action_open()
             return
-        self.query_one("#record", Static).update(f"Record {shown_path(self.record)}")
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        board, _, election = key.rpartition("#")
+        self.audit_election(location_of(board), election)
+
+    def audit_election(self, board: Location, election: str) -> None:
+        """Audit one election of a board (from here, or from the elections and result)."""
+        self._run((board, election))
+
+    def action_rerun(self) -> None:
+        if self.target is None:
+            self.action_audit_selected()
+            return
+        self._run(self.target)
+
+    def _run(self, target: Target) -> None:
+        self.target = target
+        where, election = target
+        what = f"Record {shown_path(where)}" if election is None else (
+            f"Election {election} on {shown_path(where)}"
+        )  # fmt: skip
+        self.query_one("#record", Static).update(Text(what))
         self.query_one("#verdict", Static).update("Auditing…")
-        self.query_one(VerificationTable).clear()
+        checks = self.query_one(VerificationTable)
+        checks.clear()
+        checks.display = True
         bar = self.query_one(ProgressBar)
         bar.display = True
         bar.update(total=None, progress=0)
-        self.run_audit(self.record)
+        self.run_audit(where, election)
 
     @work(thread=True, exclusive=True, group="audit")
-    def run_audit(self, record: Path) -> None:
+    def run_audit(self, record: Location, election: str | None) -> None:
         """Verify the whole record; ballot proofs report their progress as they go."""
 
         def progress(done: int, total: int) -> None:
             self.post_message(AuditProgress(done, total))
 
         try:
-            report = audit_record(record, progress=progress)
+            report = audit_record(record, election=election, progress=progress)
         except Exception as exc:
-            self.post_message(ServiceFailed("audit the record", describe_error(exc)))
+            self.post_message(ServiceFailed("audit the record", describe_error(exc), type(exc)))
             return
         self.post_message(AuditFinished(report))
 
@@ -94,24 +202,12 @@ class AuditScreen(MainScreen):
     def on_audit_finished(self, message: AuditFinished) -> None:
         bar = self.query_one(ProgressBar)
         bar.update(total=bar.total or 1, progress=bar.total or 1)
-        report = message.report
-        if report.verified:
-            verdict = Text(
-                f"✓ Audit PASSED: {report.about}; no check failed (checks an unfinished election "
-                "has not reached yet are not applicable).",
-                style="bold green",
-            )
-        else:
-            failed = ", ".join(c.label for c in report.failures()) or "none"
-            verdict = Text(
-                f"✗ Audit FAILED: {report.about}; failed {failed} (a skipped check is not a pass).",
-                style="bold red",
-            )
-        self.query_one("#verdict", Static).update(verdict)
+        self.query_one("#verdict", Static).update(audit_verdict(message.report))
         table = self.query_one(VerificationTable)
-        table.show(report)
+        table.show(message.report)
         table.focus()
 
     def on_service_failed(self, message: ServiceFailed) -> None:
         # Textual then runs WalletScreen's handler too, which opens the error dialog.
         self.query_one("#verdict", Static).update("")
+        self.query_one(ProgressBar).display = False

@@ -1,4 +1,4 @@
-"""Provides `WalletScreen` (the session, errors, the app's helpers) and `MainScreen` (tabs)."""
+"""Provides `WalletScreen` (the session, errors, the app's helpers) and `MainScreen` (sections)."""
 
 from __future__ import annotations
 
@@ -27,16 +27,20 @@ class WalletScreen(Screen[None]):
 
     def on_service_failed(self, message: ServiceFailed) -> None:
         message.stop()
-        self.wallet_app.show_error(message.action, message.reason)
+        self.wallet_app.show_error(message.action, message.reason, error=message.error)
 
 
 class MainScreen(WalletScreen):
-    """A top-level screen; the digits 1 to 5 switch between the main screens."""
+    """A top-level screen; the digits 1 to 5 switch between the main screens.
+
+    The digits are shown by the section bar at the top, not in the footer: at 80 columns the
+    footer has room only for the screen's own actions.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "app.switch('identities')", "Identities"),
-        Binding("2", "app.switch('credentials')", "Credentials"),
-        Binding("3", "app.switch('elections')", "Elections"),
-        Binding("4", "app.switch('receipts')", "Receipts"),
-        Binding("5", "app.switch('audit')", "Audit"),
+        Binding("1", "app.switch('identities')", "Identities", show=False),
+        Binding("2", "app.switch('credentials')", "Credentials", show=False),
+        Binding("3", "app.switch('elections')", "Elections", show=False),
+        Binding("4", "app.switch('receipts')", "Receipts", show=False),
+        Binding("5", "app.switch('audit')", "Audit", show=False),
     ]

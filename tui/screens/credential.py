@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import ClassVar
+from pathlib import Path
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -11,16 +12,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Label, Static
 
-from tui.data import Session, describe_error
-from tui.dialogs import PresentDialog, PresentRequest
+from tui.data import Location, Session, describe_error
+from tui.dialogs import LocationDialog, PresentDialog, PresentRequest
 from tui.messages import CredentialChecked, PresentationMade, ServiceFailed
 from tui.screens.base import WalletScreen
 from tui.screens.presentation import PresentationScreen
-from tui.widgets import JsonView, VerificationTable, verdict
+from tui.widgets import JsonView, VerificationTable, status_list_missing, verdict
 from wallet.services import (
     HeldCredential,
     Identity,
     TrustDecision,
+    Verification,
     list_identities,
     present_credential,
     show_credential,
@@ -30,12 +32,17 @@ from wallet.services import (
 
 
 class CredentialScreen(WalletScreen):
-    """Summary, verdict, the checks and the credential itself; p presents it."""
+    """Summary, verdict, the checks and the credential itself; p presents it.
+
+    A credential whose status list is not at hand is shown as of unknown status (not as a
+    failure), and `l` loads the list from a file or from its URL.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("p", "present", "Present"),
-        Binding("v", "verify", "Verify again"),
+        Binding("l", "load_status_list", "Load status list"),
+        Binding("r", "verify", "Verify again"),
     ]
 
     def __init__(self, session: Session, credential_id: str) -> None:
@@ -43,6 +50,15 @@ class CredentialScreen(WalletScreen):
         self.credential_id = credential_id
         self.held: HeldCredential | None = None
         self.identities: list[Identity] = []
+        self.report: Verification | None = None
+        # Set once the person asked to fetch the list from its URL: this machine and private
+        # networks are then allowed, as they named the URL themselves.
+        self.fetch_allowed = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "load_status_list":
+            return self.report is not None and status_list_missing(self.report)
+        return True
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -71,7 +87,11 @@ class CredentialScreen(WalletScreen):
             text = held.content if isinstance(held.content, str) else json.dumps(held.content)
             # The holder's own view of a held credential accepts its issuer, with the warning.
             report = verify_credential_text(
-                text, now=self.session.clock(), trust=TrustDecision(any_issuer=True)
+                text,
+                now=self.session.clock(),
+                trust=TrustDecision(any_issuer=True),
+                status_list_files=self.session.status_list_files,
+                allow_private_network=self.fetch_allowed,
             )
         except Exception as exc:
             self.post_message(ServiceFailed("verify the credential", describe_error(exc)))
@@ -80,6 +100,8 @@ class CredentialScreen(WalletScreen):
 
     def on_credential_checked(self, message: CredentialChecked) -> None:
         self.held, self.identities = message.held, message.identities
+        self.report = message.report
+        self.refresh_bindings()
         summary = message.held.summary
         lines = [
             f"id        {summary.id}   format {summary.format}",
@@ -88,7 +110,10 @@ class CredentialScreen(WalletScreen):
             f"subject   {summary.subject or '—'}",
             f"valid     {summary.valid_from or '—'} → {summary.valid_until or 'no end'}",
         ]
-        self.query_one("#summary", Static).update(Text("\n".join(lines)))
+        # One line each, cut with an ellipsis: a long DID must not push the checks off screen.
+        self.query_one("#summary", Static).update(
+            Text("\n".join(lines), no_wrap=True, overflow="ellipsis")
+        )
         self.query_one("#verdict", Static).update(verdict(message.report))
         table = self.query_one(VerificationTable)
         table.loading = False
@@ -106,6 +131,37 @@ class CredentialScreen(WalletScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_load_status_list(self) -> None:
+        urls = _status_urls(self.held.content if self.held is not None else None)
+        remote = [u for u in urls if u.startswith("https://")]
+        dialog = LocationDialog(
+            "Load the status list",
+            "This credential's status list is not at hand"
+            + (f" ({', '.join(urls)})" if urls else "")
+            + ". Give the list credential as a file, or its https:// URL to fetch it.",
+            "Load",
+            value=remote[0] if remote else "",
+            placeholder="path/to/status-list.json or https://…",
+        )
+        self.app.push_screen(dialog, lambda chosen: self._list_chosen(chosen, urls))
+
+    def _list_chosen(self, chosen: Location | None, urls: list[str]) -> None:
+        if chosen is None:
+            return
+        if isinstance(chosen, Path):
+            if chosen not in self.session.status_list_files:
+                self.session.status_list_files.append(chosen)
+        elif chosen in urls:
+            self.fetch_allowed = True
+        else:
+            self.wallet_app.show_error(
+                "load the status list",
+                f"{chosen} is not this credential's status list ({', '.join(urls) or 'none'}). "
+                "A copy kept elsewhere loads from a file.",
+            )
+            return
+        self.action_verify()
 
     def action_present(self) -> None:
         if self.held is None:
@@ -153,3 +209,13 @@ class CredentialScreen(WalletScreen):
 
     def on_presentation_made(self, message: PresentationMade) -> None:
         self.app.push_screen(PresentationScreen(self.session, message.document, message.report))
+
+
+def _status_urls(content: object) -> list[str]:
+    """The status lists a W3C credential names (an SD-JWT's sit inside its signed payload)."""
+    if not isinstance(content, dict):
+        return []
+    status: Any = content.get("credentialStatus")
+    entries = status if isinstance(status, list) else [status]
+    found = [e.get("statusListCredential") for e in entries if isinstance(e, dict)]
+    return list(dict.fromkeys(u for u in found if isinstance(u, str)))

@@ -15,7 +15,7 @@ from tui.dialogs import PathDialog
 from tui.messages import CredentialImported, CredentialsLoaded, ServiceFailed
 from tui.screens.base import MainScreen
 from tui.screens.credential import CredentialScreen
-from tui.widgets import CredentialTable
+from tui.widgets import CredentialTable, SectionBar
 from wallet.services import import_credential, list_credentials, read_text
 
 
@@ -30,6 +30,7 @@ class CredentialsScreen(MainScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield SectionBar("credentials")
         yield Label("Credentials", classes="heading")
         yield CredentialTable(id="credentials")
         yield Label("", id="hint", classes="hint")

@@ -1,8 +1,7 @@
-"""Provides `ElectionsScreen`: the elections on the boards this wallet knows; vote in one."""
+"""Provides `ElectionsScreen`: the elections on the boards this wallet knows; vote, see results."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -10,29 +9,44 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
-from tui.data import describe_error
-from tui.dialogs import PathDialog
+from tui.data import Location, describe_error, location_of
+from tui.data.boards import known_elections
+from tui.dialogs import LocationDialog
 from tui.messages import BallotReady, ElectionsLoaded, ServiceFailed
 from tui.screens.ballot import BallotScreen
 from tui.screens.base import MainScreen
-from tui.widgets import ElectionTable
-from wallet.services import followed, list_elections, list_identities, show_election
+from tui.screens.result import ResultScreen
+from tui.widgets import ElectionTable, SectionBar
+from wallet.services import list_identities, show_election
+
+#: What Enter does in each phase, and the hint saying so.
+_NEXT = {
+    "open": "Enter opens the ballot.",
+    "finished": "Enter shows the result and its audit.",
+}
 
 
 class ElectionsScreen(MainScreen):
-    """Elections of the boards the wallet follows or that were opened here; Enter votes."""
+    """Elections of the boards the wallet follows or that were added here.
+
+    Enter opens an election for what its phase allows: the ballot while it is open, the
+    result once it is finished. `a` audits it on the audit screen.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "open_board", "Open board"),
-        Binding("enter", "vote", "Vote", show=False),
+        # A priority binding: the table's own Enter would otherwise hide it from the footer.
+        Binding("enter", "open_election", "Open", priority=True),
+        Binding("o", "add_board", "Add board"),
+        Binding("a", "audit", "Audit"),
         Binding("r", "refresh", "Refresh"),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield SectionBar("elections")
         yield Label("Elections", classes="heading")
         yield ElectionTable(id="elections")
-        yield Label("", id="hint", classes="hint")
+        yield Label("", id="hint", classes="hint", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -46,16 +60,11 @@ class ElectionsScreen(MainScreen):
     @work(thread=True, exclusive=True, group="elections")
     def load(self) -> None:
         try:
-            with self.session.open() as wallet:
-                known = followed(wallet)
-            boards = list(dict.fromkeys([*(Path(r.board) for r in known), *self.session.boards]))
-            listed = []
-            for board in boards:
-                listed += list_elections(board, self.session.env)
+            listed, known, unreadable = known_elections(self.session)
         except Exception as exc:
-            self.post_message(ServiceFailed("list the elections", describe_error(exc)))
+            self.post_message(ServiceFailed("list the elections", describe_error(exc), type(exc)))
             return
-        self.post_message(ElectionsLoaded(listed, known))
+        self.post_message(ElectionsLoaded(listed, known, unreadable))
 
     def on_elections_loaded(self, message: ElectionsLoaded) -> None:
         table = self.query_one(ElectionTable)
@@ -67,54 +76,74 @@ class ElectionsScreen(MainScreen):
                 for e in message.elections
             ]
         )
-        self.query_one("#hint", Label).update(
-            "No elections known: press o to open a board file."
-            if not message.elections
-            else "Enter on an open election starts the ballot."
-        )
+        self._show_hint()
+        for board, reason in message.unreadable:
+            self.notify(reason, title=f"Board {board} not listed", severity="error", timeout=8)
         table.focus()
+
+    def _show_hint(self) -> None:
+        item = self.query_one(ElectionTable).selected
+        if item is None:
+            hint = "No elections known: press o to add a board (a file or a server's URL)."
+        else:
+            phase = str(item.get("phase"))
+            hint = _NEXT.get(phase, f"This election is {phase}: a audits it so far.")
+        self.query_one("#hint", Label).update(hint)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_hint()
 
     def on_service_failed(self, message: ServiceFailed) -> None:
         # Textual then runs WalletScreen's handler too, which opens the error dialog.
         self.query_one(ElectionTable).loading = False
 
-    def action_open_board(self) -> None:
-        dialog = PathDialog(
-            "Open a board", "The board file (SQLite) the election authority named.", "Open"
+    def action_add_board(self) -> None:
+        dialog = LocationDialog(
+            "Add a board",
+            "A board file (SQLite) the election authority named, or a board server's URL "
+            "(https://…, or http:// on this machine).",
+            "Add",
         )
         self.app.push_screen(dialog, self._board_chosen)
 
-    def _board_chosen(self, path: Path | None) -> None:
-        if path is not None:
-            board = path.expanduser().resolve()
-            if board not in self.session.boards:
-                self.session.boards.append(board)
+    def _board_chosen(self, board: Location | None) -> None:
+        if board is not None:
+            self.session.add_board(board)
             self.action_refresh()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_vote()
+    def action_open_election(self) -> None:
+        item = self.query_one(ElectionTable).selected
+        if item is None:
+            self.notify("No election selected: press o to add a board.", severity="warning")
+            return
+        board, election = location_of(str(item["board"])), str(item["election"])
+        phase = item.get("phase")
+        if phase == "finished":
+            self.app.push_screen(ResultScreen(self.session, board, election))
+        elif phase == "open":
+            self.wallet_app.require_unlock(lambda: self.prepare(board, election))
+        else:
+            self.notify(
+                f"{election} is {phase}: there is no ballot to fill in and no result yet.",
+                title="Nothing to open",
+            )
 
-    def action_vote(self) -> None:
+    def action_audit(self) -> None:
         item = self.query_one(ElectionTable).selected
         if item is None:
             self.notify("No election selected.", severity="warning")
             return
-        if item.get("phase") != "open":
-            self.notify(f"{item['election']} is {item.get('phase')}: voting is not open.")
-            return
-        board, election = Path(item["board"]), str(item["election"])
-        self.wallet_app.require_unlock(lambda: self.prepare(board, election))
+        self.wallet_app.audit_election(location_of(str(item["board"])), str(item["election"]))
 
     @work(thread=True, exclusive=True, group="ballot")
-    def prepare(self, board: Path, election: str) -> None:
+    def prepare(self, board: Location, election: str) -> None:
         """Read the election's contests and the identities that may vote."""
         try:
             summary = show_election(board, election, self.session.env)
             with self.session.open() as wallet:
                 identities = list_identities(wallet)
         except Exception as exc:
-            self.post_message(ServiceFailed("open the ballot", describe_error(exc)))
+            self.post_message(ServiceFailed("open the ballot", describe_error(exc), type(exc)))
             return
         self.post_message(BallotReady(board, summary, identities))
 

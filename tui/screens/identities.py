@@ -14,7 +14,7 @@ from tui.dialogs import CreateIdentityDialog, NewIdentity
 from tui.messages import IdentitiesLoaded, IdentityCreated, ServiceFailed
 from tui.screens.base import MainScreen
 from tui.screens.document import DocumentScreen
-from tui.widgets import IdentityTable
+from tui.widgets import IdentityTable, SectionBar
 from wallet.services import create_identity, list_identities
 
 
@@ -33,6 +33,7 @@ class IdentitiesScreen(MainScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield SectionBar("identities")
         yield Label("Identities", classes="heading")
         yield IdentityTable(id="identities")
         yield Label("", id="hint", classes="hint")

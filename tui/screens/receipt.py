@@ -66,7 +66,7 @@ class ReceiptScreen(WalletScreen):
                 f"election {receipt.election}   {receipt.kind} {receipt.ballot_id or ''}"
                 f"\nvoter {receipt.voter}\nboard {shown_path(receipt.board)}"
             )
-            self.query_one("#about", Static).update(Text(about))
+            self.query_one("#about", Static).update(Text(about, no_wrap=True, overflow="ellipsis"))
             self.query_one(JsonView).show_text(receipt.text)
         status = self.query_one("#status", Static)
         if message.result is not None:

@@ -14,7 +14,7 @@ from tui.data import describe_error
 from tui.messages import ReceiptsLoaded, ServiceFailed
 from tui.screens.base import MainScreen
 from tui.screens.receipt import ReceiptScreen
-from tui.widgets import FittedTable
+from tui.widgets import FittedTable, SectionBar
 from wallet.services import list_receipts
 
 
@@ -31,6 +31,7 @@ class ReceiptsScreen(MainScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield SectionBar("receipts")
         yield Label("Receipts", classes="heading")
         yield FittedTable(id="receipts", cursor_type="row", zebra_stripes=True)
         yield Label("", id="hint", classes="hint")

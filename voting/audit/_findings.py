@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from voting.audit._report import CHECKS, MAX_REASONS, CheckResult, Outcome, Reason
 
+# Checks that need only the election entry and the checkpoint, not the checks before them:
+# V14 (witness cosignatures) still runs when the ceremony or the joint key failed.
+SELF_STANDING = frozenset({14})
+
 
 class Findings:
-    """Failures, skips, waits and a summary line per numbered check (V1-V13).
+    """Failures, skips, waits and a summary line per numbered check (V1-V14).
 
     A failure wins over a skip, a skip over "not yet applicable" / "not applicable".
     """
@@ -30,7 +34,8 @@ class Findings:
     def skip_from(self, first: int, code: str, message: str) -> None:
         """Skip every check from `first` on; used when what they need is missing."""
         for n in range(first, len(CHECKS) + 1):
-            self.skip(n, code, message)
+            if n not in SELF_STANDING:
+                self.skip(n, code, message)
 
     def not_yet(self, number: int, message: str) -> None:
         """Record that check `number` is not yet applicable: the election is unfinished."""

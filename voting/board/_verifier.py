@@ -137,8 +137,7 @@ def verify_log(entries: Sequence[Entry], election_id: str, *, ballots: bool) -> 
 
 def witness_policy(election: ElectionBody) -> WitnessPolicy | None:
     """The witnesses and quorum the election names, or None for an election without them."""
-    policy = getattr(election, "witnesses", None)
-    return policy if isinstance(policy, WitnessPolicy) else None
+    return election.witnesses
 
 
 def accept_checkpoint(
@@ -166,7 +165,10 @@ def accept_checkpoint(
         try:
             verify_quorum(note, policy)
         except ChainError as exc:
-            raise UntrustedRecord(f"checkpoint: witnesses: {exc}") from None
+            raise UntrustedRecord(
+                f"witnesses: checkpoint of size {new.size} is not cosigned by a quorum of the "
+                f"election's witnesses: {exc}"
+            ) from None
     if pinned is None:
         return new
     first, second = (pinned, new) if pinned.size <= new.size else (new, pinned)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from voting.chain._merkle import CompactRange, leaf_hash
-from voting.chain._storage import LogStore, _check_expected, _check_log_id, _check_not_older
+from voting.chain._storage import LogStore, _check_log_id, _check_not_older
 from voting.errors import StorageError
 
 
@@ -47,10 +48,10 @@ class MemoryLogStore(LogStore):
             raise StorageError(f"log {log_id!r}: node ({level}, {index}) is not stored")
         return levels[level][index]
 
-    def _append(self, log_id: str, items: list[bytes], expected_size: int | None) -> range:
+    def _append_with(self, log_id: str, place: Callable[[int], list[bytes]]) -> range:
         log = self._log(log_id)
         start = len(log.leaves)
-        _check_expected(log_id, start, expected_size)
+        items = place(start)
         # Build on a copy of the border so that a failure part-way changes nothing.
         border = log.border.copy()
         new_nodes = [node for data in items for node in border.append(leaf_hash(data))]

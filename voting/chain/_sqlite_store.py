@@ -7,12 +7,12 @@ together, so a crash leaves the store at its previous size.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from voting.chain._merkle import CompactRange, leaf_hash
-from voting.chain._storage import LogStore, _check_expected, _check_log_id, _check_not_older
+from voting.chain._storage import LogStore, _check_log_id, _check_not_older
 from voting.errors import StorageError
 
 SCHEMA_VERSION = 1
@@ -135,12 +135,14 @@ class SqliteLogStore(LogStore):
             raise StorageError(f"log {log_id!r}: nodes ({level}, [{start}, {end})) not stored")
         return [bytes(r[0]) for r in rows]
 
-    def _append(self, log_id: str, items: list[bytes], expected_size: int | None) -> range:
+    def _append_with(self, log_id: str, place: Callable[[int], list[bytes]]) -> range:
         key = self._id(log_id)
         try:
             with self._write() as db:
                 size = int(db.execute("SELECT size FROM logs WHERE id = ?", (key,)).fetchone()[0])
-                _check_expected(log_id, size, expected_size)
+                items = place(size)
+                if not items:
+                    return range(size, size)
                 wanted = CompactRange.border_nodes(size)
                 found = self._nodes(log_id, wanted)
                 border = CompactRange(

@@ -55,12 +55,10 @@ class LogStore(ABC):
         """Return a stored perfect-subtree hash; StorageError if it is missing."""
 
     @abstractmethod
-    def _append(self, log_id: str, items: list[bytes], expected_size: int | None) -> range:
-        """Atomically append leaf data with its new nodes; return the indices assigned.
-
-        With `expected_size`, the size is compared inside the same atomic step and a log of
-        another size raises StorageError with nothing written (compare-and-append).
-        """
+    def _append_with(self, log_id: str, place: Callable[[int], list[bytes]]) -> range:
+        """Atomically append the leaves `place(size)` returns, with their new nodes, where
+        `size` is read under the log's write lock, held until the commit; return the indices
+        assigned. If `place` raises, nothing is written."""
 
     @abstractmethod
     def leaves(self, log_id: str, start: int, end: int) -> list[bytes]:
@@ -143,6 +141,24 @@ class LogStore(ABC):
             _check_expected(log_id, size, expected_size)
             return range(size, size)
         return self._append(log_id, batch, expected_size)
+
+    def append_placed(self, log_id: str, place: Callable[[int], list[bytes]]) -> range:
+        """Append the leaves `place(size)` builds for the log's current `size`, in one
+        transaction that holds the log's write lock from reading the size to the commit,
+        so no other writer can append in between (the sequencer of DESIGN §5.5).
+
+        `place` runs under that lock: it may read this store (on this object, whose
+        connection holds the transaction), but must do nothing slow. It may return no
+        leaves; if it raises, nothing is written.
+        """
+        return self._append_with(log_id, lambda size: [_check_leaf(x) for x in place(size)])
+
+    def _append(self, log_id: str, items: list[bytes], expected_size: int | None) -> range:
+        def place(size: int) -> list[bytes]:
+            _check_expected(log_id, size, expected_size)
+            return items
+
+        return self._append_with(log_id, place)
 
     def leaf(self, log_id: str, index: int) -> bytes:
         """Return the data of leaf `index`."""

@@ -74,10 +74,17 @@ async def head(request: Request) -> Response:
 
 
 def _submit(service: BoardService, election: str, data: bytes) -> Any:
+    from voting.errors import StorageError
+
     try:
         return service.submit(election, data)
     except Refused as refused:
         raise _problem(refused) from None
+    except StorageError:
+        # Nothing was appended (the transaction rolled back); the same bytes may be resent.
+        raise Problem(
+            503, "store-unavailable", "the board could not write its log; send the entry again"
+        ) from None
 
 
 async def checkpoint(request: Request) -> Response:

@@ -12,7 +12,7 @@ no network I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -168,7 +168,7 @@ class PostgresLogStore(LogStore):
             raise StorageError(f"log {log_id!r}: nodes ({level}, [{start}, {end})) not stored")
         return [bytes(r[0]) for r in rows]
 
-    def _append(self, log_id: str, items: list[bytes], expected_size: int | None) -> range:
+    def _append_with(self, log_id: str, place: Callable[[int], list[bytes]]) -> range:
         key = self._id(log_id)
         with self._transaction(f"append to log {log_id!r}") as db:
             # The row lock is the sequencer: every other append to this log waits here.
@@ -177,8 +177,9 @@ class PostgresLogStore(LogStore):
             ).fetchone()
             assert row is not None  # The id came from this table and logs are never deleted.
             size = int(row[0])
-            if expected_size is not None and size != expected_size:
-                raise _Moved(log_id, size, expected_size)
+            items = place(size)
+            if not items:
+                return range(size, size)
             wanted = CompactRange.border_nodes(size)
             found = self._nodes(log_id, wanted)
             border = [
@@ -258,13 +259,6 @@ class PostgresLogStore(LogStore):
             (self._id(log_id),),
         )
         return str(rows[0][0]) if rows else None
-
-
-class _Moved(StorageError):
-    def __init__(self, log_id: str, size: int, expected: int) -> None:
-        super().__init__(
-            f"log {log_id!r} has {size} entries, want {expected}: another writer appended"
-        )
 
 
 def _reason(exc: Exception) -> str:

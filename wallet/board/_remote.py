@@ -95,11 +95,14 @@ class RemoteBoard:
     def checkpoint(self, election: str) -> Note | None:
         from voting.chain import Note
 
+        # Only the note: its reader checks it (`open_checkpoint`, or the verifying read path
+        # of `wallet.services`), and reads the entries it needs against it.
         try:
-            self._refresh(election)
-        except NotFound:
-            return None
-        return Note.from_text(self._notes[election])
+            return Note.from_text(self._http.checkpoint(election))
+        except BoardRefused as refused:
+            if refused.status == 404:
+                return None
+            raise
 
     def _tree(self, election: str) -> MemoryLogStore:
         from voting.chain import MemoryLogStore

@@ -51,6 +51,11 @@ class Sequencer:
     _queue: list[Waiting] = field(default_factory=list)
     _queue_lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def waiting(self) -> int:
+        """How many entries wait for the next group."""
+        with self._queue_lock:
+            return len(self._queue)
+
     def place(self, item: Waiting, commit: Callable[[list[Waiting]], None]) -> Waiting:
         """Queue `item`; whoever holds the write lock commits the whole queue with `commit`.
 

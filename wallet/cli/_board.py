@@ -126,6 +126,8 @@ def serve(
     if witness_deadline <= 0:
         raise UsageError("--witness-deadline must be positive")
     host = BoardHost.open(store, env, key_dir=key_dir)
+    # The sidecar's witnesses (`wallet board witness add`), overridden by --witness.
+    urls = {**host.info.witnesses, **urls}
     # The board's clock is the environment's: the system clock, unless `main` was given one.
     service = board_service(
         host, host.signer(env), now=env.now, witnesses=urls, witness_deadline=witness_deadline
@@ -194,3 +196,56 @@ def _human(data: dict[str, object]) -> str:
     if not elections:
         lines.append("elections none yet")
     return "\n".join(lines)
+
+
+witness_app = typer.Typer(
+    rich_markup_mode=None,
+    help="Where the witnesses the board's elections name are reachable.",
+    no_args_is_help=True,
+)
+app.add_typer(witness_app, name="witness")
+
+
+@witness_app.command("add")
+def witness_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The witness's name, as its vkey starts.")],
+    url: Annotated[str, typer.Argument(help="Its tlog-witness base URL (…/add-checkpoint).")],
+    store: StoreOption,
+    json_: JsonOption = False,
+) -> None:
+    """Tell a board file where witness NAME is reachable (kept in its sidecar).
+
+    Checkpoints of an election that names NAME are then sent there, by `wallet board serve`
+    and by wallets that append to the board file directly.
+
+    Examples:
+
+    \b
+      wallet board witness add w1.example https://w1.example --store board.sqlite
+    """
+    from wallet.services._local_witnessing import add_witness
+
+    witnesses = add_witness(Path(store), name, url, environment())
+    message(f"board {store}: witness {name} is reachable at {url}")
+    emit(witnesses, json_of(ctx, json_), _witness_lines)
+
+
+@witness_app.command("list")
+def witness_list(ctx: typer.Context, store: StoreOption, json_: JsonOption = False) -> None:
+    """List where a board file's witnesses are reachable.
+
+    Examples:
+
+    \b
+      wallet board witness list --store board.sqlite
+    """
+    from wallet.services import LocalBoard
+
+    with LocalBoard.open(Path(store), environment()) as board:
+        witnesses = dict(board.sidecar.witnesses)
+    emit(witnesses, json_of(ctx, json_), _witness_lines)
+
+
+def _witness_lines(witnesses: dict[str, str]) -> str:
+    return "\n".join(f"{name}\t{url}" for name, url in witnesses.items()) or "no witnesses"

@@ -25,7 +25,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +63,8 @@ class Sidecar:
 
     info: BoardInfo
     keystore: str
+    # Where the witnesses the board's elections name are reachable: {name: base URL}.
+    witnesses: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def board_id(self) -> str:
@@ -83,7 +85,7 @@ class Sidecar:
             "keystore": self.keystore,
             "name": self.info.name,
             "vkey": self.info.vkey,
-        }
+        } | ({"witnesses": dict(self.witnesses)} if self.witnesses else {})
 
     @classmethod
     def from_json(cls, data: Any, source: Path) -> Sidecar:
@@ -91,7 +93,12 @@ class Sidecar:
             if data["version"] != SIDECAR_VERSION or data["keystore"] not in ("os", "file"):
                 raise ValueError("version or keystore")
             info = BoardInfo(str(data["board"]), str(data["name"]), str(data["vkey"]))
-            sidecar = cls(info, data["keystore"])
+            witnesses = data.get("witnesses", {})
+            if not isinstance(witnesses, dict) or not all(
+                isinstance(v, str) for v in witnesses.values()
+            ):
+                raise ValueError("witnesses")
+            sidecar = cls(info, data["keystore"], witnesses)
         except (KeyError, TypeError, ValueError) as exc:
             raise FileProblem(f"{source}: not a board sidecar ({exc})") from None
         if not info.board_id.isalnum():
@@ -253,12 +260,13 @@ class LocalBoard:
 
         if election not in self.store.logs():
             return None
-        text = self.store.latest_checkpoint(election)
-        if text is None and self.store.size(election) > 0:
+        if self.store.latest_checkpoint(election) is None and self.store.size(election) > 0:
             # Entries a crash left without their checkpoint: opening the board as its
             # operator signs the missing one (`voting.board.Board`), which needs its key.
             self._operator()
-            text = self.store.latest_checkpoint(election)
+        from wallet.services._local_witnessing import published
+
+        text = published(self, election)
         return None if text is None else Note.from_text(text)
 
     def inclusion(self, election: str, index: int) -> Receipt:
@@ -320,7 +328,11 @@ class LocalBoard:
             board = self._operator()
             entry = build(board.head(election))
             receipt = board.append(entry)
-        return Submitted(receipt.index, entry, leaf_hash(entry.to_bytes()), receipt)
+        submitted = Submitted(receipt.index, entry, leaf_hash(entry.to_bytes()), receipt)
+        # Outside the lock: no network I/O while other writers wait (DESIGN §5.5).
+        from wallet.services._local_witnessing import witnessed
+
+        return witnessed(self, election, submitted)
 
     def documents_for(
         self, election: str, body: EntryBody, author: str

@@ -38,7 +38,7 @@ from wallet.services._trust import verified_state
 from wallet.services._values import JsonObject
 
 if TYPE_CHECKING:
-    from voting.board import ElectionState, Entry, EntryBody
+    from voting.board import ElectionBody, ElectionState, Entry, EntryBody
     from voting.chain import WitnessPolicy
     from voting.election import Manifest
     from voting.tally import ElectionResult as Result
@@ -53,10 +53,20 @@ def stamp(now: datetime) -> str:
 
 
 def post(
-    wallet: Wallet, board: BoardClient, election: str, body: EntryBody, *, as_: str
+    wallet: Wallet,
+    board: BoardClient,
+    election: str,
+    body: EntryBody,
+    *,
+    as_: str,
+    trusted: ElectionBody | None = None,
 ) -> Submitted:
-    """Sign `body` as the wallet identity `as_`, now, and submit it at the board's head."""
-    from voting.board import sign_entry
+    """Sign `body` as the wallet identity `as_`, now, and submit it at the board's head.
+
+    `trusted` is the election entry the caller verified: the receipt's checkpoint is accepted
+    against it (and the one this wallet pinned) without reading the board again.
+    """
+    from voting.board import ElectionBody, sign_entry
     from wallet.services._receipts import observe_checkpoint
 
     row, key = signing_key(wallet, as_)
@@ -69,7 +79,8 @@ def post(
         election,
         lambda head: sign_entry(body, head, author=method, time=now, key=key, documents=documents),
     )
-    observe_checkpoint(wallet, board, election, submitted.receipt.note)
+    known = body if isinstance(body, ElectionBody) else trusted
+    observe_checkpoint(wallet, board, election, submitted.receipt.note, known)
     return submitted
 
 
@@ -370,7 +381,8 @@ def open_election(
         _publish_lists(wallet, board, state)
         code = launch_code(crypto.extended_hash)
         body = OpenBody(crypto.joint_key.to_bytes(), crypto.extended_hash, code)
-        return posted(post(wallet, board, election, body, as_=as_), launch_code=code)
+        submitted = post(wallet, board, election, body, as_=as_, trusted=state.election)
+        return posted(submitted, launch_code=code)
 
 
 def close_election(
@@ -389,7 +401,8 @@ def close_election(
             for url in referenced_status_lists(state.ballot_entries)
         ]
         body = CloseBody(tuple(frozen))
-        return posted(post(wallet, board, election, body, as_=as_), status_lists=len(frozen))
+        submitted = post(wallet, board, election, body, as_=as_, trusted=state.election)
+        return posted(submitted, status_lists=len(frozen))
 
 
 def tally_election(
@@ -400,10 +413,11 @@ def tally_election(
 
     with using_board(board_path, wallet.env) as board:
         # Only verified ballots are summed: a ballot the board inserted stops the tally here.
-        entries = verified_state(wallet, board, election, ballots=True).all_entries
-        body = TallyBody(compute_tally(entries))
-        counted = len(counted_ballots(entries))
-        return posted(post(wallet, board, election, body, as_=as_), counted=counted)
+        state = verified_state(wallet, board, election, ballots=True)
+        body = TallyBody(compute_tally(state.all_entries))
+        counted = len(counted_ballots(state.all_entries))
+        submitted = post(wallet, board, election, body, as_=as_, trusted=state.election)
+        return posted(submitted, counted=counted)
 
 
 def election_result(
@@ -424,7 +438,7 @@ def election_result(
                 raise UsageError(f"{election}: tally first (phase {state.phase})")
             shares = [state.decryption_shares[j] for j in sorted(state.decryption_shares)]
             result = combine(state.require_crypto(), state.tally, shares)
-            post(wallet, board, election, ResultBody(result), as_=as_)
+            post(wallet, board, election, ResultBody(result), as_=as_, trusted=state.election)
             state = verified_state(wallet, board, election, ballots=True)
         assert state.result is not None  # Posted just above, or there already.
         manifest = state.require_election().manifest

@@ -19,7 +19,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wallet._db import CheckpointRow, ReceiptRow
+from wallet._db import ReceiptRow
 from wallet.errors import FileProblem, NotFound, UsageError, VerificationFailed, WalletError
 from wallet.services._board_api import BoardClient, Submitted
 from wallet.services._board_open import open_board
@@ -28,7 +28,7 @@ from wallet.services._session import Wallet
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from voting.board import Entry, Standing
+    from voting.board import ElectionBody, Entry, Standing
     from voting.chain import Checkpoint, Note, Receipt
 
 TABLE = "receipts"
@@ -160,70 +160,29 @@ def find_receipt(wallet: Wallet, id_prefix: str) -> StoredReceipt:
     return found[0]
 
 
-# The newest checkpoint seen per origin.
+# The newest checkpoint seen per origin: accepted only by `voting.board.accept_checkpoint`.
 
 
-def _seen(wallet: Wallet, origin: str) -> tuple[str, Note] | None:
-    from voting.chain import Note
+def observe_checkpoint(
+    wallet: Wallet,
+    board: BoardClient,
+    election: str,
+    note: Note,
+    body: ElectionBody | None = None,
+) -> int:
+    """Accept a checkpoint of `board` and pin it when newer; return the newest size pinned.
 
-    row = wallet.db.checkpoint(origin)
-    return None if row is None else (row.vkey, Note.from_text(row.note))
-
-
-def _remember(wallet: Wallet, origin: str, vkey: str, note: Note, size: int) -> None:
-    wallet.db.put_checkpoint(CheckpointRow(origin, vkey, size, note.to_text(), _stamp(wallet)))
-
-
-def _body(note: Note) -> Checkpoint:
-    from voting.chain import Checkpoint
-
-    return Checkpoint.from_text(note.text)
-
-
-def _consistent(board: BoardClient, election: str, old: Checkpoint, new: Checkpoint) -> None:
-    """Raise VerificationFailed unless the board proves `new` extends `old` (or vice versa)."""
-    from voting.chain import verify_checkpoint_consistency
-    from voting.errors import ChainError
-
-    first, second = (old, new) if old.size <= new.size else (new, old)
-    try:
-        proof = board.consistency_proof(election, first.size, second.size) if first.size else []
-        verify_checkpoint_consistency(first, second, proof)
-    except ChainError as exc:
-        raise VerificationFailed(
-            f"consistency: the board's checkpoint of size {new.size} does not extend the one "
-            f"of size {old.size} this wallet saw before ({exc}); the board rewrote its history"
-        ) from None
-
-
-def observe_checkpoint(wallet: Wallet, board: BoardClient, election: str, note: Note) -> int:
-    """Verify a checkpoint of `board` and keep it when newer; return the newest size seen.
-
-    The checkpoint must be signed by the board and, when the election names witnesses,
-    cosigned by a quorum of them (`_witnessed.require_cosigned`).
+    `body` is the election entry the caller verified; without it, it is read from the board
+    (entry 0). The checks are `voting.board.accept_checkpoint`'s (see `_trust.accept`).
     """
-    from voting.chain import Ed25519Verifier, open_checkpoint
-    from voting.errors import ChainError
-    from wallet.services._witnessed import election_policy, require_cosigned
+    from voting.chain import Checkpoint
+    from wallet.services._trust import accept, election_body
 
-    origin = board.origin(election)
-    verifier = Ed25519Verifier.from_vkey(board.info.vkey)
-    try:
-        new = open_checkpoint(note, [verifier], origin=origin).checkpoint
-    except ChainError as exc:
-        raise VerificationFailed(f"checkpoint: {exc}") from None
-    require_cosigned(note, election_policy(board, election))
-    seen = _seen(wallet, origin)
-    if seen is not None:
-        vkey, old_note = seen
-        if vkey != board.info.vkey:
-            raise VerificationFailed(f"checkpoint: {origin} is now signed by another board key")
-        old = _body(old_note)
-        _consistent(board, election, old, new)
-        if new.size <= old.size:
-            return old.size
-    _remember(wallet, origin, board.info.vkey, note, new.size)
-    return new.size
+    if body is None:
+        body = election_body(board, election, Checkpoint.from_text(note.text).size)
+    current = accept(wallet, board, election, body, note)
+    row = wallet.db.checkpoint(body.origin)
+    return current.size if row is None else max(row.size, current.size)
 
 
 # Checking.
@@ -324,6 +283,13 @@ def standing_at(entries: Sequence[Entry], index: int) -> Standing | None:
     return ballot_standings(entries).get(body.ballot.ballot_id)
 
 
+def _newest_note(board: BoardClient, election: str) -> Note:
+    note = board.checkpoint(election)
+    if note is None:
+        raise NotFound(f"no election {election!r} on board {board.location}")
+    return note
+
+
 def _from_file(path: Path, board: Path | None) -> tuple[str, str, bytes]:
     """A receipt file's text, its election id and its leaf hash (from the `extra` line)."""
     from voting.chain import Receipt
@@ -340,7 +306,9 @@ def _from_file(path: Path, board: Path | None) -> tuple[str, str, bytes]:
         raise VerificationFailed("receipt: no leaf hash in its extra line")
     if board is None:
         raise UsageError("a receipt file needs --board to be checked against")
-    election = _body(receipt.note).origin.rpartition("/")[2]
+    from voting.chain import Checkpoint
+
+    election = Checkpoint.from_text(receipt.note.text).origin.rpartition("/")[2]
     return text, election, receipt.extra
 
 
@@ -361,9 +329,10 @@ def check_receipt(
     obtained elsewhere (`other_checkpoint`, another voter's or an auditor's) is signed by the
     board and consistent with the receipt's, whichever is older. (5) The newest is remembered.
     """
-    from voting.chain import Note, Receipt, open_checkpoint, verify_receipt
+    from voting.chain import Checkpoint, Ed25519Verifier, Note, Receipt, verify_receipt
     from voting.errors import ChainError
-    from wallet.services._witnessed import election_policy, require_cosigned
+    from wallet.services._trust import verified_state
+    from wallet.services._witnessed import require_cosigned
 
     path = Path(reference)
     if path.is_file():
@@ -381,37 +350,29 @@ def check_receipt(
     assert location is not None  # _from_file demands a board for files.
     receipt = Receipt.from_text(text)
     with open_board(location, wallet.env) as board:
-        origin = board.origin(election)
-        seen = _seen(wallet, origin)
-        vkey = seen[0] if seen is not None else board.info.vkey
-        if vkey != board.info.vkey:
-            raise VerificationFailed(f"checkpoint: {origin} is signed by another key than before")
-        from voting.chain import Ed25519Verifier
-
-        verifier = Ed25519Verifier.from_vkey(vkey)
+        # (2, 3) The board's newest checkpoint is accepted (signed, consistent with the one
+        # pinned before, then pinned) and the record it signs is verified (DESIGN §5.6).
+        state = verified_state(wallet, board, election)
+        body = state.require_election()
+        newest = Checkpoint.from_text(_newest_note(board, election).text)
+        # (1) The receipt's checkpoint is signed by the election's board key, and the
+        # inclusion proof leads from the entry's leaf hash to its root.
         try:
-            opened = verify_receipt(receipt, leaf or b"", [verifier], origin=origin)
+            opened = verify_receipt(
+                receipt, leaf or b"", [Ed25519Verifier.from_vkey(body.vkey)], origin=body.origin
+            )
         except ChainError as exc:
             raise VerificationFailed(f"inclusion: {exc}") from None
-        policy = election_policy(board, election)
+        # (2) When the election names witnesses, at least k of them cosigned it. (4) Gossip.
+        policy = body.witnesses
         cosignatures = require_cosigned(receipt.note, policy, "the receipt's checkpoint")
         gossip = None
         if other_checkpoint is not None:
+            verifier = Ed25519Verifier.from_vkey(body.vkey)
             gossip = _gossip(board, election, verifier, opened.checkpoint, other_checkpoint)
             require_cosigned(Note.from_text(other_checkpoint), policy, "the other checkpoint")
-        latest = board.checkpoint(election)
-        if latest is None:
-            raise VerificationFailed(f"consistency: board {location} has no log {election!r}")
-        try:
-            newest = open_checkpoint(latest, [verifier], origin=origin).checkpoint
-        except ChainError as exc:
-            raise VerificationFailed(f"checkpoint: the board's newest: {exc}") from None
-        _consistent(board, election, opened.checkpoint, newest)
-        newest_seen = observe_checkpoint(wallet, board, election, latest)
-        # The entries the standing is judged from are verified first (DESIGN §5.6).
-        from wallet.services._trust import verified_state
-
-        state = verified_state(wallet, board, election)
+        # (3, 5) ... and it is consistent with the newest one this wallet pinned.
+        newest_seen = observe_checkpoint(wallet, board, election, receipt.note, body)
         standing = standing_at(state.all_entries, receipt.index)
     return ReceiptCheck(
         rid,

@@ -108,15 +108,23 @@ def accept(
     return current
 
 
-def _election_body(board: BoardClient, election: str, size: int) -> ElectionBody:
+def election_body(
+    board: BoardClient, election: str, size: int, first: bytes | None = None
+) -> ElectionBody:
+    """The election entry (entry 0, `first` when the caller read it) of a log of `size`
+    entries, read unverified: the board key and origin it names are checked next, against
+    the checkpoint, and the entry itself with the rest of the log."""
     from voting.board import ElectionBody
 
     if size == 0:
         raise NotFound(f"no election {election!r} on board {board.location}")
-    first = _parse(board.leaves(election, 0, 1, size=size)[0], 0)
-    if not isinstance(first.body, ElectionBody) or first.election != election:
+    if first is None:
+        first = board.leaves(election, 0, 1, size=size)[0]
+    entry = _parse(first, 0)
+    first_body = entry.body
+    if not isinstance(first_body, ElectionBody) or entry.election != election:
         raise BoardUntrusted("the board's record does not verify: entry 0 is not its election")
-    return first.body
+    return first_body
 
 
 def _known(
@@ -141,9 +149,9 @@ def verified_state(
 
     note = _newest(board, election)
     size = Checkpoint.from_text(note.text).size
-    body = _election_body(board, election, size)
+    raw = board.leaves(election, 0, size, size=size)
+    body = election_body(board, election, size, raw[0] if raw else None)
     checkpoint = accept(wallet, board, election, body, note)
-    raw = board.leaves(election, 0, checkpoint.size, size=checkpoint.size)
     known = _known(wallet, board, election, ballots)
     tree = CompactRange()
     skip = 0
@@ -200,9 +208,10 @@ def verified_setup(wallet: Wallet | None, board: BoardClient, election: str) -> 
 
     note = _newest(board, election)
     size = Checkpoint.from_text(note.text).size
-    body = _election_body(board, election, size)
+    # The first chunk holds the election entry, which names the key the checkpoint needs.
+    first = board.leaves(election, 0, min(size, _CHUNK), size=size)
+    body = election_body(board, election, size, first[0] if first else None)
     checkpoint = accept(wallet, board, election, body, note)
-    size = checkpoint.size
     known = _known(wallet, board, election, False)
     verifier = LogVerifier(election, ballots=False)
     tree = CompactRange()
@@ -210,7 +219,11 @@ def verified_setup(wallet: Wallet | None, board: BoardClient, election: str) -> 
     read = 0
     try:
         while read < size and verifier.state.opened is None:
-            chunk = board.leaves(election, read, min(size, read + _CHUNK), size=size)
+            chunk = (
+                first
+                if read == 0
+                else board.leaves(election, read, min(size, read + _CHUNK), size=size)
+            )
             if known is not None and read < known.size <= read + len(chunk):
                 # Entries this wallet verified before are applied unchecked, once the tree
                 # over them is the one it recorded.

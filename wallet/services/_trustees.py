@@ -90,7 +90,12 @@ def keygen(
             wallet.keystore.put(key_id, trustee.export_secret())
         try:
             appended = post(
-                wallet, board, election, TrusteeKeyBody(trustee.announce(wallet.env.rng)), as_=as_
+                wallet,
+                board,
+                election,
+                TrusteeKeyBody(trustee.announce(wallet.env.rng)),
+                as_=as_,
+                trusted=state.election,
             )
         except BaseException:
             # The secret goes only when its announcement is known not to be on the board: a
@@ -146,7 +151,8 @@ def shares(
             sealed = tuple(
                 trustee.seal_share(state.announcements[j]) for j in range(1, n + 1) if j != index
             )
-            sent = posted(post(wallet, board, election, TrusteeSharesBody(sealed), as_=as_))
+            body = TrusteeSharesBody(sealed)
+            sent = posted(post(wallet, board, election, body, as_=as_, trusted=state.election))
             state = verified_state(wallet, board, election)
         good, problems = _received(trustee, state)
         waiting = tuple(sorted(set(range(1, n + 1)) - set(state.shares)))
@@ -157,9 +163,10 @@ def shares(
             bad = [j for j in others if j not in good]
             for dealer in bad:
                 complaint = TrusteeComplaintBody(dealer, trustee.complaint_secret())
-                post(wallet, board, election, complaint, as_=as_)
+                post(wallet, board, election, complaint, as_=as_, trusted=state.election)
             if not bad:
-                post(wallet, board, election, TrusteeAckBody(others), as_=as_)
+                ack = TrusteeAckBody(others)
+                post(wallet, board, election, ack, as_=as_, trusted=state.election)
                 acknowledged = others
         if problems:
             raise VerificationFailed(f"key ceremony: {problems[0]}")
@@ -187,4 +194,5 @@ def decrypt(
         key = trustee.decryption_key(good)
         share = partial_decrypt(state.require_crypto(), state.tally, key, wallet.env.rng)
         body = DecryptionShareBody(share)
-        return posted(post(wallet, board, election, body, as_=as_), trustee=index)
+        submitted = post(wallet, board, election, body, as_=as_, trusted=state.election)
+        return posted(submitted, trustee=index)

@@ -150,7 +150,7 @@ def vote(
         pending = remember(
             wallet, board, election, voter=voter, ballot_id=ballot_id, kind=body.TYPE
         )
-        appended = post(wallet, board, election, body, as_=as_)
+        appended = post(wallet, board, election, body, as_=as_, trusted=state.election)
         follow(wallet, board, election, "voter")
         stored = store_receipt(wallet, board, appended, voter=voter, ballot_id=ballot_id)
         settle(wallet, pending)

@@ -33,11 +33,13 @@ def election_policy(board: BoardClient, election: str) -> WitnessPolicy | None:
     from voting.board import ElectionBody
 
     key = (board.location, board.info.vkey, election)
-    if key not in _POLICIES:
-        first = _first_entry(board, election)
-        body = None if first is None else first.body
-        _POLICIES[key] = body.witnesses if isinstance(body, ElectionBody) else None
-    return _POLICIES[key]
+    if key in _POLICIES:
+        return _POLICIES[key]
+    first = _first_entry(board, election)
+    if first is None or not isinstance(first.body, ElectionBody):
+        return None  # Not remembered: the election may be created later.
+    _POLICIES[key] = first.body.witnesses
+    return first.body.witnesses
 
 
 def _first_entry(board: BoardClient, election: str) -> Entry | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -16,13 +17,16 @@ from voting.board import (
     DecryptionShareBody,
     ElectionState,
     Entry,
+    EntryFacts,
     Head,
     ResultBody,
     TallyBody,
     TrusteeKeyBody,
     TrusteeSharesBody,
+    check_rules,
     compute_tally,
     counted_ballots,
+    facts_of,
     sign_entry,
 )
 from voting.chain import MemoryLogStore, open_checkpoint, verify_receipt
@@ -362,3 +366,30 @@ def test_counted_ballots_excluded_and_challenged(run: Run) -> None:
         "a2",
         "b1",
     ]
+
+
+def test_time_order_lets_ballots_arrive_out_of_order_but_not_other_entries(run: Run) -> None:
+    # §6 step 2b: voters sign concurrently with whole-second times, so a ballot may follow a
+    # later one by up to 10 minutes, but never precede the open; a close never precedes a
+    # ballot.
+    voters = run.world.voters
+    opened = run.clock.now
+    run.clock.now = opened + timedelta(minutes=20)
+    run.vote(voters[0], "late", "ada")
+    rules = run.board.state(ELECTION_ID).rules
+    head = run.board.head(ELECTION_ID)
+
+    def facts(party: Party, body: object, minutes: float) -> EntryFacts:
+        at = opened + timedelta(minutes=minutes)
+        return facts_of(sign_entry(body, head, author=party.vm, time=at, key=party.key))  # type: ignore[arg-type]
+
+    ballot = run.ballot_body(voters[1], "early", "bob")
+    check_rules(rules, facts(voters[1], ballot, 11))
+    with pytest.raises(RejectedEntry, match=r"time: .* more than 10 minutes before"):
+        check_rules(rules, facts(voters[1], ballot, 9))
+    with pytest.raises(RejectedEntry, match=r"time: .* another type"):
+        check_rules(rules, facts(voters[1], ballot, -1 / 60))
+    close = CloseBody((run.world.status_list(CLOSES),))
+    at_close = facts(run.world.authority, close, 0)
+    with pytest.raises(RejectedEntry, match=r"time: .* before an earlier entry's time"):
+        check_rules(rules, replace(at_close, time=opened + timedelta(minutes=19)))

@@ -78,6 +78,34 @@ def test_contract_conditional_append_refuses_a_moved_log(store: LogStore) -> Non
     assert store.append_many("e", _leaves(2), expected_size=1) == range(1, 3)
 
 
+def test_contract_append_placed_builds_leaves_for_the_size_under_the_lock(
+    store: LogStore,
+) -> None:
+    store.create_log("e")
+    store.append_many("e", _leaves(3))
+    seen: list[int] = []
+
+    def place(size: int) -> list[bytes]:
+        seen.append(size)
+        # The placer may read the store it runs in (the leaves other writers appended).
+        assert store.leaves("e", 0, size) == _leaves(3)
+        return [b"at %d" % (size + i) for i in range(2)]
+
+    assert store.append_placed("e", place) == range(3, 5)
+    assert seen == [3]
+    assert store.leaves("e", 3, 5) == [b"at 3", b"at 4"]
+    assert store.append_placed("e", lambda size: []) == range(5, 5)
+
+    def refuse(size: int) -> list[bytes]:
+        raise StorageError(f"refused at {size}")
+
+    root = store.root("e")
+    with pytest.raises(StorageError, match="refused at 5"):
+        store.append_placed("e", refuse)
+    assert (store.size("e"), store.root("e")) == (5, root)
+    store.check("e")
+
+
 def test_contract_reads_roots_and_proofs_match_the_reference(store: LogStore) -> None:
     leaves = _leaves(37)
     hashes = [leaf_hash(x) for x in leaves]

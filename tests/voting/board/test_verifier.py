@@ -1,0 +1,114 @@
+"""Tests of the reader's verification (`LogVerifier`, `verify_log`, `accept_checkpoint`)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+import pytest
+
+from voting.board import (
+    ZERO_HASH,
+    ElectionBody,
+    Entry,
+    ResultBody,
+    accept_checkpoint,
+    verify_log,
+)
+from voting.chain import (
+    Checkpoint,
+    Ed25519Signer,
+    MemoryLogStore,
+    Note,
+    sign_checkpoint,
+)
+from voting.errors import UntrustedRecord
+from voting.tally import ContestResult
+from voting.testing import ELECTION_ID, Run, honest_run
+
+
+@pytest.fixture(scope="module")
+def run() -> Run:
+    return honest_run(MemoryLogStore())
+
+
+def _entries(run: Run) -> list[Entry]:
+    return list(run.board.entries(ELECTION_ID))
+
+
+def _relink(entries: list[Entry]) -> list[Entry]:
+    linked, prev = [], ZERO_HASH
+    for entry in entries:
+        entry = replace(entry, prev=prev)
+        linked.append(entry)
+        prev = entry.hash()
+    return linked
+
+
+def test_an_honest_record_verifies_at_both_depths(run: Run) -> None:
+    entries = _entries(run)
+    for ballots in (False, True):
+        state = verify_log(entries, ELECTION_ID, ballots=ballots)
+        assert state.phase == "finished"
+        assert state.size == len(entries)
+
+
+def test_a_rewritten_result_names_its_entry_and_the_result_check(run: Run) -> None:
+    entries = _entries(run)
+    last = entries[-1]
+    assert isinstance(last.body, ResultBody)
+    result = last.body.result
+    bumped = tuple(
+        ContestResult(c.contest_id, tuple((o, n + 1) for o, n in c.counts)) for c in result.contests
+    )
+    forged = replace(last, body=ResultBody(replace(result, contests=bumped)))
+    with pytest.raises(UntrustedRecord) as caught:
+        verify_log([*entries[:-1], forged], ELECTION_ID, ballots=False)
+    steps = {(i, step) for i, _, step, _ in caught.value.problems}
+    assert steps == {(len(entries) - 1, "result"), (len(entries) - 1, "signature")}
+    # Content first: the message leads with what the forged entry claims.
+    assert str(caught.value).startswith(f"entry {len(entries) - 1} (result): result:")
+
+
+def test_ballots_are_checked_by_the_rules_alone_unless_counting(run: Run) -> None:
+    entries = _entries(run)
+    index = next(i for i, e in enumerate(entries) if e.type == "ballot")
+    tampered = replace(entries[index], signature=bytes(64))
+    forged = _relink([*entries[:index], tampered, *entries[index + 1 :]])
+    # A ballot's signature does not cover its place, so re-linking breaks none of them; the
+    # non-ballot entries after it are re-linked and so fail their signatures.
+    with pytest.raises(UntrustedRecord) as counting:
+        verify_log(forged[: index + 1], ELECTION_ID, ballots=True)
+    assert [(i, step) for i, _, step, _ in counting.value.problems] == [(index, "signature")]
+    assert verify_log(forged[: index + 1], ELECTION_ID, ballots=False).size == index + 1
+
+
+def _note(run: Run, store: MemoryLogStore, size: int, signer: Ed25519Signer | None = None) -> Note:
+    body = Checkpoint(run.board.origin(ELECTION_ID), size, store.root(ELECTION_ID, size))
+    return sign_checkpoint(body, signer or run.board._signer)
+
+
+def test_accept_checkpoint_pins_forward_and_refuses_another_key_or_history(run: Run) -> None:
+    entries = _entries(run)
+    first = entries[0].body
+    assert isinstance(first, ElectionBody)
+    store = MemoryLogStore()
+    store.create_log(ELECTION_ID)
+    store.append_many(ELECTION_ID, [e.to_bytes() for e in entries])
+
+    def prove(old: int, new: int) -> list[bytes]:
+        return store.consistency_proof(ELECTION_ID, old, new)
+
+    small = accept_checkpoint(first, _note(run, store, 5), None, prove)
+    big = accept_checkpoint(first, _note(run, store, len(entries)), small, prove)
+    assert big.size == len(entries)
+    # An older checkpoint, consistent with the pinned one, keeps the pinned one newest.
+    assert accept_checkpoint(first, _note(run, store, 5), big, prove) == big
+    intruder = Ed25519Signer(run.board._signer.name, hashlib.sha256(b"intruder").digest())
+    with pytest.raises(UntrustedRecord, match="checkpoint"):
+        accept_checkpoint(first, _note(run, store, 5, intruder), None, prove)
+    other = MemoryLogStore()
+    other.create_log(ELECTION_ID)
+    other.append_many(ELECTION_ID, [e.to_bytes() for e in entries[:5]] + [b"another history"])
+    with pytest.raises(UntrustedRecord, match="consistency"):
+        accept_checkpoint(first, _note(run, other, 6), big, prove)

@@ -1,0 +1,123 @@
+"""Provides witnessing for a board file (the embedded default), as a board server does it.
+
+The board's operator writes where each witness is reachable into the board's sidecar
+(`wallet board witness add NAME URL --store FILE`). After an entry of an election that names
+witnesses is appended (and the append lock released: no network I/O under it), the newest
+checkpoint goes to the witnesses in one round (`wallet.board._witnessing`); the cosigned
+checkpoint is stored beside the board's own and the receipt is proven against it. Readers of
+the file get the newest stored checkpoint that carries the election's quorum.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import suppress
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wallet.errors import FileProblem, UsageError, VerificationFailed
+from wallet.services._board_api import Submitted
+
+if TYPE_CHECKING:
+    from wallet.services._boards import LocalBoard
+    from wallet.services._session import Environment
+
+# How many stored checkpoints, newest first, a reader looks through for a cosigned one.
+_LOOK_BACK = 64
+
+
+def published(board: LocalBoard, election: str) -> str | None:
+    """The checkpoint a reader of `election` gets: with witnesses, the newest cosigned one
+    (else the newest, which the reader will refuse naming the missing witnesses)."""
+    from voting.chain import verify_quorum
+    from voting.errors import ChainError
+    from wallet.services._witnessed import election_policy
+
+    latest = board.store.latest_checkpoint(election)
+    if latest is None:
+        return None
+    policy = election_policy(board, election)
+    if policy is None:
+        return latest
+    for note in reversed(board.store.checkpoints(election)[-_LOOK_BACK:]):
+        try:
+            verify_quorum(note, policy)
+        except ChainError:
+            continue
+        return note
+    return latest
+
+
+def witnessed(board: LocalBoard, election: str, submitted: Submitted) -> Submitted:
+    """The submission with its receipt against a cosigned checkpoint covering the entry.
+
+    Without witnesses in the election it is returned as it is. A round that does not reach
+    the quorum raises VerificationFailed: the entry is in the log, but no checkpoint that a
+    reader accepts covers it yet (posting it again gets its receipt once one does).
+    """
+    from voting.chain import Receipt
+    from wallet.board._witnessing import NotWitnessed, Witnessing
+    from wallet.services._witnessed import election_policy
+
+    policy = election_policy(board, election)
+    if policy is None:
+        return submitted
+    store = board.store
+
+    def latest() -> str:
+        note = store.latest_checkpoint(election)
+        assert note is not None  # The append just stored one.
+        return note
+
+    def keep(note: str) -> None:
+        from voting.errors import StorageError
+
+        # A newer checkpoint stored meanwhile is refused; a later round covers it.
+        with suppress(StorageError):
+            store.put_checkpoint(election, note)
+
+    witnessing = Witnessing(board.sidecar.witnesses)
+    try:
+        text = witnessing.cosigned(
+            policy,
+            latest,
+            lambda old, new: store.consistency_proof(election, old, new),
+            submitted.index + 1,
+            keep,
+        )
+    except NotWitnessed as exc:
+        raise VerificationFailed(
+            f"entry {submitted.index} was appended, but no checkpoint covering it has a quorum "
+            f"of witness cosignatures: {exc}"
+        ) from None
+    from voting.chain import Checkpoint, Note
+
+    note = Note.from_text(text)
+    size = Checkpoint.from_text(note.text).size
+    proof = tuple(store.inclusion_proof(election, submitted.index, size))
+    return replace(submitted, receipt=Receipt(submitted.index, proof, note))
+
+
+def add_witness(store: Path, name: str, url: str, env: Environment) -> dict[str, str]:
+    """Record in a board file's sidecar where witness `name` is reachable; return them all."""
+    from voting.chain._note import check_name
+    from voting.errors import CheckpointError
+    from wallet.board._witnessing import parse_witness_urls
+    from wallet.services._boards import LocalBoard, sidecar_path, write_atomically
+
+    try:
+        check_name(name)
+        parse_witness_urls([f"{name}={url}"])
+    except (CheckpointError, ValueError) as exc:
+        raise UsageError(f"witness {name!r} at {url!r}: {exc}") from None
+    path = Path(store)
+    if not path.is_file():
+        raise FileProblem(f"{store}: no such board file (a PostgreSQL board takes "
+                          "`wallet board serve --witness NAME=URL`)")  # fmt: skip
+    with LocalBoard.open(path, env) as board:
+        sidecar = board.sidecar
+    witnesses = {**sidecar.witnesses, name: url}
+    updated = replace(sidecar, witnesses=witnesses)
+    write_atomically(sidecar_path(path), json.dumps(updated.to_json(), indent=2) + "\n")
+    return witnesses
