@@ -182,6 +182,8 @@ def test_setup_and_service_commands_print_json_in_both_positions(finished: World
     assert w.json("v1", pos, "witness info", "--dir", witness)
     store = w.root / f"served-{pos}.db"
     assert w.json("v1", pos, "board init", "--store", store, "--keystore", "file")["vkey"]
+    w.json("v1", pos, "board witness add", "w1.example", "https://w1.example", "--store", store)
+    assert w.json("v1", pos, "board witness list", "--store", store)
     demo = w.json("v1", pos, "demo")
     assert demo["audit"]["passed"] is True
 
