@@ -243,12 +243,15 @@ def test_dash_is_stdin_and_stdout_for_backups_manifests_and_lists(finished: Worl
     listed = w.ok("v1", "--home", restored, "did", "list", "--json").json()
     assert [item["did"] for item in listed] == [w.dids["v1"]]
     manifest = w.ok("authority", "election", "new", "--id", "piped", "--question", "Yes?",
-                    "-o", "-").stdout  # fmt: skip
+                    "--weight-claim", "shares", "-o", "-").stdout  # fmt: skip
     created = w.json("authority", "after", "election create", "--manifest", "-",
                      "--trustees", w.root / "trustees.txt", "--threshold", "1",
                      "--credential-type", "VoterCredential", "--board", w.board,
                      stdin=manifest)  # fmt: skip
     assert created["election"] == "piped"
+    shown = w.json("v1", "after", "election show", "piped", "--board", w.board)
+    assert (shown["weighted"], shown["weightClaim"]) == (True, "shares")
+    assert shown["eligibility"]["issuers"] == [w.dids["authority"]]
     # A receipt file on stdin, checked against the board.
     checked = w.json("v1", "before", "receipt check", "-", "--board", w.board,
                      stdin=w.receipts["e-before"])  # fmt: skip
@@ -262,6 +265,8 @@ EXIT_CODES = [
     (("receipt", "check", "0123456789abcdef"), 1),
     (("election", "result", "piped", "--board", "{board}"), 1),
     (("config", "get", "as"), 1),
+    # Refused by the board: the election is over, and v1 is not its authority.
+    (("election", "close", "e-before", "--board", "{board}", "--yes"), 1),
     (("election", "close", "e-before", "--board", "{board}"), 2),
     (("election", "new", "-o", "-"), 2),
     (("election", "new", "--id", "x", "--contest", "Mayor: ada"), 2),
