@@ -59,14 +59,19 @@ def verify(
     from wallet.services import trust_decision, verify_presentation_text
 
     lists = status_list_file or []
-    with stdin_as_files(file, issuer_key, *lists) as (source, key, *files):
+    # A trusted key file may come on stdin too (`--trust -`); it goes last.
+    trusted = [t for t in trust or [] if t != "-"]
+    piped = [Path("-")] if len(trusted) < len(trust or []) else []
+    with stdin_as_files(file, issuer_key, *lists, *piped) as (source, key, *files):
         assert source is not None  # `file` is required.
+        if piped:
+            trusted.append(str(files.pop()))
         report = verify_presentation_text(
             read_input(source, "presentation"),
             challenge=challenge,
             domain=domain,
             now=now(),
-            trust=trust_decision(trust or (), trust_any=trust_any, issuer_key=key),
+            trust=trust_decision(trusted, trust_any=trust_any, issuer_key=key),
             status_list_files=[f for f in files if f is not None],
         )
     finish_verification(report, json_of(ctx, json_))
