@@ -92,7 +92,9 @@ def _election(world: World, pos: str, name: str, *, json_steps: bool) -> None:
         step(who, f"trustee {command}", name, "--board", world.board)
     # t1's acknowledgement, the one step of the ceremony left: `follow` does it and stops.
     step("t1", "trustee follow", name, "--board", world.board, "--ceremony-only")
-    opened = step("authority", "election open", name, "--board", world.board)
+    # `open --wait` (for the `finish` elections) finds the ceremony done and opens at once.
+    wait = [] if json_steps else ["--wait"]
+    opened = step("authority", "election open", name, "--board", world.board, *wait)
     if json_steps:
         assert opened["launchCode"]
     credential = world.root / "creds" / "v1.json"
