@@ -4,6 +4,7 @@ unknown (not as a failure with a parsing error), and the lists load from files."
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,6 @@ from wallet.services import (
     list_identities,
     publish_status_list,
 )
-
-pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture
@@ -60,6 +59,7 @@ async def _load(pilot: Pilot[None], value: str) -> None:
     await settle(pilot)
 
 
+@pytest.mark.asyncio
 async def test_an_absent_status_list_is_unknown_and_loads_from_files(
     seeded_home: Path, lists: list[Path]
 ) -> None:
@@ -95,3 +95,17 @@ async def test_an_absent_status_list_is_unknown_and_loads_from_files(
         assert next(r for r in rows if r[0] == "status")[1] == "✓ passed"
         # With nothing left to load, l is no longer offered.
         assert app.screen.check_action("load_status_list", ()) is False
+
+
+def test_snapshot_of_an_unknown_status_at_80x24(
+    snap_compare: Callable[..., bool], seeded_home: Path, lists: list[Path]
+) -> None:
+    async def open_credential(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    app = create_app(seeded_home, unlocked_env(), clock=lambda: NOW)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_credential)

@@ -213,8 +213,10 @@ def two_elections(tmp_path_factory: pytest.TempPathFactory) -> ElectionWorld:
 
 
 def fits(screen: str, width: int) -> None:
-    """Every line of the pane within its width (nothing pushed off screen)."""
+    """Every line of the pane within its width (nothing pushed off screen), and the footer
+    whole: its last key, F1, still shows its name."""
     assert all(len(line) <= width for line in screen.splitlines()), screen
+    assert "F1 Keys" in screen, screen
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
