@@ -28,7 +28,8 @@ from tests.wallet.test_cli_readme import JSON_RUNS
 POSITIONS = ("before", "after")
 PEOPLE = ("authority", "t1", "t2", "v1")
 # Commands of the README that take --json but need a live counterpart (an OpenID4VC wallet
-# or issuer across the network): test_cli_exchange runs them, with --json.
+# or issuer across the network): test_cli_exchange runs them with --json in both positions
+# (test_the_exchange_commands_print_json_before_or_after_the_command).
 ELSEWHERE = {"credential offer", "credential receive", "present", "presentation request"}
 
 
@@ -37,6 +38,7 @@ class World:
     root: Path
     clock: MovingClock
     dids: dict[str, str] = field(default_factory=dict)
+    receipts: dict[str, str] = field(default_factory=dict)
     covered: dict[str, set[str]] = field(default_factory=dict)
 
     @property
@@ -90,12 +92,16 @@ def _election(world: World, pos: str, name: str, *, json_steps: bool) -> None:
         step(who, f"trustee {command}", name, "--board", world.board)
     # t1's acknowledgement, the one step of the ceremony left: `follow` does it and stops.
     step("t1", "trustee follow", name, "--board", world.board, "--ceremony-only")
-    opened = step("authority", "election open", name, "--board", world.board)
+    # `open --wait` (for the `finish` elections) finds the ceremony done and opens at once.
+    wait = [] if json_steps else ["--wait"]
+    opened = step("authority", "election open", name, "--board", world.board, *wait)
     if json_steps:
         assert opened["launchCode"]
     credential = world.root / "creds" / "v1.json"
     vote = ("--board", world.board, "--credential", credential, "--choice", "mayor=ada")
-    step("v1", "vote", name, *vote, "--choice", "fund-the-park=yes")
+    cast = step("v1", "vote", name, *vote, "--choice", "fund-the-park=yes")
+    if json_steps:
+        world.receipts[name] = cast["receipt"]
     step("v1", "vote", name, *vote, "--challenge")
 
 
@@ -178,6 +184,8 @@ def test_setup_and_service_commands_print_json_in_both_positions(finished: World
     assert w.json("v1", pos, "witness info", "--dir", witness)
     store = w.root / f"served-{pos}.db"
     assert w.json("v1", pos, "board init", "--store", store, "--keystore", "file")["vkey"]
+    w.json("v1", pos, "board witness add", "w1.example", "https://w1.example", "--store", store)
+    assert w.json("v1", pos, "board witness list", "--store", store)
     demo = w.json("v1", pos, "demo")
     assert demo["audit"]["passed"] is True
 
@@ -237,12 +245,19 @@ def test_dash_is_stdin_and_stdout_for_backups_manifests_and_lists(finished: Worl
     listed = w.ok("v1", "--home", restored, "did", "list", "--json").json()
     assert [item["did"] for item in listed] == [w.dids["v1"]]
     manifest = w.ok("authority", "election", "new", "--id", "piped", "--question", "Yes?",
-                    "-o", "-").stdout  # fmt: skip
+                    "--weight-claim", "shares", "-o", "-").stdout  # fmt: skip
     created = w.json("authority", "after", "election create", "--manifest", "-",
                      "--trustees", w.root / "trustees.txt", "--threshold", "1",
                      "--credential-type", "VoterCredential", "--board", w.board,
                      stdin=manifest)  # fmt: skip
     assert created["election"] == "piped"
+    shown = w.json("v1", "after", "election show", "piped", "--board", w.board)
+    assert (shown["weighted"], shown["weightClaim"]) == (True, "shares")
+    assert shown["eligibility"]["issuers"] == [w.dids["authority"]]
+    # A receipt file on stdin, checked against the board.
+    checked = w.json("v1", "before", "receipt check", "-", "--board", w.board,
+                     stdin=w.receipts["e-before"])  # fmt: skip
+    assert checked["inclusion"] == "passed" and checked["election"] == "e-before"
 
 
 # The README's exit codes for the election commands: 1 verification failed, refused by the
@@ -252,6 +267,8 @@ EXIT_CODES = [
     (("receipt", "check", "0123456789abcdef"), 1),
     (("election", "result", "piped", "--board", "{board}"), 1),
     (("config", "get", "as"), 1),
+    # Refused by the board: the election is over, and v1 is not its authority.
+    (("election", "close", "e-before", "--board", "{board}", "--yes"), 1),
     (("election", "close", "e-before", "--board", "{board}"), 2),
     (("election", "new", "-o", "-"), 2),
     (("election", "new", "--id", "x", "--contest", "Mayor: ada"), 2),

@@ -119,3 +119,18 @@ def test_final_actions_refuse_without_yes_when_not_on_a_terminal(cli: CliWallet)
     assert cli.ok("credential", "show", held, "--json").json()["id"] == held
     revoked = cli.ok("status", "revoke", cli.credential_id(issued), "--yes", "--json").json()
     assert revoked["revoked"] is True
+
+
+def test_dash_is_stdin_for_a_status_list_file(cli: CliWallet, tmp_path: Path) -> None:
+    issued = cli.issue("listed.json", "--claim", "a=1", "--status-list", "staff")
+    revocation = cli.ok("status", "publish", "staff", "-o", "-").stdout
+    suspension = tmp_path / "suspension.json"
+    cli.ok("status", "publish", "staff", "--purpose", "suspension", "-o", suspension)
+    lists = ("--status-list-file", "-", "--status-list-file", suspension)
+    args = ("credential", "verify", issued, "--trust-any", *lists)
+    checked = wallet(*args, env=cli.env, stdin=revocation)
+    assert checked.code == 0, checked.stdout + checked.stderr
+    assert "✓ status" in checked.stdout
+    # stdin is read once: two files cannot both be -.
+    twice = wallet("credential", "verify", "-", "--trust-any", *lists, env=cli.env, stdin="{}")
+    assert twice.code == 2 and "only one file can be -" in twice.stderr

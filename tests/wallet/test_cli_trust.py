@@ -10,7 +10,7 @@ import pytest
 
 from did import P256Key, issue_sd_jwt, public_key_jwk
 from tests.did.conftest import HttpsServer, https_server  # noqa: F401 -- the fixture
-from tests.wallet.cli_helpers import file_env, wallet_process
+from tests.wallet.cli_helpers import file_env, wallet, wallet_process
 from tests.wallet.credential_helpers import CliWallet, make_cli_wallet
 from tests.wallet.fakes import EPOCH
 
@@ -131,6 +131,10 @@ def test_issuer_key_file_verifies_an_sd_jwt_and_is_trusted(cli: CliWallet) -> No
     # metadata cannot be read, so the key check fails.
     untrusted = cli.run("credential", "verify", sd, "--trust", str(key_file))
     assert untrusted.code == 1 and "✗ key:" in untrusted.stdout
+    # The key may come on stdin.
+    piped = wallet("credential", "verify", sd, "--issuer-key", "-", env=cli.env,
+                   stdin=key_file.read_text())  # fmt: skip
+    assert piped.code == 0, piped.stdout + piped.stderr
     private = cli.path("private.jwk")
     private.write_text(json.dumps({**public_key_jwk(ISSUER_KEY.public_key, "P-256"), "d": "AA"}))
     assert cli.run("credential", "verify", sd, "--issuer-key", private).code == 2

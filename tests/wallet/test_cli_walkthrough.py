@@ -24,11 +24,12 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from tests.serving import make_test_ca
 from tests.wallet.cli_helpers import ROOT, file_env
+from tests.wallet.fakes import EPOCH
 
 DOC = ROOT / "docs" / "elections.md"
 HEADING = "## Walkthrough"
@@ -168,7 +169,7 @@ def test_the_walkthrough_runs_as_written(tmp_path: Path) -> None:
     (work / "board-key.pem").write_bytes(ca.tls.key.read_bytes())
     (work / "ca.pem").write_bytes(ca.ca_file.read_bytes())
     clock = tmp_path / "clock"
-    start = datetime.now(UTC).replace(microsecond=0)
+    start = EPOCH
     clock.write_text(start.isoformat(), encoding="utf-8")
     runs = tmp_path / "runs.log"
     runs.touch()

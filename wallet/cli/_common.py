@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import replace
 from datetime import datetime
@@ -112,6 +113,28 @@ def read_input(path: Path, what: str = "file") -> str:
     from wallet.services import read_text
 
     return read_text(path, what)
+
+
+@contextmanager
+def stdin_as_files(*given: Path | None) -> Iterator[list[Path | None]]:
+    """The paths given, with `-` replaced by a private temporary file holding stdin.
+
+    For options whose file is read by a library that wants a path (a status list, a key, a
+    receipt). stdin can be read once: naming it twice is a usage error.
+    """
+    if sum(is_stdio(path) for path in given) > 1:
+        from wallet.errors import UsageError
+
+        raise UsageError("only one file can be - (stdin)")
+    if not any(is_stdio(path) for path in given):
+        yield list(given)
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="wallet-stdin-") as folder:
+        kept = Path(folder) / "stdin"
+        kept.write_text(sys.stdin.read(), encoding="utf-8")
+        yield [kept if is_stdio(path) else path for path in given]
 
 
 def confirm(action: str, yes: bool) -> None:

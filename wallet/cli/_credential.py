@@ -21,6 +21,7 @@ from wallet.cli._common import (
     message,
     now,
     read_input,
+    stdin_as_files,
     table,
 )
 
@@ -45,7 +46,7 @@ TrustOption = Annotated[
         "--trust",
         metavar="DID|URL|FILE",
         help="Trust this issuer: a DID, an https issuer URL, or a public key file (JWK, PEM, "
-        "Multikey); repeatable.",
+        "Multikey; - is stdin); repeatable.",
     ),
 ]
 TrustAnyOption = Annotated[
@@ -59,8 +60,8 @@ IssuerKeyOption = Annotated[
     typer.Option(
         "--issuer-key",
         metavar="FILE",
-        help="The issuer's public key (JWK, PEM or Multikey): verify an SD-JWT with it, and "
-        "trust it.",
+        help="The issuer's public key (JWK, PEM or Multikey; - is stdin): verify an SD-JWT "
+        "with it, and trust it.",
     ),
 ]
 StatusFileOption = Annotated[
@@ -68,8 +69,8 @@ StatusFileOption = Annotated[
     typer.Option(
         "--status-list-file",
         metavar="FILE",
-        help="A published status list credential (repeatable); without one, lists are "
-        "fetched from their https:// URL, else the status check fails.",
+        help="A published status list credential (repeatable; - is stdin); without one, "
+        "lists are fetched from their https:// URL, else the status check fails.",
     ),
 ]
 
@@ -148,13 +149,21 @@ def verify(
     """
     from wallet.services import trust_decision, verify_credential_text
 
-    report = verify_credential_text(
-        read_input(file, "credential"),
-        now=now(),
-        trust=trust_decision(trust or (), trust_any=trust_any, issuer_key=issuer_key),
-        status_list_files=status_list_file or (),
-        allow_private_network=environment().allow_private_network,
-    )
+    lists = status_list_file or []
+    # A trusted key file may come on stdin too (`--trust -`); it goes last.
+    trusted = [t for t in trust or [] if t != "-"]
+    piped = [Path("-")] if len(trusted) < len(trust or []) else []
+    with stdin_as_files(file, issuer_key, *lists, *piped) as (source, key, *files):
+        assert source is not None  # `file` is required.
+        if piped:
+            trusted.append(str(files.pop()))
+        report = verify_credential_text(
+            read_input(source, "credential"),
+            now=now(),
+            trust=trust_decision(trusted, trust_any=trust_any, issuer_key=key),
+            status_list_files=[f for f in files if f is not None],
+            allow_private_network=environment().allow_private_network,
+        )
     finish_verification(report, json_of(ctx, json_))
 
 

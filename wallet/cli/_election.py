@@ -24,7 +24,7 @@ from wallet.cli._common import (
 from wallet.cli._config import board_or_default, run_step
 
 if TYPE_CHECKING:
-    from wallet.services import Posted
+    from wallet.services import Posted, Wallet
 
 app = typer.Typer(
     rich_markup_mode=None,
@@ -190,9 +190,49 @@ def _tally() -> Callable[..., Posted]:
     return tally_election
 
 
-_authority_step(
-    "open", "Post `open`: the joint key from the trustees' ceremony; voting may start.", _open
-)
+@app.command("open")
+def open_(
+    ctx: typer.Context,
+    election: ElectionArg,
+    board: BoardOption = None,
+    as_: AsOption = None,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait",
+            help="First wait until every trustee has acknowledged the shares (each runs "
+            "`wallet trustee follow ELECTION`).",
+        ),
+    ] = False,
+    home: HomeOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Post `open`: the joint key from the trustees' ceremony; voting may start.
+
+    Prints the launch code: publish it where voters look.
+
+    Examples:
+
+    \b
+      wallet election open mayor-2026 --board board.sqlite --as authority
+      wallet election open mayor-2026 --wait --json
+    """
+    done = run_step(ctx, _open_when_ready if wait else _open(), election,
+                    board=board, as_=as_, home=home)  # fmt: skip
+    emit(done.to_json(), json_of(ctx, json_), _posted_line)
+    explain_launch_code(election)
+    message("next: " + NEXT["open"].format(election=election))
+
+
+def _open_when_ready(wallet: Wallet, board: str, election: str, *, as_: str) -> Posted:
+    """`open --wait`: watch the board until the ceremony is complete, then open."""
+    from wallet.cli._election_flow import DEFAULT_EVERY, open_when_ready
+    from wallet.services import open_board
+
+    with open_board(board, wallet.env) as client:
+        return open_when_ready(wallet, client, election, as_=as_, every=DEFAULT_EVERY, timeout=None)
+
+
 _authority_step(
     "close",
     "Post `close` after the window: freezes the status lists in force. Final: asks first.",

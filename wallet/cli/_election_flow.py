@@ -19,7 +19,7 @@ from wallet.cli._common import environment, message
 
 if TYPE_CHECKING:
     from voting.board import ElectionState
-    from wallet.services import BoardClient, Wallet
+    from wallet.services import BoardClient, Posted, Wallet
 
 DEFAULT_EVERY = 2.0
 
@@ -87,7 +87,7 @@ def ceremony_failed(state: ElectionState) -> str | None:
 def open_when_ready(
     wallet: Wallet, board: BoardClient, election: str, *, as_: str, every: float,
     timeout: float | None,
-) -> dict[str, object]:  # fmt: skip
+) -> Posted:  # fmt: skip
     """Wait until every trustee has acknowledged the shares, then post `open`."""
     from wallet.errors import VerificationFailed
     from wallet.services import open_election
@@ -110,7 +110,7 @@ def open_when_ready(
             break
         count = state.require_election().manifest.trustee_count
         if len(state.acks) == count:
-            return open_election(wallet, board, election, as_=as_).to_json()
+            return open_election(wallet, board, election, as_=as_)
     from wallet.errors import UsageError
 
     raise UsageError(f"{election} is past opening (phase {board.state(election).phase})")

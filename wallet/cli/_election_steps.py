@@ -255,7 +255,7 @@ def create(
         with open_board(where, env) as client:
             opened = open_when_ready(
                 wallet, client, name, as_=authority, every=every, timeout=timeout
-            )
+            ).to_json()
     emit(posted.to_json() | {"opened": opened} if json_of(ctx, json_) else opened,
          json_of(ctx, json_), _posted_line)  # fmt: skip
     explain_launch_code(name)

@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, message
+from wallet.cli._common import (
+    HomeOption,
+    JsonOption,
+    emit,
+    environment,
+    home_of,
+    json_of,
+    message,
+    read_input,
+)
 
 if TYPE_CHECKING:
     from wallet.openid4vc import ConsentRequest, TxCode
@@ -259,7 +268,9 @@ def offer(
 
 def request(
     ctx: typer.Context,
-    dcql: Annotated[Path | None, typer.Option("--dcql", help="A DCQL query (JSON file).")] = None,
+    dcql: Annotated[
+        Path | None, typer.Option("--dcql", help="A DCQL query (JSON file; - is stdin).")
+    ] = None,
     type_: Annotated[
         list[str] | None, typer.Option("--type", help="Credential type (vct for SD-JWT).")
     ] = None,
@@ -304,7 +315,6 @@ def request(
         RequestMade,
         Wallet,
         dcql_from_claims,
-        read_text,
         request_presentation,
         trust_decision,
     )
@@ -312,7 +322,7 @@ def request(
     if (dcql is None) == (not type_ and not claim):
         raise UsageError("give the query with --dcql FILE, or with --type and --claim")
     query = (
-        DcqlQuery.from_text(read_text(dcql, "DCQL query"))
+        DcqlQuery.from_text(read_input(dcql, "DCQL query"))
         if dcql is not None
         else dcql_from_claims(format_, type_ or [], claim or [])
     )

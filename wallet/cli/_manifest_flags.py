@@ -175,6 +175,15 @@ def new(
             "--output", "-o", metavar="FILE", help="Write to FILE (default, or -: stdout)."
         ),
     ] = None,
+    weight_claim: Annotated[
+        str | None,
+        typer.Option(
+            "--weight-claim",
+            metavar="CLAIM",
+            help="Weigh each ballot by this integer claim of the voter's credential (shares, "
+            "tokens); `election create` adds who issues it.",
+        ),
+    ] = None,
     json_: Annotated[
         bool, typer.Option("--json", help="The manifest is JSON already; with -o FILE, a summary.")
     ] = False,
@@ -191,6 +200,8 @@ def new(
       wallet election new --id mayor-2026 --title "Mayor 2026" \\
           --contest "Mayor: ada, bob, cy" --select 1 --question "Fund the park?" -o mayor.json
       wallet election new --id board-2026 --contest "Board: ann, ben, cat, dan" --select 1-2 -o -
+      wallet election new --id coop-2026 --question "Merge with the bakery?" \
+          --weight-claim shares -o coop.json
       wallet election new -o mayor.json        # asks, on a terminal
     """
     from wallet.errors import UsageError
@@ -203,6 +214,8 @@ def new(
         data = ask_manifest()
     else:
         data = manifest_from_flags(election_id, title, contest or [], select or [], question or [])
+    if weight_claim is not None:
+        data["eligibility"] = {"weightClaim": weight_claim}
     _check(data)
     text = json.dumps(data, indent=2, ensure_ascii=False)
     if output is None or is_stdio(output):

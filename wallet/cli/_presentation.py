@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from wallet.cli._common import JsonOption, json_of, now, read_input
+from wallet.cli._common import JsonOption, json_of, now, read_input, stdin_as_files
 from wallet.cli._credential import (
     IssuerKeyOption,
     StatusFileOption,
@@ -58,14 +58,22 @@ def verify(
     """
     from wallet.services import trust_decision, verify_presentation_text
 
-    report = verify_presentation_text(
-        read_input(file, "presentation"),
-        challenge=challenge,
-        domain=domain,
-        now=now(),
-        trust=trust_decision(trust or (), trust_any=trust_any, issuer_key=issuer_key),
-        status_list_files=status_list_file or (),
-    )
+    lists = status_list_file or []
+    # A trusted key file may come on stdin too (`--trust -`); it goes last.
+    trusted = [t for t in trust or [] if t != "-"]
+    piped = [Path("-")] if len(trusted) < len(trust or []) else []
+    with stdin_as_files(file, issuer_key, *lists, *piped) as (source, key, *files):
+        assert source is not None  # `file` is required.
+        if piped:
+            trusted.append(str(files.pop()))
+        report = verify_presentation_text(
+            read_input(source, "presentation"),
+            challenge=challenge,
+            domain=domain,
+            now=now(),
+            trust=trust_decision(trusted, trust_any=trust_any, issuer_key=key),
+            status_list_files=[f for f in files if f is not None],
+        )
     finish_verification(report, json_of(ctx, json_))
 
 

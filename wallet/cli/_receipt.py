@@ -15,6 +15,7 @@ from wallet.cli._common import (
     home_of,
     json_of,
     read_input,
+    stdin_as_files,
     table,
 )
 
@@ -71,7 +72,10 @@ def _line(item: dict[str, Any]) -> str:
 @app.command("check")
 def check(
     ctx: typer.Context,
-    receipt: Annotated[str, typer.Argument(metavar="RECEIPT", help="Receipt id or file.")],
+    receipt: Annotated[
+        str,
+        typer.Argument(metavar="RECEIPT", help="Receipt id, or a receipt file (- is stdin)."),
+    ],
     board: Annotated[Path | None, typer.Option("--board", help="Check against this board.")] = None,
     checkpoint: Annotated[
         Path | None,
@@ -102,6 +106,11 @@ def check(
     from wallet.services import Wallet, check_receipt
 
     other = None if checkpoint is None else read_input(checkpoint, "checkpoint")
-    with Wallet.open(home_of(ctx, home), environment()) as wallet:
-        done = check_receipt(wallet, receipt, board_path=board, other_checkpoint=other)
+    given = Path(receipt) if receipt == "-" else None
+    with (
+        stdin_as_files(given) as (kept,),
+        Wallet.open(home_of(ctx, home), environment()) as wallet,
+    ):
+        found = receipt if kept is None else str(kept)
+        done = check_receipt(wallet, found, board_path=board, other_checkpoint=other)
     emit(done.to_json(), json_of(ctx, json_), _line)

@@ -76,6 +76,8 @@ def init(
             identity = create_identity(wallet, label=label)
         message(f"identity {label}: {identity.did}")
         data["identity"] = identity.to_json()
+    else:
+        message("next: create an identity with `wallet did create --label NAME`")
     emit(data, json_of(ctx, json_), _init_line)
 
 

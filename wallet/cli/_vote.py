@@ -70,4 +70,11 @@ def vote(
         )  # fmt: skip
     message(f"ballot {done.ballot_id} accepted at index {done.index}; "
             f"receipt {done.receipt_id[:16]}")  # fmt: skip
+    if done.challenge is not None:
+        message(f"next: this challenged ballot is never counted; vote again (without "
+                f"--challenge) to cast yours: `wallet vote {election} --choice …`")  # fmt: skip
+    else:
+        message(f"next: the receipt is kept; check any time that your ballot is in the record: "
+                f"`wallet receipt check {done.receipt_id[:16]}`; voting again replaces this "
+                "ballot when the election counts the last one")  # fmt: skip
     emit(done.to_json(), json_of(ctx, json_), lambda _data: _human(done))
