@@ -53,6 +53,12 @@ class ElectionsScreen(MainScreen):
         self.sub_title = "Elections"
         self.action_refresh()
 
+    def on_screen_resume(self) -> None:
+        # Back from a ballot or a result: the counts and this wallet's role may have changed.
+        # The rows are replaced in place (no loading cover), the cursor kept where it was.
+        if self.is_mounted and self.query_one(ElectionTable).row_count:
+            self.load()
+
     def action_refresh(self) -> None:
         self.query_one(ElectionTable).loading = True
         self.load()
