@@ -29,7 +29,7 @@ POSITIONS = ("before", "after")
 PEOPLE = ("authority", "t1", "t2", "v1")
 # Commands of the README that take --json but need a live counterpart (an OpenID4VC wallet
 # or issuer across the network): test_cli_exchange runs them with --json in both positions
-# (test_the_exchange_commands_print_json_before_or_after_the_command).
+# (test_cli_exchange_json.py).
 ELSEWHERE = {"credential offer", "credential receive", "present", "presentation request"}
 
 
