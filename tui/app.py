@@ -51,6 +51,9 @@ class WalletApp(App[None]):
     Screen { background: $background; }
     .heading { text-style: bold; padding: 0 1; }
     .hint { color: $text-muted; padding: 0 1; }
+    /* One line per value, cut with an ellipsis: a long DID or path must not push what
+       follows off a small screen (the full value is in the details or on the clipboard). */
+    .clipped { text-wrap: nowrap; text-overflow: ellipsis; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
@@ -139,9 +142,11 @@ class WalletApp(App[None]):
         then: Callable[[], None] | None = None,
         *,
         error: type[BaseException] = Exception,
+        details: tuple[str, ...] = (),
     ) -> None:
         """Show why `action` failed; `then` runs once the dialog is closed."""
-        self.push_screen(ErrorDialog(action, reason, error), lambda _: then() if then else None)
+        dialog = ErrorDialog(action, reason, error, details)
+        self.push_screen(dialog, lambda _: then() if then else None)
 
     def require_unlock(self, then: Callable[[], object]) -> None:
         """Run `then` once the keystore can be opened, asking for its passphrase if needed."""

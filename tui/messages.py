@@ -41,6 +41,15 @@ class ServiceFailed(Message):
     action: str
     reason: str
     error: type[BaseException] = Exception
+    #: Further lines the error carries (each check a board failed, for `BoardUntrusted`).
+    details: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, action: str, exc: BaseException) -> ServiceFailed:
+        """What a worker posts when a service raised `exc` while doing `action`."""
+        from tui.data import describe_error, error_details
+
+        return cls(action, describe_error(exc), type(exc), error_details(exc))
 
 
 @dataclass
@@ -172,13 +181,13 @@ class ResultLoaded(Message):
 class ElectionsLoaded(Message):
     """The elections on the known boards, and those this wallet takes part in (its role).
 
-    `unreadable` names each board that could not be listed, and why, so that one board
+    `unreadable` says why each board that could not be listed was not, so that one board
     that is down does not hide the others.
     """
 
     elections: list[ElectionListing]
     followed: list[FollowedElection]
-    unreadable: list[tuple[str, str]]
+    unreadable: list[ServiceFailed]
 
 
 @dataclass

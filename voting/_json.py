@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from did import canonicalize, parse_json
@@ -13,14 +14,52 @@ from voting.errors import EncodingError, VotingError
 RECORD_VERSION = 1
 
 JsonObject = dict[str, Any]
+_SAFE = 2**53 - 1
 
 
 def canonical(obj: Any) -> bytes:
     """Return the RFC 8785 (JCS) bytes of a JSON value."""
+    if _plain(obj):
+        # JCS and the standard library's sorted, compact, unescaped-Unicode serialisation
+        # agree on such values: strings are escaped alike (`"`, `\\`, and control characters,
+        # as \b \t \n \f \r or lowercase \u00xx), safe integers print alike, and ASCII keys
+        # sort alike (by UTF-16 code units in JCS, code points here). The C encoder is an
+        # order of magnitude faster than the general one, and ballots are large.
+        try:
+            text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            return text.encode("utf-8")
+        except (UnicodeEncodeError, ValueError, RecursionError):
+            pass  # a lone surrogate, a cycle, too deep: the general canonicaliser says so
     try:
         return canonicalize(obj)
     except DidError as exc:
         raise EncodingError(f"cannot canonicalize: {exc}") from None
+
+
+def _plain(obj: Any) -> bool:
+    """Whether `obj` is JSON without numbers other than safe integers and with ASCII keys."""
+    stack = [obj]
+    budget = 1_000_000  # a cyclic value would never end the walk: it is left to the other path
+    while stack:
+        budget -= 1
+        if budget < 0:
+            return False
+        value = stack.pop()
+        if isinstance(value, str) or value is None or isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            if not -_SAFE <= value <= _SAFE:
+                return False
+        elif isinstance(value, dict):
+            for key in value:
+                if not isinstance(key, str) or not key.isascii():
+                    return False
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        else:
+            return False  # floats (JCS prints them its own way), tuples, anything else
+    return True
 
 
 def load(data: str | bytes | JsonObject, what: str) -> JsonObject:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.tui.election import ElectionWorld, add_election, finish_election, make_election
 from tests.wallet.fakes import KeySeeds, SeededStream, fixed_environment
 from wallet.services import (
     Environment,
@@ -116,3 +117,24 @@ def holding_home(seeded_home: Path, credentials: Credentials) -> Path:
     with Wallet.open(seeded_home, unlocked_env()) as wallet:
         import_credential(wallet, credentials.di.read_text(encoding="utf-8"), now=CREATED)
     return seeded_home
+
+
+# Elections are made once per session and copied for each test that needs one: the ceremony
+# is the slow part, and with fixed seeds and a fixed clock every copy is the same world.
+
+
+@pytest.fixture(scope="session")
+def open_template(tmp_path_factory: pytest.TempPathFactory) -> ElectionWorld:
+    """town-vote, open, on a board file; the voter has not voted."""
+    return make_election(tmp_path_factory.mktemp("open-election"))
+
+
+@pytest.fixture(scope="session")
+def two_elections_template(tmp_path_factory: pytest.TempPathFactory) -> ElectionWorld:
+    """town-vote finished (a neighbour's one ballot, Mayor: Ada), budget-vote open, on one
+    board file; the voter has not voted in either."""
+    root = tmp_path_factory.mktemp("two-elections")
+    world = make_election(root)
+    finish_election(root, world, root / "record")
+    add_election(world)
+    return world

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.wallet.fakes import KeySeeds, MovingClock, fixed_environment
+from tests.wallet.fakes import KeySeeds, MovingClock, SeededStream, fixed_environment
 from wallet.services import (
     Environment,
     Wallet,
@@ -213,3 +213,20 @@ def finish_election(root: Path, world: ElectionWorld, record: Path) -> Path:
         election_result(authority, world.board, ELECTION, as_="authority")
     export_election(world.board, ELECTION, record, env)
     return record
+
+
+def copy_world(template: ElectionWorld, dest: Path, seed: bytes = b"tui copy") -> ElectionWorld:
+    """A copy of a world made once (wallets and board file) at `dest`, with a fresh random
+    source of its own, so that what one test draws never changes another's screens."""
+    import shutil
+
+    assert isinstance(template.board, Path), "a served board cannot be copied"
+    shutil.copytree(template.root, dest)
+    return replace(
+        template,
+        root=dest,
+        voter_home=dest / "voter",
+        board=dest / template.board.name,
+        # Not KeySeeds: its keys 0x01…, 0x02… would repeat the template's identities'.
+        rng=SeededStream(seed),
+    )

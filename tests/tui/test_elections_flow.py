@@ -14,8 +14,8 @@ from tests.tui.election import (
     ELECTION,
     PASSPHRASE,
     ElectionWorld,
+    copy_world,
     election_env,
-    make_election,
 )
 from tests.tui.helpers import settle, static_text, type_text
 from tui.app import WalletApp, create_app
@@ -40,8 +40,8 @@ pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> ElectionWorld:
-    return make_election(tmp_path)
+def world(open_template: ElectionWorld, tmp_path: Path) -> ElectionWorld:
+    return copy_world(open_template, tmp_path / "w")
 
 
 async def open_board(pilot: Pilot[None], app: WalletApp, board: Path | str) -> None:

@@ -19,11 +19,10 @@ from textual.pilot import Pilot
 
 from tests.tui.conftest import NOW, PASSPHRASE, locked_env, unlocked_env
 from tests.tui.election import (
-    SNAPSHOT_START,
     ElectionWorld,
+    copy_world,
     election_env,
     finish_election,
-    make_election,
 )
 from tests.tui.helpers import settle, type_text
 from tui.app import WalletApp, create_app
@@ -190,13 +189,14 @@ async def _open_ballot(pilot: Pilot[Any]) -> None:
 
 
 @pytest.fixture
-def fixed_election(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ElectionWorld:
-    """An open election made with seeded randomness at a fixed time; the test runs inside it.
-
-    Working from its folder makes the TUI show the board and record by relative paths.
-    """
-    monkeypatch.chdir(tmp_path)
-    return make_election(tmp_path, SNAPSHOT_START)
+def fixed_election(
+    open_template: ElectionWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> ElectionWorld:
+    """An open election made with seeded randomness at a fixed time (a copy of the session's);
+    the test runs inside it, so the TUI shows the board and record by relative paths."""
+    world = copy_world(open_template, tmp_path / "w", seed=b"tui snapshot")
+    monkeypatch.chdir(world.root)
+    return world
 
 
 def _voting_app(world: ElectionWorld, env: Environment | None = None) -> WalletApp:

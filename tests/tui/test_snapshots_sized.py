@@ -3,63 +3,35 @@
 The smaller is the least a terminal gives (the screen's actions must stay in the footer,
 long values must end in an ellipsis, no column may be pushed off screen); the larger shows
 the same screens with room to spare. One board holds a finished election and an open one;
-it is made once, from fixed seeds on a fixed clock, and copied for each test, which runs
-inside its copy so that paths show relative to it. Refresh the SVGs with
+it is made once a session, from fixed seeds on a fixed clock, and copied for each test,
+which runs inside its copy so that paths show relative to it. Refresh the SVGs with
 `pytest tests/tui --snapshot-update` after looking at the change.
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
-from tests.tui.election import (
-    SNAPSHOT_START,
-    ElectionWorld,
-    add_election,
-    election_env,
-    finish_election,
-    make_election,
-)
+from tests.tui.election import ElectionWorld, copy_world, election_env
 from tests.tui.helpers import settle, type_text
-from tests.wallet.fakes import KeySeeds
 from tui.app import WalletApp, create_app
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 50), id="160x50")]
 Compare = Callable[..., bool]
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> ElectionWorld:
-    """town-vote finished (one ballot, Mayor: Ada), budget-vote open, on one board file."""
-    root = tmp_path_factory.mktemp("two-elections")
-    world = make_election(root, SNAPSHOT_START)
-    finish_election(root, world, root / "record")
-    add_election(world)
-    return world
-
-
 @pytest.fixture
 def world(
-    template: ElectionWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    two_elections_template: ElectionWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> ElectionWorld:
-    copy = tmp_path / "w"
-    shutil.copytree(template.root, copy)
-    monkeypatch.chdir(copy)
-    # A fresh seeded source: what one test draws never changes another's screens.
-    return replace(
-        template,
-        root=copy,
-        voter_home=copy / "voter",
-        board=copy / "board.sqlite",
-        rng=KeySeeds(b"tui sized"),
-    )
+    copy = copy_world(two_elections_template, tmp_path / "w", seed=b"tui sized")
+    monkeypatch.chdir(copy.root)
+    return copy
 
 
 def _app(world: ElectionWorld) -> WalletApp:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.data.errors import describe_error
+from tui.data.files import shown_path
 from tui.data.locations import Location, location_of
 
 if TYPE_CHECKING:
     from tui.data.session import Session
+    from tui.messages import ServiceFailed
     from wallet.services import ElectionListing, FollowedElection
 
 
@@ -24,17 +25,18 @@ def known_boards(session: Session, followed: list[FollowedElection]) -> list[Loc
 
 def known_elections(
     session: Session,
-) -> tuple[list[ElectionListing], list[FollowedElection], list[tuple[str, str]]]:
-    """(elections, the followed ones, (board, why) for each board that could not be listed)."""
+) -> tuple[list[ElectionListing], list[FollowedElection], list[ServiceFailed]]:
+    """(elections, the followed ones, why each board that could not be listed was not)."""
+    from tui.messages import ServiceFailed
     from wallet.services import followed, list_elections
 
     with session.open() as wallet:
         known = followed(wallet)
     listed: list[ElectionListing] = []
-    unreadable: list[tuple[str, str]] = []
+    unreadable: list[ServiceFailed] = []
     for board in known_boards(session, known):
         try:
             listed += list_elections(board, session.env)
         except Exception as exc:
-            unreadable.append((str(board), describe_error(exc)))
+            unreadable.append(ServiceFailed.of(f"list the elections of {shown_path(board)}", exc))
     return listed, known, unreadable

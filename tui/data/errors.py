@@ -23,14 +23,31 @@ def describe_error(exc: BaseException) -> str:
     return f"internal error: {type(exc).__name__}"
 
 
+def error_details(exc: BaseException) -> tuple[str, ...]:
+    """The checks a board failed, one line each, when `exc` is the services' `BoardUntrusted`."""
+    from wallet.errors import BoardUntrusted
+
+    if not isinstance(exc, BoardUntrusted):
+        return ()
+    return tuple(
+        f"entry {index} ({kind}), {step}: {reason}" for index, kind, step, reason in exc.problems
+    )
+
+
 def error_advice(error: type[BaseException]) -> tuple[str | None, str | None]:
     """A heading and one line of advice for a kind of failure, by its type (never its text).
 
     A verification that failed is not a fault of the machine: what a board or record served
     did not check out, and the wallet acted on none of it.
     """
-    from wallet.errors import BoardUnreachable, KeystoreLocked, VerificationFailed
+    from wallet.errors import BoardUnreachable, BoardUntrusted, KeystoreLocked, VerificationFailed
 
+    if issubclass(error, BoardUntrusted):
+        return (
+            "The board failed verification: did not",
+            "What the board showed does not verify, so the wallet acted on none of it and "
+            "posted nothing. Do not use this board until its operator explains why.",
+        )
     if issubclass(error, VerificationFailed):
         return (
             "Verification failed: could not",

@@ -96,6 +96,11 @@ class Session:
         """The environment to hand to services (with the typed passphrases once accepted)."""
         return self._env
 
+    def ca_file(self) -> Path | None:
+        """A private CA for board servers' TLS, as the services read it (`WALLET_CA_FILE`)."""
+        given = self._env.environ.get("WALLET_CA_FILE")
+        return Path(given) if given else None
+
     def open(self) -> Wallet:
         """Open the wallet in the calling thread; use it as a context manager."""
         return Wallet.open(self.home, self._env)

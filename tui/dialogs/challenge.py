@@ -17,7 +17,7 @@ class ChallengeDialog(ModalScreen[None]):
     DEFAULT_CSS = """
     ChallengeDialog { align: center middle; }
     ChallengeDialog > Vertical {
-        width: 84; height: auto; padding: 1 2;
+        width: 84; max-width: 95%; height: auto; max-height: 95%; overflow-y: auto; padding: 1 2;
         border: thick $warning; background: $surface;
     }
     ChallengeDialog .title { text-style: bold; margin-bottom: 1; }

@@ -23,7 +23,7 @@ class ConfirmDialog(ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; }
     ConfirmDialog > Vertical {
-        width: 76; max-width: 95%; height: auto; max-height: 95%; padding: 1 2;
+        width: 76; max-width: 95%; height: auto; max-height: 95%; overflow-y: auto; padding: 1 2;
         border: thick $warning; background: $surface;
     }
     ConfirmDialog .title { text-style: bold; margin-bottom: 1; }

@@ -26,7 +26,7 @@ class CreateIdentityDialog(ModalScreen[NewIdentity | None]):
     DEFAULT_CSS = """
     CreateIdentityDialog { align: center middle; }
     CreateIdentityDialog > Vertical {
-        width: 64; height: auto; padding: 1 2;
+        width: 64; max-width: 95%; height: auto; max-height: 95%; overflow-y: auto; padding: 1 2;
         border: thick $primary; background: $surface;
     }
     CreateIdentityDialog .title { text-style: bold; margin-bottom: 1; }

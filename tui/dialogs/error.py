@@ -12,6 +12,9 @@ from textual.widgets import Button, Label, Static
 
 from tui.data.errors import error_advice
 
+#: The most failed checks listed; the rest are counted.
+MAX_DETAILS = 6
+
 
 class ErrorDialog(ModalScreen[None]):
     """A modal naming the action that failed and why; Enter or Escape closes it.
@@ -24,12 +27,13 @@ class ErrorDialog(ModalScreen[None]):
     DEFAULT_CSS = """
     ErrorDialog { align: center middle; }
     ErrorDialog > Vertical {
-        width: 70; max-width: 95%; height: auto; max-height: 95%; padding: 1 2;
+        width: 70; max-width: 95%; height: auto; max-height: 95%; overflow-y: auto; padding: 1 2;
         border: thick $error; background: $surface;
     }
     ErrorDialog .title { text-style: bold; color: $error; margin-bottom: 1; }
     ErrorDialog #reason { margin-bottom: 1; }
     ErrorDialog #advice { color: $text-muted; margin-bottom: 1; }
+    ErrorDialog #details { margin-bottom: 1; }
     ErrorDialog Horizontal { height: auto; align-horizontal: right; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -37,18 +41,34 @@ class ErrorDialog(ModalScreen[None]):
         Binding("enter", "close", "Close", show=False),
     ]
 
-    def __init__(self, action: str, reason: str, error: type[BaseException] = Exception) -> None:
+    def __init__(
+        self,
+        action: str,
+        reason: str,
+        error: type[BaseException] = Exception,
+        details: tuple[str, ...] = (),
+    ) -> None:
         super().__init__()
         self.action_text = action
         self.reason = reason
         self.error = error
+        self.details = details
 
     def compose(self) -> ComposeResult:
         heading, advice = error_advice(self.error)
         with Vertical():
             yield Label(f"{heading or 'Could not'} {self.action_text}", classes="title")
             # The reason is plain text: markup in a message (a DID, a path) must not be parsed.
-            yield Static(self.reason, id="reason", markup=False)
+            if not self.details:
+                yield Static(self.reason, id="reason", markup=False)
+            else:
+                # The reason repeats the checks listed below it: one line of it is enough,
+                # and each check gets a line of its own, cut with an ellipsis.
+                yield Static(self.reason, id="reason", classes="clipped", markup=False)
+                shown = [f"• {line}" for line in self.details[:MAX_DETAILS]]
+                if len(self.details) > MAX_DETAILS:
+                    shown.append(f"… and {len(self.details) - MAX_DETAILS} more")
+                yield Static("\n".join(shown), id="details", classes="clipped", markup=False)
             if advice:
                 yield Static(advice, id="advice", markup=False)
             with Horizontal():

@@ -22,7 +22,7 @@ class PassphraseDialog(ModalScreen[Secret | None]):
     DEFAULT_CSS = """
     PassphraseDialog { align: center middle; }
     PassphraseDialog > Vertical {
-        width: 64; height: auto; padding: 1 2;
+        width: 64; max-width: 95%; height: auto; max-height: 95%; overflow-y: auto; padding: 1 2;
         border: thick $primary; background: $surface;
     }
     PassphraseDialog .title { text-style: bold; margin-bottom: 1; }

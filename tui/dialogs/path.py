@@ -18,7 +18,7 @@ class PathDialog(ModalScreen[Path | None]):
     DEFAULT_CSS = """
     PathDialog { align: center middle; }
     PathDialog > Vertical {
-        width: 76; height: auto; padding: 1 2;
+        width: 76; max-width: 95%; height: auto; max-height: 95%; overflow-y: auto; padding: 1 2;
         border: thick $primary; background: $surface;
     }
     PathDialog .title { text-style: bold; margin-bottom: 1; }

@@ -30,7 +30,7 @@ class PresentDialog(ModalScreen[PresentRequest | None]):
     DEFAULT_CSS = """
     PresentDialog { align: center middle; }
     PresentDialog > Vertical {
-        width: 84; height: auto; padding: 1 2;
+        width: 84; max-width: 95%; height: auto; max-height: 95%; overflow-y: auto; padding: 1 2;
         border: thick $primary; background: $surface;
     }
     PresentDialog .title { text-style: bold; margin-bottom: 1; }

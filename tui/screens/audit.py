@@ -10,13 +10,14 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
-from tui.data import Location, describe_error, location_of, shown_path
+from tui.data import Location, location_of, shown_path
 from tui.data.boards import known_elections
 from tui.dialogs import LocationDialog
 from tui.messages import AuditFinished, AuditProgress, ElectionsLoaded, ServiceFailed
-from tui.screens.base import MainScreen
+from tui.screens.base import MainScreen, report_unlisted
 from tui.widgets import FittedTable, SectionBar, VerificationTable, audit_verdict
 from wallet.services import audit_record
 
@@ -47,6 +48,8 @@ class AuditScreen(MainScreen):
     target: Target | None = None
     # A board just opened: its elections are offered once the list arrives.
     _offer: Location | None = None
+    # How many elections the board just opened holds (the hint says so).
+    _offered = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,7 +82,7 @@ class AuditScreen(MainScreen):
         try:
             listed, known, unreadable = known_elections(self.session)
         except Exception as exc:
-            self.post_message(ServiceFailed("list the elections", describe_error(exc), type(exc)))
+            self.post_message(ServiceFailed.of("list the elections", exc))
             return
         self.post_message(ElectionsLoaded(listed, known, unreadable))
 
@@ -95,8 +98,7 @@ class AuditScreen(MainScreen):
             ], f"{e.board}#{e.election}")
             for e in message.elections
         )  # fmt: skip
-        for board, reason in message.unreadable:
-            self.notify(reason, title=f"Board {board} not listed", severity="error", timeout=8)
+        report_unlisted(self.wallet_app, message.unreadable)
         offer, self._offer = self._offer, None
         if offer is None:
             return
@@ -104,25 +106,35 @@ class AuditScreen(MainScreen):
         if len(mine) == 1:
             self.audit_election(offer, mine[0].election)
             return
+        self._offered = len(mine)
+        self.query_one("#record", Static).update(
+            Text(f"{shown_path(offer)} holds no election yet." if not mine else "")
+        )
         if mine:
             first = message.elections.index(mine[0])
             table.move_cursor(row=first)
             table.focus()
-        self.query_one("#record", Static).update(
-            Text(
-                f"{shown_path(offer)} holds {len(mine)} elections: choose one and press Enter."
-                if mine
-                else f"{shown_path(offer)} holds no election yet."
-            )
-        )
+            self._hint(first)
 
     def on_data_table_row_highlighted(self, event: FittedTable.RowHighlighted) -> None:
-        # Until an audit runs, the line above the list says what Enter will audit.
-        if self.target is None and event.data_table.id == "elections" and event.row_key.value:
-            board, _, election = event.row_key.value.rpartition("#")
-            self.query_one("#record", Static).update(
-                Text(f"Enter audits {election} ({shown_path(board)}); o opens another.")
-            )
+        if event.data_table.id == "elections":
+            self._hint(event.cursor_row)
+
+    def _hint(self, row: int) -> None:
+        """Until an audit runs, the line above the list says what Enter will audit."""
+        table = self.query_one("#elections", FittedTable)
+        if self.target is not None or not 0 <= row < table.row_count:
+            return
+        key = table.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value or ""
+        board, _, election = key.rpartition("#")
+        choose = (
+            f"{shown_path(board)} holds {self._offered} elections: choose one. "
+            if self._offered > 1
+            else ""
+        )
+        self.query_one("#record", Static).update(
+            Text(f"{choose}Enter audits {election}; o opens another.")
+        )
 
     def action_open(self) -> None:
         current = "" if self.target is None else str(self.target[0])
@@ -190,9 +202,11 @@ class AuditScreen(MainScreen):
             self.post_message(AuditProgress(done, total))
 
         try:
-            report = audit_record(record, election=election, progress=progress)
+            report = audit_record(
+                record, election=election, progress=progress, ca_file=self.session.ca_file()
+            )
         except Exception as exc:
-            self.post_message(ServiceFailed("audit the record", describe_error(exc), type(exc)))
+            self.post_message(ServiceFailed.of("audit the record", exc))
             return
         self.post_message(AuditFinished(report))
 

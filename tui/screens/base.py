@@ -27,7 +27,9 @@ class WalletScreen(Screen[None]):
 
     def on_service_failed(self, message: ServiceFailed) -> None:
         message.stop()
-        self.wallet_app.show_error(message.action, message.reason, error=message.error)
+        self.wallet_app.show_error(
+            message.action, message.reason, error=message.error, details=message.details
+        )
 
 
 class MainScreen(WalletScreen):
@@ -44,3 +46,15 @@ class MainScreen(WalletScreen):
         Binding("4", "app.switch('receipts')", "Receipts", show=False),
         Binding("5", "app.switch('audit')", "Audit", show=False),
     ]
+
+
+def report_unlisted(app: WalletApp, failures: list[ServiceFailed]) -> None:
+    """Say why boards could not be listed: a toast when one is down or missing, the error
+    dialog when what it showed did not verify (that must not pass unnoticed)."""
+    from wallet.errors import VerificationFailed
+
+    for failed in failures:
+        if issubclass(failed.error, VerificationFailed):
+            app.show_error(failed.action, failed.reason, error=failed.error, details=failed.details)
+        else:
+            app.notify(failed.reason, title=f"Could not {failed.action}", severity="error")

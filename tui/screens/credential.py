@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Label, Static
 
-from tui.data import Location, Session, describe_error
+from tui.data import Location, Session
 from tui.dialogs import LocationDialog, PresentDialog, PresentRequest
 from tui.messages import CredentialChecked, PresentationMade, ServiceFailed
 from tui.screens.base import WalletScreen
@@ -63,7 +63,7 @@ class CredentialScreen(WalletScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("Credential", classes="heading")
-        yield Static("", id="summary", classes="hint")
+        yield Static("", id="summary", classes="hint clipped")
         yield Static("", id="verdict", classes="heading")
         yield VerificationTable(id="checks")
         yield JsonView(id="content")
@@ -94,7 +94,7 @@ class CredentialScreen(WalletScreen):
                 allow_private_network=self.fetch_allowed,
             )
         except Exception as exc:
-            self.post_message(ServiceFailed("verify the credential", describe_error(exc)))
+            self.post_message(ServiceFailed.of("verify the credential", exc))
             return
         self.post_message(CredentialChecked(held, report, identities))
 
@@ -111,9 +111,7 @@ class CredentialScreen(WalletScreen):
             f"valid     {summary.valid_from or '—'} → {summary.valid_until or 'no end'}",
         ]
         # One line each, cut with an ellipsis: a long DID must not push the checks off screen.
-        self.query_one("#summary", Static).update(
-            Text("\n".join(lines), no_wrap=True, overflow="ellipsis")
-        )
+        self.query_one("#summary", Static).update(Text("\n".join(lines)))
         self.query_one("#verdict", Static).update(verdict(message.report))
         table = self.query_one(VerificationTable)
         table.loading = False
@@ -203,7 +201,7 @@ class CredentialScreen(WalletScreen):
                 trust=TrustDecision(any_issuer=True),
             )
         except Exception as exc:
-            self.post_message(ServiceFailed("present the credential", describe_error(exc)))
+            self.post_message(ServiceFailed.of("present the credential", exc))
             return
         self.post_message(PresentationMade(document, report))
 

@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
-from tui.data import describe_error
 from tui.dialogs import PathDialog
 from tui.messages import CredentialImported, CredentialsLoaded, ServiceFailed
 from tui.screens.base import MainScreen
@@ -54,7 +53,7 @@ class CredentialsScreen(MainScreen):
             with self.session.open() as wallet:
                 credentials = list_credentials(wallet)
         except Exception as exc:
-            self.post_message(ServiceFailed("list the credentials", describe_error(exc)))
+            self.post_message(ServiceFailed.of("list the credentials", exc))
             return
         self.post_message(CredentialsLoaded(credentials))
 
@@ -97,7 +96,7 @@ class CredentialsScreen(MainScreen):
             with self.session.open() as wallet:
                 summary = import_credential(wallet, text, now=self.session.clock())
         except Exception as exc:
-            self.post_message(ServiceFailed("import the credential", describe_error(exc)))
+            self.post_message(ServiceFailed.of("import the credential", exc))
             return
         self.post_message(CredentialImported(summary))
 

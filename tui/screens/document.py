@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Label
 
-from tui.data import Session, describe_error
+from tui.data import Session
 from tui.messages import DocumentLoaded, ServiceFailed
 from tui.screens.base import WalletScreen
 from tui.widgets import JsonView
@@ -46,7 +46,7 @@ class DocumentScreen(WalletScreen):
             with self.session.open() as wallet:
                 document = identity_document(wallet, self.did)
         except Exception as exc:
-            self.post_message(ServiceFailed("show the DID document", describe_error(exc)))
+            self.post_message(ServiceFailed.of("show the DID document", exc))
             return
         self.post_message(DocumentLoaded(self.did, document))
 

@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
-from tui.data import Location, describe_error, location_of
+from tui.data import Location, location_of
 from tui.data.boards import known_elections
 from tui.dialogs import LocationDialog
 from tui.messages import BallotReady, ElectionsLoaded, ServiceFailed
 from tui.screens.ballot import BallotScreen
-from tui.screens.base import MainScreen
+from tui.screens.base import MainScreen, report_unlisted
 from tui.screens.result import ResultScreen
 from tui.widgets import ElectionTable, SectionBar
 from wallet.services import list_identities, show_election
@@ -62,7 +62,7 @@ class ElectionsScreen(MainScreen):
         try:
             listed, known, unreadable = known_elections(self.session)
         except Exception as exc:
-            self.post_message(ServiceFailed("list the elections", describe_error(exc), type(exc)))
+            self.post_message(ServiceFailed.of("list the elections", exc))
             return
         self.post_message(ElectionsLoaded(listed, known, unreadable))
 
@@ -77,8 +77,7 @@ class ElectionsScreen(MainScreen):
             ]
         )
         self._show_hint()
-        for board, reason in message.unreadable:
-            self.notify(reason, title=f"Board {board} not listed", severity="error", timeout=8)
+        report_unlisted(self.wallet_app, message.unreadable)
         table.focus()
 
     def _show_hint(self) -> None:
@@ -143,7 +142,7 @@ class ElectionsScreen(MainScreen):
             with self.session.open() as wallet:
                 identities = list_identities(wallet)
         except Exception as exc:
-            self.post_message(ServiceFailed("open the ballot", describe_error(exc), type(exc)))
+            self.post_message(ServiceFailed.of("open the ballot", exc))
             return
         self.post_message(BallotReady(board, summary, identities))
 

@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
-from tui.data import describe_error
 from tui.dialogs import CreateIdentityDialog, NewIdentity
 from tui.messages import IdentitiesLoaded, IdentityCreated, ServiceFailed
 from tui.screens.base import MainScreen
@@ -50,7 +49,7 @@ class IdentitiesScreen(MainScreen):
             with self.session.open() as wallet:
                 identities = list_identities(wallet)
         except Exception as exc:
-            self.post_message(ServiceFailed("list the identities", describe_error(exc)))
+            self.post_message(ServiceFailed.of("list the identities", exc))
             return
         self.post_message(IdentitiesLoaded(identities))
 
@@ -93,7 +92,7 @@ class IdentitiesScreen(MainScreen):
             with self.session.open() as wallet:
                 identity = create_identity(wallet, method=choice.method, label=choice.label)
         except Exception as exc:
-            self.post_message(ServiceFailed("create the identity", describe_error(exc)))
+            self.post_message(ServiceFailed.of("create the identity", exc))
             return
         self.post_message(IdentityCreated(identity))
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Label, Static
 
-from tui.data import Session, describe_error, save_new_file
+from tui.data import Session, save_new_file
 from tui.dialogs import PathDialog
 from tui.messages import FileSaved, ServiceFailed
 from tui.screens.base import WalletScreen
@@ -75,7 +75,7 @@ class PresentationScreen(WalletScreen):
         try:
             written = save_new_file(path, self.document.text())
         except Exception as exc:
-            self.post_message(ServiceFailed("save the presentation", describe_error(exc)))
+            self.post_message(ServiceFailed.of("save the presentation", exc))
             return
         self.post_message(FileSaved(written))
 

@@ -34,7 +34,7 @@ class ReceiptScreen(WalletScreen):
         yield Header()
         yield Label("Receipt", classes="heading")
         yield Static(Text(f"Tracking code  {self.receipt_id}"), id="code", classes="heading")
-        yield Static("", id="about", classes="hint")
+        yield Static("", id="about", classes="hint clipped")
         yield Static("", id="status", classes="heading")
         yield JsonView(id="receipt")
         yield Footer()
@@ -66,7 +66,7 @@ class ReceiptScreen(WalletScreen):
                 f"election {receipt.election}   {receipt.kind} {receipt.ballot_id or ''}"
                 f"\nvoter {receipt.voter}\nboard {shown_path(receipt.board)}"
             )
-            self.query_one("#about", Static).update(Text(about, no_wrap=True, overflow="ellipsis"))
+            self.query_one("#about", Static).update(Text(about))
             self.query_one(JsonView).show_text(receipt.text)
         status = self.query_one("#status", Static)
         if message.result is not None:

@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
-from tui.data import describe_error
 from tui.messages import ReceiptsLoaded, ServiceFailed
 from tui.screens.base import MainScreen
 from tui.screens.receipt import ReceiptScreen
@@ -56,7 +55,7 @@ class ReceiptsScreen(MainScreen):
             with self.session.open() as wallet:
                 receipts = list_receipts(wallet)
         except Exception as exc:
-            self.post_message(ServiceFailed("list the receipts", describe_error(exc)))
+            self.post_message(ServiceFailed.of("list the receipts", exc))
             return
         self.post_message(ReceiptsLoaded(receipts))
 

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Label, ProgressBar, Static
 
-from tui.data import Location, Session, describe_error, shown_path
+from tui.data import Location, Session, shown_path
 from tui.messages import AuditFinished, AuditProgress, ResultLoaded, ServiceFailed
 from tui.screens.base import WalletScreen
 from tui.widgets import FittedTable, audit_verdict
@@ -88,7 +88,7 @@ class ResultScreen(WalletScreen):
             with self.session.open() as wallet:
                 result = election_result(wallet, self.board, self.election, as_=None)
         except Exception as exc:
-            self.post_message(ServiceFailed("show the result", describe_error(exc), type(exc)))
+            self.post_message(ServiceFailed.of("show the result", exc))
             return
         self.post_message(ResultLoaded(summary, result))
 
@@ -127,9 +127,14 @@ class ResultScreen(WalletScreen):
             self.post_message(AuditProgress(done, total))
 
         try:
-            report = audit_record(self.board, election=self.election, progress=progress)
+            report = audit_record(
+                self.board,
+                election=self.election,
+                progress=progress,
+                ca_file=self.session.ca_file(),
+            )
         except Exception as exc:
-            self.post_message(ServiceFailed("audit the record", describe_error(exc), type(exc)))
+            self.post_message(ServiceFailed.of("audit the record", exc))
             return
         self.post_message(AuditFinished(report))
 

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar, Select, Static
 
-from tui.data import BallotChoices, Location, Session, describe_error, shown_path
+from tui.data import BallotChoices, Location, Session, shown_path
 from tui.dialogs import ConfirmDialog
 from tui.messages import BallotCast, ServiceFailed
 from wallet.errors import BoardLocked
@@ -67,14 +67,14 @@ class ReviewScreen(Screen[VoteOutcome | None]):
         yield Header()
         total = len(self.ballot.contests) + 1
         yield Label(f"Review your ballot ({total} of {total})", classes="heading")
-        about = Text(no_wrap=True, overflow="ellipsis")
+        about = Text()
         about.append("Election  ", style="bold")
         about.append(f"{summary.title or summary.election} ({summary.election})\n")
         about.append("Board     ", style="bold")
         about.append(f"{shown_path(self.board)}\n")
         about.append("Closes    ", style="bold")
         about.append(f"{summary.closes}   revoting: {summary.revoting}")
-        yield Static(about, id="election")
+        yield Static(about, id="election", classes="clipped")
         choices = Text()
         for label, picked in self.ballot.review():
             choices.append(f"{label}: ", style="bold")
@@ -187,7 +187,7 @@ class ReviewScreen(Screen[VoteOutcome | None]):
                     challenge=challenge,
                 )  # fmt: skip
         except Exception as exc:
-            self.post_message(ServiceFailed(action, describe_error(exc), type(exc)))
+            self.post_message(ServiceFailed.of(action, exc))
             return
         self.post_message(BallotCast(outcome))
 
@@ -209,7 +209,9 @@ class ReviewScreen(Screen[VoteOutcome | None]):
                 self.wallet_app.ask_board_passphrase(self.board, lambda: self._post(voter, retry))
             return
         self.query_one("#problem", Static).update(message.reason)
-        self.wallet_app.show_error(message.action, message.reason, error=message.error)
+        self.wallet_app.show_error(
+            message.action, message.reason, error=message.error, details=message.details
+        )
 
     def on_ballot_cast(self, message: BallotCast) -> None:
         self._idle()

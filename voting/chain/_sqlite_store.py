@@ -44,13 +44,16 @@ class SqliteLogStore(LogStore):
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA foreign_keys=ON")
-            with self._write():
-                version = self._db.execute("PRAGMA user_version").fetchone()[0]
-                if version not in (0, SCHEMA_VERSION):
-                    raise StorageError(f"store schema version {version}, want {SCHEMA_VERSION}")
-                for statement in _SCHEMA:
-                    self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            # Only a store not yet made is written to on opening: a server opens one
+            # connection per thread while others are appending.
+            if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                with self._write():
+                    version = self._db.execute("PRAGMA user_version").fetchone()[0]
+                    if version not in (0, SCHEMA_VERSION):
+                        raise StorageError(f"store schema version {version}, want {SCHEMA_VERSION}")
+                    for statement in _SCHEMA:
+                        self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open log store {path}: {exc}") from exc
         self._ids: dict[str, int] = {}

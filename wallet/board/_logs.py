@@ -179,11 +179,13 @@ class BoardLogs:
         (`_witnessing`). This is where a checkpoint is published."""
         note = signed if signed is not None else store.latest_checkpoint(election)
         assert note is not None
-        try:
-            state = self.state(election)
-        except VotingError:
-            return note  # leaves that are not an election's entries name no witnesses
-        policy = None if state.election is None else state.election.witnesses
+        body = self._cached(election).state.election  # fixed once the log has begun
+        if body is None:
+            try:
+                body = self.state(election).election
+            except VotingError:
+                return note  # leaves that are not an election's entries name no witnesses
+        policy = None if body is None else body.witnesses
         if policy is None:
             return note
         held = self.witnessing.latest(self.origin(election))
@@ -241,18 +243,21 @@ class BoardLogs:
 
         if self._signer is None:
             raise StorageError("this board service only reads: it holds no checkpoint key")
-        size = store.size(election)
-        body = Checkpoint(self.origin(election), size, store.root(election, size))
-        note = sign_checkpoint(body, self._signer).to_text()
-        try:
-            store.put_checkpoint(election, note)
-        except StorageError:
-            # Another process stored a newer checkpoint first; it covers this entry too.
-            latest = store.latest_checkpoint(election)
-            if latest is None or _checkpoint_size(latest) < size:
-                raise
-            return latest
-        return note
+        for _attempt in range(3):
+            size = store.size(election)
+            body = Checkpoint(self.origin(election), size, store.root(election, size))
+            note = sign_checkpoint(body, self._signer).to_text()
+            try:
+                store.put_checkpoint(election, note)
+            except StorageError:
+                # Another process stored a checkpoint first: if it covers this size, it is
+                # the one; if not (it was smaller and won the race), sign again.
+                latest = store.latest_checkpoint(election)
+                if latest is not None and _checkpoint_size(latest) >= size:
+                    return latest
+                continue
+            return note
+        raise StorageError(f"could not store a checkpoint of {election!r}: others kept storing")
 
     def _accepted(
         self,

@@ -62,7 +62,10 @@ class PostgresLogStore(LogStore):
             )
         except psycopg.Error as exc:
             raise StorageError(f"cannot connect to the PostgreSQL store: {_reason(exc)}") from None
+        self._ids: dict[str, int] = {}
         try:
+            if self._current():
+                return
             with self._db.transaction():
                 self._db.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
                 for statement in _SCHEMA:
@@ -80,7 +83,17 @@ class PostgresLogStore(LogStore):
         except psycopg.Error as exc:
             self._db.close()
             raise StorageError(f"cannot open the PostgreSQL store: {_reason(exc)}") from None
-        self._ids: dict[str, int] = {}
+
+    def _current(self) -> bool:
+        """Whether the schema is made and of this version: then a new connection (one per
+        server thread) needs no DDL and no schema lock."""
+        import psycopg
+
+        try:
+            row = self._db.execute("SELECT value FROM tlog_meta WHERE key = 'schema'").fetchone()
+        except psycopg.errors.UndefinedTable:
+            return False
+        return row is not None and row[0] == str(SCHEMA_VERSION)
 
     @property
     def connection(self) -> psycopg.Connection[Any]:
@@ -228,24 +241,29 @@ class PostgresLogStore(LogStore):
         return [bytes(r[0]) for r in rows]
 
     def _store_checkpoint(self, log_id: str, size: int, note: str) -> None:
-        key = self._id(log_id)
-        with self._transaction(f"storing a checkpoint of {log_id!r}") as db:
-            db.execute("SELECT 1 FROM tlog_logs WHERE id = %s FOR UPDATE", (key,))
-            row = db.execute(
-                "SELECT seq, size FROM tlog_checkpoints WHERE log = %s ORDER BY seq DESC LIMIT 1",
-                (key,),
+        # One statement, one round trip, without the log's row lock (appends go on meanwhile).
+        # Two writers that read the same latest checkpoint compute the same next `seq`; the
+        # primary key lets one in and refuses the other (a StorageError its caller handles),
+        # and a writer that sees a larger latest checkpoint inserts nothing, so stored
+        # checkpoints never go back.
+        import psycopg
+
+        try:
+            row = self._db.execute(
+                "WITH latest AS (SELECT seq, size FROM tlog_checkpoints WHERE log = %(log)s"
+                " ORDER BY seq DESC LIMIT 1)"
+                " INSERT INTO tlog_checkpoints (log, seq, size, note)"
+                " SELECT %(log)s, COALESCE((SELECT seq FROM latest), 0) + 1, %(size)s, %(note)s"
+                " WHERE %(size)s >= COALESCE((SELECT size FROM latest), 0) RETURNING seq",
+                {"log": self._id(log_id), "size": size, "note": note},
             ).fetchone()
-            seq = 1
-            if row is not None:
-                if size < int(row[1]):
-                    raise StorageError(
-                        f"checkpoint size {size} is older than the latest, {int(row[1])}"
-                    )
-                seq = int(row[0]) + 1
-            db.execute(
-                "INSERT INTO tlog_checkpoints (log, seq, size, note) VALUES (%s, %s, %s, %s)",
-                (key, seq, size, note),
-            )
+        except psycopg.Error as exc:
+            raise StorageError(
+                f"storing a checkpoint of {log_id!r} failed: {_reason(exc)}"
+            ) from None
+        if row is None:
+            latest = self.latest_checkpoint(log_id)
+            raise StorageError(f"checkpoint size {size} is older than the latest ({latest!r:.80})")
 
     def checkpoints(self, log_id: str) -> list[str]:
         rows = self._query(

@@ -201,8 +201,9 @@ class RemoteBoard:
         return documents_needed(recorded, wanted, did.Resolver())
 
     def submit(self, election: str, build: Callable[[Head], Entry]) -> Submitted:
-        """Sign on the head (waiting for a turn) and post; a refusal by the board's rules is
-        RejectedEntry with the board's reason, as a local board raises it."""
+        """Sign and post: a voter's entry once (the board places it), any other on the head
+        (again on a new one if another writer got there first). A refusal by the board's rules
+        is RejectedEntry with the board's reason, as a local board raises it."""
         from voting.board import Head
         from voting.errors import RejectedEntry
 

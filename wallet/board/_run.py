@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 # The total time the board gives one did:web lookup (DESIGN §5.5: every fetch is bounded).
 FETCH_DEADLINE = 5.0
+# How long a thread may hold the GIL while others wait for it (seconds); see `board_app`.
+SWITCH_INTERVAL = 0.0005
 
 
 def board_service(
@@ -64,6 +66,12 @@ def board_service(
 
 
 def board_app(service: BoardService, limits: Limits) -> Guard:
+    import sys
+
     from wallet.board._api import board_app as make
 
+    # The board's commit holds the log's lock across a few store round trips, each of which
+    # gives up the GIL; with the default 5 ms switch interval, the threads verifying proofs
+    # meanwhile keep the committer waiting up to 5 ms for each, and every voter with it.
+    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
     return make(service, limits)

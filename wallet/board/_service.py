@@ -211,6 +211,9 @@ class BoardService(BoardLogs):
                 placed[:] = self._place(election, state, group)
             return [entry.to_bytes() for entry in placed]
 
+        # Read what other servers appended before taking the log's lock, so that only what
+        # they append in the meantime is read under it.
+        self.state(election)
         store.append_placed(election, place)
         if not placed:
             return

@@ -224,7 +224,7 @@ def witness_add(
     \b
       wallet board witness add w1.example https://w1.example --store board.sqlite
     """
-    from wallet.services._local_witnessing import add_witness
+    from wallet.services._witness_addresses import add_witness
 
     witnesses = add_witness(Path(store), name, url, environment())
     message(f"board {store}: witness {name} is reachable at {url}")

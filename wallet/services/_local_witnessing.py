@@ -1,27 +1,25 @@
 """Provides witnessing for a board file (the embedded default), as a board server does it.
 
 The board's operator writes where each witness is reachable into the board's sidecar
-(`wallet board witness add NAME URL --store FILE`). After an entry of an election that names
-witnesses is appended (and the append lock released: no network I/O under it), the newest
-checkpoint goes to the witnesses in one round (`wallet.board._witnessing`); the cosigned
-checkpoint is stored beside the board's own and the receipt is proven against it. Readers of
-the file get the newest stored checkpoint that carries the election's quorum.
+(`wallet board witness add NAME URL --store FILE`, `_witness_addresses`). After an entry of
+an election that names witnesses is appended (and the append lock released: no network I/O
+under it), the newest checkpoint goes to the witnesses in one round
+(`wallet.board._witnessing`); the cosigned checkpoint is stored beside the board's own and
+the receipt is proven against it. Readers of the file get the newest stored checkpoint that
+carries the election's quorum.
 """
 
 from __future__ import annotations
 
-import json
 from contextlib import suppress
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wallet.errors import FileProblem, UsageError, VerificationFailed
+from wallet.errors import VerificationFailed
 from wallet.services._board_api import Submitted
 
 if TYPE_CHECKING:
     from wallet.services._boards import LocalBoard
-    from wallet.services._session import Environment
 
 # How many stored checkpoints, newest first, a reader looks through for a cosigned one.
 _LOOK_BACK = 64
@@ -97,27 +95,3 @@ def witnessed(board: LocalBoard, election: str, submitted: Submitted) -> Submitt
     size = Checkpoint.from_text(note.text).size
     proof = tuple(store.inclusion_proof(election, submitted.index, size))
     return replace(submitted, receipt=Receipt(submitted.index, proof, note))
-
-
-def add_witness(store: Path, name: str, url: str, env: Environment) -> dict[str, str]:
-    """Record in a board file's sidecar where witness `name` is reachable; return them all."""
-    from voting.chain._note import check_name
-    from voting.errors import CheckpointError
-    from wallet.board._witnessing import parse_witness_urls
-    from wallet.services._boards import LocalBoard, sidecar_path, write_atomically
-
-    try:
-        check_name(name)
-        parse_witness_urls([f"{name}={url}"])
-    except (CheckpointError, ValueError) as exc:
-        raise UsageError(f"witness {name!r} at {url!r}: {exc}") from None
-    path = Path(store)
-    if not path.is_file():
-        raise FileProblem(f"{store}: no such board file (a PostgreSQL board takes "
-                          "`wallet board serve --witness NAME=URL`)")  # fmt: skip
-    with LocalBoard.open(path, env) as board:
-        sidecar = board.sidecar
-    witnesses = {**sidecar.witnesses, name: url}
-    updated = replace(sidecar, witnesses=witnesses)
-    write_atomically(sidecar_path(path), json.dumps(updated.to_json(), indent=2) + "\n")
-    return witnesses
