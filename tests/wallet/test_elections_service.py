@@ -13,7 +13,7 @@ import pytest
 from tests.wallet.fakes import MovingClock, fixed_environment
 from voting.chain import WitnessPolicy
 from voting.errors import RejectedEntry
-from wallet.errors import UsageError
+from wallet.errors import NotOpen, UsageError
 from wallet.services import (
     Environment,
     LocalBoard,
@@ -187,10 +187,41 @@ def test_an_ineligible_ballot_is_refused_with_the_reason_and_changes_nothing(wor
     assert show_election(world.board, ELECTION, world.env).entries == before
 
 
-def test_voting_outside_the_window_is_refused_by_the_board(world: World) -> None:
+def test_voting_after_the_window_is_refused_saying_when_it_closed(world: World) -> None:
+    closes = show_election(world.board, ELECTION, world.env).closes
+    before = show_election(world.board, ELECTION, world.env).entries
     world.clock.advance(hours=3)
-    with pytest.raises(RejectedEntry, match="window"):
+    with pytest.raises(NotOpen, match="is closed for voting: it closed ") as refused:
         cast(world, "v1", "pick=a")
+    assert refused.value.closes is not None and refused.value.closes.isoformat() == (
+        datetime.strptime(closes + "+0000", "%Y-%m-%dT%H:%M:%SZ%z").isoformat()
+    )
+    assert f"{refused.value.closes.astimezone():%Y-%m-%d %H:%M}" in str(refused.value)
+    assert show_election(world.board, ELECTION, world.env).entries == before
+    # Closed on the board too: the same refusal, now by its phase.
+    close_election(world.wallets["authority"], world.board, ELECTION, as_="authority")
+    with pytest.raises(NotOpen, match="closed"):
+        cast(world, "v1", "pick=a")
+
+
+def test_voting_before_the_authority_opens_is_refused_naming_the_window(tmp_path: Path) -> None:
+    made = make_world(tmp_path, voters=1)
+    trustees = [made.did(t) for t in ("t1", "t2", "t3")]
+    manifest = load_manifest(
+        json.dumps(MANIFEST), trustees=trustees, threshold=2,
+        issuers=[made.did("authority")], credential_type="VoterCredential",
+    )  # fmt: skip
+    create_election(
+        made.wallets["authority"], made.board, manifest, as_="authority", trustees=trustees,
+        opens=made.start, closes=made.start + timedelta(hours=2), board_keystore="file",
+    )  # fmt: skip
+    try:
+        with pytest.raises(NotOpen, match=r"not open for voting yet: .*\(its window: ") as refused:
+            cast(made, "v1", "pick=a")
+        assert refused.value.opens == made.start.replace(microsecond=0)
+    finally:
+        for opened in made.wallets.values():
+            opened.__exit__()
 
 
 def test_only_the_authority_may_close(world: World) -> None:
