@@ -135,20 +135,23 @@ def stdin_as_files(*given: Path | None) -> Iterator[list[Path | None]]:
     with tempfile.TemporaryDirectory(prefix="wallet-stdin-") as folder:
         kept = Path(folder) / "stdin"
         kept.write_text(sys.stdin.read(), encoding="utf-8")
-        try:
+        with spooled_stdin(kept):
             yield [kept if is_stdio(path) else path for path in given]
-        except Exception as exc:
-            _name_stdin(exc, kept)
-            raise
 
 
-def _name_stdin(exc: BaseException, kept: Path) -> None:
-    """Make the message of `exc` say `- (stdin)` where it names the spooled file `kept`.
+@contextmanager
+def spooled_stdin(kept: Path) -> Iterator[None]:
+    """Errors raised inside name `- (stdin)` where they name `kept`, the file stdin was
+    spooled to: the user never saw that path.
 
     The error keeps its type (and so its exit code); only the path in its text changes.
     """
-    if exc.args and isinstance(exc.args[0], str) and str(kept) in exc.args[0]:
-        exc.args = (exc.args[0].replace(str(kept), "- (stdin)"), *exc.args[1:])
+    try:
+        yield
+    except Exception as exc:
+        if exc.args and isinstance(exc.args[0], str) and str(kept) in exc.args[0]:
+            exc.args = (exc.args[0].replace(str(kept), "- (stdin)"), *exc.args[1:])
+        raise
 
 
 def confirm(action: str, yes: bool) -> None:
