@@ -137,9 +137,12 @@ class World:
         *,
         revoting: str = "last",
         witnesses: WitnessPolicy | None = None,
+        origin: str | None = None,
+        vkey: str | None = None,
     ) -> ElectionBody:
-        """The election entry's body for `manifest` (default: `manifest()`) on this world's
-        board: its window is OPENS to CLOSES, its origin and key the board signer's."""
+        """The election entry's body for `manifest` (default: `manifest()`): its window is
+        OPENS to CLOSES; its board's origin and key are `origin` and `vkey`, by default the
+        world's own board signer's."""
         return ElectionBody(
             self.manifest() if manifest is None else manifest,
             self.authority.did,
@@ -147,8 +150,8 @@ class World:
             OPENS,
             CLOSES,
             revoting,
-            f"{self.board_signer.name}/{ELECTION_ID}",
-            self.board_signer.verifier().to_vkey(),
+            origin or f"{self.board_signer.name}/{ELECTION_ID}",
+            vkey or self.board_signer.verifier().to_vkey(),
             witnesses,
         )
 
@@ -244,7 +247,12 @@ class Run:
 
     def election_body(self, revoting: str = "last") -> ElectionBody:
         """The election entry's body for this board."""
-        return self.world.election_body(self.manifest, revoting=revoting)
+        return self.world.election_body(
+            self.manifest,
+            revoting=revoting,
+            origin=self.board.origin(ELECTION_ID),
+            vkey=self.board.vkey,
+        )
 
     def setup(self, revoting: str = "last") -> None:
         """Create, run the ceremony on the chain, and open the election at OPENS."""
