@@ -41,8 +41,10 @@ class BallotScreen(WalletScreen):
         board: Location,
         summary: ElectionSummary,
         identities: list[Identity],
+        eligible: set[str] | None = None,
     ) -> None:
         super().__init__(session)
+        self.eligible = eligible or set()
         self.board = board
         self.summary = summary
         self.title_text = summary.title or summary.election
@@ -112,7 +114,9 @@ class BallotScreen(WalletScreen):
             self.step += 1
             self._show_step()
             return
-        review = ReviewScreen(self.session, self.board, self.summary, self.ballot, self.identities)
+        review = ReviewScreen(
+            self.session, self.board, self.summary, self.ballot, self.identities, self.eligible
+        )
         self.app.push_screen(review, self._reviewed)
 
     def action_previous(self) -> None:
