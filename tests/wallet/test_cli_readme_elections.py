@@ -29,7 +29,7 @@ POSITIONS = ("before", "after")
 PEOPLE = ("authority", "t1", "t2", "v1")
 # Commands of the README that take --json but need a live counterpart (an OpenID4VC wallet
 # or issuer across the network): test_cli_exchange runs them with --json in both positions
-# (test_the_exchange_commands_print_json_before_or_after_the_command).
+# (test_cli_exchange_json.py).
 ELSEWHERE = {"credential offer", "credential receive", "present", "presentation request"}
 
 
@@ -251,6 +251,14 @@ def test_dash_is_stdin_and_stdout_for_backups_manifests_and_lists(finished: Worl
                      "--credential-type", "VoterCredential", "--board", w.board,
                      stdin=manifest)  # fmt: skip
     assert created["election"] == "piped"
+    # The trustees' list on stdin, the manifest from flags.
+    listed = (w.root / "trustees.txt").read_text()
+    flags = w.json("authority", "before", "election create", "--id", "flags", "--contest",
+                   "Mayor: ada, bob", "--trustees", "-", "--threshold", "2", "--credential-type",
+                   "VoterCredential", "--board", w.board, stdin=listed)  # fmt: skip
+    assert flags["election"] == "flags"
+    shown_flags = w.json("v1", "after", "election show", "flags", "--board", w.board)
+    assert shown_flags["trustees"] == [w.dids["t1"], w.dids["t2"]]
     shown = w.json("v1", "after", "election show", "piped", "--board", w.board)
     assert (shown["weighted"], shown["weightClaim"]) == (True, "shares")
     assert shown["eligibility"]["issuers"] == [w.dids["authority"]]

@@ -134,3 +134,15 @@ def test_dash_is_stdin_for_a_status_list_file(cli: CliWallet, tmp_path: Path) ->
     # stdin is read once: two files cannot both be -.
     twice = wallet("credential", "verify", "-", "--trust-any", *lists, env=cli.env, stdin="{}")
     assert twice.code == 2 and "only one file can be -" in twice.stderr
+
+
+def test_dash_is_stdout_for_a_did_web_document(cli: CliWallet, tmp_path: Path) -> None:
+    run = cli.ok("did", "web-document", "alice", "--domain", "example.org", "-o", "-")
+    assert json.loads(run.stdout)["id"] == "did:web:example.org"
+
+
+def test_dash_is_stdin_for_a_dcql_query(cli: CliWallet) -> None:
+    # The query is read (and judged) before any verifier starts.
+    empty = wallet("presentation", "request", "--dcql", "-", "--once", env=cli.env,
+                   stdin='{"credentials": []}')  # fmt: skip
+    assert empty.code == 1 and "dcql_query.credentials: want a non-empty array" in empty.stderr

@@ -246,7 +246,13 @@ class LogStore(ABC):
             raise StorageError(f"log {log_id!r}: stored root differs from the leaves' root")
 
     def _check_size(self, log_id: str, size: int | None) -> int:
+        # Logs only grow, so a size this object has seen the log reach needs no query (a
+        # board reads the size of each receipt's checkpoint, just after its commit).
+        seen: dict[str, int] = self.__dict__.setdefault("_seen_sizes", {})
+        if size is not None and 0 <= size <= seen.get(log_id, -1):
+            return size
         current = self.size(log_id)
+        seen[log_id] = current
         if size is None:
             return current
         if not 0 <= size <= current:

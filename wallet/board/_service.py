@@ -136,9 +136,25 @@ class BoardService(BoardLogs):
     # -- voters' entries: checked unlocked, placed by the board ----------------------------
 
     def _submit_unplaced(self, election: str, entry: Entry) -> Accepted:
+        # The state as this process knows it: what the checks read of it (the election, its
+        # joint key, the recorded documents) is fixed once the election is open or only
+        # grows, and the place is checked on the caught-up log under the lock. So a voter's
+        # entry does not wait here for this process to read what other servers appended;
+        # only a refusal is checked again on the caught-up state.
+        state = self._cached(election).state
+        if state.crypto is None:
+            state = self.state(election)
+        seen = state.size
+        try:
+            return self._check_and_place(election, entry, state)
+        except Refused:
+            if self.state(election).size == seen:
+                raise
+            return self._check_and_place(election, entry, self.state(election))
+
+    def _check_and_place(self, election: str, entry: Entry, state: ElectionState) -> Accepted:
         from voting.board import check_unplaced
 
-        state = self.state(election)
         known = self._known(election, state, entry)
         if known is not None:
             return self._accepted(self.store(), election, known, created=False)
@@ -152,9 +168,6 @@ class BoardService(BoardLogs):
                 status_lists=self.status_lists.source(),
             )
         except RejectedEntry as exc:
-            known = self._known(election, self.state(election), entry)
-            if known is not None:
-                return self._accepted(self.store(), election, known, created=False)
             raise _rule(exc) from None
         sequencer = self._cached(election).sequencer
         item = sequencer.place(Waiting(entry), lambda group: self._commit(election, group))

@@ -16,7 +16,6 @@ from wallet.cli._common import (
     emit,
     environment,
     home_of,
-    is_stdio,
     json_of,
     message,
     now,
@@ -24,9 +23,10 @@ from wallet.cli._common import (
     stdin_as_files,
     table,
 )
+from wallet.cli._output import write_document
 
 if TYPE_CHECKING:
-    from wallet.services import Document, Verification
+    from wallet.services import Verification
 
 app = typer.Typer(
     rich_markup_mode=None,
@@ -75,20 +75,6 @@ StatusFileOption = Annotated[
 ]
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Write a document to `output`, or to stdout when none is given or it is `-`."""
-    if output is None or is_stdio(output):
-        typer.echo(text)
-        return
-    from wallet.errors import FileProblem
-
-    try:
-        output.write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise FileProblem(f"cannot write {output}: {exc.strerror}") from None
-    message(f"written to {output}")
-
-
 def finish_verification(verification: Verification, as_json: bool) -> None:
     """Print a verification and exit 1 unless it verified; warnings go to stderr."""
     from did import NO_TRUST_DECISION
@@ -106,20 +92,6 @@ def finish_verification(verification: Verification, as_json: bool) -> None:
                 "--issuer-key FILE), or accept any issuer with --trust-any"
             )
         raise typer.Exit(1)
-
-
-def _write_document(document: Document, output: Path | None, as_json: bool) -> None:
-    """A document to stdout (as JSON with `--json`), or to a file and its summary as JSON."""
-    if output is None or is_stdio(output):
-        if as_json:
-            emit(document.to_json(), True)
-        else:
-            write_output(document.text(), None)
-        return
-    write_output(document.text(), output)
-    if as_json:
-        summary = {k: v for k, v in document.to_json().items() if k != "credential"}
-        emit(summary | {"path": str(output)}, True)
 
 
 @app.command("verify")
@@ -325,7 +297,7 @@ def present(
             domain=domain,
             disclose=disclose or (),
         )
-    _write_document(document, output, json_of(ctx, json_))
+    write_document(document, output, json_of(ctx, json_))
 
 
 # The OpenID4VCI commands live with the other exchange commands; they join this group here.
