@@ -138,4 +138,5 @@ class BallotScreen(WalletScreen):
         # choices kept, to cast a fresh encryption.
         self.step = 0
         self._show_step()
-        self.app.push_screen(ChallengeDialog(outcome.to_json()))
+        labels = {c.id: (c.label, dict(c.options)) for c in self.ballot.contests}
+        self.app.push_screen(ChallengeDialog(outcome.to_json(), labels))
