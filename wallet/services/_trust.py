@@ -28,7 +28,7 @@ from datetime import UTC
 from typing import TYPE_CHECKING
 
 from wallet._db import CheckpointRow, VerifiedRow
-from wallet.errors import BoardUntrusted, NotFound
+from wallet.errors import BoardUntrusted, NotFound, WalletError
 from wallet.services._board_api import BoardClient
 from wallet.services._session import Wallet
 
@@ -80,10 +80,18 @@ def _pinned(wallet: Wallet | None, body: ElectionBody) -> Checkpoint | None:
 
 
 def accept(
-    wallet: Wallet | None, board: BoardClient, election: str, body: ElectionBody, note: Note
+    wallet: Wallet | None,
+    board: BoardClient,
+    election: str,
+    body: ElectionBody,
+    note: Note,
+    *,
+    latest: bool = True,
 ) -> Checkpoint:
     """Accept `note` as a checkpoint of the election (`voting.board.accept_checkpoint`) and
     pin it when it is newer than what this wallet pinned; return the accepted checkpoint.
+    `latest`: the note is the board's newest checkpoint (not a receipt's), so it must not be
+    older than the pinned one.
 
     Without a wallet (`election show` needs none) nothing is pinned: the checkpoint is
     still checked, but only against itself."""
@@ -97,7 +105,7 @@ def accept(
         return board.consistency_proof(election, old, new)
 
     try:
-        newest = accept_checkpoint(body, note, pinned, prove)
+        newest = accept_checkpoint(body, note, pinned, prove, latest=latest)
     except UntrustedRecord as exc:
         raise _untrusted(exc) from None
     current = Checkpoint.from_text(note.text)
@@ -136,6 +144,44 @@ def _known(
     return row
 
 
+def _extends_verified(
+    wallet: Wallet | None, board: BoardClient, election: str, checkpoint: Checkpoint
+) -> None:
+    """Refuse a checkpoint whose tree does not extend the entries this wallet verified
+    before on this board for this election (a consistency proof, or equal roots).
+
+    The pinned checkpoints are per origin, and the origin is named by the election entry the
+    board serves: an operator who replaces the whole election with one it runs itself (its
+    own authority and trustees, every entry valid) under a fresh board key has a fresh origin,
+    for which nothing is pinned. What this wallet verified here before is what it must not
+    let go of: the election it knows is the one whose first entries it checked.
+    """
+    from voting.chain import verify_consistency
+    from voting.errors import ChainError
+
+    row = None if wallet is None else wallet.db.verified(board.location, election)
+    if row is None:
+        return
+    if checkpoint.size < row.size:
+        raise BoardUntrusted(
+            f"checkpoint: the board's checkpoint of size {checkpoint.size} is older than the "
+            f"{row.size} entries this wallet verified before: the board rolled back its log"
+        )
+    try:
+        if checkpoint.size == row.size:
+            if checkpoint.root_hash != row.root:
+                raise ChainError("two different trees of the same size")
+        else:
+            proof = board.consistency_proof(election, row.size, checkpoint.size)
+            verify_consistency(row.size, checkpoint.size, row.root, checkpoint.root_hash, proof)
+    except (ChainError, WalletError) as exc:
+        raise BoardUntrusted(
+            f"the board's election {election!r} is not the one this wallet verified before on "
+            f"this board: its first {row.size} entries differ ({exc}); the board replaced or "
+            "rewrote it"
+        ) from None
+
+
 def verified_state(
     wallet: Wallet | None, board: BoardClient, election: str, *, ballots: bool = False
 ) -> ElectionState:
@@ -152,6 +198,7 @@ def verified_state(
     raw = board.leaves(election, 0, size, size=size)
     body = election_body(board, election, size, raw[0] if raw else None)
     checkpoint = accept(wallet, board, election, body, note)
+    _extends_verified(wallet, board, election, checkpoint)
     known = _known(wallet, board, election, ballots)
     tree = CompactRange()
     skip = 0
@@ -212,6 +259,7 @@ def verified_setup(wallet: Wallet | None, board: BoardClient, election: str) -> 
     first = board.leaves(election, 0, min(size, _CHUNK), size=size)
     body = election_body(board, election, size, first[0] if first else None)
     checkpoint = accept(wallet, board, election, body, note)
+    _extends_verified(wallet, board, election, checkpoint)
     known = _known(wallet, board, election, False)
     verifier = LogVerifier(election, ballots=False)
     tree = CompactRange()
