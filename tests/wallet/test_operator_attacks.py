@@ -12,11 +12,13 @@ voter's, trustee's or authority's key) on wallets that verify what they read (DE
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,10 +34,13 @@ from tests.wallet.test_elections_service import (
     make_world,
     setup_election,
 )
-from tests.wallet.test_verifying_wallet import _size
+from tests.wallet.test_verifying_wallet import _entries, _relink, _size
+from voting.board import ElectionBody
+from voting.chain import Checkpoint, Ed25519Signer, SqliteLogStore, sign_checkpoint
 from wallet.board import BoardHost, board_service
 from wallet.errors import BoardUntrusted
 from wallet.services import (
+    LocalBoard,
     VoteOutcome,
     check_receipt,
     create_election,
@@ -47,6 +52,7 @@ from wallet.services import (
     shares,
     vote,
 )
+from wallet.services._boards import sidecar_path
 
 Rewind = Callable[[], Callable[[], None]]
 
@@ -174,3 +180,30 @@ def test_an_election_replaced_under_a_new_board_key_is_refused(
     finally:
         for opened in operator.wallets.values():
             opened.__exit__()
+
+
+def test_a_board_that_fails_verification_pins_nothing(world: World) -> None:
+    """Another board (a mirror the voter tried first) serves the election under its own key
+    with the honest board's key name, so the honest origin: its election entry names its
+    key, which breaks the authority's signature. The voter is refused there, and must still
+    be able to vote on the honest board: nothing the failed board said may be pinned."""
+    with LocalBoard.open(world.board, world.env) as board:
+        honest_signer, origin = board.signer, board.origin(ELECTION)
+    impostor = Ed25519Signer(honest_signer.name, hashlib.sha256(b"impostor").digest())
+    entries = _entries(world)
+    first = entries[0].body
+    assert isinstance(first, ElectionBody)
+    renamed = replace(entries[0], body=replace(first, vkey=impostor.verifier().to_vkey()))
+    mirror = world.root / "mirror.sqlite"
+    with SqliteLogStore(mirror) as store:
+        store.create_log(ELECTION)
+        store.append_many(ELECTION, [e.to_bytes() for e in _relink([renamed, *entries[1:]])])
+        size = store.size(ELECTION)
+        body = Checkpoint(origin, size, store.root(ELECTION, size))
+        store.put_checkpoint(ELECTION, sign_checkpoint(body, impostor).to_text())
+    shutil.copyfile(sidecar_path(world.board), sidecar_path(mirror))
+    voter = world.wallets["v1"]
+    with pytest.raises(BoardUntrusted, match="signature"):
+        vote(voter, mirror, ELECTION, as_="v1", choices=parse_choices(["pick=a"]))
+    assert voter.db.checkpoint(origin) is None
+    cast(world, "v1", "pick=a")

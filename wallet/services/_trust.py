@@ -87,11 +87,14 @@ def accept(
     note: Note,
     *,
     latest: bool = True,
+    pin: bool = True,
 ) -> Checkpoint:
-    """Accept `note` as a checkpoint of the election (`voting.board.accept_checkpoint`) and
-    pin it when it is newer than what this wallet pinned; return the accepted checkpoint.
-    `latest`: the note is the board's newest checkpoint (not a receipt's), so it must not be
-    older than the pinned one.
+    """Accept `note` as a checkpoint of the election (`voting.board.accept_checkpoint`) and,
+    with `pin`, pin it when it is newer than what this wallet pinned; return the accepted
+    checkpoint. `latest`: the note is the board's newest checkpoint (not a receipt's), so it
+    must not be older than the pinned one. `pin` False: the caller pins (`pin_checkpoint`)
+    only once the entries behind it verified, so that a board whose record fails cannot
+    leave its key or tree pinned for the election's origin.
 
     Without a wallet (`election show` needs none) nothing is pinned: the checkpoint is
     still checked, but only against itself."""
@@ -109,11 +112,26 @@ def accept(
     except UntrustedRecord as exc:
         raise _untrusted(exc) from None
     current = Checkpoint.from_text(note.text)
-    if wallet is not None and (pinned is None or newest.size > pinned.size):
-        seen = wallet.env.now().astimezone(UTC).strftime(_STAMP)
-        row = CheckpointRow(body.origin, body.vkey, newest.size, note.to_text(), seen)
-        wallet.db.put_checkpoint(row)
+    if pin and (pinned is None or newest.size > pinned.size):
+        pin_checkpoint(wallet, body, note)
     return current
+
+
+def pin_checkpoint(wallet: Wallet | None, body: ElectionBody, note: Note) -> None:
+    """Pin `note` (accepted by `accept`) for the election's origin when it is newer than the
+    checkpoint pinned there."""
+    from voting.chain import Checkpoint
+
+    if wallet is None:
+        return
+    checkpoint = Checkpoint.from_text(note.text)
+    row = wallet.db.checkpoint(body.origin)
+    if row is not None and row.size >= checkpoint.size:
+        return
+    seen = wallet.env.now().astimezone(UTC).strftime(_STAMP)
+    wallet.db.put_checkpoint(
+        CheckpointRow(body.origin, body.vkey, checkpoint.size, note.to_text(), seen)
+    )
 
 
 def election_body(
@@ -197,7 +215,7 @@ def verified_state(
     size = Checkpoint.from_text(note.text).size
     raw = board.leaves(election, 0, size, size=size)
     body = election_body(board, election, size, raw[0] if raw else None)
-    checkpoint = accept(wallet, board, election, body, note)
+    checkpoint = accept(wallet, board, election, body, note, pin=False)
     _extends_verified(wallet, board, election, checkpoint)
     known = _known(wallet, board, election, ballots)
     tree = CompactRange()
@@ -218,6 +236,7 @@ def verified_state(
         state = verifier.finish()
     except UntrustedRecord as exc:
         raise _untrusted(exc) from None
+    pin_checkpoint(wallet, body, note)
     _remember(wallet, board, election, len(raw), tree.root(), ballots, known)
     return state
 
@@ -258,7 +277,7 @@ def verified_setup(wallet: Wallet | None, board: BoardClient, election: str) -> 
     # The first chunk holds the election entry, which names the key the checkpoint needs.
     first = board.leaves(election, 0, min(size, _CHUNK), size=size)
     body = election_body(board, election, size, first[0] if first else None)
-    checkpoint = accept(wallet, board, election, body, note)
+    checkpoint = accept(wallet, board, election, body, note, pin=False)
     _extends_verified(wallet, board, election, checkpoint)
     known = _known(wallet, board, election, False)
     verifier = LogVerifier(election, ballots=False)
@@ -301,6 +320,7 @@ def verified_setup(wallet: Wallet | None, board: BoardClient, election: str) -> 
             f"the board's record does not verify: its first {read} entries are not those of "
             f"its checkpoint of size {size} ({exc})"
         ) from None
+    pin_checkpoint(wallet, body, note)
     if known is None or known.size <= read:
         _remember(wallet, board, election, read, prefix_root, False, known)
     return state
