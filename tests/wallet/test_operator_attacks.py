@@ -207,3 +207,39 @@ def test_a_board_that_fails_verification_pins_nothing(world: World) -> None:
         vote(voter, mirror, ELECTION, as_="v1", choices=parse_choices(["pick=a"]))
     assert voter.db.checkpoint(origin) is None
     cast(world, "v1", "pick=a")
+
+
+def test_a_receipt_that_does_not_include_the_ballot_fails_the_vote(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The board answers a ballot as if it had appended it (its place, its leaf hash, a
+    checkpoint) but drops it: the receipt's checkpoint does not include it. `vote` must not
+    report the ballot cast."""
+    from voting.board import Entry, Head
+    from voting.chain import Note, Receipt, leaf_hash
+    from wallet.board._answers import Accepted
+
+    host = BoardHost.open(str(world.board), world.env)
+    service = board_service(host, host.signer(world.env), now=world.clock, resolver=did.Resolver())
+
+    def dropped(election: str, data: bytes) -> Accepted:
+        state = service.state(election)
+        placed = Entry.from_submission(data).place(Head(election, state.size, state.head))
+        # A valid receipt, but of the entry before: the ballot itself is in no tree.
+        note = Note.from_text(service.checkpoint(election))
+        with LocalBoard.open(world.board, world.env) as board:
+            proof = board.store.inclusion_proof(election, state.size - 1, state.size)
+        receipt = Receipt(state.size - 1, tuple(proof), note).to_text()
+        return Accepted(
+            election, state.size, state.head, leaf_hash(placed.to_bytes()), placed.hash(),
+            receipt, True,
+        )  # fmt: skip
+
+    with served(service) as running:
+        url = f"http://127.0.0.1:{running.port}"
+        monkeypatch.setattr(service, "submit", dropped)
+        before = _size(world)
+        with pytest.raises(BoardUntrusted, match="inclusion"):
+            _vote(world, url, "v1", "pick=a")
+        assert _size(world) == before
+        assert list_receipts(world.wallets["v1"]) == []
