@@ -102,19 +102,26 @@ class ElectionWorld:
 
 
 def make_election(
-    root: Path, start: datetime = SNAPSHOT_START, board: str | None = None
+    root: Path,
+    start: datetime = SNAPSHOT_START,
+    board: str | None = None,
+    ca_file: Path | None = None,
 ) -> ElectionWorld:
     """Create the wallets, run the key ceremony and open the election.
 
     The window opens at `start` and lasts two hours; the setup happens a minute after
     `start`. Keys and ids come from a seeded source, so the world is the same on every run.
-    `board` is a served board's URL; without it, the board is a file in `root`.
+    `board` is a served board's URL (its TLS certificate issued by `ca_file`, if given);
+    without it, the board is a file in `root`.
     """
     where: Path | str = root / "board.sqlite" if board is None else board
     dids: dict[str, str] = {}
     clock = MovingClock(start)
     rng = KeySeeds(b"tui election")
-    env = election_env(clock, rng)
+    environ = election_environ()
+    if ca_file is not None:
+        environ["WALLET_CA_FILE"] = str(ca_file)
+    env = election_env(clock, rng, environ)
     for name in ("authority", "t1", "t2", "t3", "voter"):
         init_wallet(root / name, env, keystore="file")
         with Wallet.open(root / name, env) as wallet:

@@ -23,7 +23,7 @@ from tui.app import WalletApp, create_app
 from tui.dialogs import ErrorDialog
 from tui.screens import AuditScreen, ResultScreen
 from tui.screens.result import _excluded
-from tui.widgets import FittedTable, VerificationTable
+from tui.widgets import ElectionTable, FittedTable, VerificationTable
 from wallet.errors import BoardUntrusted
 from wallet.services import ContestResult, ElectionResult, ExcludedBallots, OptionCount
 
@@ -127,3 +127,21 @@ async def test_a_board_that_fails_verification_says_so_and_names_the_checks(
         assert dialog.error is BoardUntrusted
         assert static_text(app, ".title").startswith("The board failed verification")
         assert any("trustee-key" in line for line in dialog.details)
+
+
+@pytest.mark.asyncio
+async def test_the_wallets_default_board_is_listed_without_adding_it(
+    world: ElectionWorld,
+) -> None:
+    from tests.wallet.cli_helpers import wallet
+
+    done = wallet("--home", world.voter_home, "config", "set", "board", str(world.board))
+    assert done.code == 0, done.stderr
+    app = create_app(world.voter_home, election_env())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        table = app.screen.query_one(ElectionTable)
+        assert table.row_count == 2
+        assert table.selected is not None and table.selected["election"] == ELECTION

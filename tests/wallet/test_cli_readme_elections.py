@@ -29,7 +29,7 @@ POSITIONS = ("before", "after")
 PEOPLE = ("authority", "t1", "t2", "v1")
 # Commands of the README that take --json but need a live counterpart (an OpenID4VC wallet
 # or issuer across the network): test_cli_exchange runs them with --json in both positions
-# (test_the_exchange_commands_print_json_before_or_after_the_command).
+# (test_cli_exchange_json.py).
 ELSEWHERE = {"credential offer", "credential receive", "present", "presentation request"}
 
 
@@ -251,6 +251,14 @@ def test_dash_is_stdin_and_stdout_for_backups_manifests_and_lists(finished: Worl
                      "--credential-type", "VoterCredential", "--board", w.board,
                      stdin=manifest)  # fmt: skip
     assert created["election"] == "piped"
+    # The trustees' list on stdin, the manifest from flags.
+    listed = (w.root / "trustees.txt").read_text()
+    flags = w.json("authority", "before", "election create", "--id", "flags", "--contest",
+                   "Mayor: ada, bob", "--trustees", "-", "--threshold", "2", "--credential-type",
+                   "VoterCredential", "--board", w.board, stdin=listed)  # fmt: skip
+    assert flags["election"] == "flags"
+    shown_flags = w.json("v1", "after", "election show", "flags", "--board", w.board)
+    assert shown_flags["trustees"] == [w.dids["t1"], w.dids["t2"]]
     shown = w.json("v1", "after", "election show", "piped", "--board", w.board)
     assert (shown["weighted"], shown["weightClaim"]) == (True, "shares")
     assert shown["eligibility"]["issuers"] == [w.dids["authority"]]
@@ -269,6 +277,9 @@ EXIT_CODES = [
     (("config", "get", "as"), 1),
     # Refused by the board: the election is over, and v1 is not its authority.
     (("election", "close", "e-before", "--board", "{board}", "--yes"), 1),
+    # Refused by the election's state: voting before it opened, and after it closed.
+    (("vote", "flags", "--board", "{board}", "--choice", "mayor=ada"), 1),
+    (("vote", "e-before", "--board", "{board}", "--choice", "mayor=ada"), 1),
     (("election", "close", "e-before", "--board", "{board}"), 2),
     (("election", "new", "-o", "-"), 2),
     (("election", "new", "--id", "x", "--contest", "Mayor: ada"), 2),
@@ -286,3 +297,12 @@ def test_election_exit_codes_match_the_readme(
     given = [a.format(board=finished.board, root=finished.root) for a in args]
     done = finished.run("v1", *given)
     assert done.code == code, (args, done.stdout, done.stderr)
+
+
+def test_a_vote_the_election_refuses_says_when_it_opens_or_closed(finished: World) -> None:
+    board = ("--board", str(finished.board), "--choice", "mayor=ada")
+    closed = finished.run("v1", "vote", "e-before", *board)
+    assert closed.code == 1 and "e-before is closed for voting: it closed " in closed.stderr
+    waiting = finished.run("v1", "vote", "flags", *board)
+    assert waiting.code == 1, waiting.stderr
+    assert "flags is not open for voting yet" in waiting.stderr and "its window: " in waiting.stderr

@@ -192,3 +192,13 @@ def test_sd_jwt_revocation_through_a_token_status_list(cli: CliWallet) -> None:
     # Without the token, the status cannot be checked: a failure, never a pass.
     missing = cli.run("credential", "verify", revoked, "--trust", cli.issuer)
     assert missing.code == 1 and "✗ status: status_list_unavailable" in missing.stdout
+
+
+def test_a_trusted_key_may_come_on_stdin(cli: CliWallet) -> None:
+    degree = cli.issue("piped-trust.json", "--claim", "a=1")
+    multikey = cli.issuer.removeprefix("did:key:")  # A did:key's key, in Multikey form.
+    trusted = wallet("credential", "verify", degree, "--trust", "-", env=cli.env, stdin=multikey)
+    assert trusted.code == 0 and "✓ trust" in trusted.stdout, trusted.stdout + trusted.stderr
+    other = wallet("credential", "verify", degree, "--trust", "-", env=cli.env,
+                   stdin=cli.bob.removeprefix("did:key:"))  # fmt: skip
+    assert other.code == 1 and "✗ trust" in other.stdout

@@ -17,10 +17,14 @@ if TYPE_CHECKING:
     from wallet.services import ElectionListing, FollowedElection
 
 
-def known_boards(session: Session, followed: list[FollowedElection]) -> list[Location]:
-    """The boards of the followed elections, then those added in this session, once each."""
+def known_boards(
+    session: Session, followed: list[FollowedElection], default: str | None = None
+) -> list[Location]:
+    """The wallet's default board (`wallet config set board`), the boards of the followed
+    elections, then those added in this session, once each."""
     boards = [location_of(f.board) for f in followed]
-    return list(dict.fromkeys([*boards, *session.boards]))
+    first = [] if default is None else [location_of(default)]
+    return list(dict.fromkeys([*first, *boards, *session.boards]))
 
 
 def known_elections(
@@ -32,9 +36,10 @@ def known_elections(
 
     with session.open() as wallet:
         known = followed(wallet)
+        default = wallet.home.config.defaults.get("board")
     listed: list[ElectionListing] = []
     unreadable: list[ServiceFailed] = []
-    for board in known_boards(session, known):
+    for board in known_boards(session, known, default):
         try:
             listed += list_elections(board, session.env)
         except Exception as exc:

@@ -212,6 +212,9 @@ class AuditScreen(MainScreen):
 
     def on_audit_progress(self, message: AuditProgress) -> None:
         self.query_one(ProgressBar).update(total=max(message.total, 1), progress=message.done)
+        self.query_one("#verdict", Static).update(
+            f"Auditing… ballot proofs verified: {message.done} of {message.total}"
+        )
 
     def on_audit_finished(self, message: AuditFinished) -> None:
         bar = self.query_one(ProgressBar)

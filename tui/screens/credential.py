@@ -42,7 +42,7 @@ class CredentialScreen(WalletScreen):
         Binding("escape", "back", "Back"),
         Binding("p", "present", "Present"),
         Binding("l", "load_status_list", "Load status list"),
-        Binding("r", "verify", "Verify again"),
+        Binding("r", "verify", "Verify"),
     ]
 
     def __init__(self, session: Session, credential_id: str) -> None:

@@ -35,7 +35,7 @@ class ChoiceList(OptionList):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("space", "choose", "Choose"),
-        Binding("enter", "submit", "Next", show=False),
+        Binding("enter", "submit", "Next"),
     ]
 
     @dataclass

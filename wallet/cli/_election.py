@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,14 @@ from wallet.cli._common import (
     table,
 )
 from wallet.cli._config import board_or_default, run_step
+from wallet.cli._election_options import (
+    NEXT,
+    AsOption,
+    BoardOption,
+    ElectionArg,
+    _posted_line,
+    explain_launch_code,
+)
 
 if TYPE_CHECKING:
     from wallet.services import Posted, Wallet
@@ -31,31 +39,6 @@ app = typer.Typer(
     help="Run elections on a board: the authority's side.",
     no_args_is_help=True,
 )
-
-ElectionArg = Annotated[str, typer.Argument(metavar="ELECTION", help="The election id.")]
-BoardOption = Annotated[
-    str | None,
-    typer.Option(
-        "--board",
-        help=(
-            "The board: a file (created by the first election) or a board server's URL; "
-            "default: `wallet config get board`."
-        ),
-    ),
-]
-AsOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as",
-        metavar="DID|LABEL",
-        help="The identity to act as; default: `wallet config get as`, else the only one.",
-    ),
-]
-
-
-def _posted_line(item: dict[str, Any]) -> str:
-    extra = "  launch code " + item["launchCode"] if "launchCode" in item else ""
-    return f"{item['type']} posted to {item['election']} at index {item['index']}{extra}"
 
 
 @app.command("show")
@@ -119,15 +102,6 @@ def list_(
     emit(items, json_of(ctx, json_), lambda _items: table(headers, rows))
 
 
-def explain_launch_code(election: str) -> None:
-    """Say, where the launch code is printed, what it is and what to do with it."""
-    message(
-        "the launch code is a digest of the election's rules and joint key: publish it where "
-        f"voters look; each voter compares it with `wallet election show {election}` on their "
-        "board before voting (a different code: not this election, do not vote)"
-    )
-
-
 def _authority_step(
     name: str, help_text: str, service: Callable[[], Callable[..., Posted]], *, final: str = ""
 ) -> None:
@@ -159,16 +133,6 @@ def _authority_step(
         f"  wallet --json election {name} mayor-2026{yes_example}"
     )
     app.command(name)(command)
-
-
-# What to run after each authority step.
-NEXT = {
-    "open": "voters run `wallet vote {election} --choice CONTEST=OPTION`; after the window, "
-    "`wallet election finish {election}` closes, tallies and publishes the result",
-    "close": "`wallet election tally {election}`",
-    "tally": "trustees run `wallet trustee decrypt {election}`; then "
-    "`wallet election result {election} --as AUTHORITY`",
-}
 
 
 # The services are imported when a command runs, not when the command line starts.

@@ -31,7 +31,7 @@ from wallet.cli._common import (
     settings,
 )
 from wallet.cli._config import acting_as, board_or_default
-from wallet.cli._election import (
+from wallet.cli._election_options import (
     AsOption,
     BoardOption,
     ElectionArg,

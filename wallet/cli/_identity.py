@@ -148,7 +148,7 @@ def web_document(
       wallet did web-document alice --domain example.org -o -
     """
     from wallet.cli._common import message
-    from wallet.cli._credential import write_output
+    from wallet.cli._output import write_output
     from wallet.services import Wallet
     from wallet.services import web_document as make_document
 

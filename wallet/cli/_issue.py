@@ -90,7 +90,7 @@ def issue(
       wallet credential issue --issuer authority --subjects voters.txt \\
           --type VoterCredential --claim role=voter -o credentials/
     """
-    from wallet.cli._credential import _write_document, write_output
+    from wallet.cli._output import write_document, write_output
     from wallet.errors import UsageError
     from wallet.services import Wallet, claims_from_json, claims_from_pairs, parse_time
     from wallet.services import issue_credential as issue_service
@@ -136,7 +136,7 @@ def issue(
                     f"index {document.status.index})"
                 )
     if subjects is None:
-        _write_document(documents[0][1], output, json_of(ctx, json_))
+        write_document(documents[0][1], output, json_of(ctx, json_))
         return
     written: list[dict[str, Any]] = []
     for name, document in documents:

@@ -27,7 +27,7 @@ from wallet.cli._common import (
     message,
     now,
 )
-from wallet.cli._credential import write_output
+from wallet.cli._output import write_output
 
 app = typer.Typer(
     rich_markup_mode=None,

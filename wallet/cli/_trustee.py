@@ -16,7 +16,7 @@ from wallet.cli._common import (
     message,
 )
 from wallet.cli._config import run_step
-from wallet.cli._election import AsOption, BoardOption, ElectionArg
+from wallet.cli._election_options import AsOption, BoardOption, ElectionArg
 
 if TYPE_CHECKING:
     from wallet.services import Posted, SharesOutcome

@@ -9,7 +9,7 @@ import typer
 
 from wallet.cli._common import HomeOption, JsonOption, emit, environment, home_of, json_of, message
 from wallet.cli._config import acting_as, board_or_default
-from wallet.cli._election import AsOption, BoardOption, ElectionArg
+from wallet.cli._election_options import AsOption, BoardOption, ElectionArg
 
 if TYPE_CHECKING:
     from wallet.services import VoteOutcome
