@@ -180,7 +180,9 @@ def observe_checkpoint(
 
     if body is None:
         body = election_body(board, election, Checkpoint.from_text(note.text).size)
-    current = accept(wallet, board, election, body, note)
+    # A receipt's checkpoint may be older than the pinned one (and is not what the board
+    # serves as its newest): consistency with it is what counts.
+    current = accept(wallet, board, election, body, note, latest=False)
     row = wallet.db.checkpoint(body.origin)
     return current.size if row is None else max(row.size, current.size)
 
@@ -369,7 +371,9 @@ def check_receipt(
         gossip = None
         if other_checkpoint is not None:
             verifier = Ed25519Verifier.from_vkey(body.vkey)
-            gossip = _gossip(board, election, verifier, opened.checkpoint, other_checkpoint)
+            gossip = _gossip(
+                board, election, verifier, body.origin, opened.checkpoint, other_checkpoint
+            )
             require_cosigned(Note.from_text(other_checkpoint), policy, "the other checkpoint")
         # (3, 5) ... and it is consistent with the newest one this wallet pinned.
         newest_seen = observe_checkpoint(wallet, board, election, receipt.note, body)
@@ -391,18 +395,25 @@ def check_receipt(
 
 
 def _gossip(
-    board: BoardClient, election: str, verifier: Any, mine: Checkpoint, other_text: str
+    board: BoardClient,
+    election: str,
+    verifier: Any,
+    origin: str,
+    mine: Checkpoint,
+    other_text: str,
 ) -> int:
     """Check a checkpoint obtained elsewhere against the receipt's; return its size.
 
-    Either may be the older one: the board must prove the newer extends the older (a proof
-    it cannot give, for a tree it does not serve, fails too). Equal sizes need equal roots.
+    It must be for `origin`, the one the election entry names (not whatever name the board
+    gives itself), signed by the election's board key. Either may be the older one: the
+    board must prove the newer extends the older (a proof it cannot give, for a tree it
+    does not serve, fails too). Equal sizes need equal roots.
     """
     from voting.chain import open_checkpoint, verify_checkpoint_consistency
     from voting.errors import ChainError
 
     try:
-        other = open_checkpoint(other_text, [verifier], origin=board.origin(election)).checkpoint
+        other = open_checkpoint(other_text, [verifier], origin=origin).checkpoint
     except ChainError as exc:
         raise VerificationFailed(f"gossip: the other checkpoint: {exc}") from None
     first, second = (mine, other) if mine.size <= other.size else (other, mine)

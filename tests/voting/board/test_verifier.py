@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
 from voting.board import (
-    ZERO_HASH,
     ElectionBody,
     Entry,
+    Head,
     ResultBody,
     accept_checkpoint,
     verify_log,
@@ -24,7 +25,7 @@ from voting.chain import (
 )
 from voting.errors import UntrustedRecord
 from voting.tally import ContestResult
-from voting.testing import ELECTION_ID, Run, honest_run
+from voting.testing import ELECTION_ID, Run, honest_run, relinked
 
 
 @pytest.fixture(scope="module")
@@ -34,15 +35,6 @@ def run() -> Run:
 
 def _entries(run: Run) -> list[Entry]:
     return list(run.board.entries(ELECTION_ID))
-
-
-def _relink(entries: list[Entry]) -> list[Entry]:
-    linked, prev = [], ZERO_HASH
-    for entry in entries:
-        entry = replace(entry, prev=prev)
-        linked.append(entry)
-        prev = entry.hash()
-    return linked
 
 
 def test_an_honest_record_verifies_at_both_depths(run: Run) -> None:
@@ -74,7 +66,7 @@ def test_ballots_are_checked_by_the_rules_alone_unless_counting(run: Run) -> Non
     entries = _entries(run)
     index = next(i for i, e in enumerate(entries) if e.type == "ballot")
     tampered = replace(entries[index], signature=bytes(64))
-    forged = _relink([*entries[:index], tampered, *entries[index + 1 :]])
+    forged = relinked([*entries[:index], tampered, *entries[index + 1 :]])
     # A ballot's signature does not cover its place, so re-linking breaks none of them; the
     # non-ballot entries after it are re-linked and so fail their signatures.
     with pytest.raises(UntrustedRecord) as counting:
@@ -102,8 +94,11 @@ def test_accept_checkpoint_pins_forward_and_refuses_another_key_or_history(run: 
     small = accept_checkpoint(first, _note(run, store, 5), None, prove)
     big = accept_checkpoint(first, _note(run, store, len(entries)), small, prove)
     assert big.size == len(entries)
-    # An older checkpoint, consistent with the pinned one, keeps the pinned one newest.
-    assert accept_checkpoint(first, _note(run, store, 5), big, prove) == big
+    # An older checkpoint, consistent with the pinned one (a receipt's), keeps the pinned
+    # one newest; as the board's newest checkpoint it is a rollback.
+    assert accept_checkpoint(first, _note(run, store, 5), big, prove, latest=False) == big
+    with pytest.raises(UntrustedRecord, match="rolled back"):
+        accept_checkpoint(first, _note(run, store, 5), big, prove)
     intruder = Ed25519Signer(run.board._signer.name, hashlib.sha256(b"intruder").digest())
     with pytest.raises(UntrustedRecord, match="checkpoint"):
         accept_checkpoint(first, _note(run, store, 5, intruder), None, prove)
@@ -111,4 +106,23 @@ def test_accept_checkpoint_pins_forward_and_refuses_another_key_or_history(run: 
     other.create_log(ELECTION_ID)
     other.append_many(ELECTION_ID, [e.to_bytes() for e in entries[:5]] + [b"another history"])
     with pytest.raises(UntrustedRecord, match="consistency"):
-        accept_checkpoint(first, _note(run, other, 6), big, prove)
+        accept_checkpoint(first, _note(run, other, 6), big, prove, latest=False)
+
+
+def test_a_ballot_placed_twice_or_moved_to_another_time_is_refused(run: Run) -> None:
+    entries = _entries(run)
+    index = next(i for i, e in enumerate(entries) if e.type == "ballot")
+    upto = entries[: index + 1]
+    ballot = entries[index]
+    # The board places a voter's ballot a second time (the signature does not cover the
+    # place, so the copy verifies): its ballot id is already on the chain, at either depth.
+    again = ballot.place(Head(ELECTION_ID, len(upto), upto[-1].hash()))
+    for ballots in (False, True):
+        with pytest.raises(UntrustedRecord, match="already on the chain") as caught:
+            verify_log([*upto, again], ELECTION_ID, ballots=ballots)
+        assert [(i, step) for i, _, step, _ in caught.value.problems] == [(index + 1, "ballot")]
+    # Nor can it change what the voter signed along with the ballot: its time.
+    later = replace(ballot, time=ballot.time + timedelta(seconds=1))
+    with pytest.raises(UntrustedRecord) as moved:
+        verify_log([*entries[:index], later], ELECTION_ID, ballots=True)
+    assert [(i, step) for i, _, step, _ in moved.value.problems] == [(index, "signature")]
