@@ -11,11 +11,17 @@ WalletError                   root (exit 1 unless a subclass says otherwise)
 │   └── FileProblem           a file that cannot be read or written
 │       └── BoardUnreachable  a board that cannot be opened or reached
 ├── NotFound                  nothing by that name: identity, credential, election (1)
+├── NotOpen                   the election is not open for that: before its opening, or closed (1)
 └── VerificationFailed        a verification that ran and failed (exit 1)
     └── BoardUntrusted        what a board showed does not verify; nothing was acted on
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 class WalletError(Exception):
@@ -58,6 +64,16 @@ class FileProblem(EnvironmentProblem):
 
 class NotFound(WalletError):
     """No identity, credential, election or receipt by that name."""
+
+
+class NotOpen(WalletError):
+    """The election's phase refuses the action: a ballot before the election opens, or after
+    it closed. The board would refuse the entry; `opens` and `closes` are its window (UTC)."""
+
+    def __init__(self, message: str, *, opens: datetime | None, closes: datetime | None) -> None:
+        super().__init__(message)
+        self.opens = opens
+        self.closes = closes
 
 
 class VerificationFailed(WalletError):

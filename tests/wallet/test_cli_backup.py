@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.wallet.cli_helpers import file_env, wallet
+from tests.wallet.cli_helpers import file_env, wallet, wallet_process
 from wallet.services import Environment, Wallet, signing_key
 
 BACKUP_PASS = "backup passphrase"
@@ -94,3 +94,14 @@ def test_keystore_info_and_rekey(tmp_path: Path) -> None:
     assert old.code == 0  # listing needs no passphrase at all
     assert wallet("did", "create", "--home", home, env=file_env()).code == 3
     assert wallet("did", "create", "--home", home, env=file_env(WALLET_PASSPHRASE="n2")).code == 0
+
+
+def test_a_damaged_backup_on_stdin_is_named_as_stdin(tmp_path: Path) -> None:
+    # Read from stdin, the backup is staged in a private temporary file whose path the
+    # user never saw: the error names `-` instead.
+    env = file_env(WALLET_BACKUP_PASSPHRASE=BACKUP_PASS)
+    run = wallet_process("backup", "import", "-", "--home", tmp_path / "b", env=env,
+                         stdin="not a backup")  # fmt: skip
+    assert run.code == 3, run.stderr
+    assert "- (stdin) is truncated" in run.stderr and "wallet-backup-" not in run.stderr
+    assert not (tmp_path / "b").exists()

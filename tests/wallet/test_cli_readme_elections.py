@@ -277,6 +277,9 @@ EXIT_CODES = [
     (("config", "get", "as"), 1),
     # Refused by the board: the election is over, and v1 is not its authority.
     (("election", "close", "e-before", "--board", "{board}", "--yes"), 1),
+    # Refused by the election's state: voting before it opened, and after it closed.
+    (("vote", "flags", "--board", "{board}", "--choice", "mayor=ada"), 1),
+    (("vote", "e-before", "--board", "{board}", "--choice", "mayor=ada"), 1),
     (("election", "close", "e-before", "--board", "{board}"), 2),
     (("election", "new", "-o", "-"), 2),
     (("election", "new", "--id", "x", "--contest", "Mayor: ada"), 2),
@@ -294,3 +297,12 @@ def test_election_exit_codes_match_the_readme(
     given = [a.format(board=finished.board, root=finished.root) for a in args]
     done = finished.run("v1", *given)
     assert done.code == code, (args, done.stdout, done.stderr)
+
+
+def test_a_vote_the_election_refuses_says_when_it_opens_or_closed(finished: World) -> None:
+    board = ("--board", str(finished.board), "--choice", "mayor=ada")
+    closed = finished.run("v1", "vote", "e-before", *board)
+    assert closed.code == 1 and "e-before is closed for voting: it closed " in closed.stderr
+    waiting = finished.run("v1", "vote", "flags", *board)
+    assert waiting.code == 1, waiting.stderr
+    assert "flags is not open for voting yet" in waiting.stderr and "its window: " in waiting.stderr

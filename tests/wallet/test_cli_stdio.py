@@ -136,6 +136,25 @@ def test_dash_is_stdin_for_a_status_list_file(cli: CliWallet, tmp_path: Path) ->
     assert twice.code == 2 and "only one file can be -" in twice.stderr
 
 
+@pytest.mark.parametrize(
+    ("given", "what"),
+    [
+        (("--issuer-key", "-"), "key file"),
+        (("--trust", "-"), "key file"),
+        (("--status-list-file", "-", "--trust-any"), "status list"),
+    ],
+)
+def test_an_error_about_a_dash_input_names_stdin_not_a_temporary_file(
+    cli: CliWallet, given: tuple[str, ...], what: str
+) -> None:
+    issued = cli.issue(f"named-{given[0][2:]}.json", "--claim", "a=1")
+    run = wallet("credential", "verify", issued, *given, env=cli.env,
+                 stdin="not a key, not a list")  # fmt: skip
+    assert run.code in (2, 3), run.stderr
+    assert "- (stdin)" in run.stderr and what in run.stderr
+    assert "wallet-stdin-" not in run.stderr and "/stdin" not in run.stderr
+
+
 def test_dash_is_stdout_for_a_did_web_document(cli: CliWallet, tmp_path: Path) -> None:
     run = cli.ok("did", "web-document", "alice", "--domain", "example.org", "-o", "-")
     assert json.loads(run.stdout)["id"] == "did:web:example.org"

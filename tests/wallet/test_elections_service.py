@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from tests.wallet.fakes import MovingClock, fixed_environment
 from voting.chain import WitnessPolicy
 from voting.errors import RejectedEntry
-from wallet.errors import UsageError
+from wallet.errors import NotOpen, UsageError
 from wallet.services import (
     Environment,
     LocalBoard,
@@ -140,13 +141,24 @@ def cast(world: World, name: str, *choices: str, challenge: bool = False) -> Vot
     )  # fmt: skip
 
 
+@contextmanager
+def opened_world(root: Path, voters: int = 3, *, election: bool = True) -> Iterator[World]:
+    """`make_world`, with its election set up and open (unless not `election`); its wallets
+    are closed on the way out."""
+    made = make_world(root, voters)
+    try:
+        if election:
+            setup_election(made)
+        yield made
+    finally:
+        for opened in made.wallets.values():
+            opened.__exit__()
+
+
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    made = make_world(tmp_path)
-    setup_election(made)
-    yield made
-    for wallet in made.wallets.values():
-        wallet.__exit__()
+    with opened_world(tmp_path) as made:
+        yield made
 
 
 def test_a_whole_election_through_the_services_audits_clean(world: World) -> None:
@@ -188,10 +200,41 @@ def test_an_ineligible_ballot_is_refused_with_the_reason_and_changes_nothing(wor
     assert show_election(world.board, ELECTION, world.env).entries == before
 
 
-def test_voting_outside_the_window_is_refused_by_the_board(world: World) -> None:
+def test_voting_after_the_window_is_refused_saying_when_it_closed(world: World) -> None:
+    closes = show_election(world.board, ELECTION, world.env).closes
+    before = show_election(world.board, ELECTION, world.env).entries
     world.clock.advance(hours=3)
-    with pytest.raises(RejectedEntry, match="window"):
+    with pytest.raises(NotOpen, match="is closed for voting: it closed ") as refused:
         cast(world, "v1", "pick=a")
+    assert refused.value.closes is not None and refused.value.closes.isoformat() == (
+        datetime.strptime(closes + "+0000", "%Y-%m-%dT%H:%M:%SZ%z").isoformat()
+    )
+    assert f"{refused.value.closes.astimezone():%Y-%m-%d %H:%M}" in str(refused.value)
+    assert show_election(world.board, ELECTION, world.env).entries == before
+    # Closed on the board too: the same refusal, now by its phase.
+    close_election(world.wallets["authority"], world.board, ELECTION, as_="authority")
+    with pytest.raises(NotOpen, match="closed"):
+        cast(world, "v1", "pick=a")
+
+
+def test_voting_before_the_authority_opens_is_refused_naming_the_window(tmp_path: Path) -> None:
+    with opened_world(tmp_path, voters=1, election=False) as made:
+        _create_unopened(made)
+        with pytest.raises(NotOpen, match=r"not open for voting yet: .*\(its window: ") as refused:
+            cast(made, "v1", "pick=a")
+        assert refused.value.opens == made.start.replace(microsecond=0)
+
+
+def _create_unopened(made: World) -> None:
+    trustees = [made.did(t) for t in ("t1", "t2", "t3")]
+    manifest = load_manifest(
+        json.dumps(MANIFEST), trustees=trustees, threshold=2,
+        issuers=[made.did("authority")], credential_type="VoterCredential",
+    )  # fmt: skip
+    create_election(
+        made.wallets["authority"], made.board, manifest, as_="authority", trustees=trustees,
+        opens=made.start, closes=made.start + timedelta(hours=2), board_keystore="file",
+    )  # fmt: skip
 
 
 def test_only_the_authority_may_close(world: World) -> None:

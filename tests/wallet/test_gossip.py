@@ -16,8 +16,7 @@ from tests.wallet.test_elections_service import (
     PASSPHRASE,
     World,
     cast,
-    make_world,
-    setup_election,
+    opened_world,
 )
 from tests.wallet.test_receipts import _rewrite
 from voting.chain import Receipt
@@ -26,11 +25,8 @@ from wallet.services import LocalBoard, find_receipt
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    made = make_world(tmp_path, voters=4)
-    setup_election(made)
-    yield made
-    for opened in made.wallets.values():
-        opened.__exit__()
+    with opened_world(tmp_path, voters=4) as made:
+        yield made
 
 
 def _check(world: World, who: str, receipt_id: str, other: Path, *extra: str) -> tuple[int, str]:

@@ -13,8 +13,7 @@ from tests.wallet.test_elections_service import (
     ELECTION,
     World,
     cast,
-    make_world,
-    setup_election,
+    opened_world,
 )
 from voting.chain import leaf_hash
 from wallet.services import LocalBoard, list_receipts
@@ -22,11 +21,8 @@ from wallet.services import LocalBoard, list_receipts
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    made = make_world(tmp_path, voters=1)
-    setup_election(made)
-    yield made
-    for wallet in made.wallets.values():
-        wallet.__exit__()
+    with opened_world(tmp_path, voters=1) as made:
+        yield made
 
 
 def _clear_columns(db: Path) -> list[str]:

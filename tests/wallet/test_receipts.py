@@ -15,8 +15,7 @@ from tests.wallet.test_elections_service import (
     PASSPHRASE,
     World,
     cast,
-    make_world,
-    setup_election,
+    opened_world,
 )
 from voting.chain import Receipt, SqliteLogStore
 from wallet.errors import VerificationFailed
@@ -25,11 +24,8 @@ from wallet.services import check_receipt, find_receipt, list_receipts
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    made = make_world(tmp_path, voters=4)
-    setup_election(made)
-    yield made
-    for opened in made.wallets.values():
-        opened.__exit__()
+    with opened_world(tmp_path, voters=4) as made:
+        yield made
 
 
 def _cli_env() -> dict[str, str]:

@@ -24,7 +24,7 @@ from tests.wallet.test_elections_service import (
     ELECTION,
     PASSPHRASE,
     World,
-    make_world,
+    opened_world,
     setup_election,
 )
 from voting.chain import (
@@ -83,6 +83,20 @@ def served_board(world: World, path: Path, witnesses: Witnesses) -> Iterator[str
         service.close()
 
 
+def witnessed_election(world: World, witnesses: Witnesses) -> str:
+    """Create the world's board, have each witness take its election's log, and set the
+    election up (naming the witnesses, quorum 2) with the board served: every checkpoint
+    of the setup is cosigned. Returns the log's origin."""
+    LocalBoard.open_or_create(world.board, world.env, keystore="file").close()
+    host = BoardHost.open(str(world.board), world.env)
+    origin = f"{host.info.name}/{ELECTION}"
+    for state in witnesses.states.values():
+        state.add_log(origin, Ed25519Verifier.from_vkey(host.info.vkey))
+    with served_board(world, world.board, witnesses) as url:
+        setup_election(world, board=url, witnesses=witnesses.policy)
+    return origin
+
+
 def fork(world: World, name: str) -> Path:
     """A copy of the board file, its identity and its key: the operator's second history."""
     other = world.root / name
@@ -105,25 +119,17 @@ def cli_env() -> dict[str, str]:
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    made = make_world(tmp_path, voters=4)
-    yield made
-    for opened in made.wallets.values():
-        opened.__exit__()
+    with opened_world(tmp_path, voters=4, election=False) as made:
+        yield made
 
 
 def test_a_forked_board_gets_one_history_cosigned_and_the_other_fails_receipt_check(
     world: World, tmp_path: Path
 ) -> None:
-    LocalBoard.open_or_create(world.board, world.env, keystore="file").close()
-    host = BoardHost.open(str(world.board), world.env)
-    origin = f"{host.info.name}/{ELECTION}"
     with three_witnesses(tmp_path) as witnesses:
-        for state in witnesses.states.values():
-            state.add_log(origin, Ed25519Verifier.from_vkey(host.info.vkey))
         # The shared prefix: the election (naming the witnesses, quorum 2), the ceremony,
         # the opening, all cosigned on the honest board.
-        with served_board(world, world.board, witnesses) as url:
-            setup_election(world, board=url, witnesses=witnesses.policy)
+        origin = witnessed_election(world, witnesses)
         other = fork(world, "fork.sqlite")
         with (
             served_board(world, world.board, witnesses) as honest,

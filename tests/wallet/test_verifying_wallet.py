@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -25,12 +26,10 @@ from tests.wallet.test_elections_service import (
     PASSPHRASE,
     World,
     cast,
-    make_world,
-    setup_election,
+    opened_world,
 )
 from voting.ballot import encrypt_ballot
 from voting.board import (
-    ZERO_HASH,
     BallotBody,
     ElectionState,
     Entry,
@@ -41,7 +40,7 @@ from voting.board import (
 )
 from voting.chain import Checkpoint, SqliteLogStore, sign_checkpoint
 from voting.tally import ContestResult
-from voting.testing import SeededRng
+from voting.testing import SeededRng, relinked
 from voting.trustees import Trustee
 from wallet.board import BoardHost, board_service
 from wallet.errors import BoardUntrusted
@@ -62,11 +61,8 @@ def _cli_env() -> dict[str, str]:
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    made = make_world(tmp_path)
-    setup_election(made)
-    yield made
-    for opened in made.wallets.values():
-        opened.__exit__()
+    with opened_world(tmp_path) as made:
+        yield made
 
 
 # What the operator can do with the board file and the board key.
@@ -81,14 +77,13 @@ def _size(world: World) -> int:
     return len(_entries(world))
 
 
-def _relink(entries: list[Entry]) -> list[Entry]:
-    """Every entry's `prev` made the hash of the one before: the chain "re-linked"."""
-    linked, prev = [], ZERO_HASH
-    for entry in entries:
-        entry = replace(entry, prev=prev)
-        linked.append(entry)
-        prev = entry.hash()
-    return linked
+@contextmanager
+def _over_http(world: World) -> Iterator[str]:
+    """The world's board file served with its key (the operator's server): its URL."""
+    host = BoardHost.open(str(world.board), world.env)
+    service = board_service(host, host.signer(world.env), now=world.clock, resolver=did.Resolver())
+    with served(service) as running:
+        yield f"http://127.0.0.1:{running.port}"
 
 
 def _replace_log(world: World, entries: list[Entry]) -> None:
@@ -134,7 +129,7 @@ def _swap_trustee_keys(world: World) -> None:
             own = Trustee.generate(manifest, entry.body.announcement.trustee, rng)
             entry = replace(entry, body=TrusteeKeyBody(own.announce(rng)))
         swapped.append(entry)
-    _replace_log(world, _relink(swapped))
+    _replace_log(world, relinked(swapped))
 
 
 # (a) The key swap.
@@ -168,10 +163,7 @@ def test_the_key_swap_fails_the_vote_command_with_exit_1(world: World) -> None:
 
 def test_the_key_swap_is_refused_on_a_board_served_over_http(world: World) -> None:
     _swap_trustee_keys(world)
-    host = BoardHost.open(str(world.board), world.env)
-    service = board_service(host, host.signer(world.env), now=world.clock, resolver=did.Resolver())
-    with served(service) as running:
-        url = f"http://127.0.0.1:{running.port}"
+    with _over_http(world) as url:
         before = _size(world)
         with pytest.raises(BoardUntrusted, match="joint key differs"):
             elections_service_vote(world, url)
@@ -206,12 +198,8 @@ def test_a_rewritten_result_is_refused_from_the_file_and_over_http(world: World)
     with pytest.raises(BoardUntrusted, match="result") as caught:
         election_result(world.wallets["v1"], world.board, ELECTION, as_=None)
     assert {(i, kind) for i, kind, _, _ in caught.value.problems} == {(len(entries) - 1, "result")}
-    host = BoardHost.open(str(world.board), world.env)
-    service = board_service(host, host.signer(world.env), now=world.clock, resolver=did.Resolver())
-    with served(service) as running:
-        url = f"http://127.0.0.1:{running.port}"
-        with pytest.raises(BoardUntrusted, match="result"):
-            election_result(world.wallets["v2"], url, ELECTION, as_=None)
+    with _over_http(world) as url, pytest.raises(BoardUntrusted, match="result"):
+        election_result(world.wallets["v2"], url, ELECTION, as_=None)
     run = wallet("election", "result", ELECTION, "--board", world.board,
                  "--home", world.home("v1"), env=_cli_env())  # fmt: skip
     assert run.code == 1, run.stdout
@@ -260,10 +248,7 @@ def test_an_inserted_ballot_stops_the_close_and_the_tally(world: World) -> None:
 def test_an_inserted_ballot_stops_the_close_over_http(world: World) -> None:
     index = _insert_ballot(world)
     _close_window(world)
-    host = BoardHost.open(str(world.board), world.env)
-    service = board_service(host, host.signer(world.env), now=world.clock, resolver=did.Resolver())
-    with served(service) as running:
-        url = f"http://127.0.0.1:{running.port}"
+    with _over_http(world) as url:
         before = _size(world)
         with pytest.raises(BoardUntrusted, match=f"entry {index} \\(ballot\\)"):
             close_election(world.wallets["authority"], url, ELECTION, as_="authority")
@@ -334,19 +319,11 @@ def test_a_voter_rereads_only_what_was_appended_since(world: World) -> None:
 def test_a_checkpoint_without_the_witness_quorum_is_refused_before_voting(
     tmp_path: Path,
 ) -> None:
-    from tests.wallet.test_split_view import served_board, three_witnesses
-    from voting.chain import Ed25519Verifier
+    from tests.wallet.test_split_view import three_witnesses, witnessed_election
 
-    made = make_world(tmp_path / "world")
-    try:
-        LocalBoard.open_or_create(made.board, made.env, keystore="file").close()
-        host = BoardHost.open(str(made.board), made.env)
-        origin = f"{host.info.name}/{ELECTION}"
+    with opened_world(tmp_path / "world", election=False) as made:
         with three_witnesses(tmp_path) as witnesses:
-            for state in witnesses.states.values():
-                state.add_log(origin, Ed25519Verifier.from_vkey(host.info.vkey))
-            with served_board(made, made.board, witnesses) as url:
-                setup_election(made, board=url, witnesses=witnesses.policy)
+            witnessed_election(made, witnesses)
         # The operator rebuilds the board file with the same entries and a checkpoint signed
         # with its key alone: none of its checkpoints carries a cosignature any more.
         with LocalBoard.open(made.board, made.env) as board:
@@ -359,6 +336,3 @@ def test_a_checkpoint_without_the_witness_quorum_is_refused_before_voting(
         assert "missing: w1, w2, w3" in str(caught.value)
         assert _size(made) == before
         assert list_receipts(made.wallets["v1"]) == []
-    finally:
-        for opened in made.wallets.values():
-            opened.__exit__()

@@ -22,7 +22,7 @@ from tests.wallet.test_elections_service import (
     World,
     cast,
     make_world,
-    setup_election,
+    opened_world,
 )
 from voting.board import Entry, Head
 from wallet.services import (
@@ -72,11 +72,8 @@ class StopAfterCommit:
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    made = make_world(tmp_path)
-    setup_election(made)
-    yield made
-    for wallet in made.wallets.values():
-        wallet.__exit__()
+    with opened_world(tmp_path) as made:
+        yield made
 
 
 def test_a_vote_stopped_after_the_commit_gets_its_receipt_next_run(world: World) -> None:

@@ -17,6 +17,7 @@ from voting.audit._findings import Findings
 from voting.audit._report import Reason
 from voting.audit._revocation import REVOKED, REVOKED_MESSAGE, judge_earlier
 from voting.audit._state import AuditState
+from voting.board import one_per_voter
 
 V5 = 5
 
@@ -110,14 +111,20 @@ def judge(
 
 
 def count(book: Ballots, challenged: set[str], revoting: str) -> dict[str, int]:
-    # §7 of the entries: challenged ballots never count; then one ballot per voter.
+    """The entry number of the ballot that counts for each voter (election-entries §7).
+
+    The book's valid ballots are those that passed V5-V7 and that no frozen list revokes
+    (steps 1 and 2 but for challenges); challenged ballots never count; of the rest, the
+    revoting rule is `voting.board.one_per_voter`, the very rule the tally's standings use.
+    """
     id_of = {i: bid for bid, i in book.ids.items()}
-    counted = {}
-    for voter, items in book.valid.items():
-        candidates = [i for i in items if id_of.get(i) not in challenged]
-        if candidates:
-            counted[voter] = candidates[0] if revoting == "first" else candidates[-1]
-    return counted
+    remaining = sorted(
+        (i, voter)
+        for voter, items in book.valid.items()
+        for i in items
+        if id_of.get(i) not in challenged
+    )
+    return one_per_voter(((voter, i) for i, voter in remaining), revoting)
 
 
 def ciphertexts(book: Ballots, entries: Sequence[bytes], i: int) -> tuple[tuple[bytes, ...], ...]:

@@ -72,7 +72,7 @@ from voting.board._rules import (
     check_signature,
     check_unplaced,
 )
-from voting.board._standing import STANDINGS, Standing, ballot_standings
+from voting.board._standing import STANDINGS, Standing, ballot_standings, one_per_voter
 from voting.board._state import (
     PHASES,
     ElectionState,
@@ -166,6 +166,7 @@ __all__ = [
     "launch_code",
     "load_record",
     "next_head",
+    "one_per_voter",
     "parse_time",
     "read_store",
     "referenced_status_lists",

@@ -259,14 +259,7 @@ class Entry:
         `seq` and `prev` (placed at a stand-in head, `Head.unplaced`, until the board places
         it). A voter's entry that carries a place has it ignored (it is not signed); any
         other entry must be in its canonical bytes, as `from_bytes` requires."""
-        if not isinstance(data, bytes | bytearray):
-            raise EncodingError("entry: want bytes")
-        if len(data) > MAX_ENTRY_BYTES:
-            raise EncodingError(f"entry: {len(data)} bytes, at most {MAX_ENTRY_BYTES}")
-        try:
-            obj = did.parse_json(bytes(data))
-        except DidError as exc:
-            raise EncodingError(f"entry: {exc}") from None
+        obj = _parse_entry_json(data)
         if not isinstance(obj, dict) or obj.get("type") not in SEQUENCED_TYPES:
             return cls.from_bytes(bytes(data))
         stand_in = Head.unplaced(check_election_id(obj.get("election")))
@@ -279,14 +272,7 @@ class Entry:
 
         `check_canonical=False` is only for bytes this library wrote after checking them.
         """
-        if not isinstance(data, bytes | bytearray):
-            raise EncodingError("entry: want bytes")
-        if len(data) > MAX_ENTRY_BYTES:
-            raise EncodingError(f"entry: {len(data)} bytes, at most {MAX_ENTRY_BYTES}")
-        try:
-            obj = did.parse_json(bytes(data))
-        except DidError as exc:
-            raise EncodingError(f"entry: {exc}") from None
+        obj = _parse_entry_json(data)
         entry = cls.from_json(obj)
         if not check_canonical:
             # The caller wrote these bytes itself after a full check (the board's own store),
@@ -322,3 +308,15 @@ def sign_entry(
 def next_head(entry: Entry) -> Head:
     """Return the head after `entry`."""
     return Head(entry.election, entry.seq + 1, entry.hash())
+
+
+def _parse_entry_json(data: bytes) -> Any:
+    """The JSON value of an entry's bytes, checked to be bytes and within the size bound."""
+    if not isinstance(data, bytes | bytearray):
+        raise EncodingError("entry: want bytes")
+    if len(data) > MAX_ENTRY_BYTES:
+        raise EncodingError(f"entry: {len(data)} bytes, at most {MAX_ENTRY_BYTES}")
+    try:
+        return did.parse_json(bytes(data))
+    except DidError as exc:
+        raise EncodingError(f"entry: {exc}") from None

@@ -1,8 +1,9 @@
 """Provides where each ballot stands: counted, superseded, challenged or excluded
 (election-entries §7).
 
-This is the one judgement of which ballots count: `counted_ballots`, and so the tally and the
-audit's count, take its "counted" ballots, and a wallet tells its voter the same judgement
+This is the one judgement of which ballots count: `counted_ballots`, and so the tally, take
+its "counted" ballots; the audit's count, over its own book of verified entries, chooses with
+the same revoting rule (`one_per_voter`); and a wallet tells its voter the same judgement
 with its reason: which ballot superseded theirs under which revoting rule, or which frozen
 status list excluded it. Before the election closes no list is frozen yet, so a ballot that
 counts then may still be excluded at the close (`final` is False until then).
@@ -10,9 +11,9 @@ counts then may still be excluded at the close (`final` is False until then).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from did.errors import DidError
 from voting._json import JsonObject
@@ -20,7 +21,13 @@ from voting.board._bodies import BallotBody, ChallengedBody, CloseBody
 from voting.board._election import ElectionBody
 from voting.board._entries import Entry
 
-__all__ = ["STANDINGS", "Standing", "ballot_standings", "frozen_status_problem"]
+__all__ = [
+    "STANDINGS",
+    "Standing",
+    "ballot_standings",
+    "frozen_status_problem",
+    "one_per_voter",
+]
 
 STANDINGS = ("counted", "superseded", "challenged", "excluded")
 # Why a frozen list keeps a ballot out, besides a set bit of the entry's own purpose.
@@ -28,6 +35,8 @@ NOT_FROZEN = "not-frozen"
 UNREADABLE = "unreadable"
 NO_CREDENTIAL = "no-credential"
 FAILED_CHECKS = "failed-checks"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -139,8 +148,8 @@ def _standings(entries: Sequence[Entry], excluded: Collection[str]) -> list[tupl
     frozen = close.by_id() if close is not None else None
     final = close is not None
     judged: list[tuple[Entry, Standing]] = []
-    # The position in `judged` of the ballot that counts for each voter so far.
-    chosen: dict[str, int] = {}
+    # (voter, position in `judged`) of each ballot left after steps (1) and (2), in log order.
+    remaining: list[tuple[str, int]] = []
     for entry in entries:
         body = entry.body
         if isinstance(body, ChallengedBody):
@@ -177,24 +186,37 @@ def _standings(entries: Sequence[Entry], excluded: Collection[str]) -> list[tupl
             )
             judged.append((entry, standing))
             continue
-        # (3) One ballot per voter: the first or the last of the remaining ones.
-        earlier = chosen.get(voter)
-        if earlier is not None and rule == "first":
-            kept = judged[earlier][1].ballot_id
-            standing = Standing(ballot_id, voter, entry.seq, "superseded", kept, rule, final=final)
-            judged.append((entry, standing))
-            continue
-        if earlier is not None:
-            old_entry, old = judged[earlier]
-            judged[earlier] = (
-                old_entry,
-                Standing(
-                    old.ballot_id, voter, old.index, "superseded", ballot_id, rule, final=final
-                ),
-            )
-        chosen[voter] = len(judged)
+        # (3) is judged below, once every remaining ballot of each voter is known.
+        remaining.append((voter, len(judged)))
         judged.append((entry, Standing(ballot_id, voter, entry.seq, "counted", final=final)))
+    # (3) One ballot per voter counts; each other remaining ballot is superseded by the one
+    # that followed it (revoting `last`) or by the first (revoting `first`).
+    counts = one_per_voter(remaining, rule)
+    following: dict[str, str] = {}
+    for voter, at in reversed(remaining):
+        entry, standing = judged[at]
+        if at != counts[voter]:
+            instead = judged[counts[voter]][1].ballot_id if rule == "first" else following[voter]
+            standing = Standing(
+                standing.ballot_id, voter, standing.index, "superseded", instead, rule, final=final
+            )
+            judged[at] = (entry, standing)
+        following[voter] = standing.ballot_id
     return judged
+
+
+def one_per_voter(ballots: Iterable[tuple[str, T]], revoting: str) -> dict[str, T]:
+    """Step (3) of §7, the revoting rule: of each voter's ballots that may count, given as
+    (voter, ballot) in log order, the one that counts: the first under `first`, else the last.
+
+    The one place the rule is written: the standings (and so the tally) and the audit's
+    count, which works on its own book of verified entries, both choose with it.
+    """
+    kept: dict[str, T] = {}
+    for voter, ballot in ballots:
+        if revoting != "first" or voter not in kept:
+            kept[voter] = ballot
+    return kept
 
 
 def ballot_standings(

@@ -14,14 +14,15 @@ instead of copying a builder into each test folder:
 
 `small_manifest` and `ceremony` make elections off the board, for tests of ballots, proofs
 and tallies; `honest_run` is a whole election with every kind of entry; `write_record`
-writes a record directory from raw entry bytes.
+writes a record directory from raw entry bytes; `forged_ballot` and `relinked` are an
+operator's forgeries.
 
 Nothing here is fit for production: `SeededRng` is reproducible by design. A test fails if
 anything outside the tests and benchmarks imports this module.
 """
 
 from voting.testing._ceremony import ceremony, small_manifest
-from voting.testing._records import forged_ballot, honest_run, write_record
+from voting.testing._records import forged_ballot, honest_run, relinked, write_record
 from voting.testing._rng import SeededRng
 from voting.testing._world import (
     CLOSES,
@@ -51,6 +52,7 @@ __all__ = [
     "ceremony",
     "forged_ballot",
     "honest_run",
+    "relinked",
     "small_manifest",
     "write_record",
 ]

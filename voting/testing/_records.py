@@ -3,9 +3,11 @@ entry, and a writer of record directories (record spec §9) from raw entry bytes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from voting.board import CHECKPOINT_FILE, ENTRIES_FILE, VKEY_FILE, BallotBody
+from voting.board import CHECKPOINT_FILE, ENTRIES_FILE, VKEY_FILE, ZERO_HASH, BallotBody, Entry
 from voting.chain import (
     Checkpoint,
     Ed25519Signer,
@@ -59,6 +61,17 @@ def forged_ballot(run: Run, ballot_id: str) -> BallotBody:
     world = run.world
     credential = world.credential(world.outsider, 9, issuer=world.outsider)
     return run.ballot_body(world.outsider, ballot_id, "ada", credential=credential)
+
+
+def relinked(entries: Sequence[Entry]) -> list[Entry]:
+    """`entries` with each one's `prev` made the hash of the one before: the chain as an
+    operator who rewrote entries re-links it, so that only the signatures can tell."""
+    linked, prev = [], ZERO_HASH
+    for entry in entries:
+        entry = replace(entry, prev=prev)
+        linked.append(entry)
+        prev = entry.hash()
+    return linked
 
 
 def write_record(directory: Path, entries: list[bytes], signer: Ed25519Signer, origin: str) -> Path:

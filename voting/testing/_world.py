@@ -37,7 +37,7 @@ from voting.board import (
     launch_code,
     sign_entry,
 )
-from voting.chain import Ed25519Signer, LogStore, Receipt
+from voting.chain import Ed25519Signer, LogStore, Receipt, WitnessPolicy
 from voting.testing._rng import SeededRng
 
 #: The world's epoch: credentials are issued a day before, the election is created at T0.
@@ -129,6 +129,27 @@ class World:
                 Contest("measure", "Measure", (Option("yes", "Yes"), Option("no", "No")), 0, 1),
             ),
             eligibility=eligibility,
+        )
+
+    def election_body(
+        self,
+        manifest: Manifest | None = None,
+        *,
+        revoting: str = "last",
+        witnesses: WitnessPolicy | None = None,
+    ) -> ElectionBody:
+        """The election entry's body for `manifest` (default: `manifest()`) on this world's
+        board: its window is OPENS to CLOSES, its origin and key the board signer's."""
+        return ElectionBody(
+            self.manifest() if manifest is None else manifest,
+            self.authority.did,
+            tuple(t.did for t in self.trustees),
+            OPENS,
+            CLOSES,
+            revoting,
+            f"{self.board_signer.name}/{ELECTION_ID}",
+            self.board_signer.verifier().to_vkey(),
+            witnesses,
         )
 
     def trustee_objects(self, manifest: Manifest) -> list[Trustee]:
@@ -223,16 +244,7 @@ class Run:
 
     def election_body(self, revoting: str = "last") -> ElectionBody:
         """The election entry's body for this board."""
-        return ElectionBody(
-            self.manifest,
-            self.world.authority.did,
-            tuple(t.did for t in self.world.trustees),
-            OPENS,
-            CLOSES,
-            revoting,
-            self.board.origin(ELECTION_ID),
-            self.board.vkey,
-        )
+        return self.world.election_body(self.manifest, revoting=revoting)
 
     def setup(self, revoting: str = "last") -> None:
         """Create, run the ceremony on the chain, and open the election at OPENS."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from wallet.board._host import BoardHost
@@ -12,6 +11,8 @@ from wallet.board._status_lists import StatusLists
 from wallet.board._witnessing import ROUND_DEADLINE, Witnessing
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from voting.chain import Ed25519Signer
     from wallet.server import Guard, Limits
 
@@ -31,7 +32,10 @@ def board_service(
     witnesses: Mapping[str, str] | None = None,
     witness_deadline: float = ROUND_DEADLINE,
 ) -> BoardService:
-    """The board's service with the real clock and a deadline-bound resolver by default.
+    """The board's service with a deadline-bound resolver by default.
+
+    `now` is the board's clock: a caller with an `Environment` passes its `now`; without
+    one it is the system clock, read through the environment's own default (`system_clock`).
 
     That resolver reaches did:web hosts on this machine or a private network only with
     `allow_private_network`. `witnesses` says where each witness (by the name its
@@ -49,12 +53,16 @@ def board_service(
             timeout=FETCH_DEADLINE / 3,
             allow_private_network=allow_private_network,
         )
+    if now is None:
+        from wallet.services._session import system_clock
+
+        now = system_clock
     holder: list[BoardService] = []
     status = StatusLists(host, lambda: holder[0].store())
     service = BoardService(
         host,
         signer,
-        now=now or (lambda: datetime.now(UTC)),
+        now=now,
         resolver=resolver,
         status_lists=status,
         witnessing=Witnessing(witnesses or {}, deadline=witness_deadline),

@@ -174,7 +174,7 @@ def info(
     else:
         env = environment()
         host = BoardHost.open(board, env, key_dir=key_dir)
-        service = board_service(host, None, resolver=object())  # Reading needs no key.
+        service = board_service(host, None, now=env.now, resolver=object())  # Needs no key.
         try:
             data = {
                 "board": host.display,

@@ -120,7 +120,8 @@ def stdin_as_files(*given: Path | None) -> Iterator[list[Path | None]]:
     """The paths given, with `-` replaced by a private temporary file holding stdin.
 
     For options whose file is read by a library that wants a path (a status list, a key, a
-    receipt). stdin can be read once: naming it twice is a usage error.
+    receipt). stdin can be read once: naming it twice is a usage error. An error that names
+    the temporary file names `-` (stdin) instead: the user never saw that path.
     """
     if sum(is_stdio(path) for path in given) > 1:
         from wallet.errors import UsageError
@@ -134,7 +135,23 @@ def stdin_as_files(*given: Path | None) -> Iterator[list[Path | None]]:
     with tempfile.TemporaryDirectory(prefix="wallet-stdin-") as folder:
         kept = Path(folder) / "stdin"
         kept.write_text(sys.stdin.read(), encoding="utf-8")
-        yield [kept if is_stdio(path) else path for path in given]
+        with spooled_stdin(kept):
+            yield [kept if is_stdio(path) else path for path in given]
+
+
+@contextmanager
+def spooled_stdin(kept: Path) -> Iterator[None]:
+    """Errors raised inside name `- (stdin)` where they name `kept`, the file stdin was
+    spooled to: the user never saw that path.
+
+    The error keeps its type (and so its exit code); only the path in its text changes.
+    """
+    try:
+        yield
+    except Exception as exc:
+        if exc.args and isinstance(exc.args[0], str) and str(kept) in exc.args[0]:
+            exc.args = (exc.args[0].replace(str(kept), "- (stdin)"), *exc.args[1:])
+        raise
 
 
 def confirm(action: str, yes: bool) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -26,7 +29,7 @@ from wallet.cli._common import (
 from wallet.cli._output import write_document
 
 if TYPE_CHECKING:
-    from wallet.services import Verification
+    from wallet.services import TrustDecision, Verification
 
 app = typer.Typer(
     rich_markup_mode=None,
@@ -75,6 +78,48 @@ StatusFileOption = Annotated[
 ]
 
 
+@dataclass(frozen=True)
+class VerifierInputs:
+    """What a verify command read: the document's text, the trust decision and the status
+    list files (the last two as the services take them)."""
+
+    text: str
+    trust: TrustDecision | None
+    status_list_files: list[Path]
+
+
+@contextmanager
+def verifier_inputs(
+    file: Path,
+    what: str,
+    *,
+    trust: list[str] | None,
+    trust_any: bool,
+    issuer_key: Path | None,
+    status_list_file: list[Path] | None,
+) -> Iterator[VerifierInputs]:
+    """Read a verify command's document and trust options; any one of its files may be `-`.
+
+    The files stay readable until the block ends, as a status list or key spooled from
+    stdin is read by the verification itself.
+    """
+    from wallet.services import trust_decision
+
+    lists = status_list_file or []
+    # A trusted key file may come on stdin too (`--trust -`); it goes last.
+    trusted = [t for t in trust or [] if t != "-"]
+    piped = [Path("-")] if len(trusted) < len(trust or []) else []
+    with stdin_as_files(file, issuer_key, *lists, *piped) as (source, key, *files):
+        assert source is not None  # `file` is required.
+        if piped:
+            trusted.append(str(files.pop()))
+        yield VerifierInputs(
+            read_input(source, what),
+            trust_decision(trusted, trust_any=trust_any, issuer_key=key),
+            [f for f in files if f is not None],
+        )
+
+
 def finish_verification(verification: Verification, as_json: bool) -> None:
     """Print a verification and exit 1 unless it verified; warnings go to stderr."""
     from did import NO_TRUST_DECISION
@@ -119,21 +164,17 @@ def verify(
       curl -s https://issuer.example/bob.json | wallet credential verify - --trust-any
       cat bob.json | wallet --json credential verify - --issuer-key issuer.jwk
     """
-    from wallet.services import trust_decision, verify_credential_text
+    from wallet.services import verify_credential_text
 
-    lists = status_list_file or []
-    # A trusted key file may come on stdin too (`--trust -`); it goes last.
-    trusted = [t for t in trust or [] if t != "-"]
-    piped = [Path("-")] if len(trusted) < len(trust or []) else []
-    with stdin_as_files(file, issuer_key, *lists, *piped) as (source, key, *files):
-        assert source is not None  # `file` is required.
-        if piped:
-            trusted.append(str(files.pop()))
+    with verifier_inputs(
+        file, "credential", trust=trust, trust_any=trust_any, issuer_key=issuer_key,
+        status_list_file=status_list_file,
+    ) as read:  # fmt: skip
         report = verify_credential_text(
-            read_input(source, "credential"),
+            read.text,
             now=now(),
-            trust=trust_decision(trusted, trust_any=trust_any, issuer_key=key),
-            status_list_files=[f for f in files if f is not None],
+            trust=read.trust,
+            status_list_files=read.status_list_files,
             allow_private_network=environment().allow_private_network,
         )
     finish_verification(report, json_of(ctx, json_))

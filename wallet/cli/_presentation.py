@@ -7,13 +7,14 @@ from typing import Annotated
 
 import typer
 
-from wallet.cli._common import JsonOption, json_of, now, read_input, stdin_as_files
+from wallet.cli._common import JsonOption, json_of, now
 from wallet.cli._credential import (
     IssuerKeyOption,
     StatusFileOption,
     TrustAnyOption,
     TrustOption,
     finish_verification,
+    verifier_inputs,
 )
 
 app = typer.Typer(
@@ -56,23 +57,19 @@ def verify(
       wallet credential present 3f2a --holder bob --challenge n1 -o - | \\
           wallet presentation verify - --challenge n1 --trust-any --json
     """
-    from wallet.services import trust_decision, verify_presentation_text
+    from wallet.services import verify_presentation_text
 
-    lists = status_list_file or []
-    # A trusted key file may come on stdin too (`--trust -`); it goes last.
-    trusted = [t for t in trust or [] if t != "-"]
-    piped = [Path("-")] if len(trusted) < len(trust or []) else []
-    with stdin_as_files(file, issuer_key, *lists, *piped) as (source, key, *files):
-        assert source is not None  # `file` is required.
-        if piped:
-            trusted.append(str(files.pop()))
+    with verifier_inputs(
+        file, "presentation", trust=trust, trust_any=trust_any, issuer_key=issuer_key,
+        status_list_file=status_list_file,
+    ) as read:  # fmt: skip
         report = verify_presentation_text(
-            read_input(source, "presentation"),
+            read.text,
             challenge=challenge,
             domain=domain,
             now=now(),
-            trust=trust_decision(trusted, trust_any=trust_any, issuer_key=key),
-            status_list_files=[f for f in files if f is not None],
+            trust=read.trust,
+            status_list_files=read.status_list_files,
         )
     finish_verification(report, json_of(ctx, json_))
 

@@ -21,6 +21,7 @@ from wallet.cli._common import (
     json_of,
     message,
     settings,
+    spooled_stdin,
 )
 
 KeystoreOption = Annotated[
@@ -156,7 +157,9 @@ def _staged(file: Path) -> Iterator[Path]:
         yield file
         return
     with tempfile.TemporaryDirectory(prefix="wallet-backup-") as folder:
-        yield Path(folder) / "wallet.backup"
+        staged = Path(folder) / "wallet.backup"
+        with spooled_stdin(staged):
+            yield staged
 
 
 def _stdin_bytes() -> bytes:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wallet.errors import NotFound, UsageError, VerificationFailed
+from wallet.errors import NotFound, NotOpen, UsageError, VerificationFailed
 from wallet.services._board_api import BoardClient
 from wallet.services._board_open import using_board
 from wallet.services._credentials import list_credentials, show_credential
@@ -27,7 +27,9 @@ from wallet.services._session import Wallet
 from wallet.services._trust import verified_setup
 
 if TYPE_CHECKING:
-    from voting.board import EligibilityRule, EntryBody
+    from datetime import datetime
+
+    from voting.board import ElectionState, EligibilityRule, EntryBody
 
 # What a voter's own check of a challenged ballot establishes (DESIGN §5.1).
 CHALLENGE_CHECKS = (
@@ -86,6 +88,41 @@ def _refuse_a_second_ballot(board: BoardClient, election: str, voter: str) -> No
             )
 
 
+def _check_open(state: ElectionState, election: str, now: datetime) -> None:
+    """Raise NotOpen, saying when the window opens or closed (local time), unless a ballot
+    made `now` could be accepted.
+
+    The window is judged by the entry's own time, as the board's replayable rule does (§6
+    step 2b), so nothing the board would take is refused here. The verified setup stops at
+    `open`, so a closed election shows as open with its window past.
+    """
+    body = state.election
+    opens, closes = (None, None) if body is None else (body.opens, body.closes)
+    if body is None or state.phase != "open":
+        window = (
+            "" if body is None else f" (its window: {_local(body.opens)} to {_local(body.closes)})"
+        )
+        raise NotOpen(
+            f"{election} is not open for voting yet: the authority has not opened it{window}",
+            opens=opens, closes=closes,
+        )  # fmt: skip
+    if now < body.opens:
+        raise NotOpen(
+            f"{election} is not open for voting yet: it opens {_local(body.opens)}",
+            opens=opens, closes=closes,
+        )  # fmt: skip
+    if now >= body.closes:
+        raise NotOpen(
+            f"{election} is closed for voting: it closed {_local(body.closes)}",
+            opens=opens, closes=closes,
+        )  # fmt: skip
+
+
+def _local(moment: datetime) -> str:
+    """`moment` in the machine's local time zone, as a person reads it."""
+    return f"{moment.astimezone():%Y-%m-%d %H:%M %Z}"
+
+
 def vote(
     wallet: Wallet,
     board_path: Path | str | BoardClient,
@@ -109,8 +146,7 @@ def vote(
         # checked against a pinned checkpoint, gives the joint key the ballot is encrypted to.
         # Whether voting is still open is the window's to say, which the board's rules judge.
         state = verified_setup(wallet, board, election)
-        if state.phase != "open":
-            raise UsageError(f"{election} is not open for voting (phase {state.phase})")
+        _check_open(state, election, wallet.env.now())
         crypto = state.require_crypto()
         voter = find_identity(wallet, as_).did
         if not challenge and state.require_election().revoting == "first":

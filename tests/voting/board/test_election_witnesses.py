@@ -15,7 +15,7 @@ import did
 from voting.board import ElectionBody
 from voting.chain import CosignatureSigner, CosignatureVerifier, WitnessPolicy
 from voting.errors import EncodingError, VotingError
-from voting.testing import CLOSES, OPENS, World
+from voting.testing import OPENS, World
 
 WORLD = World()
 
@@ -25,17 +25,7 @@ def _witness(i: int) -> CosignatureVerifier:
 
 
 def _body(policy: WitnessPolicy | None) -> ElectionBody:
-    return ElectionBody(
-        WORLD.manifest(),
-        WORLD.authority.did,
-        tuple(t.did for t in WORLD.trustees),
-        OPENS,
-        CLOSES,
-        "last",
-        "board.example/city-2030",
-        WORLD.board_signer.verifier().to_vkey(),
-        policy,
-    )
+    return WORLD.election_body(witnesses=policy)
 
 
 @settings(max_examples=25, deadline=None)

@@ -40,7 +40,7 @@ from voting.board import (
 from voting.election import Election
 from voting.errors import EncodingError, RejectedEntry
 from voting.tally import aggregate, combine, partial_decrypt
-from voting.testing import CLOSES, ELECTION_ID, OPENS, T0, SeededRng, World
+from voting.testing import ELECTION_ID, T0, SeededRng, World
 
 WORLD = World()
 
@@ -75,16 +75,7 @@ def _bodies() -> list[tuple[object, str]]:
     tally = aggregate(election, [ballot])
     dshares = [partial_decrypt(election, tally, k, rng) for k in keys[:2]]
     result = combine(election, tally, dshares)
-    election_body = ElectionBody(
-        manifest,
-        w.authority.did,
-        tuple(t.did for t in w.trustees),
-        OPENS,
-        CLOSES,
-        "last",
-        "board.example/city-2030",
-        w.board_signer.verifier().to_vkey(),
-    )
+    election_body = w.election_body(manifest)
     h = election.extended_hash
     return [
         (election_body, w.authority.vm),

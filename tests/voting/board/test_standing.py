@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from voting.board import BallotBody, CloseBody, ballot_standings, counted_ballots
+from hypothesis import given
+from hypothesis import strategies as st
+
+from voting.board import BallotBody, CloseBody, ballot_standings, counted_ballots, one_per_voter
 from voting.chain import MemoryLogStore
 from voting.testing import CLOSES, ELECTION_ID, OPENS, STATUS_URL, Run, World
 
@@ -34,6 +37,33 @@ def test_revoting_last_supersedes_the_earlier_ballot() -> None:
     assert (first.superseded_by, first.rule, first.final) == ("b0-again", "last", False)
     assert first.describe() == "superseded by a later ballot b0-again (revoting: last)"
     assert standings["b1"].describe().startswith("counted so far")
+
+
+def test_under_revoting_last_each_ballot_is_superseded_by_the_one_after_it() -> None:
+    world = World()
+    r = _run(world, "last")
+    for ballot_id, choice in (("b0", "ada"), ("b0-2", "bob"), ("b0-3", "ada")):
+        r.vote(world.voters[0], ballot_id, choice)
+    standings = ballot_standings(r.board.entries(ELECTION_ID))
+    assert [(s.ballot_id, s.status, s.superseded_by) for s in standings.values()] == [
+        ("b0", "superseded", "b0-2"),
+        ("b0-2", "superseded", "b0-3"),
+        ("b0-3", "counted", None),
+    ]
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from("abc"), st.integers(0, 99)), max_size=12),
+    st.sampled_from(["first", "last"]),
+)
+def test_one_per_voter_keeps_each_voters_first_or_last_ballot(
+    ballots: list[tuple[str, int]], revoting: str
+) -> None:
+    kept = one_per_voter(ballots, revoting)
+    assert set(kept) == {voter for voter, _ in ballots}
+    for voter, ballot in kept.items():
+        own = [b for v, b in ballots if v == voter]
+        assert ballot == (own[0] if revoting == "first" else own[-1])
 
 
 def test_revoting_first_keeps_the_first_ballot() -> None:

@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 
 from voting.board import (
-    ZERO_HASH,
     ElectionBody,
     Entry,
     Head,
@@ -26,7 +25,7 @@ from voting.chain import (
 )
 from voting.errors import UntrustedRecord
 from voting.tally import ContestResult
-from voting.testing import ELECTION_ID, Run, honest_run
+from voting.testing import ELECTION_ID, Run, honest_run, relinked
 
 
 @pytest.fixture(scope="module")
@@ -36,15 +35,6 @@ def run() -> Run:
 
 def _entries(run: Run) -> list[Entry]:
     return list(run.board.entries(ELECTION_ID))
-
-
-def _relink(entries: list[Entry]) -> list[Entry]:
-    linked, prev = [], ZERO_HASH
-    for entry in entries:
-        entry = replace(entry, prev=prev)
-        linked.append(entry)
-        prev = entry.hash()
-    return linked
 
 
 def test_an_honest_record_verifies_at_both_depths(run: Run) -> None:
@@ -76,7 +66,7 @@ def test_ballots_are_checked_by_the_rules_alone_unless_counting(run: Run) -> Non
     entries = _entries(run)
     index = next(i for i, e in enumerate(entries) if e.type == "ballot")
     tampered = replace(entries[index], signature=bytes(64))
-    forged = _relink([*entries[:index], tampered, *entries[index + 1 :]])
+    forged = relinked([*entries[:index], tampered, *entries[index + 1 :]])
     # A ballot's signature does not cover its place, so re-linking breaks none of them; the
     # non-ballot entries after it are re-linked and so fail their signatures.
     with pytest.raises(UntrustedRecord) as counting:
