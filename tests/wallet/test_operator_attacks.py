@@ -34,9 +34,10 @@ from tests.wallet.test_elections_service import (
     make_world,
     setup_election,
 )
-from tests.wallet.test_verifying_wallet import _entries, _relink, _size
+from tests.wallet.test_verifying_wallet import _entries, _size
 from voting.board import ElectionBody
 from voting.chain import Checkpoint, Ed25519Signer, SqliteLogStore, sign_checkpoint
+from voting.testing import relinked
 from wallet.board import BoardHost, board_service
 from wallet.errors import BoardUntrusted
 from wallet.services import (
@@ -197,7 +198,7 @@ def test_a_board_that_fails_verification_pins_nothing(world: World) -> None:
     mirror = world.root / "mirror.sqlite"
     with SqliteLogStore(mirror) as store:
         store.create_log(ELECTION)
-        store.append_many(ELECTION, [e.to_bytes() for e in _relink([renamed, *entries[1:]])])
+        store.append_many(ELECTION, [e.to_bytes() for e in relinked([renamed, *entries[1:]])])
         size = store.size(ELECTION)
         body = Checkpoint(origin, size, store.root(ELECTION, size))
         store.put_checkpoint(ELECTION, sign_checkpoint(body, impostor).to_text())
