@@ -285,13 +285,6 @@ def standing_at(entries: Sequence[Entry], index: int) -> Standing | None:
     return ballot_standings(entries).get(body.ballot.ballot_id)
 
 
-def _newest_note(board: BoardClient, election: str) -> Note:
-    note = board.checkpoint(election)
-    if note is None:
-        raise NotFound(f"no election {election!r} on board {board.location}")
-    return note
-
-
 def _from_file(path: Path, board: Path | None) -> tuple[str, str, bytes]:
     """A receipt file's text, its election id and its leaf hash (from the `extra` line)."""
     from voting.chain import Receipt
@@ -331,7 +324,7 @@ def check_receipt(
     obtained elsewhere (`other_checkpoint`, another voter's or an auditor's) is signed by the
     board and consistent with the receipt's, whichever is older. (5) The newest is remembered.
     """
-    from voting.chain import Checkpoint, Ed25519Verifier, Note, Receipt, verify_receipt
+    from voting.chain import Ed25519Verifier, Note, Receipt, verify_receipt
     from voting.errors import ChainError
     from wallet.services._trust import verified_state
     from wallet.services._witnessed import require_cosigned
@@ -356,7 +349,6 @@ def check_receipt(
         # pinned before, then pinned) and the record it signs is verified (DESIGN §5.6).
         state = verified_state(wallet, board, election)
         body = state.require_election()
-        newest = Checkpoint.from_text(_newest_note(board, election).text)
         # (1) The receipt's checkpoint is signed by the election's board key, and the
         # inclusion proof leads from the entry's leaf hash to its root.
         try:
@@ -383,7 +375,7 @@ def check_receipt(
         election,
         receipt.index,
         opened.checkpoint.size,
-        newest.size,
+        state.size,  # the board's newest checkpoint, the one verified above
         newest_seen,
         None if standing is None else standing.status,
         None if standing is None else standing.describe(),
