@@ -8,6 +8,9 @@ voter's, trustee's or authority's key) on wallets that verify what they read (DE
   and trustees, so every entry verifies) under a fresh board key, hence a fresh origin for
   which the wallet has pinned nothing. A wallet that verified the election before must not
   take the new one for it: its next ballot would be encrypted to the operator's trustees.
+- Pin poisoning: a board whose record fails verification must leave nothing pinned.
+- A dropped ballot: the board answers a ballot with a receipt that does not include it;
+  `vote` must not report it cast.
 """
 
 from __future__ import annotations
