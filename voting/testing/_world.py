@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -243,8 +243,10 @@ class Run:
         return self.board.append(self.entry(body, party))
 
     def election_body(self, revoting: str = "last") -> ElectionBody:
-        """The election entry's body for this board."""
-        return self.world.election_body(self.manifest, revoting=revoting)
+        """The election entry's body for this run's board (its origin and key, which are
+        the world's board signer's only when the run's board is the world's)."""
+        body = self.world.election_body(self.manifest, revoting=revoting)
+        return replace(body, origin=self.board.origin(ELECTION_ID), vkey=self.board.vkey)
 
     def setup(self, revoting: str = "last") -> None:
         """Create, run the ceremony on the chain, and open the election at OPENS."""
