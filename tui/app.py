@@ -74,7 +74,13 @@ class WalletApp(App[None]):
 
     def action_switch(self, name: str) -> None:
         """Show one of the main screens (identities, credentials, elections,
-        receipts, audit) in place of another."""
+        receipts, audit) in place of another.
+
+        From a screen pushed over a main one (a ballot, a result; the palette reaches them
+        too), the pushed screens are closed first: a main screen is in the stack only once.
+        """
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
         if self.screen is not self.get_screen(name):
             self.switch_screen(name)
 
@@ -123,11 +129,7 @@ class WalletApp(App[None]):
         audit = self.get_screen("audit")
         assert isinstance(audit, AuditScreen)
         run = audit.audit_election
-        if self.screen is not audit:
-            # From a pushed screen (a result), the main screen below it is replaced.
-            while len(self.screen_stack) > 2:
-                self.pop_screen()
-            self.switch_screen("audit")
+        self.action_switch("audit")
         self.call_later(run, board, election)
 
     def action_open_audit(self) -> None:

@@ -192,11 +192,13 @@ class ElectionsLoaded(Message):
 
 @dataclass
 class BallotReady(Message):
-    """What the ballot form needs: the election's summary and who may vote."""
+    """What the ballot form needs: the election's summary and who may vote (those holding a
+    credential the election accepts first, their DIDs in `eligible`)."""
 
     board: Location
     summary: ElectionSummary
     identities: list[Identity]
+    eligible: set[str]
 
 
 @dataclass

@@ -132,3 +132,28 @@ def test_the_form_enforces_the_contest_limits() -> None:
     assert ballot.problems() == []
     assert ballot.for_service() == {"mayor": {"bob": 1}, "seats": {"a": 1}}
     assert ballot.review() == [("Mayor", "Bob"), ("Council", "a")]
+
+
+def test_the_identity_holding_an_accepted_credential_is_offered_first() -> None:
+    from tui.data import eligible_first
+    from wallet.services import CredentialSummary, Identity
+
+    def identity(did: str) -> Identity:
+        return Identity(did=did, label=did[-1], method="key", created="2026-01-01T00:00:00Z")
+
+    def held(subject: str, issuer: str, kind: str) -> CredentialSummary:
+        return CredentialSummary("c", "di", ("VerifiableCredential", kind), issuer, subject,
+                                 None, None, "2026-01-01T00:00:00Z")  # fmt: skip
+
+    a, b, c = identity("did:ex:a"), identity("did:ex:b"), identity("did:ex:c")
+    credentials = [
+        held("did:ex:c", "did:ex:authority", "VoterCredential"),
+        held("did:ex:b", "did:ex:someone-else", "VoterCredential"),
+        held("did:ex:a", "did:ex:authority", "LibraryCard"),
+    ]
+    rule = {"issuers": ["did:ex:authority"], "credentialType": "VoterCredential"}
+    ordered, eligible = eligible_first([a, b, c], credentials, rule)
+    assert [i.did for i in ordered] == ["did:ex:c", "did:ex:a", "did:ex:b"]
+    assert eligible == {"did:ex:c"}
+    # No rule at hand: the order is kept and everyone holding a credential is offered.
+    assert eligible_first([a, b, c], [], None) == ([a, b, c], set())

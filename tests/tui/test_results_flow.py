@@ -63,6 +63,13 @@ async def test_the_result_shows_counts_exclusions_and_the_audit(world: ElectionW
         assert isinstance(app.screen, AuditScreen)
         assert static_text(app, "#record").startswith(f"Election {ELECTION} on ")
         assert app.screen.query_one(VerificationTable).row_count >= 14
+        # The palette's sections work from a pushed screen too: it is closed first.
+        await pilot.press("3", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ResultScreen)
+        app.action_switch("receipts")
+        await settle(pilot)
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["ReceiptsScreen"]
 
 
 def test_excluded_ballots_are_counted_by_reason() -> None:

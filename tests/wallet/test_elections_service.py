@@ -78,11 +78,12 @@ class World:
         return self.root / name
 
 
-def make_world(root: Path, voters: int = 3) -> World:
-    """Authority, 3 trustees, `voters` eligible voters and an outsider, each with a home."""
+def make_world(root: Path, voters: int = 3, seed: bytes = b"wallet tests") -> World:
+    """Authority, 3 trustees, `voters` eligible voters and an outsider, each with a home;
+    `seed` draws every key (another seed: other people)."""
     clock = MovingClock()
     start = clock.now
-    env = fixed_environment(ENVIRON, clock=clock)
+    env = fixed_environment(ENVIRON, clock=clock, seed=seed)
     world = World(root, root / "board.sqlite", start, clock, env)
     names = ["authority", "t1", "t2", "t3", *(f"v{i}" for i in range(1, voters + 1)), "outsider"]
     for name in names:

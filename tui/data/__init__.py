@@ -1,6 +1,6 @@
 """Provides the TUI's non-visual layer: the session, the ballot model, failure wording, saving."""
 
-from tui.data.ballot import BallotChoices, ContestSpec, contests_from_summary
+from tui.data.ballot import BallotChoices, ContestSpec, contests_from_summary, eligible_first
 from tui.data.errors import describe_error, error_details
 from tui.data.files import SaveError, save_new_file, shown_path
 from tui.data.locations import Location, is_url, location_of, parse_location
@@ -23,6 +23,7 @@ __all__ = [
     "Session",
     "contests_from_summary",
     "describe_error",
+    "eligible_first",
     "error_details",
     "is_url",
     "location_of",

@@ -6,11 +6,12 @@ selection limits, so the form checks them at each step.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from wallet.services import ElectionSummary
+    from wallet.services import CredentialSummary, ElectionSummary, Identity
 
 
 @dataclass(frozen=True)
@@ -89,3 +90,26 @@ class BallotChoices:
             picked = [labels.get(o, o) for o in self.chosen.get(contest.id, [])]
             rows.append((contest.label, ", ".join(picked) or "(no choice)"))
         return rows
+
+
+def eligible_first(
+    identities: list[Identity],
+    credentials: list[CredentialSummary],
+    eligibility: Mapping[str, Any] | None,
+) -> tuple[list[Identity], set[str]]:
+    """The identities, those holding a credential the election accepts first, and their DIDs.
+
+    A credential is accepted when one of the election's issuers gave it, of its credential
+    type (record spec's eligibility rule); the board checks it again, this only orders the
+    form so that the identity most likely to vote is the one offered.
+    """
+    rule = eligibility or {}
+    issuers = set(rule.get("issuers") or ())
+    wanted = rule.get("credentialType")
+    holders = {
+        c.subject
+        for c in credentials
+        if c.subject and (not issuers or c.issuer in issuers) and (not wanted or wanted in c.types)
+    }
+    ordered = sorted(identities, key=lambda i: i.did not in holders)
+    return ordered, holders & {i.did for i in identities}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -29,17 +30,24 @@ class ChallengeDialog(ModalScreen[None]):
         Binding("enter", "close", "Back to the ballot", show=False),
     ]
 
-    def __init__(self, outcome: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        outcome: dict[str, Any],
+        labels: Mapping[str, tuple[str, Mapping[str, str]]] | None = None,
+    ) -> None:
+        """`labels` names each contest and its options as the ballot showed them (by id)."""
         super().__init__()
         self.outcome = outcome
+        self.labels = labels or {}
 
     def compose(self) -> ComposeResult:
         challenge = self.outcome.get("challenge", {})
         decoded = challenge.get("decoded", {})
-        picked = [
-            f"  {contest}: {', '.join(o for o, n in options.items() if n) or '(none)'}"
-            for contest, options in decoded.items()
-        ]
+        picked = []
+        for contest, options in decoded.items():
+            title, names = self.labels.get(contest, (contest, {}))
+            chosen = [names.get(o, o) for o, n in options.items() if n]
+            picked.append(f"  {title}: {', '.join(chosen) or '(none)'}")
         checked = [f"  ✓ {line}" for line in challenge.get("checked", [])]
         with Vertical():
             yield Label("Ballot challenged: it was opened, not counted", classes="title")

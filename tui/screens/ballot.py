@@ -41,8 +41,10 @@ class BallotScreen(WalletScreen):
         board: Location,
         summary: ElectionSummary,
         identities: list[Identity],
+        eligible: set[str] | None = None,
     ) -> None:
         super().__init__(session)
+        self.eligible = eligible or set()
         self.board = board
         self.summary = summary
         self.title_text = summary.title or summary.election
@@ -112,7 +114,9 @@ class BallotScreen(WalletScreen):
             self.step += 1
             self._show_step()
             return
-        review = ReviewScreen(self.session, self.board, self.summary, self.ballot, self.identities)
+        review = ReviewScreen(
+            self.session, self.board, self.summary, self.ballot, self.identities, self.eligible
+        )
         self.app.push_screen(review, self._reviewed)
 
     def action_previous(self) -> None:
@@ -134,4 +138,5 @@ class BallotScreen(WalletScreen):
         # choices kept, to cast a fresh encryption.
         self.step = 0
         self._show_step()
-        self.app.push_screen(ChallengeDialog(outcome.to_json()))
+        labels = {c.id: (c.label, dict(c.options)) for c in self.ballot.contests}
+        self.app.push_screen(ChallengeDialog(outcome.to_json(), labels))

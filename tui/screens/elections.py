@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
-from tui.data import Location, location_of
+from tui.data import Location, eligible_first, location_of
 from tui.data.boards import known_elections
 from tui.dialogs import LocationDialog
 from tui.messages import BallotReady, ElectionsLoaded, ServiceFailed
@@ -17,7 +17,7 @@ from tui.screens.ballot import BallotScreen
 from tui.screens.base import MainScreen, report_unlisted
 from tui.screens.result import ResultScreen
 from tui.widgets import ElectionTable, SectionBar
-from wallet.services import list_identities, show_election
+from wallet.services import list_credentials, list_identities, show_election
 
 #: What Enter does in each phase, and the hint saying so.
 _NEXT = {
@@ -146,13 +146,19 @@ class ElectionsScreen(MainScreen):
         try:
             summary = show_election(board, election, self.session.env)
             with self.session.open() as wallet:
-                identities = list_identities(wallet)
+                identities, eligible = eligible_first(
+                    list_identities(wallet),
+                    list_credentials(wallet),
+                    summary.manifest.eligibility,
+                )
         except Exception as exc:
             self.post_message(ServiceFailed.of("open the ballot", exc))
             return
-        self.post_message(BallotReady(board, summary, identities))
+        self.post_message(BallotReady(board, summary, identities, eligible))
 
     def on_ballot_ready(self, message: BallotReady) -> None:
         self.app.push_screen(
-            BallotScreen(self.session, message.board, message.summary, message.identities)
+            BallotScreen(
+                self.session, message.board, message.summary, message.identities, message.eligible
+            )
         )

@@ -48,8 +48,10 @@ class ReviewScreen(Screen[VoteOutcome | None]):
         summary: ElectionSummary,
         ballot: BallotChoices,
         identities: list[Identity],
+        eligible: set[str] | None = None,
     ) -> None:
         super().__init__()
+        self.eligible = eligible or set()
         self.session = session
         self.board = board
         self.summary = summary
@@ -82,9 +84,15 @@ class ReviewScreen(Screen[VoteOutcome | None]):
         choices.rstrip()
         yield Static(choices, id="choices")
         yield Label("Vote as", classes="hint")
-        options = [(f"{i.label or '—'}  {i.did}", i.did) for i in self.identities]
+        # Those holding a credential the election accepts come first, and say so; the DID
+        # chosen is shown whole on its own line, which a narrow terminal cuts last.
+        options = [
+            (f"{i.label or i.did}{' (eligible)' if i.did in self.eligible else ''}", i.did)
+            for i in self.identities
+        ]
         first = options[0][1] if options else Select.BLANK
         yield Select(options, value=first, id="voter", allow_blank=not options)
+        yield Static("" if first is Select.BLANK else str(first), id="did", classes="hint clipped")
         yield Static(
             "v casts it (encrypted, counted); h challenges it (opened and checked, never "
             "counted). Each asks first.",
@@ -102,6 +110,10 @@ class ReviewScreen(Screen[VoteOutcome | None]):
         if problems:
             self.query_one("#problem", Static).update(" ".join(problems))
         self.query_one(Select).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        voter = event.value
+        self.query_one("#did", Static).update(voter if isinstance(voter, str) else "")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("cast", "challenge", "back"):

@@ -145,6 +145,8 @@ def accept_checkpoint(
     note: Note,
     pinned: Checkpoint | None,
     prove: Callable[[int, int], Sequence[bytes]],
+    *,
+    latest: bool = True,
 ) -> Checkpoint:
     """Accept a checkpoint of `election`'s log, or raise UntrustedRecord saying why.
 
@@ -152,8 +154,12 @@ def accept_checkpoint(
     (2) When the election names witnesses, at least k of them cosigned it (C2SP
     tlog-cosignature). (3) It is consistent with `pinned`, the newest checkpoint the reader
     accepted before: `prove(old, new)` fetches the RFC 9162 consistency proof from the
-    board, which either the new or the pinned checkpoint may be the larger of. Returns the
-    newer of the two, which the caller pins.
+    board, which either the new or the pinned checkpoint may be the larger of. (4) With
+    `latest` (the board's answer to "your newest checkpoint", which the reader is about to
+    act on), it is not older than `pinned`: a board that rolls back to an older, consistent
+    checkpoint would hide the entries after it, such as the reader's own ballot. An older
+    checkpoint is fine where it is not the board's newest (a receipt's). Returns the newer
+    of the two, which the caller pins.
     """
     try:
         verifier = Ed25519Verifier.from_vkey(election.vkey)
@@ -171,6 +177,11 @@ def accept_checkpoint(
             ) from None
     if pinned is None:
         return new
+    if latest and new.size < pinned.size:
+        raise UntrustedRecord(
+            f"checkpoint: the board's newest checkpoint has size {new.size}, older than the "
+            f"one of size {pinned.size} pinned before: the board rolled back its log"
+        )
     first, second = (pinned, new) if pinned.size <= new.size else (new, pinned)
     try:
         proof = prove(first.size, second.size) if 0 < first.size < second.size else []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -137,12 +137,9 @@ class World:
         *,
         revoting: str = "last",
         witnesses: WitnessPolicy | None = None,
-        origin: str | None = None,
-        vkey: str | None = None,
     ) -> ElectionBody:
-        """The election entry's body for `manifest` (default: `manifest()`): its window is
-        OPENS to CLOSES; its board's origin and key are `origin` and `vkey`, by default the
-        world's own board signer's."""
+        """The election entry's body for `manifest` (default: `manifest()`) on this world's
+        board: its window is OPENS to CLOSES, its origin and key the board signer's."""
         return ElectionBody(
             self.manifest() if manifest is None else manifest,
             self.authority.did,
@@ -150,8 +147,8 @@ class World:
             OPENS,
             CLOSES,
             revoting,
-            origin or f"{self.board_signer.name}/{ELECTION_ID}",
-            vkey or self.board_signer.verifier().to_vkey(),
+            f"{self.board_signer.name}/{ELECTION_ID}",
+            self.board_signer.verifier().to_vkey(),
             witnesses,
         )
 
@@ -246,13 +243,10 @@ class Run:
         return self.board.append(self.entry(body, party))
 
     def election_body(self, revoting: str = "last") -> ElectionBody:
-        """The election entry's body for this board."""
-        return self.world.election_body(
-            self.manifest,
-            revoting=revoting,
-            origin=self.board.origin(ELECTION_ID),
-            vkey=self.board.vkey,
-        )
+        """The election entry's body for this board: its origin and key are the board's own
+        (a board under test may hold another key than the world's signer)."""
+        body = self.world.election_body(self.manifest, revoting=revoting)
+        return replace(body, origin=self.board.origin(ELECTION_ID), vkey=self.board.vkey)
 
     def setup(self, revoting: str = "last") -> None:
         """Create, run the ceremony on the chain, and open the election at OPENS."""

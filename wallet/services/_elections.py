@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wallet._db import ElectionRow
-from wallet.errors import FileProblem, NotFound, UsageError
+from wallet.errors import BoardUntrusted, FileProblem, NotFound, UsageError
 from wallet.services._board_api import BoardClient, Submitted
 from wallet.services._board_open import using_board
 from wallet.services._boards import LocalBoard
@@ -80,8 +80,35 @@ def post(
         lambda head: sign_entry(body, head, author=method, time=now, key=key, documents=documents),
     )
     known = body if isinstance(body, ElectionBody) else trusted
+    if known is not None:
+        _includes(submitted, known)
     observe_checkpoint(wallet, board, election, submitted.receipt.note, known)
     return submitted
+
+
+def _includes(submitted: Submitted, election: ElectionBody) -> None:
+    """The board's receipt proves the entry it accepted is in its log, where it says: a
+    board that answers as if it had appended an entry, but dropped it, is caught here, before
+    the wallet reports the entry posted (its index, the leaf hash of the entry as placed, and
+    the inclusion proof against the election's board key and origin)."""
+    from voting.chain import Ed25519Verifier, leaf_hash, verify_receipt
+    from voting.errors import ChainError
+
+    receipt, entry = submitted.receipt, submitted.entry
+    try:
+        if not receipt.index == submitted.index == entry.seq:
+            raise ChainError(f"index {receipt.index}, but the entry was placed at {entry.seq}")
+        verify_receipt(
+            receipt,
+            leaf_hash(entry.to_bytes()),
+            [Ed25519Verifier.from_vkey(election.vkey)],
+            origin=election.origin,
+        )
+    except ChainError as exc:
+        raise BoardUntrusted(
+            f"inclusion: the board's receipt does not prove the {entry.type} entry is in its "
+            f"log ({exc}); the board accepted it but did not append it"
+        ) from None
 
 
 def posted(submitted: Submitted, **detail: Any) -> Posted:

@@ -112,14 +112,19 @@ def reconcile(wallet: Wallet, board: BoardClient, election: str) -> Reconciled:
     """Complete the receipts of this election's pending entries that reached the board."""
     from voting.chain import leaf_hash
     from wallet.services._receipts import observe_checkpoint, store_receipt
+    from wallet.services._trust import verified_state
 
     mine = [
         p for p in pending_records(wallet) if p.board == board.location and p.election == election
     ]
     if not mine:
         return Reconciled()
+    # What the board shows is verified first (DESIGN §5.6): a pending entry is settled, and
+    # a checkpoint pinned, only on a record that checks.
+    state = verified_state(wallet, board, election)
+    body = state.require_election()
     where = {}
-    for index, entry in enumerate(board.entries(election)):
+    for index, entry in enumerate(state.all_entries):
         ballot = _ballot_of(entry)
         if ballot is not None:
             where[ballot] = (index, entry)
@@ -132,7 +137,7 @@ def reconcile(wallet: Wallet, board: BoardClient, election: str) -> Reconciled:
             continue
         index, entry = found
         receipt = board.inclusion(election, index)
-        observe_checkpoint(wallet, board, election, receipt.note)
+        observe_checkpoint(wallet, board, election, receipt.note, body)
         submitted = Submitted(index, entry, leaf_hash(entry.to_bytes()), receipt)
         store_receipt(wallet, board, submitted, voter=pending.voter, ballot_id=pending.ballot_id)
         settle(wallet, pending)

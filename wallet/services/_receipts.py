@@ -180,7 +180,9 @@ def observe_checkpoint(
 
     if body is None:
         body = election_body(board, election, Checkpoint.from_text(note.text).size)
-    current = accept(wallet, board, election, body, note)
+    # A receipt's checkpoint may be older than the pinned one (and is not what the board
+    # serves as its newest): consistency with it is what counts.
+    current = accept(wallet, board, election, body, note, latest=False)
     row = wallet.db.checkpoint(body.origin)
     return current.size if row is None else max(row.size, current.size)
 
@@ -283,13 +285,6 @@ def standing_at(entries: Sequence[Entry], index: int) -> Standing | None:
     return ballot_standings(entries).get(body.ballot.ballot_id)
 
 
-def _newest_note(board: BoardClient, election: str) -> Note:
-    note = board.checkpoint(election)
-    if note is None:
-        raise NotFound(f"no election {election!r} on board {board.location}")
-    return note
-
-
 def _from_file(path: Path, board: Path | None) -> tuple[str, str, bytes]:
     """A receipt file's text, its election id and its leaf hash (from the `extra` line)."""
     from voting.chain import Receipt
@@ -329,7 +324,7 @@ def check_receipt(
     obtained elsewhere (`other_checkpoint`, another voter's or an auditor's) is signed by the
     board and consistent with the receipt's, whichever is older. (5) The newest is remembered.
     """
-    from voting.chain import Checkpoint, Ed25519Verifier, Note, Receipt, verify_receipt
+    from voting.chain import Ed25519Verifier, Note, Receipt, verify_receipt
     from voting.errors import ChainError
     from wallet.services._trust import verified_state
     from wallet.services._witnessed import require_cosigned
@@ -354,7 +349,6 @@ def check_receipt(
         # pinned before, then pinned) and the record it signs is verified (DESIGN §5.6).
         state = verified_state(wallet, board, election)
         body = state.require_election()
-        newest = Checkpoint.from_text(_newest_note(board, election).text)
         # (1) The receipt's checkpoint is signed by the election's board key, and the
         # inclusion proof leads from the entry's leaf hash to its root.
         try:
@@ -369,7 +363,9 @@ def check_receipt(
         gossip = None
         if other_checkpoint is not None:
             verifier = Ed25519Verifier.from_vkey(body.vkey)
-            gossip = _gossip(board, election, verifier, opened.checkpoint, other_checkpoint)
+            gossip = _gossip(
+                board, election, verifier, body.origin, opened.checkpoint, other_checkpoint
+            )
             require_cosigned(Note.from_text(other_checkpoint), policy, "the other checkpoint")
         # (3, 5) ... and it is consistent with the newest one this wallet pinned.
         newest_seen = observe_checkpoint(wallet, board, election, receipt.note, body)
@@ -379,7 +375,7 @@ def check_receipt(
         election,
         receipt.index,
         opened.checkpoint.size,
-        newest.size,
+        state.size,  # the board's newest checkpoint, the one verified above
         newest_seen,
         None if standing is None else standing.status,
         None if standing is None else standing.describe(),
@@ -391,18 +387,25 @@ def check_receipt(
 
 
 def _gossip(
-    board: BoardClient, election: str, verifier: Any, mine: Checkpoint, other_text: str
+    board: BoardClient,
+    election: str,
+    verifier: Any,
+    origin: str,
+    mine: Checkpoint,
+    other_text: str,
 ) -> int:
     """Check a checkpoint obtained elsewhere against the receipt's; return its size.
 
-    Either may be the older one: the board must prove the newer extends the older (a proof
-    it cannot give, for a tree it does not serve, fails too). Equal sizes need equal roots.
+    It must be for `origin`, the one the election entry names (not whatever name the board
+    gives itself), signed by the election's board key. Either may be the older one: the
+    board must prove the newer extends the older (a proof it cannot give, for a tree it
+    does not serve, fails too). Equal sizes need equal roots.
     """
     from voting.chain import open_checkpoint, verify_checkpoint_consistency
     from voting.errors import ChainError
 
     try:
-        other = open_checkpoint(other_text, [verifier], origin=board.origin(election)).checkpoint
+        other = open_checkpoint(other_text, [verifier], origin=origin).checkpoint
     except ChainError as exc:
         raise VerificationFailed(f"gossip: the other checkpoint: {exc}") from None
     first, second = (mine, other) if mine.size <= other.size else (other, mine)

@@ -28,7 +28,7 @@ from datetime import UTC
 from typing import TYPE_CHECKING
 
 from wallet._db import CheckpointRow, VerifiedRow
-from wallet.errors import BoardUntrusted, NotFound
+from wallet.errors import BoardUntrusted, NotFound, WalletError
 from wallet.services._board_api import BoardClient
 from wallet.services._session import Wallet
 
@@ -80,10 +80,21 @@ def _pinned(wallet: Wallet | None, body: ElectionBody) -> Checkpoint | None:
 
 
 def accept(
-    wallet: Wallet | None, board: BoardClient, election: str, body: ElectionBody, note: Note
+    wallet: Wallet | None,
+    board: BoardClient,
+    election: str,
+    body: ElectionBody,
+    note: Note,
+    *,
+    latest: bool = True,
+    pin: bool = True,
 ) -> Checkpoint:
-    """Accept `note` as a checkpoint of the election (`voting.board.accept_checkpoint`) and
-    pin it when it is newer than what this wallet pinned; return the accepted checkpoint.
+    """Accept `note` as a checkpoint of the election (`voting.board.accept_checkpoint`) and,
+    with `pin`, pin it when it is newer than what this wallet pinned; return the accepted
+    checkpoint. `latest`: the note is the board's newest checkpoint (not a receipt's), so it
+    must not be older than the pinned one. `pin` False: the caller pins (`pin_checkpoint`)
+    only once the entries behind it verified, so that a board whose record fails cannot
+    leave its key or tree pinned for the election's origin.
 
     Without a wallet (`election show` needs none) nothing is pinned: the checkpoint is
     still checked, but only against itself."""
@@ -97,15 +108,30 @@ def accept(
         return board.consistency_proof(election, old, new)
 
     try:
-        newest = accept_checkpoint(body, note, pinned, prove)
+        newest = accept_checkpoint(body, note, pinned, prove, latest=latest)
     except UntrustedRecord as exc:
         raise _untrusted(exc) from None
     current = Checkpoint.from_text(note.text)
-    if wallet is not None and (pinned is None or newest.size > pinned.size):
-        seen = wallet.env.now().astimezone(UTC).strftime(_STAMP)
-        row = CheckpointRow(body.origin, body.vkey, newest.size, note.to_text(), seen)
-        wallet.db.put_checkpoint(row)
+    if pin and (pinned is None or newest.size > pinned.size):
+        pin_checkpoint(wallet, body, note)
     return current
+
+
+def pin_checkpoint(wallet: Wallet | None, body: ElectionBody, note: Note) -> None:
+    """Pin `note` (accepted by `accept`) for the election's origin when it is newer than the
+    checkpoint pinned there."""
+    from voting.chain import Checkpoint
+
+    if wallet is None:
+        return
+    checkpoint = Checkpoint.from_text(note.text)
+    row = wallet.db.checkpoint(body.origin)
+    if row is not None and row.size >= checkpoint.size:
+        return
+    seen = wallet.env.now().astimezone(UTC).strftime(_STAMP)
+    wallet.db.put_checkpoint(
+        CheckpointRow(body.origin, body.vkey, checkpoint.size, note.to_text(), seen)
+    )
 
 
 def election_body(
@@ -136,6 +162,44 @@ def _known(
     return row
 
 
+def _extends_verified(
+    wallet: Wallet | None, board: BoardClient, election: str, checkpoint: Checkpoint
+) -> None:
+    """Refuse a checkpoint whose tree does not extend the entries this wallet verified
+    before on this board for this election (a consistency proof, or equal roots).
+
+    The pinned checkpoints are per origin, and the origin is named by the election entry the
+    board serves: an operator who replaces the whole election with one it runs itself (its
+    own authority and trustees, every entry valid) under a fresh board key has a fresh origin,
+    for which nothing is pinned. What this wallet verified here before is what it must not
+    let go of: the election it knows is the one whose first entries it checked.
+    """
+    from voting.chain import verify_consistency
+    from voting.errors import ChainError
+
+    row = None if wallet is None else wallet.db.verified(board.location, election)
+    if row is None:
+        return
+    if checkpoint.size < row.size:
+        raise BoardUntrusted(
+            f"checkpoint: the board's checkpoint of size {checkpoint.size} is older than the "
+            f"{row.size} entries this wallet verified before: the board rolled back its log"
+        )
+    try:
+        if checkpoint.size == row.size:
+            if checkpoint.root_hash != row.root:
+                raise ChainError("two different trees of the same size")
+        else:
+            proof = board.consistency_proof(election, row.size, checkpoint.size)
+            verify_consistency(row.size, checkpoint.size, row.root, checkpoint.root_hash, proof)
+    except (ChainError, WalletError) as exc:
+        raise BoardUntrusted(
+            f"the board's election {election!r} is not the one this wallet verified before on "
+            f"this board: its first {row.size} entries differ ({exc}); the board replaced or "
+            "rewrote it"
+        ) from None
+
+
 def verified_state(
     wallet: Wallet | None, board: BoardClient, election: str, *, ballots: bool = False
 ) -> ElectionState:
@@ -151,7 +215,8 @@ def verified_state(
     size = Checkpoint.from_text(note.text).size
     raw = board.leaves(election, 0, size, size=size)
     body = election_body(board, election, size, raw[0] if raw else None)
-    checkpoint = accept(wallet, board, election, body, note)
+    checkpoint = accept(wallet, board, election, body, note, pin=False)
+    _extends_verified(wallet, board, election, checkpoint)
     known = _known(wallet, board, election, ballots)
     tree = CompactRange()
     skip = 0
@@ -171,6 +236,7 @@ def verified_state(
         state = verifier.finish()
     except UntrustedRecord as exc:
         raise _untrusted(exc) from None
+    pin_checkpoint(wallet, body, note)
     _remember(wallet, board, election, len(raw), tree.root(), ballots, known)
     return state
 
@@ -211,7 +277,8 @@ def verified_setup(wallet: Wallet | None, board: BoardClient, election: str) -> 
     # The first chunk holds the election entry, which names the key the checkpoint needs.
     first = board.leaves(election, 0, min(size, _CHUNK), size=size)
     body = election_body(board, election, size, first[0] if first else None)
-    checkpoint = accept(wallet, board, election, body, note)
+    checkpoint = accept(wallet, board, election, body, note, pin=False)
+    _extends_verified(wallet, board, election, checkpoint)
     known = _known(wallet, board, election, False)
     verifier = LogVerifier(election, ballots=False)
     tree = CompactRange()
@@ -253,6 +320,7 @@ def verified_setup(wallet: Wallet | None, board: BoardClient, election: str) -> 
             f"the board's record does not verify: its first {read} entries are not those of "
             f"its checkpoint of size {size} ({exc})"
         ) from None
+    pin_checkpoint(wallet, body, note)
     if known is None or known.size <= read:
         _remember(wallet, board, election, read, prefix_root, False, known)
     return state

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
 from voting.board import (
     ElectionBody,
     Entry,
+    Head,
     ResultBody,
     accept_checkpoint,
     verify_log,
@@ -92,8 +94,11 @@ def test_accept_checkpoint_pins_forward_and_refuses_another_key_or_history(run: 
     small = accept_checkpoint(first, _note(run, store, 5), None, prove)
     big = accept_checkpoint(first, _note(run, store, len(entries)), small, prove)
     assert big.size == len(entries)
-    # An older checkpoint, consistent with the pinned one, keeps the pinned one newest.
-    assert accept_checkpoint(first, _note(run, store, 5), big, prove) == big
+    # An older checkpoint, consistent with the pinned one (a receipt's), keeps the pinned
+    # one newest; as the board's newest checkpoint it is a rollback.
+    assert accept_checkpoint(first, _note(run, store, 5), big, prove, latest=False) == big
+    with pytest.raises(UntrustedRecord, match="rolled back"):
+        accept_checkpoint(first, _note(run, store, 5), big, prove)
     intruder = Ed25519Signer(run.board._signer.name, hashlib.sha256(b"intruder").digest())
     with pytest.raises(UntrustedRecord, match="checkpoint"):
         accept_checkpoint(first, _note(run, store, 5, intruder), None, prove)
@@ -101,4 +106,23 @@ def test_accept_checkpoint_pins_forward_and_refuses_another_key_or_history(run: 
     other.create_log(ELECTION_ID)
     other.append_many(ELECTION_ID, [e.to_bytes() for e in entries[:5]] + [b"another history"])
     with pytest.raises(UntrustedRecord, match="consistency"):
-        accept_checkpoint(first, _note(run, other, 6), big, prove)
+        accept_checkpoint(first, _note(run, other, 6), big, prove, latest=False)
+
+
+def test_a_ballot_placed_twice_or_moved_to_another_time_is_refused(run: Run) -> None:
+    entries = _entries(run)
+    index = next(i for i, e in enumerate(entries) if e.type == "ballot")
+    upto = entries[: index + 1]
+    ballot = entries[index]
+    # The board places a voter's ballot a second time (the signature does not cover the
+    # place, so the copy verifies): its ballot id is already on the chain, at either depth.
+    again = ballot.place(Head(ELECTION_ID, len(upto), upto[-1].hash()))
+    for ballots in (False, True):
+        with pytest.raises(UntrustedRecord, match="already on the chain") as caught:
+            verify_log([*upto, again], ELECTION_ID, ballots=ballots)
+        assert [(i, step) for i, _, step, _ in caught.value.problems] == [(index + 1, "ballot")]
+    # Nor can it change what the voter signed along with the ballot: its time.
+    later = replace(ballot, time=ballot.time + timedelta(seconds=1))
+    with pytest.raises(UntrustedRecord) as moved:
+        verify_log([*entries[:index], later], ELECTION_ID, ballots=True)
+    assert [(i, step) for i, _, step, _ in moved.value.problems] == [(index, "signature")]
