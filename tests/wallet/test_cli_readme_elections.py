@@ -280,6 +280,7 @@ EXIT_CODES = [
     # Refused by the election's state: voting before it opened, and after it closed.
     (("vote", "flags", "--board", "{board}", "--choice", "mayor=ada"), 1),
     (("vote", "e-before", "--board", "{board}", "--choice", "mayor=ada"), 1),
+    (("election", "finish", "flags", "--board", "{board}", "--yes"), 1),
     (("election", "close", "e-before", "--board", "{board}"), 2),
     (("election", "new", "-o", "-"), 2),
     (("election", "new", "--id", "x", "--contest", "Mayor: ada"), 2),

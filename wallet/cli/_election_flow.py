@@ -111,9 +111,11 @@ def open_when_ready(
         count = state.require_election().manifest.trustee_count
         if len(state.acks) == count:
             return open_election(wallet, board, election, as_=as_)
-    from wallet.errors import UsageError
+    from wallet.errors import NotOpen
 
-    raise UsageError(f"{election} is past opening (phase {board.state(election).phase})")
+    raise NotOpen(
+        f"{election} is past opening (phase {board.state(election).phase})", opens=None, closes=None
+    )
 
 
 def trustee_turns(
@@ -195,18 +197,22 @@ def finish(
 ) -> object:  # fmt: skip
     """Close (once the window is over), tally, wait for enough decryption shares, publish
     the result; each step only if it is not done yet. Returns the result."""
-    from wallet.errors import UsageError
+    from wallet.errors import NotOpen
     from wallet.services import close_election, election_result, tally_election
 
     state = board.state(election)
     phase = state.phase
+    window = state.election
+    opens, closes = (None, None) if window is None else (window.opens, window.closes)
     if phase in ("empty", "setup"):
-        raise UsageError(f"{election} is not open yet (phase {phase})")
+        raise NotOpen(f"{election} is not open yet (phase {phase})", opens=opens, closes=closes)
     closes = state.require_election().closes
     if phase == "open" and environment().now() < closes:
-        raise UsageError(
+        raise NotOpen(
             f"voting on {election} closes {local_time(closes)}; run `wallet election finish "
-            f"{election}` after that"
+            f"{election}` after that",
+            opens=opens,
+            closes=closes,
         )
     if phase in ("open", "closed"):
         confirmed(f"close {election} and tally its ballots (final: no ballot is taken after)")
