@@ -6,6 +6,7 @@ through both servers in turn is never refused (docs/board-api.md §7)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from voting.board import ElectionBody, Head, accept_checkpoint, sign_entry
-from voting.chain import Checkpoint, WitnessPolicy, verify_quorum
+from voting.chain import Checkpoint, Receipt, WitnessPolicy, verify_quorum
 from voting.testing import ELECTION_ID, OPENS, Clock, Party, Run, World
 from wallet.board import BoardClient
 from wallet.board._remote import RemoteBoard
@@ -28,7 +29,9 @@ from .board_helpers import (
     witness_signer,
 )
 
-VOTERS = 6
+VOTERS = 8
+ALTERNATE = 6
+AT_ONCE = 16
 WITNESSES = ("w1.test", "w2.test", "w3.test")
 
 
@@ -78,51 +81,90 @@ def board(postgres_url: str, tmp_path: Path) -> Iterator[Board]:
             witness.stop()
 
 
+def _ballot(board: Board, n: int, voter: Party) -> bytes:
+    body = board.run.ballot_body(voter, f"b{n}", "ada")
+    ballot = sign_entry(
+        body, Head.unplaced(ELECTION_ID), author=voter.vm, time=board.clock.now, key=voter.key
+    )
+    return ballot.to_bytes()
+
+
+def _vote(url: str, ballot: bytes) -> Receipt:
+    with BoardClient(url) as client:
+        return client.submit(ballot, ELECTION_ID).receipt
+
+
+def _through(
+    election: ElectionBody,
+    pinned: Checkpoint | None,
+    receipt: Receipt,
+    at: RemoteBoard,
+    other: RemoteBoard,
+) -> Checkpoint:
+    """What a verifying wallet does after voting through `at` and reading `other` next:
+    accept and pin the receipt's checkpoint, then accept `other`'s newest checkpoint as the
+    board's latest (refused when older than the pinned one, or inconsistent with it); returns
+    the checkpoint it pins then."""
+    assert election.witnesses is not None
+    verify_quorum(receipt.note, election.witnesses)
+    got = Checkpoint.from_text(receipt.note.text)
+    assert got.size > receipt.index
+
+    def prove_at(old: int, new: int) -> Sequence[bytes]:
+        return at.consistency_proof(ELECTION_ID, old, new)
+
+    def prove_other(old: int, new: int) -> Sequence[bytes]:
+        return other.consistency_proof(ELECTION_ID, old, new)
+
+    pinned = accept_checkpoint(election, receipt.note, pinned, prove_at, latest=False)
+    served_note = other.checkpoint(ELECTION_ID)
+    assert served_note is not None
+    newest = Checkpoint.from_text(served_note.text)
+    assert newest.size >= got.size, f"entry {receipt.index}: {newest.size} < receipt {got.size}"
+    return accept_checkpoint(election, served_note, pinned, prove_other, latest=True)
+
+
+def _election(reader: RemoteBoard) -> ElectionBody:
+    entry = reader.first_entry(ELECTION_ID)
+    assert entry is not None and isinstance(entry.body, ElectionBody)
+    return entry.body
+
+
 def test_a_receipt_from_one_server_is_never_newer_than_the_others_checkpoint(
     board: Board,
 ) -> None:
     board.clock.now = OPENS
     urls = [server.url for server in board.servers]
+    voters = board.run.world.voters
     with RemoteBoard(urls[0]) as first, RemoteBoard(urls[1]) as second:
         readers = [first, second]
-        entry = first.first_entry(ELECTION_ID)
-        assert entry is not None and isinstance(entry.body, ElectionBody)
-        election = entry.body
-        policy = election.witnesses
-        assert policy is not None
+        election = _election(first)
+        # One wallet voting alternately through both servers: never refused.
         pinned: Checkpoint | None = None
         sizes: list[int] = []
-        for i, voter in enumerate(board.run.world.voters):
-            through, other = i % 2, (i + 1) % 2
-            body = board.run.ballot_body(voter, f"b{i}", "ada")
-            ballot = sign_entry(
-                body,
-                Head.unplaced(ELECTION_ID),
-                author=voter.vm,
-                time=board.clock.now,
-                key=voter.key,
-            )
-            with BoardClient(urls[through]) as client:
-                receipt = client.submit(ballot.to_bytes(), ELECTION_ID).receipt
-            got = Checkpoint.from_text(receipt.note.text)
-            verify_quorum(receipt.note, policy)
-            assert got.size > receipt.index
+        for i in range(ALTERNATE):
+            at, other = readers[i % 2], readers[(i + 1) % 2]
+            receipt = _vote(urls[i % 2], _ballot(board, i, voters[i % len(voters)]))
+            pinned = _through(election, pinned, receipt, at, other)
+            sizes.append(pinned.size)
+        assert sizes == sorted(sizes) and len(set(sizes)) == ALTERNATE
 
-            def prove(old: int, new: int, at: int = through) -> Sequence[bytes]:
-                return readers[at].consistency_proof(ELECTION_ID, old, new)
+    # Voters at once through both servers (rounds overtaken by the other server's
+    # checkpoints): every receipt is covered by the other server's next answer.
+    errors: list[BaseException] = []
+    ballots = [_ballot(board, ALTERNATE + n, voters[n % len(voters)]) for n in range(AT_ONCE)]
 
-            # The wallet that voted checks its receipt against what it pinned, then pins it.
-            pinned = accept_checkpoint(election, receipt.note, pinned, prove, latest=False)
-            # Its next read goes to the other server: the board's newest checkpoint there
-            # must not be older than the receipt's (a rollback, refused), and must agree.
-            served_note = readers[other].checkpoint(ELECTION_ID)
-            assert served_note is not None
-            newest = Checkpoint.from_text(served_note.text)
-            assert newest.size >= got.size, f"ballot {i}: {newest.size} < receipt {got.size}"
+    def voter(n: int) -> None:
+        try:
+            with RemoteBoard(urls[n % 2]) as at, RemoteBoard(urls[(n + 1) % 2]) as other:
+                receipt = _vote(urls[n % 2], ballots[n])
+                _through(_election(at), None, receipt, at, other)
+        except BaseException as exc:
+            errors.append(exc)
 
-            def prove_other(old: int, new: int, at: int = other) -> Sequence[bytes]:
-                return readers[at].consistency_proof(ELECTION_ID, old, new)
-
-            pinned = accept_checkpoint(election, served_note, pinned, prove_other, latest=True)
-            sizes.append(newest.size)
-        assert sizes == sorted(sizes) and len(set(sizes)) == VOTERS
+    threads = [threading.Thread(target=voter, args=(n,)) for n in range(AT_ONCE)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors

@@ -188,12 +188,14 @@ class BoardLogs:
         if policy is None:
             return note
 
+        origin = self.origin(election)
+
         def stored() -> str | None:
-            return _newest_cosigned(store, election, policy)
+            return _newest_cosigned(store, election, policy, self.witnessing.latest(origin))
 
         # Not only this process's rounds: another server of the board may have stored a newer
         # one, and handed it out in a receipt (docs/board-api.md §7).
-        held = self.witnessing.latest(self.origin(election), stored())
+        held = self.witnessing.latest(origin, stored())
         if held is not None and covering <= _checkpoint_size(held):
             return held
 
@@ -306,14 +308,19 @@ class BoardLogs:
 _LOOK_BACK = 64
 
 
-def _newest_cosigned(store: LogStore, election: str, policy: WitnessPolicy) -> str | None:
+def _newest_cosigned(
+    store: LogStore, election: str, policy: WitnessPolicy, held: str | None
+) -> str | None:
     """The newest stored checkpoint with `policy`'s quorum of cosignatures, if any among the
-    last few. The board's own have one signature line; only notes with at least 1 + quorum
-    lines are parsed and verified."""
+    last few. Cheap on the hot path: the board's own notes have one signature line, so only
+    notes with at least 1 + quorum lines are parsed and verified, and `held` (the one this
+    process already holds, verified) is not verified again."""
     from voting.chain import verify_quorum
     from voting.errors import ChainError
 
     for note in store.recent_checkpoints(election, _LOOK_BACK):
+        if note == held:
+            return held
         if note.count("\n\u2014 ") < 1 + policy.quorum:
             continue
         try:
