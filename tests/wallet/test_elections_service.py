@@ -14,7 +14,7 @@ import pytest
 from tests.wallet.fakes import MovingClock, fixed_environment
 from voting.chain import WitnessPolicy
 from voting.errors import RejectedEntry
-from wallet.errors import NotOpen, UsageError
+from wallet.errors import NotOpen, UsageError, VerificationFailed
 from wallet.services import (
     Environment,
     LocalBoard,
@@ -215,6 +215,26 @@ def test_voting_after_the_window_is_refused_saying_when_it_closed(world: World) 
     close_election(world.wallets["authority"], world.board, ELECTION, as_="authority")
     with pytest.raises(NotOpen, match="closed"):
         cast(world, "v1", "pick=a")
+
+
+def test_a_launch_code_other_than_the_boards_refuses_the_vote_and_posts_nothing(
+    world: World,
+) -> None:
+    shown = show_election(world.board, ELECTION, world.env)
+    assert shown.launch_code is not None
+    wrong = "0000-0000-0000-0000" if shown.launch_code != "0000-0000-0000-0000" else "1-1-1-1"
+    with pytest.raises(VerificationFailed, match=f"has launch code {shown.launch_code}, not"):
+        vote(
+            world.wallets["v1"], world.board, ELECTION, as_="v1",
+            choices=parse_choices(["pick=a"]), launch_code=wrong,
+        )  # fmt: skip
+    assert show_election(world.board, ELECTION, world.env).entries == shown.entries
+    # The announced code (as printed, in any case) lets the vote through.
+    done = vote(
+        world.wallets["v1"], world.board, ELECTION, as_="v1",
+        choices=parse_choices(["pick=a"]), launch_code=f" {shown.launch_code.upper()} ",
+    )  # fmt: skip
+    assert done.index == shown.entries
 
 
 def test_voting_before_the_authority_opens_is_refused_naming_the_window(tmp_path: Path) -> None:

@@ -41,6 +41,15 @@ def vote(
     challenge: Annotated[
         bool, typer.Option("--challenge", help="Post the ballot's opening; never counted.")
     ] = False,
+    launch_code: Annotated[
+        str | None,
+        typer.Option(
+            "--launch-code",
+            metavar="CODE",
+            help="The launch code the authority announced (e.g. on its site): refuse to vote "
+            "unless the board's election has it.",
+        ),
+    ] = None,
     home: HomeOption = None,
     json_: JsonOption = False,
 ) -> None:
@@ -52,6 +61,7 @@ def vote(
       wallet vote mayor-2026 --board board.sqlite --as voter --choice mayor=ada
       wallet vote mayor-2026 --board board.sqlite --as voter --choice mayor=ada --challenge
       wallet vote mayor-2026 --credential voter-credential.json --choice mayor=ada
+      wallet vote mayor-2026 --choice mayor=ada --launch-code 3f2a-9c41-07be-d5e8
     """
     from wallet.services import Wallet, parse_choices
     from wallet.services import vote as cast
@@ -66,7 +76,7 @@ def vote(
         done = cast(
             wallet, board_or_default(ctx, board, home), election, as_=acting_as(wallet, as_),
             choices=parse_choices(choice),
-            credential_id=credential, challenge=challenge,
+            credential_id=credential, challenge=challenge, launch_code=launch_code,
         )  # fmt: skip
     message(f"ballot {done.ballot_id} accepted at index {done.index}; "
             f"receipt {done.receipt_id[:16]}")  # fmt: skip

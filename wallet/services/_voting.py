@@ -118,6 +118,19 @@ def _check_open(state: ElectionState, election: str, now: datetime) -> None:
         )  # fmt: skip
 
 
+def _check_launch_code(state: ElectionState, election: str, expected: str) -> None:
+    # The code is a digest of the extended election hash (election-entries §4.4): equal codes
+    # mean the same manifest, trustees and joint key, whoever serves the election.
+    from voting.board import launch_code
+
+    shown = launch_code(state.require_crypto().extended_hash)
+    if shown.strip().lower() != expected.strip().lower():
+        raise VerificationFailed(
+            f"launch code: the board's {election} has launch code {shown}, not {expected.strip()}"
+            " — this is not the election the authority announced; nothing was posted"
+        )
+
+
 def _local(moment: datetime) -> str:
     """`moment` in the machine's local time zone, as a person reads it."""
     return f"{moment.astimezone():%Y-%m-%d %H:%M %Z}"
@@ -132,8 +145,14 @@ def vote(
     choices: Mapping[str, Mapping[str, int]],
     credential_id: str | None = None,
     challenge: bool = False,
+    launch_code: str | None = None,
 ) -> VoteOutcome:
-    """Cast (or, with `challenge`, cast and open) a ballot; keep and return its receipt."""
+    """Cast (or, with `challenge`, cast and open) a ballot; keep and return its receipt.
+
+    `launch_code`, when given, is the code the voter got from the authority by another way
+    (a letter, the authority's site): a board that shows an election it set up itself, with
+    its own trustees, has another code, and nothing is encrypted to its key.
+    """
     from voting.ballot import encrypt_ballot, verify_opening
     from voting.board import BallotBody, ChallengedBody, ballot_presentation
     from voting.errors import VotingError
@@ -147,6 +166,8 @@ def vote(
         # Whether voting is still open is the window's to say, which the board's rules judge.
         state = verified_setup(wallet, board, election)
         _check_open(state, election, wallet.env.now())
+        if launch_code is not None:
+            _check_launch_code(state, election, launch_code)
         crypto = state.require_crypto()
         voter = find_identity(wallet, as_).did
         if not challenge and state.require_election().revoting == "first":
