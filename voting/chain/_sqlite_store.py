@@ -211,3 +211,10 @@ class SqliteLogStore(LogStore):
             (self._id(log_id),),
         ).fetchone()
         return None if row is None else str(row[0])
+
+    def recent_checkpoints(self, log_id: str, count: int) -> list[str]:
+        rows = self._query(
+            "SELECT note FROM checkpoints WHERE log = ? ORDER BY seq DESC LIMIT ?",
+            (self._id(log_id), max(count, 0)),
+        )
+        return [str(r[0]) for r in rows]

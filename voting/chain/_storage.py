@@ -224,6 +224,11 @@ class LogStore(ABC):
         history = self.checkpoints(log_id)
         return history[-1] if history else None
 
+    def recent_checkpoints(self, log_id: str, count: int) -> list[str]:
+        """Return the newest `count` stored checkpoint notes, newest first; a store with a
+        query language overrides this so that it does not read the whole history."""
+        return list(reversed(self.checkpoints(log_id)[-count:])) if count > 0 else []
+
     def check(self, log_id: str, chunk: int = 65536) -> None:
         """Recompute the whole tree from the leaf data and compare it with the stored nodes.
 

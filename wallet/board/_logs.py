@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -23,7 +22,7 @@ from wallet.board._witnessing import NotWitnessed, Witnessing
 
 if TYPE_CHECKING:
     from voting.board import ElectionState, Entry
-    from voting.chain import Ed25519Signer, LogStore
+    from voting.chain import Ed25519Signer, LogStore, WitnessPolicy
 
 
 @dataclass
@@ -188,7 +187,15 @@ class BoardLogs:
         policy = None if body is None else body.witnesses
         if policy is None:
             return note
-        held = self.witnessing.latest(self.origin(election))
+
+        origin = self.origin(election)
+
+        def stored() -> str | None:
+            return _newest_cosigned(store, election, policy, self.witnessing.latest(origin))
+
+        # Not only this process's rounds: another server of the board may have stored a newer
+        # one, and handed it out in a receipt (docs/board-api.md §7).
+        held = self.witnessing.latest(origin, stored())
         if held is not None and covering <= _checkpoint_size(held):
             return held
 
@@ -200,13 +207,17 @@ class BoardLogs:
         def proofs(old: int, new: int) -> list[bytes]:
             return list(store.consistency_proof(election, old, new))
 
-        def keep(cosigned: str) -> None:
-            # Stored too, so that the board file's record and a restarted server have it.
-            with suppress(StorageError):
+        def keep(cosigned: str) -> bool:
+            # Stored before it is handed out, so that the other servers, a restarted one and
+            # the board file's readers find it; refused when a newer one was stored meanwhile.
+            try:
                 store.put_checkpoint(election, cosigned)
+            except StorageError:
+                return False
+            return True
 
         try:
-            return self.witnessing.cosigned(policy, latest, proofs, covering, keep)
+            return self.witnessing.cosigned(policy, latest, proofs, covering, keep, stored)
         except NotWitnessed as exc:
             raise Refused(
                 503,
@@ -290,6 +301,34 @@ class BoardLogs:
             receipt.to_text(),
             created,
         )
+
+
+# How many stored checkpoints, newest first, are looked through for a cosigned one: a round
+# stores one per batch of entries, the board one per commit.
+_LOOK_BACK = 64
+
+
+def _newest_cosigned(
+    store: LogStore, election: str, policy: WitnessPolicy, held: str | None
+) -> str | None:
+    """The newest stored checkpoint with `policy`'s quorum of cosignatures, if any among the
+    last few. Cheap on the hot path: the board's own notes have one signature line, so only
+    notes with at least 1 + quorum lines are parsed and verified, and `held` (the one this
+    process already holds, verified) is not verified again."""
+    from voting.chain import verify_quorum
+    from voting.errors import ChainError
+
+    for note in store.recent_checkpoints(election, _LOOK_BACK):
+        if note == held:
+            return held
+        if note.count("\n\u2014 ") < 1 + policy.quorum:
+            continue
+        try:
+            verify_quorum(note, policy)
+        except ChainError:
+            continue
+        return note
+    return None
 
 
 def _checkpoint_size(note: str) -> int:

@@ -278,6 +278,13 @@ class PostgresLogStore(LogStore):
         )
         return str(rows[0][0]) if rows else None
 
+    def recent_checkpoints(self, log_id: str, count: int) -> list[str]:
+        rows = self._query(
+            "SELECT note FROM tlog_checkpoints WHERE log = %s ORDER BY seq DESC LIMIT %s",
+            (self._id(log_id), max(count, 0)),
+        )
+        return [str(r[0]) for r in rows]
+
 
 def _reason(exc: Exception) -> str:
     """The server's message without the connection string (it may hold a password)."""

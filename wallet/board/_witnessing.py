@@ -12,8 +12,11 @@ Each witness gets the C2SP tlog-witness `add-checkpoint` request with the size t
 believes it holds and a consistency proof from there; a 409 names the witness's size and the
 request is sent once more from that size (a restarted board starts at 0 and learns them
 this way). The whole round has one total deadline; a witness that has not answered by then
-counts as missing. Cosigned checkpoints are kept in memory: after a restart the first reader
-or writer has the latest checkpoint witnessed again (a witness cosigns the same tree again).
+counts as missing. Each cosigned checkpoint is stored in the log store before anyone gets
+it, and the newest one any server of the board stored is adopted before answering
+(`stored`): several servers on one store never serve a cosigned checkpoint older than a
+receipt another already handed out. A round whose checkpoint cannot be stored (another server
+stored a bigger one meanwhile) is followed by one on the newest checkpoint.
 """
 
 from __future__ import annotations
@@ -92,17 +95,21 @@ class Witnessing:
         latest: Callable[[], str],
         proofs: ProofSource,
         covering: int,
-        keep: Callable[[str], None] = lambda _note: None,
+        keep: Callable[[str], bool] = lambda _note: True,
+        stored: Callable[[], str | None] = lambda: None,
     ) -> str:
         """A checkpoint note with a quorum of cosignatures and a size of at least `covering`.
 
         `latest()` is the board's newest signed checkpoint, which covers every committed
-        entry; `keep(note)` stores a newly cosigned one (called once per round). Raises
-        NotWitnessed when the round that should cover the entry fails.
+        entry; `keep(note)` stores a newly cosigned one and says whether the store took it
+        (it refuses one older than its newest); `stored()` is the newest cosigned checkpoint
+        in the store, which another server may have put there. Raises NotWitnessed when the
+        round that should cover the entry fails.
         """
         first = Note.from_text(latest())
         log = self._log(Checkpoint.from_text(first.text).origin)
         give_up = time.monotonic() + 2 * self.deadline + 1
+        self._adopt(log, stored())
         with log.cond:
             seen = log.rounds
             while True:
@@ -118,17 +125,9 @@ class Witnessing:
                 if left <= 0:
                     raise NotWitnessed("no witnessing round finished in time")
                 log.cond.wait(left)
-        note, failure = None, None
+        merged, failure = None, None
         try:
-            # Read the newest checkpoint only now: it covers everything committed meanwhile.
-            note = Note.from_text(latest())
-            try:
-                # Already cosigned (kept by an earlier round, before a restart): no round.
-                verify_quorum(note, policy)
-                merged = note
-            except CheckpointError:
-                merged = self._round(policy, note, proofs, log)
-                keep(merged.to_text())
+            merged = self._stored_round(policy, latest, proofs, log, keep, stored, give_up)
         except NotWitnessed as exc:
             failure = str(exc)
             raise
@@ -137,8 +136,8 @@ class Witnessing:
                 log.running = False
                 log.rounds += 1
                 log.failure = failure
-                if failure is None and note is not None:
-                    size = Checkpoint.from_text(note.text).size
+                if merged is not None:
+                    size = Checkpoint.from_text(merged.text).size
                     if size > log.size:
                         log.note, log.size = merged.to_text(), size
                 log.cond.notify_all()
@@ -147,11 +146,53 @@ class Witnessing:
                 return log.note
         raise NotWitnessed(f"the witnessed checkpoint does not cover entry {covering - 1}")
 
-    def latest(self, origin: str) -> str | None:
-        """The newest cosigned checkpoint of `origin` this board holds, if any."""
+    def _stored_round(
+        self,
+        policy: WitnessPolicy,
+        latest: Callable[[], str],
+        proofs: ProofSource,
+        log: _Log,
+        keep: Callable[[str], bool],
+        stored: Callable[[], str | None],
+        give_up: float,
+    ) -> Note:
+        """Rounds on the newest checkpoint until one is cosigned and stored (or a stored one
+        is at least as new): a checkpoint is handed out only once other servers find it."""
+        while True:
+            # Read the newest checkpoint only now: it covers everything committed meanwhile.
+            note = Note.from_text(latest())
+            try:
+                # Already cosigned (stored by an earlier round, maybe another server's).
+                verify_quorum(note, policy)
+                return note
+            except CheckpointError:
+                merged = self._round(policy, note, proofs, log)
+            if keep(merged.to_text()):
+                return merged
+            newer = stored()
+            size = Checkpoint.from_text(merged.text).size
+            if newer is not None and _size(newer) >= size:
+                return Note.from_text(newer)
+            if time.monotonic() >= give_up:
+                raise NotWitnessed("newer checkpoints kept being stored while rounds ran")
+
+    def latest(self, origin: str, stored: str | None = None) -> str | None:
+        """The newest cosigned checkpoint of `origin` this board holds, if any; `stored` is
+        the newest in the store (another server's), adopted when it is newer."""
         log = self._log(origin)
+        self._adopt(log, stored)
         with log.cond:
             return log.note
+
+    @staticmethod
+    def _adopt(log: _Log, stored: str | None) -> None:
+        if stored is None:
+            return
+        size = _size(stored)
+        with log.cond:
+            if size > log.size:
+                log.note, log.size = stored, size
+                log.cond.notify_all()
 
     def _context(self) -> ssl.SSLContext:
         with self._tls_lock:
@@ -257,6 +298,10 @@ class _Refusal(Exception):
         super().__init__(reason)
         self.reason = reason
         self.size = size
+
+
+def _size(note: str) -> int:
+    return Checkpoint.from_text(Note.from_text(note).text).size
 
 
 def _size_of(body: bytes) -> int | None:

@@ -11,7 +11,6 @@ carries the election's quorum.
 
 from __future__ import annotations
 
-from contextlib import suppress
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -68,12 +67,15 @@ def witnessed(board: LocalBoard, election: str, submitted: Submitted) -> Submitt
         assert note is not None  # The append just stored one.
         return note
 
-    def keep(note: str) -> None:
+    def keep(note: str) -> bool:
         from voting.errors import StorageError
 
-        # A newer checkpoint stored meanwhile is refused; a later round covers it.
-        with suppress(StorageError):
+        # A newer checkpoint stored meanwhile is refused; a round on it follows.
+        try:
             store.put_checkpoint(election, note)
+        except StorageError:
+            return False
+        return True
 
     witnessing = Witnessing(board.sidecar.witnesses)
     try:

@@ -171,6 +171,9 @@ def test_contract_checkpoints(store: LogStore) -> None:
     store.put_checkpoint("e", second)
     assert store.latest_checkpoint("e") == second
     assert store.checkpoints("e") == [first, second]
+    assert store.recent_checkpoints("e", 1) == [second]
+    assert store.recent_checkpoints("e", 5) == [second, first]
+    assert store.recent_checkpoints("e", 0) == []
     with pytest.raises(StorageError, match="older than the latest"):
         store.put_checkpoint("e", first)
     wrong = sign_checkpoint(Checkpoint("e", 10, bytes(32)), SIGNER).to_text()
