@@ -16,6 +16,7 @@ from voting.chain._storage import LogStore, _check_log_id, _check_not_older
 from voting.errors import StorageError
 
 SCHEMA_VERSION = 1
+_LOOKUPS_PER_QUERY = 200
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS logs (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
@@ -117,14 +118,21 @@ class SqliteLogStore(LogStore):
         return bytes(row[0])
 
     def _nodes(self, log_id: str, wanted: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-        if not wanted:
-            return {}
-        pairs = ",".join("(?, ?)" for _ in wanted)
-        rows = self._query(
-            f"SELECT level, idx, hash FROM nodes WHERE log = ? AND (level, idx) IN ({pairs})",  # noqa: S608 - only placeholders are formatted in.
-            (self._id(log_id), *(n for pair in wanted for n in pair)),
-        ).fetchall()
-        return {(int(r[0]), int(r[1])): bytes(r[2]) for r in rows}
+        # One statement of primary-key point lookups joined by UNION ALL: SQLite plans a
+        # row-value `(level, idx) IN (...)` as a scan of the log's nodes (145 ms a proof at
+        # 1,000,000 entries), each term here as one index seek. Chunks stay below SQLite's
+        # limit on compound SELECT terms (500).
+        key = self._id(log_id)
+        found: dict[tuple[int, int], bytes] = {}
+        for start in range(0, len(wanted), _LOOKUPS_PER_QUERY):
+            chunk = wanted[start : start + _LOOKUPS_PER_QUERY]
+            sql = " UNION ALL ".join(
+                "SELECT level, idx, hash FROM nodes WHERE log = ? AND level = ? AND idx = ?"
+                for _ in chunk
+            )
+            rows = self._query(sql, tuple(n for lv, ix in chunk for n in (key, lv, ix)))
+            found.update({(int(r[0]), int(r[1])): bytes(r[2]) for r in rows.fetchall()})
+        return found
 
     def node_range(self, log_id: str, level: int, start: int, end: int) -> list[bytes]:
         if not 0 <= start <= end:
