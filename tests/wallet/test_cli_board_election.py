@@ -117,6 +117,18 @@ def test_an_election_over_https_with_nobody_holding_the_board_key(tmp_path: Path
     record = root / "record"
     ok("authority", "election", "export", ELECTION, "--board", board, "-o", record)
     assert ok("v1", "audit", record).stdout.rstrip().endswith("audit PASSED")
+    # The private CA given as `wallet --ca-file` rather than in the environment; without
+    # either, the board's certificate is refused (environment error, exit 3).
+    plain = file_env(WALLET_PASSPHRASE=PASSPHRASE)
+    bare = wallet("--home", root / "v1", "election", "list", "--board", board, env=plain,
+                  clock=clock)  # fmt: skip
+    assert bare.code == 3 and "certificate" in bare.stderr.lower(), bare.stderr
+    given = wallet("--ca-file", ca.ca_file, "--home", root / "v1", "election", "list",
+                   "--board", board, "--json", env=plain, clock=clock)  # fmt: skip
+    assert given.code == 0 and [i["election"] for i in given.json()] == [ELECTION], given.stderr
+    missing = wallet("--ca-file", root / "nowhere.pem", "election", "list", "--board", board,
+                     env=plain, clock=clock)  # fmt: skip
+    assert missing.code == 2 and "--ca-file" in missing.stderr
     audited = ok("auditor", "audit", board, "--ca-file", ca.ca_file)
     assert audited.stdout.rstrip().endswith("audit PASSED")
     # The voter's receipt still checks against the final checkpoint.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -12,6 +13,7 @@ from typer.core import TyperGroup
 
 from wallet.cli._common import (
     ALLOW_PRIVATE_NETWORK,
+    CA_FILE,
     GIVEN_ENVIRONMENT,
     HomeOption,
     JsonOption,
@@ -175,11 +177,26 @@ def _root(
             "network (refused by default: strangers choose them).",
         ),
     ] = False,
+    ca_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--ca-file",
+            metavar="FILE",
+            help="Trust this CA's certificates (PEM) for HTTPS boards, issuers and verifiers, "
+            "e.g. a private CA (default: $WALLET_CA_FILE, then $SSL_CERT_FILE, then the "
+            "system's).",
+        ),
+    ] = None,
 ) -> None:
     """A terminal wallet for self-sovereign identity and verifiable voting."""
     chosen = settings(ctx)
     chosen.home, chosen.json, chosen.keystore = home, json_, keystore
     ALLOW_PRIVATE_NETWORK.set(allow_private_network)
+    if ca_file is not None and not ca_file.is_file():
+        from wallet.errors import UsageError
+
+        raise UsageError(f"--ca-file: no file {ca_file}")
+    CA_FILE.set(ca_file)
 
 
 def main(argv: list[str] | None = None, *, env: Environment | None = None) -> int:

@@ -62,6 +62,9 @@ def json_of(ctx: typer.Context, flag: bool) -> bool:
 GIVEN_ENVIRONMENT: ContextVar[Environment | None] = ContextVar("environment", default=None)
 # `--allow-private-network`, given before the command.
 ALLOW_PRIVATE_NETWORK: ContextVar[bool] = ContextVar("allow_private_network", default=False)
+# `wallet --ca-file FILE`: the CA certificates every HTTPS client of this run trusts; it is
+# passed on as the environment's WALLET_CA_FILE, which the board and exchange clients read.
+CA_FILE: ContextVar[Path | None] = ContextVar("ca_file", default=None)
 
 
 def environment() -> Environment:
@@ -71,12 +74,16 @@ def environment() -> Environment:
     """
     given = GIVEN_ENVIRONMENT.get()
     allowed = ALLOW_PRIVATE_NETWORK.get()
+    ca_file = CA_FILE.get()
     if given is not None:
-        return replace(given, notify=message, allow_private_network=allowed)
+        environ = given.environ
+        if ca_file is not None:
+            environ = {**environ, "WALLET_CA_FILE": str(ca_file)}
+        return replace(given, notify=message, allow_private_network=allowed, environ=environ)
     from wallet.services import Environment
 
     return Environment(
-        environ=dict(os.environ),
+        environ=dict(os.environ) | ({} if ca_file is None else {"WALLET_CA_FILE": str(ca_file)}),
         notify=message,
         interactive=sys.stdin.isatty(),
         allow_private_network=allowed,
