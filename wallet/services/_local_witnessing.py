@@ -37,7 +37,7 @@ def published(board: LocalBoard, election: str) -> str | None:
     policy = election_policy(board, election)
     if policy is None:
         return latest
-    for note in reversed(board.store.checkpoints(election)[-_LOOK_BACK:]):
+    for note in board.store.recent_checkpoints(election, _LOOK_BACK):
         try:
             verify_quorum(note, policy)
         except ChainError:
