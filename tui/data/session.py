@@ -98,8 +98,7 @@ class Session:
 
     def ca_file(self) -> Path | None:
         """A private CA for board servers' TLS, as the services read it (`WALLET_CA_FILE`)."""
-        given = self._env.environ.get("WALLET_CA_FILE")
-        return Path(given) if given else None
+        return self._env.ca_file()
 
     def open(self) -> Wallet:
         """Open the wallet in the calling thread; use it as a context manager."""

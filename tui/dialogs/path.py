@@ -1,9 +1,10 @@
-"""Provides `PathDialog`: asks for a file path (to import a credential, to save a presentation)."""
+"""Provides `InputDialog`, a modal asking for one value, and `PathDialog`: asks for a file path
+(to import a credential, to save a presentation)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -11,32 +12,43 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+_T = TypeVar("_T")
 
-class PathDialog(ModalScreen[Path | None]):
-    """A modal with one path input; dismisses with the path, or None when cancelled."""
+
+class InputDialog(ModalScreen[_T | None]):
+    """A modal with one input; dismisses with `parse` of what was typed, or None when
+    cancelled. Subclasses say what the input is (`PLACEHOLDER`, `EMPTY`) and parse it."""
 
     DEFAULT_CSS = """
-    PathDialog { align: center middle; }
-    PathDialog > Vertical {
+    InputDialog { align: center middle; }
+    InputDialog > Vertical {
         width: 76; max-width: 95%; height: auto; max-height: 95%; overflow-y: auto; padding: 1 2;
         border: thick $primary; background: $surface;
     }
-    PathDialog .title { text-style: bold; margin-bottom: 1; }
-    PathDialog Input { margin: 1 0; }
-    PathDialog Horizontal { height: auto; align-horizontal: right; }
-    PathDialog Button { margin-left: 1; }
+    InputDialog .title { text-style: bold; margin-bottom: 1; }
+    InputDialog Input { margin: 1 0; }
+    InputDialog Horizontal { height: auto; align-horizontal: right; }
+    InputDialog Button { margin-left: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    PLACEHOLDER: ClassVar[str] = ""
+    EMPTY: ClassVar[str] = "Type a value, or press Escape to cancel."
 
-    def __init__(self, title: str, prompt: str, action: str, value: str = "") -> None:
+    def __init__(
+        self, title: str, prompt: str, action: str, value: str = "", placeholder: str = ""
+    ) -> None:
         super().__init__()
-        self.title_text, self.prompt, self.action_label, self.value = title, prompt, action, value
+        self.title_text, self.prompt, self.action_label = title, prompt, action
+        self.value, self.placeholder = value, placeholder or self.PLACEHOLDER
+
+    def parse(self, text: str) -> _T:
+        raise NotImplementedError
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, classes="title")
             yield Static(self.prompt, markup=False)
-            yield Input(value=self.value, placeholder="path/to/file", id="path")
+            yield Input(value=self.value, placeholder=self.placeholder, id="path")
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button(self.action_label, variant="primary", id="ok")
@@ -58,9 +70,19 @@ class PathDialog(ModalScreen[Path | None]):
     def _submit(self) -> None:
         text = self.query_one(Input).value.strip()
         if not text:
-            self.notify("Type a path, or press Escape to cancel.", severity="warning")
+            self.notify(self.EMPTY, severity="warning")
             return
-        self.dismiss(Path(text))
+        self.dismiss(self.parse(text))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class PathDialog(InputDialog[Path]):
+    """A modal with one path input; dismisses with the path, or None when cancelled."""
+
+    PLACEHOLDER = "path/to/file"
+    EMPTY = "Type a path, or press Escape to cancel."
+
+    def parse(self, text: str) -> Path:
+        return Path(text)

@@ -62,11 +62,10 @@ def audit(
     from wallet.cli._render import render_verification
     from wallet.services import audit_record
 
-    if ca_file is None and environment().environ.get("WALLET_CA_FILE"):
-        ca_file = Path(environment().environ["WALLET_CA_FILE"])
     report = audit_record(
-        record, election=election, state=state, progress=_progress(), ca_file=ca_file
-    )
+        record, election=election, state=state, progress=_progress(),
+        ca_file=ca_file or environment().ca_file(),
+    )  # fmt: skip
     emit(report.to_json(), json_of(ctx, json_), lambda _data: render_verification(report))
     if not report.verified:
         message("audit failed: " + ", ".join(c.label for c in report.failures()))

@@ -53,12 +53,8 @@ def _network(allow: bool, ca_file: Path | None) -> Network:
     from wallet.cli._common import environment
     from wallet.services import Network
 
-    # The command's --ca-file, else `wallet --ca-file` / $WALLET_CA_FILE (through the
-    # environment), else the system's CAs and $SSL_CERT_FILE.
-    given = environment().environ.get("WALLET_CA_FILE")
-    if ca_file is None and given:
-        ca_file = Path(given)
-    return Network(allow_private_network=allow, ca_file=ca_file)
+    # The command's --ca-file, else `wallet --ca-file` / $WALLET_CA_FILE, else the system's.
+    return Network(allow_private_network=allow, ca_file=ca_file or environment().ca_file())
 
 
 def _serving(listen: str, cert: Path | None, key: Path | None, name: str | None) -> Serving:

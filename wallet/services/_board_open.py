@@ -25,8 +25,7 @@ def open_board(board: Path | str, env: Environment) -> BoardClient:
     from wallet.board import RemoteBoard, is_board_url
 
     if isinstance(board, str) and is_board_url(board):
-        ca = env.environ.get("WALLET_CA_FILE")
-        return RemoteBoard(board, ca_file=Path(ca) if ca else None, environ=env.environ)
+        return RemoteBoard(board, ca_file=env.ca_file(), environ=env.environ)
     return LocalBoard.open(Path(board), env)
 
 

@@ -59,6 +59,12 @@ class Environment:
             raise ValueError("the environment's clock must give timezone-aware times")
         return now
 
+    def ca_file(self) -> Path | None:
+        """The private CA that HTTPS clients trust besides the system's (`WALLET_CA_FILE`, which
+        `wallet --ca-file` sets); None for the system's CAs (and `SSL_CERT_FILE`)."""
+        given = self.environ.get("WALLET_CA_FILE")
+        return Path(given) if given else None
+
     def token(self, size: int) -> str:
         """`size` random bytes from the environment's source, as hex."""
         return self.rng(size).hex()
