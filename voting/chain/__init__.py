@@ -41,7 +41,14 @@ from voting.chain._note import (
     open_note,
     sign_note,
 )
-from voting.chain._quorum import Quorum, WitnessPolicy, merge_cosignatures, verify_quorum
+from voting.chain._quorum import (
+    LOOK_BACK,
+    Quorum,
+    WitnessPolicy,
+    merge_cosignatures,
+    newest_cosigned,
+    verify_quorum,
+)
 from voting.chain._receipt import TLOG_PROOF_HEADER, Receipt, verify_receipt
 from voting.chain._sqlite_store import SqliteLogStore
 from voting.chain._storage import LogStore
@@ -49,6 +56,7 @@ from voting.chain._storage import LogStore
 __all__ = [
     "EMPTY_ROOT",
     "HASH_SIZE",
+    "LOOK_BACK",
     "TLOG_PROOF_HEADER",
     "Checkpoint",
     "CompactRange",
@@ -78,6 +86,7 @@ __all__ = [
     "key_id_for",
     "leaf_hash",
     "merge_cosignatures",
+    "newest_cosigned",
     "node_hash",
     "open_checkpoint",
     "open_note",

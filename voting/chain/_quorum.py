@@ -9,12 +9,13 @@ with n witnesses and k > n / 2 two forks of one log never both reach a quorum un
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from voting.chain._checkpoint import Checkpoint, Cosignature, CosignatureVerifier
 from voting.chain._note import Note, NoteSignature
-from voting.errors import CheckpointError, QuorumError
+from voting.errors import ChainError, CheckpointError, QuorumError
 
 POLICY_VERSION = 1
 
@@ -121,3 +122,28 @@ def merge_cosignatures(note: Note, response: str) -> Note:
             merged = merged.with_signature(sig)
             seen.add(sig)
     return merged
+
+
+# How many stored checkpoints, newest first, a reader looks through for a cosigned one: a
+# witnessing round stores one per batch of entries, the board one per commit.
+LOOK_BACK = 64
+
+
+def newest_cosigned(
+    recent: Iterable[str], policy: WitnessPolicy, held: str | None = None
+) -> str | None:
+    """The first of `recent` (stored checkpoint notes, newest first) with `policy`'s quorum of
+    cosignatures, or None. Cheap on a server's hot path: a board's own notes have one
+    signature line, so only notes with at least 1 + quorum lines are parsed and verified, and
+    `held` (one the caller already verified) is not verified again."""
+    for note in recent:
+        if note == held:
+            return held
+        if note.count("\n\u2014 ") < 1 + policy.quorum:
+            continue
+        try:
+            verify_quorum(note, policy)
+        except ChainError:
+            continue
+        return note
+    return None

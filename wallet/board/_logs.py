@@ -22,7 +22,7 @@ from wallet.board._witnessing import NotWitnessed, Witnessing
 
 if TYPE_CHECKING:
     from voting.board import ElectionState, Entry
-    from voting.chain import Ed25519Signer, LogStore, WitnessPolicy
+    from voting.chain import Ed25519Signer, LogStore
 
 
 @dataclass
@@ -191,7 +191,10 @@ class BoardLogs:
         origin = self.origin(election)
 
         def stored() -> str | None:
-            return _newest_cosigned(store, election, policy, self.witnessing.latest(origin))
+            from voting.chain import LOOK_BACK, newest_cosigned
+
+            recent = store.recent_checkpoints(election, LOOK_BACK)
+            return newest_cosigned(recent, policy, self.witnessing.latest(origin))
 
         # Not only this process's rounds: another server of the board may have stored a newer
         # one, and handed it out in a receipt (docs/board-api.md §7).
@@ -301,34 +304,6 @@ class BoardLogs:
             receipt.to_text(),
             created,
         )
-
-
-# How many stored checkpoints, newest first, are looked through for a cosigned one: a round
-# stores one per batch of entries, the board one per commit.
-_LOOK_BACK = 64
-
-
-def _newest_cosigned(
-    store: LogStore, election: str, policy: WitnessPolicy, held: str | None
-) -> str | None:
-    """The newest stored checkpoint with `policy`'s quorum of cosignatures, if any among the
-    last few. Cheap on the hot path: the board's own notes have one signature line, so only
-    notes with at least 1 + quorum lines are parsed and verified, and `held` (the one this
-    process already holds, verified) is not verified again."""
-    from voting.chain import verify_quorum
-    from voting.errors import ChainError
-
-    for note in store.recent_checkpoints(election, _LOOK_BACK):
-        if note == held:
-            return held
-        if note.count("\n\u2014 ") < 1 + policy.quorum:
-            continue
-        try:
-            verify_quorum(note, policy)
-        except ChainError:
-            continue
-        return note
-    return None
 
 
 def _checkpoint_size(note: str) -> int:

@@ -20,15 +20,11 @@ from wallet.services._board_api import Submitted
 if TYPE_CHECKING:
     from wallet.services._boards import LocalBoard
 
-# How many stored checkpoints, newest first, a reader looks through for a cosigned one.
-_LOOK_BACK = 64
-
 
 def published(board: LocalBoard, election: str) -> str | None:
     """The checkpoint a reader of `election` gets: with witnesses, the newest cosigned one
     (else the newest, which the reader will refuse naming the missing witnesses)."""
-    from voting.chain import verify_quorum
-    from voting.errors import ChainError
+    from voting.chain import LOOK_BACK, newest_cosigned
     from wallet.services._witnessed import election_policy
 
     latest = board.store.latest_checkpoint(election)
@@ -37,13 +33,8 @@ def published(board: LocalBoard, election: str) -> str | None:
     policy = election_policy(board, election)
     if policy is None:
         return latest
-    for note in board.store.recent_checkpoints(election, _LOOK_BACK):
-        try:
-            verify_quorum(note, policy)
-        except ChainError:
-            continue
-        return note
-    return latest
+    recent = board.store.recent_checkpoints(election, LOOK_BACK)
+    return newest_cosigned(recent, policy) or latest
 
 
 def witnessed(board: LocalBoard, election: str, submitted: Submitted) -> Submitted:
